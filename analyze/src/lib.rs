@@ -1,0 +1,1 @@
+//! Polars stage: cells to panel datasets (see README).

@@ -1,0 +1,1 @@
+//! Polite, resumable crawler of government portals (see README).

@@ -1,0 +1,25 @@
+//! # ogi-extract
+//!
+//! Turns one Open Government Information annual report (政府信息公开工作年度报告)
+//! into traced, checked [`Cell`]s: raw document → lines/grid rows ([`Line`]) →
+//! template tables → [`Report`] → Arrow record batches.
+//!
+//! The parsing core ([`parse_lines`]) is pure: it sees lines of text, never files
+//! or the network. Format readers (text, HTML, PDF, DOCX, …) turn bytes into lines.
+
+pub mod model;
+
+pub use model::*;
+
+/// One line of source text, or one row of a table grid, with its cells.
+///
+/// Text input gives one `Line` per text line, split into cells at tabs (TSV)
+/// or pipes (Markdown); whitespace inside a cell is kept for the reader.
+/// HTML/DOCX/XLSX grids give one `Line` per table row with spans expanded.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Line {
+    /// 1-based line number (or grid row number) in the source.
+    pub no: u32,
+    /// Cells of the line, in reading order, untrimmed text.
+    pub cells: Vec<String>,
+}
