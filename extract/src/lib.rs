@@ -23,3 +23,11 @@ pub struct Line {
     /// Cells of the line, in reading order, untrimmed text.
     pub cells: Vec<String>,
 }
+
+pub mod arrow_out;
+pub mod formats;
+pub mod parse;
+pub mod region;
+
+pub use formats::{ParseOptions, parse_bytes};
+pub use parse::parse_lines;
