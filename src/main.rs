@@ -2,6 +2,9 @@
 //! (crawler → extract → analyze) together; each subcommand lives in `cmd/`.
 
 mod cmd;
+mod config;
+mod logging;
+mod pipeline;
 
 use clap::Parser;
 

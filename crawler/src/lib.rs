@@ -1,1 +1,70 @@
-//! Polite, resumable crawler of government portals (see README).
+//! Polite, resumable crawler of Chinese government portals for the annual Open
+//! Government Information reports (政府信息公开工作年度报告).
+//!
+//! # Pipeline
+//! [`crawl`] reads the portal registry ([`load_portals`]), takes the run lock on
+//! OUT, resumes an unfinished run or starts a new one, and fetches list pages,
+//! list endpoints, report pages and attachments under per-host politeness
+//! ([`politeness`]): a `governor` limiter per host, one request in flight per host
+//! by default, completion-based spacing, robots.txt ([`robots`], RFC 9309, with
+//! Crawl-delay), Retry-After, exponential backoff with jitter, and a per-host
+//! circuit breaker. Anti-bot challenges are recorded as `blocked`, never stored.
+//!
+//! # Storage and why SQLite
+//! Bodies go to an append-only content-addressed store (`OUT/raw/ab/cdef….bin`,
+//! SHA-256, temp file + fsync + rename: [`raw`]). Crawl state lives in one SQLite
+//! file (`OUT/crawl/state.sqlite`, WAL, `synchronous=FULL`; [`state`]). SQLite was
+//! chosen over an embedded KV store (redb, sled) and over JSON-lines journals
+//! because the frontier needs *queries* — "oldest pending URL per host whose retry
+//! time has passed", "documents changed in run N", per-portal health — and because
+//! one transaction can commit a URL's outcome together with every URL it
+//! discovered. That transaction is the crash-safety argument: a body is durable in
+//! the raw store before its URL is marked `done`, so after a `kill -9` nothing
+//! fetched is lost (at worst an in-flight URL is fetched again and deduplicated by
+//! its digest) and nothing committed is fetched again. The DB is also readable by
+//! any tool (`sqlite3`), which helps operators. rusqlite 0.41 with the bundled
+//! SQLite keeps the build self-contained.
+//!
+//! # Read side
+//! [`stored_documents`] lists the report documents for the extract stage,
+//! [`status`] gives per-portal health, [`export_warc`] writes WARC 1.1.
+//!
+//! # Sample portal
+//! [`serve_sample`] serves `data/sample-portal/` on loopback with virtual hosts and
+//! fault injection for tests, demos and benchmarks.
+
+pub mod config;
+pub mod content;
+pub mod crawl;
+pub mod discover;
+pub mod documents;
+pub mod fetch;
+pub mod politeness;
+pub mod portals;
+pub mod progress;
+pub mod raw;
+pub mod robots;
+pub mod sample;
+pub mod state;
+pub mod summary;
+pub mod timefmt;
+pub mod urlnorm;
+pub mod warc;
+
+pub use config::CrawlConfig;
+pub use crawl::{LockHeld, crawl, lock_out};
+pub use documents::{CrawlStatus, PortalHealth, StoredDocument, UrlState, frontier, status, stored_documents};
+pub use portals::{Portal, load_portals};
+pub use sample::{Fault, FaultRule, Faults, RequestRecord, SampleServer, serve_sample};
+pub use summary::CrawlSummary;
+pub use urlnorm::{Refusal, check_url, is_forbidden_ip};
+pub use warc::export_warc;
+
+/// Runs [`crawl`] on a fresh multi-threaded tokio runtime (for synchronous callers).
+pub fn crawl_blocking(cfg: &CrawlConfig) -> anyhow::Result<CrawlSummary> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("starting the tokio runtime: {e}"))?;
+    rt.block_on(crawl(cfg))
+}

@@ -57,6 +57,9 @@ pub enum Provenance {
     Na,
     /// A value read by OCR from a scanned page.
     Ocr,
+    /// The layout lost the cell (short row, vanished row, cut-off table) and the
+    /// identities do not determine it; the value is `None`.
+    Missing,
 }
 
 impl Provenance {
@@ -69,6 +72,7 @@ impl Provenance {
             Provenance::Dash => "dash",
             Provenance::Na => "na",
             Provenance::Ocr => "ocr",
+            Provenance::Missing => "missing",
         }
     }
 }

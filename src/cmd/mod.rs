@@ -1,20 +1,80 @@
-//! Subcommands, one per file.
+//! Subcommands, one per file (like xsv): each has an `Args` struct and a `run`
+//! function returning the process exit code.
 
+mod analyze;
+mod crawl;
+mod demo;
+mod export;
+mod extract;
+mod parse;
+mod run;
+mod serve_sample;
+mod status;
+mod synth;
+
+use crate::config::Config;
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 
-/// Open Government Information annual reports → open data.
+/// Open Government Information annual reports (政府信息公开工作年度报告) → open data.
+///
+/// Exit codes: 0 done, 1 done with failures (some portals or documents failed),
+/// 2 could not run (usage or configuration error, lock held, I/O error).
 #[derive(Debug, Parser)]
-#[command(name = "ogi", version, about)]
+#[command(name = "ogi", version, about, long_about = None)]
 pub struct Cli {
+    /// Configuration file (default: ./ogi.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Log format on standard error.
+    #[arg(long, global = true, value_parser = ["human", "json"])]
+    log_format: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Extract the template tables of report files (any format) and print them.
+    Parse(parse::ParseArgs),
+    /// Crawl the portals of the registry into OUT (polite, resumable).
+    Crawl(crawl::CrawlArgs),
+    /// Serve the bundled sample portal on a loopback address.
+    ServeSample(serve_sample::ServeArgs),
+    /// Extract every stored document not yet extracted into OUT/extract.
+    Extract(extract::ExtractArgs),
+    /// Build the Parquet datasets in OUT/datasets from OUT/extract.
+    Analyze(analyze::AnalyzeArgs),
+    /// Export data: CSV for journalists, WARC of what was fetched.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
+    /// The nightly pipeline: crawl → extract → analyze → exports.
+    Run(run::RunArgs),
+    /// Run the whole pipeline against the bundled sample portal on loopback.
+    Demo(demo::DemoArgs),
+    /// Show the state of an output directory: runs, portal health, coverage.
+    Status(status::StatusArgs),
+    /// Generate a reproducible synthetic corpus of reports.
+    Synth(synth::SynthArgs),
 }
 
 /// Runs the chosen subcommand and returns the process exit code.
 pub fn run(cli: Cli) -> anyhow::Result<i32> {
-    match cli.command {}
+    let mut cfg = Config::load(cli.config.as_deref())?;
+    if let Some(f) = cli.log_format {
+        cfg.log.format = Some(f);
+    }
+    crate::logging::init(&cfg.log);
+    match cli.command {
+        Command::Parse(a) => parse::run(a),
+        Command::Crawl(a) => crawl::run(a, &cfg),
+        Command::ServeSample(a) => serve_sample::run(a),
+        Command::Extract(a) => extract::run(a, &cfg),
+        Command::Analyze(a) => analyze::run(a, &cfg),
+        Command::Export(c) => export::run(c, &cfg),
+        Command::Run(a) => run::run(a, &cfg),
+        Command::Demo(a) => demo::run(a, &cfg),
+        Command::Status(a) => status::run(a, &cfg),
+        Command::Synth(a) => synth::run(a),
+    }
 }

@@ -1,0 +1,150 @@
+//! File access: input parts, atomic year-partition writes, dataset reads.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use polars::prelude::{
+    DataFrame, LazyFrame, ParquetCompression, ParquetWriter, PlRefPath,
+    ScanArgsParquet, UnionArgs, concat, lit,
+};
+
+use crate::schema::{Dataset, columns};
+
+/// Hive directory name for reports without a year.
+pub const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
+
+/// The `part-*.parquet` files of one extract table, sorted by name.
+pub fn part_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = fs::read_dir(dir)
+        .with_context(|| format!("reading input directory {} (run `ogi extract` first)", dir.display()))?;
+    let mut parts = Vec::new();
+    for e in entries {
+        let e = e.with_context(|| format!("listing {}", dir.display()))?;
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("part-") && name.ends_with(".parquet") {
+            parts.push(e.path());
+        }
+    }
+    parts.sort();
+    if parts.is_empty() {
+        bail!("no part-*.parquet files in {}", dir.display());
+    }
+    Ok(parts)
+}
+
+/// Lazily scan Parquet files (all must share one schema).
+pub fn scan(files: &[PathBuf]) -> Result<LazyFrame> {
+    let paths: Vec<PlRefPath> = files
+        .iter()
+        .map(|p| PlRefPath::from(p.to_string_lossy().as_ref()))
+        .collect();
+    LazyFrame::scan_parquet_files(paths.into_iter().collect(), ScanArgsParquet::default())
+        .with_context(|| format!("scanning {} parquet file(s), first {}", files.len(), files[0].display()))
+}
+
+/// Directory of a dataset.
+pub fn dataset_dir(out: &Path, d: Dataset) -> PathBuf {
+    out.join("datasets").join(d.name())
+}
+
+/// Partition directory name for a year (`year=2022`, or the Hive null partition).
+pub fn partition_name(year: Option<i32>) -> String {
+    match year {
+        Some(y) => format!("year={y}"),
+        None => format!("year={NULL_PARTITION}"),
+    }
+}
+
+/// Path of the single Parquet file of one dataset partition.
+pub fn partition_file(out: &Path, d: Dataset, year: Option<i32>) -> PathBuf {
+    dataset_dir(out, d).join(partition_name(year)).join("part-0.parquet")
+}
+
+/// Write one partition atomically (temp file + rename), zstd-compressed.
+pub fn write_partition(out: &Path, d: Dataset, year: Option<i32>, df: &mut DataFrame) -> Result<()> {
+    let file = partition_file(out, d, year);
+    let dir = file.parent().context("partition path has a parent")?;
+    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let tmp = dir.join(".part-0.parquet.tmp");
+    let f = fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    ParquetWriter::new(f)
+        .with_compression(ParquetCompression::Zstd(None))
+        .finish(df)
+        .with_context(|| format!("writing {}", tmp.display()))?;
+    fs::rename(&tmp, &file).with_context(|| format!("renaming {} to {}", tmp.display(), file.display()))?;
+    Ok(())
+}
+
+/// Remove one partition directory of a dataset (if present).
+pub fn remove_partition(out: &Path, d: Dataset, year: Option<i32>) -> Result<()> {
+    let dir = dataset_dir(out, d).join(partition_name(year));
+    if dir.exists() {
+        fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Years present as partitions of a dataset (`None` = null partition), sorted.
+pub fn partitions(out: &Path, d: Dataset) -> Result<Vec<Option<i32>>> {
+    let dir = dataset_dir(out, d);
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut years = Vec::new();
+    for e in fs::read_dir(&dir).with_context(|| format!("listing {}", dir.display()))? {
+        let e = e.with_context(|| format!("listing {}", dir.display()))?;
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some(v) = name.strip_prefix("year=") else { continue };
+        if !e.path().join("part-0.parquet").exists() {
+            continue;
+        }
+        if v == NULL_PARTITION {
+            years.push(None);
+        } else if let Ok(y) = v.parse::<i32>() {
+            years.push(Some(y));
+        }
+    }
+    years.sort_by_key(|y| (y.is_none(), *y));
+    Ok(years)
+}
+
+/// Read one partition back with its `year` column, in the documented column order.
+pub fn read_partition(out: &Path, d: Dataset, year: Option<i32>) -> Result<LazyFrame> {
+    let file = partition_file(out, d, year);
+    let lf = scan(std::slice::from_ref(&file))?;
+    let year_lit = match year {
+        Some(y) => lit(y),
+        None => lit(polars::prelude::NULL).cast(polars::prelude::DataType::Int32),
+    };
+    let cols: Vec<_> = columns(d)
+        .iter()
+        .map(|c| {
+            if c.name == "year" {
+                year_lit.clone().alias("year")
+            } else {
+                polars::prelude::col(c.name.as_str())
+            }
+        })
+        .collect();
+    Ok(lf.select(cols))
+}
+
+/// Read a whole dataset (every partition) with its `year` column.
+pub fn read_dataset(out: &Path, d: Dataset) -> Result<DataFrame> {
+    let years = partitions(out, d)?;
+    if years.is_empty() {
+        bail!(
+            "dataset {d} has no partitions under {} (run analyze first)",
+            dataset_dir(out, d).display()
+        );
+    }
+    let frames = years
+        .into_iter()
+        .map(|y| read_partition(out, d, y))
+        .collect::<Result<Vec<_>>>()?;
+    concat(frames, UnionArgs::default())
+        .and_then(|lf| lf.collect())
+        .with_context(|| format!("reading dataset {d}"))
+}

@@ -1,0 +1,485 @@
+//! Dataset names and column schemas. This is the single source of truth for
+//! column order, dtypes, the CSV headers and the codebook.
+
+use polars::prelude::DataType;
+
+use crate::vocab::{CATEGORIES, Term, vocabulary};
+
+/// The datasets written under `OUT/datasets/<name>/year=<year>/part-0.parquet`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dataset {
+    /// Agency-year × applicant type: the flow rows of table 3.
+    Requests,
+    /// Agency-year × disposition × applicant type, long form.
+    Dispositions,
+    /// Agency-year: the 15 cells of table 4, wide.
+    ReviewLitigation,
+    /// Agency-year: the cells of table 2, fees in 万元 and yuan.
+    Proactive,
+    /// One row per agency-year with totals, derived measures and quality.
+    Panel,
+    /// Rollups of agency-scope reports by county / prefecture / province × year.
+    Regions,
+    /// Per report: status, every check and flag, superseded documents (long form).
+    Quality,
+}
+
+impl Dataset {
+    /// Every dataset, in the order they are computed.
+    pub const ALL: [Dataset; 7] = [
+        Dataset::Requests,
+        Dataset::Dispositions,
+        Dataset::ReviewLitigation,
+        Dataset::Proactive,
+        Dataset::Panel,
+        Dataset::Regions,
+        Dataset::Quality,
+    ];
+
+    /// Directory name of the dataset.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dataset::Requests => "requests",
+            Dataset::Dispositions => "dispositions",
+            Dataset::ReviewLitigation => "review_litigation",
+            Dataset::Proactive => "proactive",
+            Dataset::Panel => "panel",
+            Dataset::Regions => "regions",
+            Dataset::Quality => "quality",
+        }
+    }
+
+    /// One-line description (Chinese, English).
+    pub fn description(self) -> (&'static str, &'static str) {
+        match self {
+            Dataset::Requests => (
+                "各机关各年度按申请人类型的申请收转情况",
+                "Requests per agency-year and applicant type (received, carried over, processed, carried forward)",
+            ),
+            Dataset::Dispositions => (
+                "各机关各年度申请办理结果（长表）",
+                "How requests were handled, per agency-year, outcome and applicant type (long form)",
+            ),
+            Dataset::ReviewLitigation => (
+                "各机关各年度行政复议、行政诉讼情况",
+                "Administrative review and litigation per agency-year (wide)",
+            ),
+            Dataset::Proactive => (
+                "各机关各年度主动公开情况",
+                "Proactive disclosure per agency-year, fees in 万元 and in yuan",
+            ),
+            Dataset::Panel => (
+                "机关-年度面板（每个机关每年一行）",
+                "Agency-year panel: one row per agency and year, totals, derived measures and quality",
+            ),
+            Dataset::Regions => (
+                "按县、市、省汇总（仅机关口径报告）",
+                "Rollups by county, prefecture and province (agency-scope reports only)",
+            ),
+            Dataset::Quality => (
+                "每份文档的状态、校验和标记（长表）",
+                "Per document: status, every check and flag, superseded duplicates (long form)",
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for Dataset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Dataset {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> anyhow::Result<Self> {
+        Dataset::ALL
+            .into_iter()
+            .find(|d| d.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Dataset::ALL.iter().map(|d| d.name()).collect();
+                anyhow::anyhow!("unknown dataset {s:?}; expected one of {}", names.join(", "))
+            })
+    }
+}
+
+/// Documentation of one dataset column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnDoc {
+    /// Column name in Parquet.
+    pub name: String,
+    /// Polars dtype written.
+    pub dtype: DataType,
+    /// Meaning in Chinese.
+    pub zh: String,
+    /// Meaning in English.
+    pub en: String,
+    /// Unit (`count`, `10k_cny`, `cny`, `ratio`, or empty).
+    pub unit: String,
+    /// Source: table and cell key(s) it comes from, or how it is derived.
+    pub source: String,
+}
+
+fn c(name: &str, dtype: DataType, zh: &str, en: &str, unit: &str, source: &str) -> ColumnDoc {
+    ColumnDoc {
+        name: name.to_string(),
+        dtype,
+        zh: zh.to_string(),
+        en: en.to_string(),
+        unit: unit.to_string(),
+        source: source.to_string(),
+    }
+}
+
+fn s(name: &str, zh: &str, en: &str, source: &str) -> ColumnDoc {
+    c(name, DataType::String, zh, en, "", source)
+}
+
+fn count(name: &str, zh: &str, en: &str, source: &str) -> ColumnDoc {
+    c(name, DataType::Int64, zh, en, "count", source)
+}
+
+fn ratio(name: &str, zh: &str, en: &str, source: &str) -> ColumnDoc {
+    c(name, DataType::Float64, zh, en, "ratio", source)
+}
+
+fn term_col(t: &Term, table: u8, source_col: &str) -> ColumnDoc {
+    let dtype = if t.is_fee() { DataType::Float64 } else { DataType::Int64 };
+    let unit = t.unit.as_str();
+    c(
+        &t.key,
+        dtype,
+        &t.zh,
+        &t.en,
+        unit,
+        &format!("table {table} {}{source_col}", t.key),
+    )
+}
+
+/// Name of the yuan column derived from a 万元 fee key.
+pub fn yuan_name(fee_key: &str) -> String {
+    if fee_key.contains("_10k_cny") {
+        fee_key.replacen("_10k_cny", "_cny", 1)
+    } else {
+        format!("{fee_key}_cny")
+    }
+}
+
+fn id_columns() -> Vec<ColumnDoc> {
+    vec![
+        c("year", DataType::Int32, "报告年度", "Reporting year (Hive partition key)", "", "reports.year"),
+        s("report_id", "报告编号（文档SHA-256）", "Report id (SHA-256 of the document)", "reports.report_id"),
+        s("agency", "机关名称", "Agency name", "reports.agency"),
+        s("region_code", "行政区划代码（GB/T 2260）", "Region code (GB/T 2260)", "reports.region_code"),
+    ]
+}
+
+fn n_inferred(what: &str) -> ColumnDoc {
+    c(
+        "n_inferred",
+        DataType::Int32,
+        "推算或OCR取得的单元格数",
+        &format!("Number of {what} cells whose value was inferred or read by OCR"),
+        "count",
+        "cells.provenance in (inferred, ocr)",
+    )
+}
+
+/// Label of a table-3 total-column row, for the panel.
+fn t3_total(key: &str) -> ColumnDoc {
+    let v = vocabulary();
+    let t = v.row(key).cloned().unwrap_or_else(|| Term {
+        key: key.to_string(),
+        zh: key.to_string(),
+        en: key.to_string(),
+        unit: "count".to_string(),
+    });
+    c(
+        key,
+        DataType::Int64,
+        &format!("{}（总计）", t.zh),
+        &format!("{} (total)", t.en),
+        "count",
+        &format!("table 3 {key} × total"),
+    )
+}
+
+/// The category sums of the panel: (column, category key).
+pub const CATEGORY_TOTALS: [(&str, &str); 4] = [
+    ("denied_total", "denied"),
+    ("unavailable_total", "unavailable"),
+    ("not_processed_total", "not_processed"),
+    ("other_total", "other"),
+];
+
+/// The columns of a dataset, in their stable order (including `year`).
+pub fn columns(d: Dataset) -> Vec<ColumnDoc> {
+    let v = vocabulary();
+    let mut cols = id_columns();
+    match d {
+        Dataset::Requests => {
+            cols.push(s("applicant", "申请人类型", "Applicant type (table 3 column key)", "table 3 column key"));
+            for k in crate::vocab::FLOW_ROWS {
+                if let Some(t) = v.row(k) {
+                    cols.push(term_col(t, 3, " × applicant"));
+                }
+            }
+            cols.push(n_inferred("of these four"));
+        }
+        Dataset::Dispositions => {
+            cols.push(s("disposition", "办理结果", "Outcome (table 3 row key)", "table 3 row key"));
+            cols.push(s(
+                "category",
+                "结果类别",
+                "Outcome category: granted, partial, denied, unavailable, not_processed, other",
+                "derived from the row key",
+            ));
+            cols.push(s("applicant", "申请人类型", "Applicant type (table 3 column key)", "table 3 column key"));
+            cols.push(count("value", "件数", "Number of requests", "table 3 row × column"));
+            cols.push(s(
+                "provenance",
+                "取值方式",
+                "How the value was obtained: printed, inferred, blank, dash, na, ocr",
+                "cells.provenance",
+            ));
+        }
+        Dataset::ReviewLitigation => {
+            cols.extend(v.table4.iter().map(|t| term_col(t, 4, "")));
+            cols.push(n_inferred("table-4"));
+        }
+        Dataset::Proactive => {
+            for t in &v.table2 {
+                cols.push(term_col(t, 2, ""));
+                if t.is_fee() {
+                    cols.push(c(
+                        &yuan_name(&t.key),
+                        DataType::Float64,
+                        &format!("{}（元）", t.zh),
+                        &format!("{} (in yuan)", t.en),
+                        "cny",
+                        &format!("table 2 {} × 10000", t.key),
+                    ));
+                }
+            }
+            cols.push(n_inferred("table-2"));
+        }
+        Dataset::Panel => cols.extend(panel_columns()),
+        Dataset::Regions => {
+            cols.truncate(1);
+            cols.extend(regions_columns());
+        }
+        Dataset::Quality => {
+            cols.extend(vec![
+                s("status", "处理状态", "Document status: parsed, not_a_report, needs_ocr, needs_conversion, failed", "reports.status"),
+                s("kind", "条目类型", "Item kind: status, check, flag, superseded_by", "quality"),
+                s("item", "条目", "Check id, flag, status, or the canonical report id (superseded_by)", "reports.checks_json / flags"),
+                c("ok", DataType::Boolean, "是否通过", "Check passed (null for flags)", "", "reports.checks_json"),
+                s("detail", "说明", "Detail of the check, or why a document was superseded", "reports.checks_json"),
+            ]);
+        }
+    }
+    cols
+}
+
+fn panel_columns() -> Vec<ColumnDoc> {
+    let v = vocabulary();
+    let mut cols = vec![
+        s("agency_type", "机关类型", "Agency type derived from the name (government, government_office, township_government, subdistrict_office, commission, bureau, office, department, center, other)", "derived from agency"),
+        s("scope", "报告口径", "Scope: agency (one agency) or jurisdiction (whole area); never added together", "reports.scope"),
+        s("template", "模板版本", "Template version (2019 or 2021)", "reports.template"),
+        s("status", "处理状态", "Document status", "reports.status"),
+        s("region", "行政区划（文档）", "Region as named in the document", "reports.region"),
+        s("province_code", "省级代码", "Province code", "region_code"),
+        s("province", "省级", "Province", "gazetteer"),
+        s("prefecture_code", "地级代码", "Prefecture code", "region_code"),
+        s("prefecture", "地级", "Prefecture", "gazetteer"),
+        s("county_code", "县级代码", "County code", "region_code"),
+        s("county", "县级", "County", "gazetteer"),
+    ];
+    for k in ["new_received", "carried_over_in", "granted", "partially_granted"] {
+        cols.push(t3_total(k));
+    }
+    for (name, cat) in CATEGORY_TOTALS {
+        let (_, zh) = CATEGORIES.iter().find(|(k, _)| *k == cat).copied().unwrap_or((cat, cat));
+        cols.push(count(
+            name,
+            &format!("{zh}合计"),
+            &format!("Sum of all `{cat}` outcome rows (total column)"),
+            &format!("table 3 rows of category {cat} × total"),
+        ));
+    }
+    cols.push(t3_total("processed_total"));
+    cols.push(t3_total("carried_forward"));
+    for t in v.table2.iter().filter(|t| t.is_fee()) {
+        cols.push(term_col(t, 2, ""));
+    }
+    cols.push(count("review_total", "行政复议总计", "Administrative review: total", "table 4 review_total"));
+    cols.push(count(
+        "litigation_total",
+        "行政诉讼总计",
+        "Litigation: total (direct + after review)",
+        "table 4 lit_direct_total + lit_after_review_total",
+    ));
+    cols.push(ratio(
+        "substantive_disclosure_rate",
+        "实质公开率",
+        "Substantive disclosure rate (granted + partially_granted) / processed_total",
+        "table 3 total column",
+    ));
+    cols.push(ratio("denied_share", "不予公开占比", "Share denied (all reasons) / processed_total", "table 3 total column"));
+    for t in v.outcome_rows().filter(|t| t.key.starts_with("denied_")) {
+        cols.push(ratio(
+            &format!("{}_share", t.key),
+            &format!("不予公开占比：{}", t.zh),
+            &format!("Share {} / processed_total", t.en),
+            &format!("table 3 {} / processed_total (total column)", t.key),
+        ));
+    }
+    cols.push(ratio(
+        "not_held_share",
+        "本机关不掌握占比",
+        "Not-held share unavailable_not_held / processed_total",
+        "table 3 total column",
+    ));
+    cols.push(count("backlog", "积压（结转下年度）", "Backlog = carried_forward", "table 3 carried_forward × total"));
+    cols.push(count(
+        "new_received_prev_year",
+        "上一年度新收申请数",
+        "New requests in the previous year (same agency and region code)",
+        "panel of year − 1",
+    ));
+    cols.push(count(
+        "new_received_yoy_change",
+        "新收申请同比变化（件）",
+        "Year-on-year change of new requests (this year − previous year)",
+        "derived",
+    ));
+    cols.push(ratio(
+        "new_received_yoy_rate",
+        "新收申请同比增长率",
+        "Year-on-year growth rate of new requests (this / previous − 1)",
+        "derived",
+    ));
+    cols.push(ratio(
+        "review_correction_rate",
+        "行政复议纠错率",
+        "Review correction rate corrected / (upheld + corrected + other)",
+        "table 4 review_*",
+    ));
+    cols.push(ratio(
+        "litigation_correction_rate",
+        "行政诉讼纠错率",
+        "Litigation correction rate corrected / (upheld + corrected + other), both litigation blocks",
+        "table 4 lit_*",
+    ));
+    cols.extend(vec![
+        c("checks_passed", DataType::Int32, "通过的校验数", "Number of checks passed", "count", "reports.checks_passed"),
+        c("checks_failed", DataType::Int32, "未通过的校验数", "Number of checks failed", "count", "reports.checks_failed"),
+        c("checks_ok", DataType::Boolean, "校验全部通过", "Parsed and every check passed", "", "reports.status, reports.checks_failed"),
+        s("failed_checks", "未通过的校验", "Failed check ids (semicolon-separated)", "reports.failed_checks"),
+        s("flags", "标记", "Extraction flags (semicolon-separated)", "reports.flags"),
+        c("n_cells", DataType::Int32, "单元格数", "Number of cells extracted", "count", "reports.n_cells"),
+        c("n_inferred", DataType::Int32, "推算单元格数", "Number of cells inferred from identities", "count", "reports.n_inferred"),
+        c("t3_inferred", DataType::Int32, "表三总计列推算/OCR单元格数", "Inferred or OCR cells in the total column of table 3 (inputs of the rates)", "count", "cells.provenance"),
+        c("t4_inferred", DataType::Int32, "表四推算/OCR单元格数", "Inferred or OCR cells in table 4 (inputs of the correction rates)", "count", "cells.provenance"),
+        c("has_inferred", DataType::Boolean, "含推算或OCR数值", "Some value of this report was inferred or read by OCR", "", "cells.provenance"),
+        s("source", "来源", "Source URL or path", "reports.source"),
+        s("sha256", "SHA-256", "SHA-256 of the document", "reports.sha256"),
+        s("fetched_at", "抓取时间", "Fetch time (RFC 3339)", "reports.fetched_at"),
+        s("parser_version", "解析器版本", "Parser version", "reports.parser_version"),
+        c("n_documents", DataType::Int32, "同一机关年度的文档数", "Documents found for this agency-year (canonical + superseded)", "count", "dedup"),
+        s("superseded_ids", "被替代的文档", "Report ids of superseded documents for this agency-year (semicolon-separated)", "dedup"),
+    ]);
+    cols
+}
+
+/// Measures summed in the regional rollups (panel column names).
+pub const ROLLUP_SUMS: [&str; 10] = [
+    "new_received",
+    "processed_total",
+    "granted",
+    "partially_granted",
+    "denied_total",
+    "unavailable_total",
+    "carried_forward",
+    "admin_fees_10k_cny",
+    "review_total",
+    "litigation_total",
+];
+
+/// The panel columns summed in the regional rollups (those present in this vocabulary).
+pub fn rollup_measures() -> Vec<&'static str> {
+    let panel = panel_columns();
+    ROLLUP_SUMS
+        .into_iter()
+        .filter(|m| panel.iter().any(|p| p.name == *m))
+        .collect()
+}
+
+fn regions_columns() -> Vec<ColumnDoc> {
+    let panel = panel_columns();
+    let mut cols = vec![
+        s("level", "层级", "Level: province, prefecture or county", "derived"),
+        s("region_code", "行政区划代码", "Region code of the rollup", "gazetteer / region_code"),
+        s("region_name", "行政区划名称", "Region name", "gazetteer / reports.region"),
+        c("n_agency_reports", DataType::Int32, "机关口径报告数", "Agency-scope reports summed", "count", "panel"),
+        c("n_jurisdiction_reports", DataType::Int32, "辖区口径报告数（不计入合计）", "Jurisdiction-scope reports in this region (not added to the sums)", "count", "panel"),
+        c("n_unknown_scope_reports", DataType::Int32, "口径不明报告数（不计入合计）", "Reports of unknown scope (not added to the sums)", "count", "panel"),
+    ];
+    for name in rollup_measures() {
+        if let Some(p) = panel.iter().find(|p| p.name == name) {
+            let mut p = p.clone();
+            p.zh = format!("{}（机关口径合计）", p.zh);
+            p.en = format!("{} (sum over agency-scope reports; null if none reports it)", p.en);
+            p.source = format!("sum of panel.{name}");
+            cols.push(p);
+        }
+    }
+    cols.push(count(
+        "jurisdiction_new_received",
+        "辖区口径报告新收申请数",
+        "New requests in jurisdiction-scope reports of this region (for comparison only)",
+        "panel.new_received where scope = jurisdiction",
+    ));
+    cols.push(ratio(
+        "substantive_disclosure_rate",
+        "实质公开率",
+        "(granted + partially_granted) / processed_total over the summed agencies",
+        "derived from the sums",
+    ));
+    cols.push(c(
+        "n_with_inferred",
+        DataType::Int32,
+        "含推算数值的报告数",
+        "Agency-scope reports with inferred or OCR values",
+        "count",
+        "panel.has_inferred",
+    ));
+    cols
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_names_are_unique_per_dataset() {
+        for d in Dataset::ALL {
+            let cols = columns(d);
+            let mut names: Vec<_> = cols.iter().map(|c| c.name.clone()).collect();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), cols.len(), "{d}");
+            assert_eq!(cols[0].name, "year");
+            assert!(cols.iter().all(|c| !c.zh.is_empty() && !c.en.is_empty()), "{d}");
+        }
+    }
+
+    #[test]
+    fn dataset_names_round_trip() {
+        for d in Dataset::ALL {
+            assert_eq!(d.name().parse::<Dataset>().ok(), Some(d));
+        }
+        assert!("nope".parse::<Dataset>().is_err());
+    }
+}

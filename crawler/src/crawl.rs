@@ -1,0 +1,528 @@
+//! The crawl loop: lock OUT, resume or start a run, dispatch frontier URLs to
+//! fetch tasks under the politeness gates, commit each outcome, write the summary.
+
+use crate::config::CrawlConfig;
+use crate::content::{detect_challenge, is_soft_404, matches_extension, sniff_mime};
+use crate::discover::{self, ListItem, ListPage, decode_html, extension, is_attachment};
+use crate::fetch::{FetchError, Fetcher, Response, Validators};
+use crate::politeness::{HostLimits, HostReadiness, Politeness};
+use crate::portals::{Portal, load_portals};
+use crate::progress::Progress;
+use crate::raw;
+use crate::robots::RobotsRules;
+use crate::state::{Completion, Discovered, FetchRecord, StateDb, UrlRow, kind};
+use crate::summary::{CrawlSummary, build_summary, save_summary};
+use crate::timefmt::unix_now_ms;
+use crate::urlnorm::{canonicalize, check_url, host_key, resolve};
+use anyhow::{Context, Result, bail};
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tokio::sync::OnceCell;
+use tokio::task::JoinSet;
+use url::Url;
+
+/// Error returned when another run holds the lock on OUT.
+#[derive(Debug, thiserror::Error)]
+#[error("another crawl run holds the lock on {0}")]
+pub struct LockHeld(pub String);
+
+/// Takes the exclusive run lock `OUT/crawl/lock` (released when the file is dropped).
+pub fn lock_out(out: &Path) -> Result<File> {
+    let dir = out.join("crawl");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = dir.join("lock");
+    let f = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => Err(LockHeld(out.display().to_string()).into()),
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("locking {}", path.display())),
+    }
+}
+
+struct Ctx {
+    cfg: CrawlConfig,
+    portals: HashMap<String, Portal>,
+    db: Mutex<StateDb>,
+    polite: Politeness,
+    fetcher: Fetcher,
+    robots: Mutex<HashMap<String, Arc<OnceCell<RobotsRules>>>>,
+    run: i64,
+    progress: Progress,
+    /// Held until every task has finished, so a restarted run never races a commit.
+    _lock: File,
+}
+
+impl Ctx {
+    fn db(&self) -> MutexGuard<'_, StateDb> {
+        self.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Runs (or resumes) a crawl of the configured portals into `cfg.out`.
+pub async fn crawl(cfg: &CrawlConfig) -> Result<CrawlSummary> {
+    let lock = lock_out(&cfg.out)?;
+    let mut portals = load_portals(&cfg.portals_file)?;
+    if !cfg.portal_ids.is_empty() {
+        for id in &cfg.portal_ids {
+            if !portals.iter().any(|p| &p.id == id) {
+                bail!("unknown portal id {id:?} (not in {})", cfg.portals_file.display());
+            }
+        }
+        portals.retain(|p| cfg.portal_ids.contains(&p.id));
+    }
+    let mut db = StateDb::open(&cfg.out)?;
+    let (run, resumed) = db.begin_run(cfg.revisit_after)?;
+    tracing::info!(run, resumed, portals = portals.len(), "crawl run");
+    let polite = Politeness::new(
+        cfg.global_concurrency,
+        HostLimits { rate: cfg.per_host_rate, concurrency: cfg.per_host_concurrency },
+        cfg.breaker_threshold,
+        cfg.retry_after_cap,
+        cfg.max_requests_per_host,
+    );
+    for p in &portals {
+        let limits = HostLimits {
+            rate: p.rate.unwrap_or(cfg.per_host_rate),
+            concurrency: p.concurrency.unwrap_or(cfg.per_host_concurrency),
+        };
+        for h in &p.allowed_hosts {
+            polite.configure(&h.to_ascii_lowercase(), limits);
+        }
+        for s in &p.start_urls {
+            let url = canonicalize(&Url::parse(s)?);
+            db.seed(&discovered(p, &url, kind::LIST, None, None, s), run)?;
+        }
+        if let Some(api) = &p.api
+            && let Some(url) = discover::api_page_url(api, api.first_page)
+        {
+            db.seed(&discovered(p, &url, kind::API, Some(api.first_page), None, &p.start_urls[0]), run)?;
+        }
+    }
+    let ctx = Arc::new(Ctx {
+        fetcher: Fetcher::new(cfg)?,
+        cfg: cfg.clone(),
+        portals: portals.into_iter().map(|p| (p.id.clone(), p)).collect(),
+        db: Mutex::new(db),
+        polite,
+        robots: Mutex::new(HashMap::new()),
+        run,
+        progress: Progress::new(cfg.progress),
+        _lock: lock,
+    });
+    dispatch(&ctx).await?;
+    let summary = {
+        let db = ctx.db();
+        let s = build_summary(db.conn(), run, resumed)?;
+        db.finish_run(run, &serde_json::to_string(&s)?)?;
+        s
+    };
+    save_summary(&cfg.out, &summary)?;
+    ctx.progress.finish();
+    tracing::info!(fetched = summary.fetched, new = summary.new_documents, changed = summary.changed_documents, "crawl finished");
+    Ok(summary)
+}
+
+fn discovered(p: &Portal, url: &Url, k: &'static str, page: Option<u32>, item: Option<&ListItem>, parent: &str) -> Discovered {
+    Discovered {
+        url: url.to_string(),
+        portal_id: p.id.clone(),
+        host: host_key(url),
+        kind: k,
+        page,
+        title: item.map(|i| i.title.clone()),
+        year: item.map(|i| i.year),
+        date: item.and_then(|i| i.date.clone()),
+        sig: item.map(ListItem::signature),
+        parent: parent.to_string(),
+    }
+}
+
+async fn dispatch(ctx: &Arc<Ctx>) -> Result<()> {
+    let mut tasks: JoinSet<Result<()>> = JoinSet::new();
+    let mut in_flight: HashSet<String> = HashSet::new();
+    let mut finished_rx: Vec<String> = Vec::new();
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    loop {
+        for u in finished_rx.drain(..) {
+            in_flight.remove(&u);
+        }
+        let mut wake = Duration::from_millis(500);
+        if tasks.len() < ctx.cfg.global_concurrency.max(1) {
+            let batch = ctx.db().next_batch(ctx.run, 4096)?;
+            let now = tokio::time::Instant::now();
+            for row in batch {
+                if tasks.len() >= ctx.cfg.global_concurrency.max(1) {
+                    break;
+                }
+                if in_flight.contains(&row.url) {
+                    continue;
+                }
+                match ctx.polite.ready(&row.host) {
+                    HostReadiness::Parked(reason) => {
+                        let state = if reason == "host_parked" || reason == "host_budget" { "failed" } else { "blocked" };
+                        ctx.db().complete(&row, ctx.run, &Completion::state(state, reason.clone()))?;
+                        ctx.progress.error();
+                        continue;
+                    }
+                    HostReadiness::Busy => continue,
+                    HostReadiness::At(t) if t > now + Duration::from_millis(2) => {
+                        wake = wake.min(t - now);
+                        continue;
+                    }
+                    HostReadiness::At(_) => {}
+                }
+                in_flight.insert(row.url.clone());
+                let ctx2 = ctx.clone();
+                let tx = done_tx.clone();
+                tasks.spawn(async move {
+                    let url = row.url.clone();
+                    let c = process(&ctx2, &row).await;
+                    let res = {
+                        let ctx3 = ctx2.clone();
+                        let row2 = row.clone();
+                        tokio::task::spawn_blocking(move || ctx3.db().complete(&row2, ctx3.run, &c))
+                            .await
+                            .context("commit task")?
+                    };
+                    let _ = tx.send(url);
+                    res
+                });
+            }
+        }
+        if tasks.is_empty() {
+            let (pending, earliest) = ctx.db().pending(ctx.run)?;
+            if pending == 0 {
+                return Ok(());
+            }
+            if let Some(nb) = earliest {
+                let ms = (nb - unix_now_ms()).clamp(0, 500) as u64;
+                wake = wake.min(Duration::from_millis(ms.max(5)));
+            }
+        }
+        tokio::select! {
+            Some(res) = tasks.join_next() => {
+                match res {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => return Err(e.context("committing a fetch outcome")),
+                    Err(e) if e.is_panic() => bail!("fetch task panicked: {e}"),
+                    Err(_) => {}
+                }
+                while let Ok(u) = done_rx.try_recv() { finished_rx.push(u); }
+            }
+            Some(u) = done_rx.recv() => { finished_rx.push(u); }
+            _ = tokio::time::sleep(wake) => {}
+        }
+    }
+}
+
+fn backoff(cfg: &CrawlConfig, attempts: u32) -> Duration {
+    let exp = cfg.backoff_base.saturating_mul(1u32 << attempts.min(16)).min(cfg.backoff_max);
+    // Full jitter in [exp/2, exp].
+    let half = exp / 2;
+    half + Duration::from_secs_f64(half.as_secs_f64() * fastrand::f64())
+}
+
+fn retry_or_fail(ctx: &Ctx, row: &UrlRow, reason: String, wait: Duration, fetch: Option<FetchRecord>) -> Completion {
+    let wait = wait.max(backoff(&ctx.cfg, row.attempts));
+    if row.attempts + 1 >= ctx.cfg.max_attempts {
+        Completion { state: "failed", error: Some(reason), not_before_ms: 0, fetch, not_modified: false, children: Vec::new() }
+    } else {
+        Completion {
+            state: "pending",
+            error: Some(reason),
+            not_before_ms: unix_now_ms() + wait.as_millis() as i64,
+            fetch,
+            not_modified: false,
+            children: Vec::new(),
+        }
+    }
+}
+
+async fn robots_for(ctx: &Ctx, url: &Url) -> RobotsRules {
+    let host = host_key(url);
+    let cell = {
+        let mut m = ctx.robots.lock().unwrap_or_else(|e| e.into_inner());
+        m.entry(host.clone()).or_default().clone()
+    };
+    cell.get_or_init(|| async {
+        if let Ok(Some((status, body))) = ctx.db().robots(&host, ctx.cfg.robots_ttl) {
+            let r = RobotsRules::from_status(status, &body, &ctx.cfg.user_agent);
+            if let Some(d) = r.crawl_delay {
+                ctx.polite.set_crawl_delay(&host, d);
+            }
+            return r;
+        }
+        let Ok(mut robots_url) = url.join("/robots.txt") else {
+            return RobotsRules::allow_all();
+        };
+        let mut hops = 0;
+        let rules = loop {
+            let Ok(permit) = ctx.polite.acquire(&host_key(&robots_url)).await else {
+                break RobotsRules::disallow_all();
+            };
+            let res = ctx.fetcher.get(&robots_url, &Validators::default()).await;
+            drop(permit);
+            ctx.progress.request(res.as_ref().map(|r| r.body.len()).unwrap_or(0));
+            let rec = fetch_record(&robots_url, &res, false, None);
+            let _ = ctx.db().log_fetch(ctx.run, robots_url.as_str(), &rec);
+            match res {
+                Ok(r) if (300..400).contains(&r.status) && hops < 5 => {
+                    let next = r.header("location").and_then(|l| resolve(&robots_url, l));
+                    match next {
+                        Some(n) if check_url(&n, &[host_key(&n)], &ctx.cfg.allow_private_hosts).is_ok() => {
+                            hops += 1;
+                            robots_url = n;
+                        }
+                        _ => break RobotsRules::allow_all(),
+                    }
+                }
+                Ok(r) => {
+                    if detect_challenge(r.status, &r.body).is_some() {
+                        ctx.polite.park(&host, "blocked");
+                        break RobotsRules::disallow_all();
+                    }
+                    let body = String::from_utf8_lossy(&r.body).into_owned();
+                    let rules = RobotsRules::from_status(r.status, &body, &ctx.cfg.user_agent);
+                    if !rules.unreachable {
+                        let _ = ctx.db().put_robots(&host, r.status, &body);
+                    }
+                    break rules;
+                }
+                Err(_) => break RobotsRules::disallow_all(),
+            }
+        };
+        if let Some(d) = rules.crawl_delay {
+            ctx.polite.set_crawl_delay(&host, d);
+        }
+        rules
+    })
+    .await
+    .clone()
+}
+
+fn fetch_record(url: &Url, res: &Result<Response, FetchError>, conditional: bool, sha: Option<(String, String)>) -> FetchRecord {
+    match res {
+        Ok(r) => FetchRecord {
+            final_url: Some(url.to_string()),
+            status: Some(r.status),
+            conditional,
+            headers: serde_json::to_string(&r.headers).ok(),
+            etag: r.header("etag").map(str::to_string),
+            last_modified: r.header("last-modified").map(str::to_string),
+            content_type: sha.as_ref().map(|(_, ct)| ct.clone()).or_else(|| r.header("content-type").map(str::to_string)),
+            length: Some(r.body.len() as u64),
+            sha256: sha.map(|(s, _)| s),
+            elapsed_ms: Some(r.elapsed.as_millis() as u64),
+            error: None,
+        },
+        Err(e) => FetchRecord {
+            final_url: Some(url.to_string()),
+            conditional,
+            error: Some(e.to_string()),
+            ..Default::default()
+        },
+    }
+}
+
+async fn process(ctx: &Ctx, row: &UrlRow) -> Completion {
+    let Some(portal) = ctx.portals.get(&row.portal_id) else {
+        return Completion::state("failed", "unknown_portal");
+    };
+    let Ok(start) = Url::parse(&row.url) else {
+        return Completion::state("failed", "bad_url");
+    };
+    let validators = Validators { etag: row.etag.clone(), last_modified: row.last_modified.clone() };
+    let mut current = start.clone();
+    let mut visited: HashSet<Url> = HashSet::from([start.clone()]);
+    let mut hops = 0usize;
+    loop {
+        if let Err(r) = check_url(&current, &portal.allowed_hosts, &ctx.cfg.allow_private_hosts) {
+            return Completion::state("failed", r.reason());
+        }
+        let rules = robots_for(ctx, &current).await;
+        let pq = match current.query() {
+            Some(q) => format!("{}?{q}", current.path()),
+            None => current.path().to_string(),
+        };
+        if !rules.allowed(&pq) {
+            return if rules.unreachable {
+                Completion::state("failed", "robots_unreachable")
+            } else {
+                Completion::state("disallowed", "robots_disallow")
+            };
+        }
+        let host = host_key(&current);
+        let permit = match ctx.polite.acquire(&host).await {
+            Ok(p) => p,
+            Err(reason) => {
+                let state = if reason == "blocked" { "blocked" } else { "failed" };
+                return Completion::state(state, reason);
+            }
+        };
+        let conditional = hops == 0 && validators.any();
+        let none = Validators::default();
+        let res = ctx.fetcher.get(&current, if hops == 0 { &validators } else { &none }).await;
+        drop(permit);
+        ctx.progress.request(res.as_ref().map(|r| r.body.len()).unwrap_or(0));
+        let resp = match res {
+            Err(e) => {
+                ctx.progress.error();
+                let rec = fetch_record(&current, &Err(e.clone()), conditional, None);
+                if e.transient() {
+                    if ctx.polite.failure(&host) {
+                        tracing::warn!(host, "circuit breaker open: host parked for this run");
+                    }
+                    return retry_or_fail(ctx, row, e.reason().to_string(), Duration::ZERO, Some(rec));
+                }
+                return Completion { state: "failed", error: Some(e.reason().into()), not_before_ms: 0, fetch: Some(rec), not_modified: false, children: Vec::new() };
+            }
+            Ok(r) => r,
+        };
+        if (300..400).contains(&resp.status) && resp.status != 304 {
+            let rec = fetch_record(&current, &Ok(resp.clone()), conditional, None);
+            let _ = ctx.db().log_fetch(ctx.run, current.as_str(), &rec);
+            hops += 1;
+            let next = resp.header("location").and_then(|l| resolve(&current, l));
+            let Some(next) = next else {
+                return Completion::state("failed", "bad_redirect");
+            };
+            if !visited.insert(next.clone()) {
+                return Completion::state("failed", "redirect_loop");
+            }
+            if hops > ctx.cfg.max_redirects {
+                return Completion::state("failed", "too_many_redirects");
+            }
+            current = next;
+            continue;
+        }
+        return handle_response(ctx, portal, row, &current, resp, conditional).await;
+    }
+}
+
+async fn handle_response(ctx: &Ctx, portal: &Portal, row: &UrlRow, url: &Url, resp: Response, conditional: bool) -> Completion {
+    let host = host_key(url);
+    let status = resp.status;
+    let done = |rec: FetchRecord, children: Vec<Discovered>, not_modified: bool| Completion {
+        state: "done",
+        error: None,
+        not_before_ms: 0,
+        fetch: Some(rec),
+        not_modified,
+        children,
+    };
+    if status == 304 {
+        ctx.polite.success(&host);
+        return done(fetch_record(url, &Ok(resp), conditional, None), Vec::new(), true);
+    }
+    if let Some(reason) = detect_challenge(status, &resp.body) {
+        ctx.progress.error();
+        ctx.polite.park(&host, "blocked");
+        tracing::warn!(host, reason, "anti-bot challenge: host blocked");
+        let rec = fetch_record(url, &Ok(resp), conditional, None);
+        return Completion { state: "blocked", error: Some(reason.into()), not_before_ms: 0, fetch: Some(rec), not_modified: false, children: Vec::new() };
+    }
+    if status == 429 || status == 503 || status == 408 || status >= 500 {
+        ctx.progress.error();
+        let wait = resp.header("retry-after").and_then(crate::timefmt::parse_retry_after).unwrap_or_default();
+        if !wait.is_zero() {
+            ctx.polite.hold(&host, wait);
+        }
+        ctx.polite.failure(&host);
+        let rec = fetch_record(url, &Ok(resp), conditional, None);
+        return retry_or_fail(ctx, row, format!("http_{status}"), wait.min(ctx.cfg.retry_after_cap), Some(rec));
+    }
+    ctx.polite.success(&host);
+    if !(200..300).contains(&status) {
+        ctx.progress.error();
+        let rec = fetch_record(url, &Ok(resp), conditional, None);
+        return Completion { state: "failed", error: Some(format!("http_{status}")), not_before_ms: 0, fetch: Some(rec), not_modified: false, children: Vec::new() };
+    }
+    let ext = extension(url).or_else(|| Url::parse(&row.url).ok().and_then(|u| extension(&u)));
+    let mime = sniff_mime(&resp.body, ext.as_deref(), resp.header("content-type"));
+    let fail = |reason: &str, resp: Response| {
+        ctx.progress.error();
+        let rec = fetch_record(url, &Ok(resp), conditional, None);
+        Completion { state: "failed", error: Some(reason.into()), not_before_ms: 0, fetch: Some(rec), not_modified: false, children: Vec::new() }
+    };
+    if is_soft_404(&resp.body) {
+        return fail("soft_404", resp);
+    }
+    let is_doc = row.kind == kind::PAGE || row.kind == kind::ATTACHMENT;
+    if is_doc && !matches_extension(&mime, ext.as_deref()) {
+        return fail("content_mismatch", resp);
+    }
+    if row.kind == kind::LIST && mime != "text/html" {
+        return fail("content_mismatch", resp);
+    }
+    let children = if mime == "text/html" || row.kind == kind::API {
+        let html = decode_html(&resp.body, resp.header("content-type"), portal.encoding.as_deref());
+        children_of(portal, row, url, &html)
+    } else {
+        Vec::new()
+    };
+    let out = ctx.cfg.out.clone();
+    let body = resp.body.clone();
+    let stored = tokio::task::spawn_blocking(move || raw::put(&out, &body)).await;
+    let sha = match stored {
+        Ok(Ok((sha, _))) => sha,
+        Ok(Err(e)) => return Completion::state("pending", format!("store_error: {e:#}")),
+        Err(e) => return Completion::state("pending", format!("store_error: {e}")),
+    };
+    ctx.progress.page();
+    done(fetch_record(url, &Ok(resp), conditional, Some((sha, mime))), children, false)
+}
+
+fn children_of(portal: &Portal, row: &UrlRow, url: &Url, html: &str) -> Vec<Discovered> {
+    let mut out = Vec::new();
+    let list: Option<ListPage> = match row.kind.as_str() {
+        k if k == kind::LIST => Some(discover::parse_list_page(portal, url, html)),
+        k if k == kind::API => portal.api.as_ref().map(|api| {
+            discover::parse_api_page(portal, api, url, row.page.unwrap_or(api.first_page), html)
+        }),
+        _ => None,
+    };
+    if let Some(lp) = list {
+        for item in &lp.items {
+            let k = if is_attachment(&item.url) { kind::ATTACHMENT } else { kind::PAGE };
+            out.push(discovered(portal, &item.url, k, None, Some(item), url.as_str()));
+        }
+        for (i, p) in lp.pages.iter().enumerate() {
+            if portal.allows_host(p.host_str().unwrap_or("")) {
+                let (k, page) = if row.kind == kind::API {
+                    (kind::API, Some(row.page.unwrap_or(1) + 1 + i as u32))
+                } else {
+                    (kind::LIST, None)
+                };
+                out.push(discovered(portal, p, k, page, None, url.as_str()));
+            }
+        }
+    } else if row.kind == kind::PAGE && portal.reports.follow_attachments {
+        let item_title = row.list_title.clone();
+        for a in discover::attachment_links(url, html) {
+            if !portal.allows_host(a.host_str().unwrap_or("")) {
+                continue;
+            }
+            out.push(Discovered {
+                url: a.to_string(),
+                portal_id: portal.id.clone(),
+                host: host_key(&a),
+                kind: kind::ATTACHMENT,
+                page: None,
+                title: item_title.clone(),
+                year: row.year,
+                date: None,
+                sig: item_title.as_ref().map(|t| format!("{t}\u{1f}attachment")),
+                parent: url.to_string(),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,261 @@
+//! Per-host politeness: a `governor` rate limiter per host, a per-host slot
+//! semaphore (1 in flight by default), a completion-based minimum delay (so the
+//! next request starts at least one interval after the previous one *ended*),
+//! Retry-After / Crawl-delay holds, a circuit breaker, and a global in-flight cap.
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
+
+/// Per-host limits.
+#[derive(Debug, Clone, Copy)]
+pub struct HostLimits {
+    /// Requests per second.
+    pub rate: f64,
+    /// Requests in flight.
+    pub concurrency: usize,
+}
+
+#[derive(Debug)]
+struct HostState {
+    next_allowed: Instant,
+    interval: Duration,
+    consecutive_failures: u32,
+    parked: Option<String>,
+    requests: u64,
+    in_flight: usize,
+}
+
+/// The politeness gate of one host.
+pub struct HostGate {
+    slots: Arc<Semaphore>,
+    limiter: DefaultDirectRateLimiter,
+    state: Mutex<HostState>,
+    concurrency: usize,
+}
+
+impl HostGate {
+    fn state(&self) -> MutexGuard<'_, HostState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Shared politeness state of a run.
+pub struct Politeness {
+    global: Arc<Semaphore>,
+    hosts: Mutex<HashMap<String, Arc<HostGate>>>,
+    defaults: HostLimits,
+    breaker_threshold: u32,
+    delay_cap: Duration,
+    max_requests_per_host: Option<u64>,
+}
+
+/// Permission to send one request to a host; dropping it records completion and
+/// schedules the host's next slot one interval later.
+pub struct Permit {
+    gate: Arc<HostGate>,
+    _host: OwnedSemaphorePermit,
+    _global: OwnedSemaphorePermit,
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let mut st = self.gate.state();
+        let next = Instant::now() + st.interval;
+        if next > st.next_allowed {
+            st.next_allowed = next;
+        }
+        st.in_flight = st.in_flight.saturating_sub(1);
+    }
+}
+
+fn interval_of(rate: f64) -> Duration {
+    Duration::from_secs_f64(1.0 / rate.clamp(0.001, 1000.0))
+}
+
+impl Politeness {
+    /// Creates the gate set: `global` requests in flight overall, `defaults` per host.
+    pub fn new(global: usize, defaults: HostLimits, breaker_threshold: u32, delay_cap: Duration, max_requests_per_host: Option<u64>) -> Self {
+        Politeness {
+            global: Arc::new(Semaphore::new(global.max(1))),
+            hosts: Mutex::new(HashMap::new()),
+            defaults,
+            breaker_threshold: breaker_threshold.max(1),
+            delay_cap,
+            max_requests_per_host,
+        }
+    }
+
+    /// Sets the limits of `host` (first caller wins; later calls keep the stricter rate).
+    pub fn configure(&self, host: &str, limits: HostLimits) {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        match hosts.get(host) {
+            Some(g) => {
+                let mut st = g.state();
+                st.interval = st.interval.max(interval_of(limits.rate));
+            }
+            None => {
+                hosts.insert(host.to_string(), Arc::new(new_gate(limits)));
+            }
+        }
+    }
+
+    /// The gate of `host`, created with default limits if unknown.
+    fn gate(&self, host: &str) -> Arc<HostGate> {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        hosts.entry(host.to_string()).or_insert_with(|| Arc::new(new_gate(self.defaults))).clone()
+    }
+
+    /// Raises the host's interval to a robots.txt `Crawl-delay` (capped).
+    pub fn set_crawl_delay(&self, host: &str, delay: Duration) {
+        let g = self.gate(host);
+        let mut st = g.state();
+        st.interval = st.interval.max(delay.min(self.delay_cap));
+    }
+
+    /// No request reaches `host` before `wait` has passed (Retry-After; capped).
+    pub fn hold(&self, host: &str, wait: Duration) {
+        let g = self.gate(host);
+        let mut st = g.state();
+        let until = Instant::now() + wait.min(self.delay_cap);
+        if until > st.next_allowed {
+            st.next_allowed = until;
+        }
+    }
+
+    /// When `host` may next be asked, or `None` if the host is parked for this run.
+    /// Also `None`-safe for dispatchers: a host with all slots busy reports `busy`.
+    pub fn ready(&self, host: &str) -> HostReadiness {
+        let g = self.gate(host);
+        let st = g.state();
+        if let Some(r) = &st.parked {
+            return HostReadiness::Parked(r.clone());
+        }
+        if st.in_flight >= g.concurrency {
+            return HostReadiness::Busy;
+        }
+        HostReadiness::At(st.next_allowed)
+    }
+
+    /// Waits for a slot on `host` (rate, delay, per-host and global caps).
+    /// Fails with the reason if the host is parked or over its request budget.
+    pub async fn acquire(&self, host: &str) -> Result<Permit, String> {
+        let gate = self.gate(host);
+        let slot = gate.slots.clone().acquire_owned().await.map_err(|_| "closed".to_string())?;
+        loop {
+            let wait = {
+                let st = gate.state();
+                if let Some(r) = &st.parked {
+                    return Err(r.clone());
+                }
+                st.next_allowed.saturating_duration_since(Instant::now())
+            };
+            if wait.is_zero() {
+                break;
+            }
+            tokio::time::sleep(wait).await;
+        }
+        gate.limiter.until_ready().await;
+        let global = self.global.clone().acquire_owned().await.map_err(|_| "closed".to_string())?;
+        {
+            let mut st = gate.state();
+            if let Some(r) = &st.parked {
+                return Err(r.clone());
+            }
+            if let Some(max) = self.max_requests_per_host
+                && st.requests >= max
+            {
+                return Err("host_budget".to_string());
+            }
+            st.requests += 1;
+            st.in_flight += 1;
+        }
+        Ok(Permit { gate, _host: slot, _global: global })
+    }
+
+    /// Records a successful exchange with `host` (resets the breaker count).
+    pub fn success(&self, host: &str) {
+        self.gate(host).state().consecutive_failures = 0;
+    }
+
+    /// Records a transient failure; returns true if the breaker just opened.
+    pub fn failure(&self, host: &str) -> bool {
+        let g = self.gate(host);
+        let mut st = g.state();
+        st.consecutive_failures += 1;
+        if st.consecutive_failures >= self.breaker_threshold && st.parked.is_none() {
+            st.parked = Some("host_parked".to_string());
+            return true;
+        }
+        false
+    }
+
+    /// Parks `host` for the rest of the run (challenge page, breaker).
+    pub fn park(&self, host: &str, reason: &str) {
+        let g = self.gate(host);
+        let mut st = g.state();
+        if st.parked.is_none() {
+            st.parked = Some(reason.to_string());
+        }
+    }
+
+    /// Consecutive failures recorded for `host`.
+    pub fn consecutive_failures(&self, host: &str) -> u32 {
+        self.gate(host).state().consecutive_failures
+    }
+}
+
+/// Whether a host can take a request now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostReadiness {
+    /// Parked for this run, with the reason.
+    Parked(String),
+    /// All of the host's slots are in use.
+    Busy,
+    /// Free from this instant on.
+    At(Instant),
+}
+
+fn new_gate(limits: HostLimits) -> HostGate {
+    let interval = interval_of(limits.rate);
+    let quota = Quota::with_period(interval)
+        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+        .allow_burst(NonZeroU32::MIN);
+    HostGate {
+        slots: Arc::new(Semaphore::new(limits.concurrency.max(1))),
+        limiter: RateLimiter::direct(quota),
+        concurrency: limits.concurrency.max(1),
+        state: Mutex::new(HostState {
+            next_allowed: Instant::now(),
+            interval,
+            consecutive_failures: 0,
+            parked: None,
+            requests: 0,
+            in_flight: 0,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn spacing_and_breaker() {
+        let p = Politeness::new(4, HostLimits { rate: 20.0, concurrency: 1 }, 2, Duration::from_secs(5), None);
+        let t0 = Instant::now();
+        for _ in 0..3 {
+            let permit = p.acquire("h").await.unwrap();
+            drop(permit);
+        }
+        assert!(t0.elapsed() >= Duration::from_millis(95));
+        assert!(!p.failure("h"));
+        assert!(p.failure("h"));
+        assert!(p.acquire("h").await.is_err());
+        assert!(matches!(p.ready("h"), HostReadiness::Parked(_)));
+    }
+}

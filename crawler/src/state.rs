@@ -1,0 +1,414 @@
+//! The crawl state DB (`OUT/crawl/state.sqlite`, SQLite in WAL mode): the frontier,
+//! every fetch, robots.txt cache, host health and runs. Every state change of a URL
+//! is committed in one transaction together with the URLs it discovered, after its
+//! body is safely in the raw store, so a killed run loses at most in-flight URLs.
+
+use crate::timefmt::{now_rfc3339, unix_now, unix_now_ms};
+use anyhow::{Context, Result};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Kind of a frontier URL.
+pub mod kind {
+    /// An HTML list page of a report column.
+    pub const LIST: &str = "list";
+    /// A page of a JSON/XML list endpoint.
+    pub const API: &str = "api";
+    /// A report page (HTML, or a link with no attachment extension).
+    pub const PAGE: &str = "page";
+    /// A report attachment (pdf, doc, docx, wps, xls, xlsx).
+    pub const ATTACHMENT: &str = "attachment";
+}
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS runs(
+  id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT, summary TEXT);
+CREATE TABLE IF NOT EXISTS urls(
+  url TEXT PRIMARY KEY, portal_id TEXT NOT NULL, host TEXT NOT NULL, kind TEXT NOT NULL,
+  state TEXT NOT NULL, run_id INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+  not_before INTEGER NOT NULL DEFAULT 0, page INTEGER, parent_url TEXT, list_title TEXT,
+  year INTEGER, list_date TEXT, list_sig TEXT, etag TEXT, last_modified TEXT,
+  sha256 TEXT, prev_sha256 TEXT, content_type TEXT, fetched_at TEXT, checked_unix INTEGER,
+  doc_status TEXT, doc_run INTEGER, error TEXT, final_url TEXT);
+CREATE INDEX IF NOT EXISTS urls_sched ON urls(run_id, state, host, not_before);
+CREATE TABLE IF NOT EXISTS fetches(
+  id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, url TEXT NOT NULL, final_url TEXT,
+  status INTEGER, conditional INTEGER NOT NULL, headers TEXT, etag TEXT, last_modified TEXT,
+  content_type TEXT, length INTEGER, sha256 TEXT, fetched_at TEXT NOT NULL, elapsed_ms INTEGER,
+  error TEXT);
+CREATE INDEX IF NOT EXISTS fetches_run ON fetches(run_id);
+CREATE TABLE IF NOT EXISTS robots(
+  host TEXT PRIMARY KEY, fetched_unix INTEGER NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS hosts(
+  host TEXT PRIMARY KEY, portal_id TEXT, last_success TEXT, consecutive_failures INTEGER NOT NULL DEFAULT 0,
+  blocked INTEGER NOT NULL DEFAULT 0, blocked_reason TEXT, blocked_run INTEGER, last_error TEXT);
+"#;
+
+/// A frontier row handed to a fetch task.
+#[derive(Debug, Clone)]
+pub struct UrlRow {
+    /// Canonical URL.
+    pub url: String,
+    /// Portal id.
+    pub portal_id: String,
+    /// Politeness host key.
+    pub host: String,
+    /// See [`kind`].
+    pub kind: String,
+    /// Attempts so far in this run.
+    pub attempts: u32,
+    /// Endpoint page number (kind `api`).
+    pub page: Option<u32>,
+    /// Title from the list.
+    pub list_title: Option<String>,
+    /// Report year from the title.
+    pub year: Option<u16>,
+    /// Stored ETag.
+    pub etag: Option<String>,
+    /// Stored Last-Modified.
+    pub last_modified: Option<String>,
+    /// Digest of the last stored body.
+    pub sha256: Option<String>,
+}
+
+/// A URL discovered on a fetched page.
+#[derive(Debug, Clone)]
+pub struct Discovered {
+    /// Canonical URL.
+    pub url: String,
+    /// Portal id.
+    pub portal_id: String,
+    /// Politeness host key.
+    pub host: String,
+    /// See [`kind`].
+    pub kind: &'static str,
+    /// Endpoint page number.
+    pub page: Option<u32>,
+    /// Title as listed.
+    pub title: Option<String>,
+    /// Report year.
+    pub year: Option<u16>,
+    /// Date as listed.
+    pub date: Option<String>,
+    /// List-entry signature (change detection).
+    pub sig: Option<String>,
+    /// The page it was found on.
+    pub parent: String,
+}
+
+/// What one fetch recorded.
+#[derive(Debug, Clone, Default)]
+pub struct FetchRecord {
+    /// Final URL after redirects.
+    pub final_url: Option<String>,
+    /// HTTP status (None when no response).
+    pub status: Option<u16>,
+    /// True if validators were sent.
+    pub conditional: bool,
+    /// Kept headers as JSON.
+    pub headers: Option<String>,
+    /// ETag of the response.
+    pub etag: Option<String>,
+    /// Last-Modified of the response.
+    pub last_modified: Option<String>,
+    /// Sniffed media type.
+    pub content_type: Option<String>,
+    /// Body length.
+    pub length: Option<u64>,
+    /// Digest of the stored body.
+    pub sha256: Option<String>,
+    /// Time taken.
+    pub elapsed_ms: Option<u64>,
+    /// Error, if any.
+    pub error: Option<String>,
+}
+
+/// Final (or retry) state of one URL in a run.
+#[derive(Debug, Clone)]
+pub struct Completion {
+    /// `done`, `failed`, `blocked`, `disallowed`, or `pending` (retry later).
+    pub state: &'static str,
+    /// Failure reason.
+    pub error: Option<String>,
+    /// Retry not before this Unix time in ms (state `pending`).
+    pub not_before_ms: i64,
+    /// The fetch that happened, if a request was sent.
+    pub fetch: Option<FetchRecord>,
+    /// True when the server answered 304.
+    pub not_modified: bool,
+    /// URLs found on the page.
+    pub children: Vec<Discovered>,
+}
+
+impl Completion {
+    /// A terminal or retry state without a fetch record.
+    pub fn state(state: &'static str, error: impl Into<String>) -> Self {
+        Completion { state, error: Some(error.into()), not_before_ms: 0, fetch: None, not_modified: false, children: Vec::new() }
+    }
+}
+
+/// Handle on the state DB.
+pub struct StateDb {
+    conn: Connection,
+}
+
+/// Path of the state DB under `out`.
+pub fn db_path(out: &Path) -> PathBuf {
+    out.join("crawl").join("state.sqlite")
+}
+
+impl StateDb {
+    /// Opens (creating if needed) the state DB of `out`.
+    pub fn open(out: &Path) -> Result<Self> {
+        let path = db_path(out);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        let conn = Connection::open(&path).with_context(|| format!("opening {}", path.display()))?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.execute_batch(SCHEMA).context("creating the state schema")?;
+        Ok(StateDb { conn })
+    }
+
+    /// Opens an existing state DB read-only-ish (fails if missing).
+    pub fn open_existing(out: &Path) -> Result<Self> {
+        anyhow::ensure!(db_path(out).exists(), "no crawl state in {}", out.display());
+        Self::open(out)
+    }
+
+    /// Resumes the last run if it did not finish, else starts a new one and re-queues
+    /// list pages, unfinished URLs and reports due for revisit. Returns (run, resumed).
+    pub fn begin_run(&mut self, revisit_after: Duration) -> Result<(i64, bool)> {
+        let tx = self.conn.transaction()?;
+        let last: Option<(i64, Option<String>)> = tx
+            .query_row("SELECT id, finished_at FROM runs ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((id, None)) = last {
+            tx.commit()?;
+            return Ok((id, true));
+        }
+        tx.execute("INSERT INTO runs(started_at) VALUES (?1)", [now_rfc3339()])?;
+        let run = tx.last_insert_rowid();
+        tx.execute(
+            "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0, error=NULL
+             WHERE state<>'done' OR kind IN ('list','api')",
+            [run],
+        )?;
+        let due = unix_now() - revisit_after.as_secs() as i64;
+        tx.execute(
+            "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0
+             WHERE state='done' AND kind IN ('page','attachment') AND COALESCE(checked_unix,0) <= ?2",
+            params![run, due],
+        )?;
+        tx.commit()?;
+        Ok((run, false))
+    }
+
+    /// Ensures a start URL (list page or endpoint page) is queued in `run`.
+    pub fn seed(&mut self, d: &Discovered, run: i64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO urls(url, portal_id, host, kind, state, run_id, page, parent_url)
+             VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6, ?7)
+             ON CONFLICT(url) DO NOTHING",
+            params![d.url, d.portal_id, d.host, d.kind, run, d.page, d.parent],
+        )?;
+        Ok(())
+    }
+
+    /// Next runnable URLs of `run`: the oldest pending one per host.
+    pub fn next_batch(&self, run: i64, limit: usize) -> Result<Vec<UrlRow>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT u.url, u.portal_id, u.host, u.kind, u.attempts, u.page, u.list_title, u.year, u.etag,
+                    u.last_modified, u.sha256
+             FROM urls u JOIN (SELECT MIN(rowid) AS r FROM urls
+                               WHERE run_id=?1 AND state='pending' AND not_before<=?2 GROUP BY host) m
+             ON u.rowid = m.r LIMIT ?3",
+        )?;
+        let rows = st.query_map(params![run, unix_now_ms(), limit as i64], |r| {
+            Ok(UrlRow {
+                url: r.get(0)?,
+                portal_id: r.get(1)?,
+                host: r.get(2)?,
+                kind: r.get(3)?,
+                attempts: r.get(4)?,
+                page: r.get(5)?,
+                list_title: r.get(6)?,
+                year: r.get(7)?,
+                etag: r.get(8)?,
+                last_modified: r.get(9)?,
+                sha256: r.get(10)?,
+            })
+        })?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(Into::into)
+    }
+
+    /// (pending count, earliest not_before in ms) of `run`.
+    pub fn pending(&self, run: i64) -> Result<(u64, Option<i64>)> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*), MIN(not_before) FROM urls WHERE run_id=?1 AND state='pending'",
+            [run],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
+        )?)
+    }
+
+    /// Commits the outcome of `row` in `run` with everything it discovered.
+    pub fn complete(&mut self, row: &UrlRow, run: i64, c: &Completion) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let now = now_rfc3339();
+        if let Some(f) = &c.fetch {
+            tx.execute(
+                "INSERT INTO fetches(run_id, url, final_url, status, conditional, headers, etag, last_modified,
+                   content_type, length, sha256, fetched_at, elapsed_ms, error)
+                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+                params![
+                    run, row.url, f.final_url, f.status, f.conditional, f.headers, f.etag, f.last_modified,
+                    f.content_type, f.length.map(|n| n as i64), f.sha256, now, f.elapsed_ms.map(|n| n as i64), f.error
+                ],
+            )?;
+        }
+        let attempts = if c.state == "pending" { row.attempts + 1 } else { row.attempts };
+        tx.execute(
+            "UPDATE urls SET state=?2, error=?3, attempts=?4, not_before=?5 WHERE url=?1",
+            params![row.url, c.state, c.error, attempts, c.not_before_ms],
+        )?;
+        let is_doc = row.kind == kind::PAGE || row.kind == kind::ATTACHMENT;
+        if c.not_modified {
+            tx.execute(
+                "UPDATE urls SET checked_unix=?2, doc_status=CASE WHEN ?3 THEN 'unchanged' ELSE doc_status END,
+                   doc_run=CASE WHEN ?3 THEN ?4 ELSE doc_run END WHERE url=?1",
+                params![row.url, unix_now(), is_doc, run],
+            )?;
+        } else if let Some(f) = c.fetch.as_ref().filter(|f| f.sha256.is_some() && c.state == "done") {
+            let status = match (&row.sha256, &f.sha256) {
+                (None, _) => "new",
+                (Some(a), Some(b)) if a != b => "changed",
+                _ => "unchanged",
+            };
+            tx.execute(
+                "UPDATE urls SET prev_sha256=sha256, sha256=?2, etag=?3, last_modified=?4, content_type=?5,
+                   fetched_at=?6, checked_unix=?7, final_url=?8,
+                   doc_status=CASE WHEN ?9 THEN ?10 ELSE doc_status END,
+                   doc_run=CASE WHEN ?9 THEN ?11 ELSE doc_run END WHERE url=?1",
+                params![
+                    row.url, f.sha256, f.etag, f.last_modified, f.content_type, now, unix_now(), f.final_url,
+                    is_doc, status, run
+                ],
+            )?;
+        }
+        for d in &c.children {
+            enqueue(&tx, d, run)?;
+        }
+        update_host(&tx, row, run, c)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Marks the run finished and stores its summary JSON.
+    pub fn finish_run(&self, run: i64, summary_json: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE runs SET finished_at=?2, summary=?3 WHERE id=?1",
+            params![run, now_rfc3339(), summary_json],
+        )?;
+        Ok(())
+    }
+
+    /// Cached robots.txt of `host` if fetched within `ttl`: (status, body).
+    pub fn robots(&self, host: &str, ttl: Duration) -> Result<Option<(u16, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT status, body FROM robots WHERE host=?1 AND fetched_unix > ?2",
+                params![host, unix_now() - ttl.as_secs() as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Caches the robots.txt of `host`.
+    pub fn put_robots(&self, host: &str, status: u16, body: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO robots(host, fetched_unix, status, body) VALUES (?1,?2,?3,?4)
+             ON CONFLICT(host) DO UPDATE SET fetched_unix=excluded.fetched_unix, status=excluded.status, body=excluded.body",
+            params![host, unix_now(), status, body],
+        )?;
+        Ok(())
+    }
+
+    /// Records a fetch that is not tied to a frontier URL (robots.txt).
+    pub fn log_fetch(&self, run: i64, url: &str, f: &FetchRecord) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO fetches(run_id, url, final_url, status, conditional, headers, etag, last_modified,
+               content_type, length, sha256, fetched_at, elapsed_ms, error)
+             VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+            params![
+                run, url, f.final_url, f.status, f.conditional, f.headers, f.etag, f.last_modified, f.content_type,
+                f.length.map(|n| n as i64), f.sha256, now_rfc3339(), f.elapsed_ms.map(|n| n as i64), f.error
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The underlying connection (queries for summaries, status and exports).
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+fn enqueue(tx: &rusqlite::Transaction<'_>, d: &Discovered, run: i64) -> Result<()> {
+    let existing: Option<(String, i64, Option<String>, String)> = tx
+        .query_row("SELECT state, run_id, list_sig, kind FROM urls WHERE url=?1", [&d.url], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    match existing {
+        None => {
+            tx.execute(
+                "INSERT INTO urls(url, portal_id, host, kind, state, run_id, page, parent_url, list_title, year,
+                   list_date, list_sig) VALUES (?1,?2,?3,?4,'pending',?5,?6,?7,?8,?9,?10,?11)",
+                params![d.url, d.portal_id, d.host, d.kind, run, d.page, d.parent, d.title, d.year, d.date, d.sig],
+            )?;
+        }
+        Some((_, r, _, _)) if r == run => {}
+        Some((state, _, sig, _)) => {
+            let changed = d.sig.is_some() && sig != d.sig;
+            if state != "done" || changed {
+                tx.execute(
+                    "UPDATE urls SET state='pending', run_id=?2, attempts=0, not_before=0,
+                       list_title=COALESCE(?3, list_title), year=COALESCE(?4, year), list_date=COALESCE(?5, list_date),
+                       list_sig=COALESCE(?6, list_sig) WHERE url=?1",
+                    params![d.url, run, d.title, d.year, d.date, d.sig],
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn update_host(tx: &rusqlite::Transaction<'_>, row: &UrlRow, run: i64, c: &Completion) -> Result<()> {
+    let ok = c.state == "done" || c.not_modified;
+    let transient = c.state == "pending" || (c.state == "failed" && c.fetch.as_ref().is_some_and(|f| f.status.is_none_or(|s| s >= 500 || s == 429)));
+    tx.execute(
+        "INSERT INTO hosts(host, portal_id) VALUES (?1, ?2) ON CONFLICT(host) DO NOTHING",
+        params![row.host, row.portal_id],
+    )?;
+    if ok {
+        tx.execute(
+            "UPDATE hosts SET last_success=?2, consecutive_failures=0, blocked=0, blocked_reason=NULL WHERE host=?1",
+            params![row.host, now_rfc3339()],
+        )?;
+    } else if c.state == "blocked" {
+        tx.execute(
+            "UPDATE hosts SET blocked=1, blocked_reason=?2, blocked_run=?3, last_error=?2 WHERE host=?1",
+            params![row.host, c.error, run],
+        )?;
+    } else if transient {
+        tx.execute(
+            "UPDATE hosts SET consecutive_failures=consecutive_failures+1, last_error=?2 WHERE host=?1",
+            params![row.host, c.error],
+        )?;
+    }
+    Ok(())
+}

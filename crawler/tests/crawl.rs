@@ -1,0 +1,13 @@
+//! Integration tests of ogi-crawler against the sample portal on 127.0.0.1 only.
+
+#[path = "crawl/support.rs"]
+mod support;
+
+#[path = "crawl/e2e.rs"]
+mod e2e;
+#[path = "crawl/faults.rs"]
+mod faults;
+#[path = "crawl/registry.rs"]
+mod registry;
+#[path = "crawl/resume.rs"]
+mod resume;

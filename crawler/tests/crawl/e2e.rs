@@ -1,0 +1,111 @@
+//! Full crawl of the sample portal, politeness, robots, second run, WARC, status, lock.
+
+use super::support::*;
+use ogi_crawler::{Faults, crawl, export_warc, frontier, lock_out, status, stored_documents};
+use std::collections::BTreeSet;
+use std::io::Read;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn full_crawl_finds_exactly_the_expected_documents_politely() {
+    let srv = server(Faults::none()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let rate = 20.0;
+    let cfg = config(dir.path(), srv.addr(), rate);
+    let summary = crawl(&cfg).await.expect("crawl succeeds");
+
+    let docs = stored_documents(dir.path()).unwrap();
+    let got: BTreeSet<String> = docs.iter().map(|d| d.url.clone()).collect();
+    assert_eq!(got, expected_urls(), "stored documents differ from EXPECTED.md");
+    assert_eq!(summary.new_documents as usize, got.len());
+    assert_eq!(summary.changed_documents, 0);
+    assert!(summary.failed.is_empty(), "failures: {:?}", summary.failed);
+    assert!(summary.blocked_hosts.is_empty());
+
+    // Metadata for the extract stage.
+    let exp = expected();
+    for e in exp["documents"].as_array().unwrap() {
+        let d = docs.iter().find(|d| d.url == e["url"].as_str().unwrap()).unwrap();
+        assert_eq!(d.kind, e["kind"].as_str().unwrap());
+        assert_eq!(d.content_type, e["content_type"].as_str().unwrap(), "{}", d.url);
+        assert_eq!(d.portal_id, e["portal_id"].as_str().unwrap());
+        assert_eq!(d.year.map(u64::from), e["year"].as_u64(), "{}", d.url);
+        assert_eq!(d.status, "new");
+        assert!(d.raw_path.exists());
+        assert!(d.fetched_at.ends_with('Z'));
+    }
+    // The GBK page is stored byte-for-byte (not re-encoded).
+    let gbk = docs.iter().find(|d| d.url.contains("xigong") && d.year == Some(2023)).unwrap();
+    let bytes = std::fs::read(&gbk.raw_path).unwrap();
+    assert!(std::str::from_utf8(&bytes).is_err(), "GBK body kept as published");
+
+    let reqs = srv.requests();
+    assert_polite(&reqs, rate);
+    assert!(srv.max_in_flight().values().all(|&n| n <= 1), "{:?}", srv.max_in_flight());
+    assert!(reqs.iter().all(|r| r.user_agent.contains(CONTACT) && r.user_agent.starts_with("ogi-crawler/")));
+    // robots.txt: fetched once per host, and the disallowed draft never requested.
+    for h in HOSTS {
+        assert_eq!(reqs.iter().filter(|r| r.host == h && r.path == "/robots.txt").count(), 1, "{h}");
+    }
+    assert!(!reqs.iter().any(|r| r.path.starts_with("/zwgk/draft/")), "robots.txt disallow ignored");
+    let states = frontier(dir.path()).unwrap();
+    let draft = states.iter().find(|s| s.url.contains("/zwgk/draft/")).expect("draft listed");
+    assert_eq!(draft.state, "disallowed");
+    // Non-report list items are never fetched.
+    for x in exp["excluded"].as_array().unwrap() {
+        let u = x["url"].as_str().unwrap();
+        assert!(!reqs.iter().any(|r| url_of(r) == u), "{u} was requested");
+    }
+    // No URL was fetched twice in one run.
+    let mut seen = BTreeSet::new();
+    for r in &reqs {
+        assert!(seen.insert(url_of(r)), "{} requested twice", url_of(r));
+    }
+
+    // Second run on the unchanged portal: conditional requests only, nothing new.
+    srv.clear_log();
+    let second = crawl(&cfg).await.expect("second crawl");
+    let reqs2 = srv.requests();
+    assert!(!reqs2.is_empty());
+    for r in &reqs2 {
+        assert!(r.conditional, "unconditional request in second run: {}", r.path);
+        assert_eq!(r.status, 304, "{}", r.path);
+        assert!(!expected_urls().contains(&url_of(r)), "report {} fetched again", r.path);
+    }
+    assert_eq!(second.new_documents, 0);
+    assert_eq!(second.changed_documents, 0);
+    assert_eq!(second.not_modified, reqs2.len() as u64);
+    assert!(!second.resumed);
+    assert_polite(&reqs2, rate);
+    assert_eq!(stored_documents(dir.path()).unwrap().len(), got.len());
+
+    // Summaries on disk.
+    let latest = dir.path().join("crawl/summary-latest.json");
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(latest).unwrap()).unwrap();
+    assert_eq!(v["run_id"], second.run_id);
+
+    // Status.
+    let st = status(dir.path()).unwrap();
+    assert_eq!(st.runs, 2);
+    assert_eq!(st.last_run, Some((second.run_id, true)));
+    assert_eq!(st.portals.len(), 3);
+    assert!(st.portals.iter().all(|p| p.last_success.is_some() && p.blocked_hosts.is_empty()));
+
+    // WARC export: warcinfo + one response per stored body, gzip per record.
+    let warc = dir.path().join("export.warc.gz");
+    let n = export_warc(dir.path(), &warc).unwrap();
+    assert_eq!(n as u64, summary.fetched);
+    let mut raw = Vec::new();
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(&warc).unwrap()).read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.starts_with("WARC/1.1\r\nWARC-Type: warcinfo\r\n"));
+    assert_eq!(text.matches("WARC-Type: response\r\n").count(), n);
+    let blobs = assert_raw_store_clean(dir.path());
+    assert!(blobs >= got.len() && blobs as u64 <= summary.fetched, "{blobs} blobs");
+
+    // The lock refuses a concurrent run.
+    let _held = lock_out(dir.path()).unwrap();
+    let err = crawl(&cfg).await.unwrap_err();
+    assert!(err.downcast_ref::<ogi_crawler::LockHeld>().is_some(), "{err:#}");
+    srv.shutdown().await;
+}
+

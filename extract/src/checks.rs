@@ -1,0 +1,86 @@
+//! Checks C1–C5 on a report: one [`Check`] per identity, listing failures.
+//!
+//! C1–C4 are evaluated on every instance whose cells all have numbers
+//! (instances with a missing cell are counted as skipped); C5 on every cell
+//! with a number. A failed check is a finding about the document: numbers
+//! are never changed here.
+
+use crate::identities::{CellRef, identities};
+use crate::vocab::vocab;
+use crate::{Cell, Check, Number, Report, TableId, Template};
+use std::collections::HashMap;
+
+/// Identity ids in order.
+const IDS: [&str; 4] = ["C1", "C2", "C3", "C4"];
+/// At most this many failures are spelled out in a check's detail.
+const MAX_DETAIL: usize = 5;
+
+/// Cell lookup by reference.
+pub(crate) fn index(cells: &[Cell]) -> HashMap<(TableId, &str, Option<&str>), usize> {
+    cells.iter().enumerate().map(|(i, c)| ((c.table, c.row.as_str(), c.col.as_deref()), i)).collect()
+}
+
+fn fmt_num(v: Option<Number>) -> String {
+    match v {
+        Some(Number::Int(i)) => i.to_string(),
+        Some(Number::Dec(d)) => d.to_string(),
+        None => "?".into(),
+    }
+}
+
+/// Runs C1–C5 on the report's cells (template from the report, 2021 if unknown).
+pub fn run_checks(report: &Report) -> Vec<Check> {
+    let template = report.template.unwrap_or(Template::V2021);
+    let idx = index(&report.cells);
+    let get = |r: &CellRef| idx.get(&(r.table, r.row, r.col)).and_then(|&i| report.cells[i].value);
+    let mut out = Vec::new();
+    for id in IDS {
+        let (mut held, mut skipped, mut failures) = (0, 0, Vec::new());
+        for ident in identities(template).iter().filter(|i| i.id == id) {
+            let l: Option<Vec<Number>> = ident.lhs.iter().map(get).collect();
+            let r: Option<Vec<Number>> = ident.rhs.iter().map(get).collect();
+            let (Some(l), Some(r)) = (l, r) else {
+                skipped += 1;
+                continue;
+            };
+            let (ls, rs): (f64, f64) = (l.iter().map(|n| n.as_f64()).sum(), r.iter().map(|n| n.as_f64()).sum());
+            if (ls - rs).abs() < 1e-9 {
+                held += 1;
+            } else {
+                let side = |v: &[CellRef]| v.iter().map(|c| fmt_num(get(c))).collect::<Vec<_>>().join("+");
+                failures.push(format!("{}: {} ≠ {}", ident.name, side(&ident.lhs), side(&ident.rhs)));
+            }
+        }
+        let mut detail = format!("{held} held, {} failed, {skipped} skipped (missing cells)", failures.len());
+        if !failures.is_empty() {
+            detail.push_str("; ");
+            detail.push_str(&failures.iter().take(MAX_DETAIL).cloned().collect::<Vec<_>>().join("; "));
+        }
+        out.push(Check { id: id.into(), ok: failures.is_empty(), detail });
+    }
+    out.push(c5(&report.cells));
+    out
+}
+
+/// C5: counts are non-negative integers, money is non-negative; changes (本年增/减) may be negative.
+fn c5(cells: &[Cell]) -> Check {
+    let v = vocab();
+    let mut bad = Vec::new();
+    for c in cells {
+        let Some(n) = c.value else { continue };
+        let term = (c.table == TableId::T2).then(|| v.table2.iter().find(|t| t.key == c.row)).flatten();
+        let signed = term.is_some_and(|t| t.signed);
+        let money = term.is_some_and(|t| t.money);
+        let x = n.as_f64();
+        let ok = (signed || x >= 0.0) && (money || x.fract() == 0.0);
+        if !ok {
+            bad.push(format!("{}{}={}", c.row, c.col.as_deref().map(|s| format!(".{s}")).unwrap_or_default(), fmt_num(Some(n))));
+        }
+    }
+    let mut detail = format!("{} values, {} invalid", cells.iter().filter(|c| c.value.is_some()).count(), bad.len());
+    if !bad.is_empty() {
+        detail.push_str(": ");
+        detail.push_str(&bad.iter().take(MAX_DETAIL).cloned().collect::<Vec<_>>().join(", "));
+    }
+    Check { id: "C5".into(), ok: bad.is_empty(), detail }
+}

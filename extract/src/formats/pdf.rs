@@ -1,0 +1,282 @@
+//! PDF → [`Line`]s: positioned text rebuilt into visual rows and cells.
+//!
+//! ## Choice of extractor
+//!
+//! Measured in `shared/research/deps.md` §4 on CJK test PDFs (STSong CID font
+//! without ToUnicode; embedded Identity-H + ToUnicode; ToUnicode stripped):
+//!
+//! | extractor | correct | cost |
+//! |---|---|---|
+//! | `pdftotext` (poppler-utils) | 2 of 3; `-layout`/`-bbox` keep table columns | subprocess, no build cost |
+//! | pdf_oxide 0.3 | 3 of 3, but reads side-by-side columns block-wise (wrong for table rows) | ~167 crates |
+//! | lopdf 0.47 `extract_text` | 2 of 3, content-stream order, no positions | ~25 crates |
+//! | pdf-extract 0.12 | panics on `UniGB-UCS2-H` | — |
+//!
+//! Table rows need positions, so the primary path is **`pdftotext -bbox`**
+//! (word boxes in page coordinates), rebuilt into rows and cells by geometry in
+//! [`super::layout`] — more robust than splitting `-layout` text at runs of
+//! spaces, where a one-space gap between a long label and its number merges two
+//! cells. When poppler is not installed, the **lopdf** fallback gives text in
+//! content-stream order (one line per text operation, like seed 000), flagged
+//! `converted_by:lopdf`. pdf_oxide's only advantage (PDFs with stripped
+//! ToUnicode maps) does not justify its build weight on a 2-core CI; such PDFs
+//! are caught by the garbage heuristic below and routed to OCR instead.
+//!
+//! ## Needs OCR
+//!
+//! No text layer (fewer than [`MIN_TEXT_CHARS`] visible chars), or text that is
+//! mostly private-use / replacement chars, or almost no CJK in what should be a
+//! Chinese report → status `needs_ocr` with `pdf:no_text_layer` or
+//! `pdf:garbled_text`. With `ParseOptions::ocr` and tesseract installed, the
+//! pages are rasterised (`pdftoppm`) and read by tesseract instead (see [`super::ocr`]).
+
+use super::layout::{Word, rows_from_words};
+use super::limits::{Exceeded, Limits};
+use super::tool::{self, ToolError, Workdir};
+use regex::Regex;
+use std::sync::{LazyLock, mpsc};
+
+/// Fewer visible chars than this in the whole document: no text layer.
+pub(crate) const MIN_TEXT_CHARS: usize = 20;
+
+/// What the PDF reader got.
+#[derive(Debug, Default)]
+pub(crate) struct PdfText {
+    /// Visual rows of cells.
+    pub(crate) rows: Vec<Vec<String>>,
+    /// Findings and the tool used.
+    pub(crate) flags: Vec<String>,
+    /// Set when nothing could be read at all.
+    pub(crate) failed: bool,
+}
+
+/// Why a PDF's text cannot be used as is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextQuality {
+    /// Usable text.
+    Good,
+    /// (Almost) no text: scanned pages.
+    NoText,
+    /// Text that decodes to garbage (broken font maps).
+    Garbled,
+}
+
+impl TextQuality {
+    /// The flag for an unusable quality.
+    pub(crate) fn flag(self) -> Option<&'static str> {
+        match self {
+            TextQuality::Good => None,
+            TextQuality::NoText => Some("pdf:no_text_layer"),
+            TextQuality::Garbled => Some("pdf:garbled_text"),
+        }
+    }
+}
+
+/// Reads the text rows of a PDF: pdftotext when installed, lopdf otherwise.
+pub(crate) fn read_pdf(bytes: &[u8], limits: &Limits) -> PdfText {
+    let mut out = PdfText::default();
+    if count_objects(bytes) > limits.max_pdf_objects {
+        out.flags.push(Exceeded::PdfObjects.flag());
+        out.failed = true;
+        return out;
+    }
+    if super::sniff::find(&bytes[bytes.len().saturating_sub(1024)..], b"%%EOF").is_none() {
+        // cut downloads are common; whatever the tools recover is kept, but flagged
+        out.flags.push("pdf:truncated".into());
+    }
+    match pdftotext_words(bytes, limits) {
+        Ok((words, flags)) => {
+            out.flags.push("converted_by:pdftotext".into());
+            out.flags.extend(flags);
+            out.rows = rows_from_words(words);
+            return out;
+        }
+        Err(ToolError::Timeout) => {
+            out.flags.push(Exceeded::Timeout.flag());
+            out.failed = true;
+            return out;
+        }
+        Err(ToolError::Missing) => out.flags.push("tool_missing:pdftotext".into()),
+        Err(ToolError::Failed(msg)) => out.flags.push(format!("pdf_error:pdftotext:{msg}")),
+    }
+    match lopdf_text(bytes, limits) {
+        Ok((text, flags)) => {
+            out.flags.push("converted_by:lopdf".into());
+            out.flags.extend(flags);
+            out.rows = text.lines().map(|l| vec![l.trim().to_string()]).filter(|r| !r[0].is_empty()).collect();
+        }
+        Err(e) => {
+            out.flags.push(e);
+            out.failed = true;
+        }
+    }
+    out
+}
+
+/// Rough count of indirect objects (`N G obj` headers) without parsing.
+fn count_objects(bytes: &[u8]) -> usize {
+    bytes.windows(4).filter(|w| w == b" obj").count()
+}
+
+/// Runs `pdftotext -bbox` and parses its word boxes, keeping at most the page limit.
+fn pdftotext_words(bytes: &[u8], limits: &Limits) -> Result<(Vec<Word>, Vec<String>), ToolError> {
+    let (work, _input) = Workdir::with_input("in.pdf", bytes)?;
+    let last = (limits.max_pdf_pages.saturating_add(1)).to_string();
+    let args = ["-bbox", "-enc", "UTF-8", "-q", "-l", last.as_str(), "in.pdf", "out.html"];
+    let run = tool::run("pdftotext", &args, &work, limits.tool_timeout)?;
+    let html = std::fs::read(work.path().join("out.html")).unwrap_or_default();
+    let mut flags = Vec::new();
+    if !run.success {
+        if html.is_empty() {
+            let why = if run.stderr_head.is_empty() { "exit status not 0".to_string() } else { run.stderr_head };
+            return Err(ToolError::Failed(why));
+        }
+        flags.push("pdf_error:pdftotext:partial".to_string());
+    }
+    let (mut words, pages) = parse_bbox(&String::from_utf8_lossy(&html));
+    if pages > limits.max_pdf_pages {
+        words.retain(|w| w.page <= limits.max_pdf_pages);
+        flags.push(Exceeded::PdfPages.flag());
+    }
+    Ok((words, flags))
+}
+
+/// Parses pdftotext's `-bbox` XHTML: word boxes and the number of pages.
+pub(crate) fn parse_bbox(html: &str) -> (Vec<Word>, u32) {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"<page\b|<word xMin="([^"]*)" yMin="([^"]*)" xMax="([^"]*)" yMax="([^"]*)">([^<]*)</word>"#)
+            .expect("valid regex")
+    });
+    let mut words = Vec::new();
+    let mut page = 0u32;
+    for c in RE.captures_iter(html) {
+        let Some(text) = c.get(5) else {
+            page += 1;
+            continue;
+        };
+        let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<f32>().ok()).unwrap_or(f32::NAN);
+        words.push(Word { page: page.max(1), x0: num(1), y0: num(2), x1: num(3), y1: num(4), text: unescape(text.as_str()) });
+    }
+    (words, page)
+}
+
+/// Resolves the five XML entities and numeric references pdftotext writes.
+fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some(end) = rest.find(';').filter(|e| *e <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let ent = &rest[1..end];
+        let ch = match ent {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => ent
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| ent.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match ch {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The in-process fallback: lopdf's text in content-stream order, in a thread
+/// with the time budget and a panic guard. Errors are returned as flags.
+fn lopdf_text(bytes: &[u8], limits: &Limits) -> Result<(String, Vec<String>), String> {
+    let (tx, rx) = mpsc::channel();
+    let data = bytes.to_vec();
+    let lim = limits.clone();
+    std::thread::Builder::new()
+        .name("ogi-lopdf".into())
+        .spawn(move || {
+            let r = std::panic::catch_unwind(move || lopdf_read(&data, &lim));
+            let _ = tx.send(r.unwrap_or_else(|_| Err("pdf_error:lopdf:panic".to_string())));
+        })
+        .map_err(|e| format!("pdf_error:lopdf:thread:{e}"))?;
+    // A timed-out reader thread is left to finish on its own: threads cannot be killed.
+    rx.recv_timeout(limits.tool_timeout).map_err(|_| Exceeded::Timeout.flag())?
+}
+
+fn lopdf_read(data: &[u8], limits: &Limits) -> Result<(String, Vec<String>), String> {
+    let doc = lopdf::Document::load_mem(data).map_err(|e| format!("pdf_error:lopdf:{e}"))?;
+    let mut flags = Vec::new();
+    if doc.objects.len() > limits.max_pdf_objects {
+        return Err(Exceeded::PdfObjects.flag());
+    }
+    let mut pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    if pages.len() > limits.max_pdf_pages as usize {
+        pages.truncate(limits.max_pdf_pages as usize);
+        flags.push(Exceeded::PdfPages.flag());
+    }
+    let cap = usize::try_from(limits.max_decompressed_bytes).unwrap_or(usize::MAX);
+    let text = doc.extract_text_with_limit(&pages, cap).map_err(|e| format!("pdf_error:lopdf:{e}"))?;
+    Ok((text, flags))
+}
+
+/// Judges whether extracted text is a usable Chinese text layer.
+pub(crate) fn text_quality<'a>(cells: impl IntoIterator<Item = &'a str>) -> TextQuality {
+    let (mut total, mut cjk, mut bad) = (0usize, 0usize, 0usize);
+    for c in cells.into_iter().flat_map(str::chars).filter(|c| !c.is_whitespace()) {
+        total += 1;
+        match c as u32 {
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0x2E80..=0x2FDF | 0xF900..=0xFAFF => cjk += 1,
+            0xE000..=0xF8FF | 0xFFFD | 0x00..=0x1F => bad += 1,
+            _ => {}
+        }
+    }
+    if total < MIN_TEXT_CHARS {
+        TextQuality::NoText
+    } else if bad * 5 > total || cjk * 20 < total {
+        TextQuality::Garbled
+    } else {
+        TextQuality::Good
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bbox_parsing_and_entities() {
+        let html = r#"<doc><page width="1" height="2"><word xMin="1.5" yMin="2" xMax="3" yMax="4">A&amp;B&#x4E00;</word></page>
+            <page><word xMin="1" yMin="2" xMax="3" yMax="4">&lt;x&gt; &bogus</word></page></doc>"#;
+        let (words, pages) = parse_bbox(html);
+        assert_eq!(pages, 2);
+        assert_eq!(words[0].text, "A&B一");
+        assert_eq!((words[0].x0, words[1].page), (1.5, 2));
+        assert_eq!(words[1].text, "<x> &bogus");
+    }
+
+    #[test]
+    fn quality_heuristic() {
+        assert_eq!(text_quality(["", "  12"]), TextQuality::NoText);
+        assert_eq!(text_quality(["北关区政务服务和大数据管理局2023年政府信息公开工作年度报告"]), TextQuality::Good);
+        let pua: String = (0xE001..0xE00B).filter_map(char::from_u32).collect();
+        assert_eq!(text_quality([pua.as_str(), "年报告一二三四五六七八九十百千万亿"]), TextQuality::Garbled);
+        assert_eq!(text_quality(["!#$%&'()*+,-./0123456789:;<=>?@ABCDEFGH"]), TextQuality::Garbled);
+    }
+}

@@ -1,0 +1,144 @@
+//! Running external converters (pdftotext, pdftoppm, tesseract, soffice) safely.
+//!
+//! * Input bytes go to a temporary directory under a file name chosen here
+//!   (`in.pdf`, `in.doc`, …), never a name from the network.
+//! * Arguments are passed as an argv array; no shell is involved.
+//! * stdin is closed, stdout/stderr go to files in the same directory (no pipe
+//!   can fill up and stall the child), and the child runs in its own process
+//!   group, which is killed as a whole when the time budget runs out (soffice
+//!   forks `soffice.bin`).
+
+use std::ffi::OsStr;
+use std::fs;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Why a tool run gave no usable result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ToolError {
+    /// The program is not on `PATH`.
+    Missing,
+    /// The time budget ran out; the process group was killed.
+    Timeout,
+    /// It could not be started, or it failed: the message says which and why.
+    Failed(String),
+}
+
+/// A finished tool run.
+#[derive(Debug)]
+pub(crate) struct Run {
+    /// Whether it exited with status 0.
+    pub(crate) success: bool,
+    /// The captured stdout.
+    pub(crate) stdout: Vec<u8>,
+    /// The first line of stderr (for flags and error context).
+    pub(crate) stderr_head: String,
+}
+
+/// The full path of `program` if it is an executable file on `PATH`.
+pub(crate) fn which(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join(program)).find(|p| {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    })
+}
+
+/// A private temporary directory holding the input under a fixed name.
+pub(crate) struct Workdir {
+    dir: tempfile::TempDir,
+}
+
+impl Workdir {
+    /// Creates the directory and writes `bytes` to `input_name` in it.
+    pub(crate) fn with_input(input_name: &str, bytes: &[u8]) -> Result<(Workdir, PathBuf), ToolError> {
+        let dir = tempfile::Builder::new()
+            .prefix("ogi-extract-")
+            .tempdir()
+            .map_err(|e| ToolError::Failed(format!("creating a temporary directory: {e}")))?;
+        let input = dir.path().join(input_name);
+        fs::write(&input, bytes).map_err(|e| ToolError::Failed(format!("writing {}: {e}", input.display())))?;
+        Ok((Workdir { dir }, input))
+    }
+
+    /// The directory's path.
+    pub(crate) fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// Runs `program` (looked up on `PATH`) with `args` in `work`, within `timeout`.
+pub(crate) fn run<S: AsRef<OsStr>>(program: &str, args: &[S], work: &Workdir, timeout: Duration) -> Result<Run, ToolError> {
+    let exe = which(program).ok_or(ToolError::Missing)?;
+    let out_path = work.path().join(".stdout");
+    let err_path = work.path().join(".stderr");
+    let open = |p: &Path| fs::File::create(p).map_err(|e| ToolError::Failed(format!("creating {}: {e}", p.display())));
+    let mut child = Command::new(&exe)
+        .args(args)
+        .current_dir(work.path())
+        .env("HOME", work.path()) // soffice writes its profile under HOME
+        .stdin(Stdio::null())
+        .stdout(open(&out_path)?)
+        .stderr(open(&err_path)?)
+        .process_group(0)
+        .spawn()
+        .map_err(|e| ToolError::Failed(format!("starting {}: {e}", exe.display())))?;
+    let start = Instant::now();
+    let mut nap = Duration::from_millis(1);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if start.elapsed() >= timeout => {
+                kill_group(child.id());
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(ToolError::Timeout);
+            }
+            Ok(None) => {
+                std::thread::sleep(nap);
+                nap = (nap * 2).min(Duration::from_millis(20));
+            }
+            Err(e) => return Err(ToolError::Failed(format!("waiting for {program}: {e}"))),
+        }
+    };
+    let stdout = fs::read(&out_path).unwrap_or_default();
+    let stderr = fs::read(&err_path).unwrap_or_default();
+    let stderr_head = String::from_utf8_lossy(&stderr[..stderr.len().min(512)])
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    Ok(Run { success: status.success(), stdout, stderr_head })
+}
+
+/// Kills the process group `pgid` (the child started with `process_group(0)`).
+fn kill_group(pgid: u32) {
+    let _ = Command::new("kill")
+        .arg("-KILL")
+        .arg("--")
+        .arg(format!("-{pgid}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_tool_and_timeout() {
+        let (work, _) = Workdir::with_input("in.txt", b"x").unwrap();
+        let r = run("ogi-no-such-tool-xyz", &["a"], &work, Duration::from_secs(1));
+        assert_eq!(r.unwrap_err(), ToolError::Missing);
+        // `sleep` is in coreutils on every machine that runs these tests
+        let r = run("sleep", &["5"], &work, Duration::from_millis(100));
+        assert_eq!(r.unwrap_err(), ToolError::Timeout);
+        let r = run("cat", &["in.txt"], &work, Duration::from_secs(5)).unwrap();
+        assert!(r.success);
+        assert_eq!(r.stdout, b"x");
+    }
+}

@@ -1,0 +1,129 @@
+//! Text normalisation for matching labels and reading numbers.
+//!
+//! Government PDFs and web pages print the same label in many ways: Kangxi
+//! radicals (`⼀⼯⾏`) and CJK Radicals Supplement forms (`⺠`, `⻓`) from PDF
+//! fonts, full-width digits and punctuation, `（一）` vs `(一) `, `1.` vs `1、`,
+//! explanatory remarks in brackets and stray spaces. [`normalize_text`] fixes
+//! the characters; [`label_key`] reduces a label to the bare characters that
+//! [`crate::vocab`] matching compares.
+
+use regex::Regex;
+use std::sync::LazyLock;
+use unicode_normalization::UnicodeNormalization;
+
+/// CJK Radicals Supplement (U+2E80–U+2EF3) forms that PDF fonts emit, mapped to
+/// the unified ideograph they stand for (NFKC leaves most of this block alone).
+const RADICAL_SUPPLEMENT: &[(char, char)] = &[
+    ('⺆', '冂'), ('⺇', '几'), ('⺈', '刀'), ('⺊', '卜'), ('⺋', '卩'), ('⺌', '小'),
+    ('⺍', '小'), ('⺎', '兀'), ('⺏', '尢'), ('⺐', '尢'), ('⺒', '巳'), ('⺓', '幺'),
+    ('⺔', '彑'), ('⺕', '彐'), ('⺖', '忄'), ('⺗', '心'), ('⺘', '扌'), ('⺙', '攵'),
+    ('⺛', '旡'), ('⺝', '月'), ('⺞', '歹'), ('⺟', '母'), ('⺠', '民'), ('⺡', '氵'),
+    ('⺢', '氺'), ('⺣', '灬'), ('⺤', '爫'), ('⺥', '爫'), ('⺦', '丬'), ('⺧', '牛'),
+    ('⺨', '犭'), ('⺩', '王'), ('⺪', '疋'), ('⺫', '目'), ('⺬', '示'), ('⺭', '礻'),
+    ('⺮', '竹'), ('⺯', '糹'), ('⺰', '纟'), ('⺱', '罒'), ('⺲', '罒'), ('⺳', '网'),
+    ('⺴', '网'), ('⺵', '网'), ('⺶', '羊'), ('⺷', '羊'), ('⺸', '羊'), ('⺹', '耂'),
+    ('⺺', '聿'), ('⺻', '聿'), ('⺼', '月'), ('⺽', '臼'), ('⺾', '艹'), ('⺿', '艹'),
+    ('⻀', '艹'), ('⻁', '虎'), ('⻂', '衤'), ('⻃', '覀'), ('⻄', '西'), ('⻅', '见'),
+    ('⻆', '角'), ('⻇', '角'), ('⻈', '讠'), ('⻉', '贝'), ('⻊', '足'), ('⻋', '车'),
+    ('⻌', '辶'), ('⻍', '辶'), ('⻎', '辶'), ('⻏', '阝'), ('⻐', '钅'), ('⻑', '長'),
+    ('⻒', '镸'), ('⻓', '长'), ('⻔', '门'), ('⻕', '阝'), ('⻖', '阝'), ('⻗', '雨'),
+    ('⻘', '青'), ('⻙', '韦'), ('⻚', '页'), ('⻛', '风'), ('⻜', '飞'), ('⻝', '食'),
+    ('⻞', '食'), ('⻟', '飠'), ('⻠', '饣'), ('⻢', '马'), ('⻣', '骨'), ('⻤', '鬼'),
+    ('⻥', '鱼'), ('⻦', '鸟'), ('⻧', '卤'), ('⻨', '麦'), ('⻩', '黄'), ('⻪', '黾'),
+    ('⻫', '斉'), ('⻬', '齐'), ('⻭', '歯'), ('⻮', '齿'), ('⻯', '竜'), ('⻰', '龙'),
+    ('⻱', '龜'), ('⻲', '亀'), ('⻳', '龟'),
+];
+
+/// Maps one CJK Radicals Supplement character to its unified ideograph.
+fn radical_supplement(c: char) -> Option<char> {
+    if !('\u{2E80}'..='\u{2EFF}').contains(&c) {
+        return None;
+    }
+    RADICAL_SUPPLEMENT.iter().find(|(r, _)| *r == c).map(|(_, u)| *u)
+}
+
+/// NFKC plus the radical map: Kangxi radicals, radical supplement forms,
+/// full-width digits, letters, punctuation and spaces become their ordinary
+/// forms (`⼀` → `一`, `⺠` → `民`, `１２` → `12`, `（` → `(`, U+3000 → space).
+/// Dash-like characters (`—`, `–`, `－`, `―`) become `—`.
+pub fn normalize_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfkc() {
+        let c = radical_supplement(c).unwrap_or(c);
+        let c = match c {
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' => '—',
+            '\u{00A0}' | '\u{3000}' | '\u{200B}' | '\u{FEFF}' => ' ',
+            _ => c,
+        };
+        out.push(c);
+    }
+    out
+}
+
+/// Enumerators that number rows: `一、`, `(一)`, `1.`, `1、`, `1)`, `第一`…`项` stays.
+static ENUMERATOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}\s*[.、)．]").expect("enumerator regex")
+});
+
+/// A bracketed remark such as `(区分处理的,只计这一情形,不计其他情形)`.
+static REMARK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\([^()]{3,}\)|【[^】]*】|\[[^\]]*\]").expect("remark regex"));
+
+/// Reduces a label to the characters that matter for matching: normalised
+/// (see [`normalize_text`]), without row enumerators (`（一）`, `1.`, `一、`),
+/// bracketed remarks, Markdown markers, punctuation, quotes and spaces.
+///
+/// `（二）部分公开（区分处理的，只计这一情形）` → `部分公开`;
+/// `3.危及“三安全⼀稳定”` → `危及三安全一稳定`.
+pub fn label_key(s: &str) -> String {
+    let t = normalize_text(s);
+    let t = ENUMERATOR.replace_all(&t, "");
+    let t = REMARK.replace_all(&t, "");
+    t.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// Like [`label_key`] but keeps bracketed remarks (used to read units such as
+/// `（单位：万元）` from a header).
+pub fn compact(s: &str) -> String {
+    normalize_text(s).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kangxi_and_supplement_radicals_become_ideographs() {
+        assert_eq!(normalize_text("⼀⼯⾏⺠"), "一工行民");
+        assert_eq!(normalize_text("⻓⻔⻅⻆⻚⻢⻋⻛⻜⻝⻉"), "长门见角页马车风飞食贝");
+        assert_eq!(label_key("北关区⺠政局"), "北关区民政局");
+    }
+
+    #[test]
+    fn full_width_forms_become_ascii() {
+        assert_eq!(normalize_text("１２３（一）：，"), "123(一):,");
+        assert_eq!(normalize_text("a\u{3000}b"), "a b");
+        assert_eq!(normalize_text("－"), "—");
+    }
+
+    #[test]
+    fn enumerators_in_every_style_are_removed() {
+        for s in ["（一）予以公开", "(一) 予以公开", "(一)予以公开", "一、予以公开", "1.予以公开", "1. 予以公开", "1、予以公开", "１．予以公开"] {
+            assert_eq!(label_key(s), "予以公开", "{s}");
+        }
+    }
+
+    #[test]
+    fn remarks_quotes_and_spaces_are_removed() {
+        assert_eq!(label_key("(二) 部分公开（区分处理的，只计这一情形，不计其他情形）"), "部分公开");
+        assert_eq!(label_key("3.危及“三安全⼀稳定”"), "危及三安全一稳定");
+        assert_eq!(label_key("结果 维持"), "结果维持");
+        assert_eq!(label_key("## 三、收到和处理政府信息公开申请情况"), "收到和处理政府信息公开申请情况");
+    }
+
+    #[test]
+    fn numerals_inside_labels_survive() {
+        assert_eq!(label_key("危及三安全一稳定"), "危及三安全一稳定");
+        assert_eq!(label_key("本年新收政府信息公开申请数量"), "本年新收政府信息公开申请数量");
+    }
+}

@@ -1,0 +1,85 @@
+//! Locating parts 二, 三 and 四 by their headings.
+
+use super::tokens::TLine;
+use crate::vocab::{HEADING_PART5, HEADING_TABLE2, HEADING_TABLE3, HEADING_TABLE4, TITLE_WORDS};
+use std::ops::Range;
+
+/// Line ranges (indices into the tokenised lines) of the three tables.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sections {
+    /// Part 二 (table 2), after its heading.
+    pub t2: Option<Range<usize>>,
+    /// Part 三 (table 3), after its heading.
+    pub t3: Option<Range<usize>>,
+    /// Part 四 (table 4), after its heading.
+    pub t4: Option<Range<usize>>,
+    /// Index where a second report starts (two documents concatenated).
+    pub second_report: Option<usize>,
+    /// Part 三 was found without its heading (by its first row label).
+    pub t3_without_heading: bool,
+}
+
+/// Whether a line is a short heading containing every one of `words`.
+fn is_heading(line: &TLine, words: &[&str]) -> bool {
+    let len: usize = words.iter().map(|w| w.chars().count()).sum();
+    !line.has_values() && line.key.chars().count() <= len + 10 && words.iter().all(|w| line.key.contains(w))
+}
+
+/// Whether a line looks like a report title (`…政府信息公开工作年度报告`).
+pub fn is_title(line: &TLine) -> bool {
+    let n = line.key.chars().count();
+    let tail: String = line.key.chars().skip(n.saturating_sub(4)).collect();
+    (8..=80).contains(&n)
+        && TITLE_WORDS.iter().all(|w| line.key.contains(w))
+        && line.key.contains('年')
+        && TITLE_WORDS.last().is_some_and(|w| tail.contains(w))
+}
+
+fn heading3(l: &TLine) -> bool {
+    is_heading(l, &[HEADING_TABLE3])
+}
+
+fn heading4(l: &TLine) -> bool {
+    is_heading(l, &HEADING_TABLE4) && l.key.contains("情况")
+}
+
+/// Finds the parts. `first_row` is the normalised label of table 3's first
+/// row, used when part 三 has no recognisable heading.
+pub fn find(lines: &[TLine], first_row: &str) -> Sections {
+    let n = lines.len();
+    let mut s = Sections::default();
+    let h3 = lines.iter().position(heading3).or_else(|| {
+        let anchor = lines.iter().position(|l| l.key.contains(first_row))?;
+        s.t3_without_heading = true;
+        // Header rows come just before the first row.
+        Some(anchor.saturating_sub(8).max(lines[..anchor].iter().rposition(|l| is_heading(l, &[HEADING_TABLE2])).map_or(0, |i| i + 1)))
+    });
+    let Some(h3) = h3 else {
+        let h2 = lines.iter().position(|l| is_heading(l, &[HEADING_TABLE2]));
+        s.t2 = h2.map(|h| h + 1..n);
+        return s;
+    };
+    // A second report: a new title or part 二/三 heading after part 三 started.
+    let second = lines[h3 + 1..]
+        .iter()
+        .position(|l| heading3(l) || is_heading(l, &[HEADING_TABLE2]) || is_title(l))
+        .map(|i| i + h3 + 1);
+    let end = match second {
+        Some(i) => {
+            // Cut at the title that precedes the second report's headings, if near.
+            let lo = i.saturating_sub(30).max(h3 + 1);
+            let cut = lines[lo..i].iter().rposition(is_title).map_or(i, |j| j + lo);
+            s.second_report = Some(cut);
+            cut
+        }
+        None => n,
+    };
+    let h2 = lines[..h3].iter().rposition(|l| is_heading(l, &[HEADING_TABLE2]));
+    let h4 = lines[h3 + 1..end].iter().position(heading4).map(|i| i + h3 + 1);
+    let p5 = lines[h4.unwrap_or(h3) + 1..end].iter().position(|l| is_heading(l, &[HEADING_PART5])).map(|i| i + h4.unwrap_or(h3) + 1);
+    let t3_start = if s.t3_without_heading { h3 } else { h3 + 1 };
+    s.t2 = h2.map(|h| h + 1..h3);
+    s.t3 = Some(t3_start..h4.or(p5).unwrap_or(end));
+    s.t4 = h4.map(|h| h + 1..p5.unwrap_or(end));
+    s
+}

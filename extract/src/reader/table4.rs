@@ -1,0 +1,100 @@
+//! Table 4 (administrative review and litigation): three blocks × five outcomes.
+//!
+//! Accepts the fifteen numbers on one line (or spread over lines) after the
+//! header, or one labelled line per block with five numbers. Block and
+//! outcome order come from the header labels when all are present.
+
+use super::Slot;
+use super::tokens::{Kind, TLine, Tok};
+use crate::labels::{best_match, scan};
+use crate::vocab::vocab;
+use crate::Provenance;
+
+/// Table 4 as read.
+#[derive(Debug, Clone, Default)]
+pub struct Table4Read {
+    /// Cells by index into [`crate::vocab::Vocab::table4`].
+    pub slots: Vec<Slot>,
+    /// Findings.
+    pub flags: Vec<String>,
+}
+
+/// Distinct values in first-seen order.
+fn distinct(v: impl IntoIterator<Item = usize>) -> Vec<usize> {
+    let mut out = Vec::new();
+    for x in v {
+        if !out.contains(&x) {
+            out.push(x);
+        }
+    }
+    out
+}
+
+fn slot(line: u32, t: &Tok) -> Slot {
+    match &t.kind {
+        Kind::Value(cv) => Slot::from_value(cv, &t.raw, line),
+        _ => Slot { provenance: Provenance::Blank, line: Some(line), ..Slot::missing() },
+    }
+}
+
+/// Reads table 4 from its part's lines.
+pub fn read(lines: &[TLine]) -> Table4Read {
+    let v = vocab();
+    let blocks = v.table4_blocks();
+    let nb = blocks.len();
+    let no = blocks.first().map_or(0, Vec::len);
+    let mut out = Table4Read { slots: vec![Slot::missing(); v.table4.len()], flags: Vec::new() };
+    // Header: every label, in reading order.
+    let header: String = lines.iter().flat_map(|l| l.toks.iter()).filter(|t| t.kind == Kind::Label).map(|t| t.key.as_str()).collect();
+    let outcome_labels: Vec<Vec<String>> = blocks.first().map(|b| b.iter().map(|t| vec![t.outcome.clone()]).collect()).unwrap_or_default();
+    let block_labels: Vec<&[String]> = blocks.iter().map(|b| b[0].blocks.as_slice()).collect();
+    let mut outcomes = distinct(scan(&header, outcome_labels.iter().enumerate().map(|(i, l)| (i, l.as_slice()))).into_iter().map(|h| h.1));
+    if outcomes.len() != no {
+        outcomes = (0..no).collect();
+    }
+    let mut border = distinct(scan(&header, block_labels.iter().enumerate().map(|(i, l)| (i, *l))).into_iter().map(|h| h.1));
+    if border.len() != nb {
+        border = (0..nb).collect();
+    }
+    let index = |b: usize, o: usize| v.table4.iter().position(|t| t.key == blocks[b][o].key);
+    // One labelled line per block.
+    let mut labelled = 0;
+    for l in lines {
+        for seg in l.segments() {
+            let nums: Vec<&Tok> = seg.vals.iter().copied().filter(|t| t.is_value()).collect();
+            if nums.len() != no {
+                continue;
+            }
+            if let Some((b, _)) = best_match(&seg.label_key(), block_labels.iter().enumerate().map(|(i, l)| (i, *l))) {
+                for (j, t) in nums.iter().enumerate() {
+                    if let Some(k) = index(b, outcomes[j]) {
+                        out.slots[k] = slot(l.no, t);
+                    }
+                }
+                labelled += 1;
+            }
+        }
+    }
+    if labelled == nb {
+        return out;
+    }
+    out.slots = vec![Slot::missing(); v.table4.len()];
+    let nums: Vec<(u32, &Tok)> = lines.iter().flat_map(|l| l.toks.iter().filter(|t| t.is_value()).map(move |t| (l.no, t))).collect();
+    let grid_line = lines.iter().find(|l| l.toks.len() == nb * no && l.toks.iter().all(|t| t.kind != Kind::Label) && l.has_values());
+    let placed: Vec<(u32, &Tok)> = if nums.len() == nb * no {
+        nums
+    } else if let Some(l) = grid_line {
+        l.toks.iter().map(|t| (l.no, t)).collect()
+    } else {
+        if !nums.is_empty() {
+            out.flags.push(format!("table4_unreadable:{}_values", nums.len()));
+        }
+        return out;
+    };
+    for (i, (line, t)) in placed.iter().enumerate() {
+        if let Some(k) = index(border[i / no], outcomes[i % no]) {
+            out.slots[k] = slot(*line, t);
+        }
+    }
+    out
+}

@@ -1,0 +1,196 @@
+//! Lines → label and value tokens.
+
+use crate::Line;
+use crate::normalize::{label_key, normalize_text};
+use crate::value::{CellValue, parse_value};
+
+/// What a token is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// Label text (consecutive label words of a cell are one token).
+    Label,
+    /// A printed value (number, dash, `无`).
+    Value(CellValue),
+    /// An empty grid cell.
+    Empty,
+}
+
+/// One token of a line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tok {
+    /// Label, value or empty cell.
+    pub kind: Kind,
+    /// The normalised text as printed.
+    pub raw: String,
+    /// For labels: the [`label_key`] of the text.
+    pub key: String,
+    /// Index of the cell in the source line.
+    pub cell: usize,
+}
+
+impl Tok {
+    /// A non-empty value.
+    pub fn is_value(&self) -> bool {
+        matches!(self.kind, Kind::Value(_))
+    }
+}
+
+/// A tokenised line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TLine {
+    /// Source line number.
+    pub no: u32,
+    /// Tokens in reading order.
+    pub toks: Vec<Tok>,
+    /// More than one non-empty cell (a grid or TSV row).
+    pub multi: bool,
+    /// [`label_key`] of the whole line.
+    pub key: String,
+    /// Normalised text of the whole line, cells joined by a space.
+    pub text: String,
+}
+
+/// A run of labels followed by the values (and empty cells) after them.
+#[derive(Debug, Clone, Default)]
+pub struct Segment<'a> {
+    /// Label tokens.
+    pub labels: Vec<&'a Tok>,
+    /// Value and empty tokens after the labels.
+    pub vals: Vec<&'a Tok>,
+}
+
+impl Segment<'_> {
+    /// Number of non-empty values.
+    pub fn n_values(&self) -> usize {
+        self.vals.iter().filter(|t| t.is_value()).count()
+    }
+
+    /// The labels' keys joined.
+    pub fn label_key(&self) -> String {
+        self.labels.iter().map(|t| t.key.as_str()).collect()
+    }
+}
+
+impl TLine {
+    /// Splits the line into segments: a new segment starts at a label that
+    /// follows a value. Empty cells between labels are dropped.
+    pub fn segments(&self) -> Vec<Segment<'_>> {
+        let mut out: Vec<Segment<'_>> = vec![Segment::default()];
+        for t in &self.toks {
+            let cur = out.last_mut().expect("non-empty");
+            match t.kind {
+                Kind::Label => {
+                    if cur.vals.iter().any(|v| v.is_value()) {
+                        out.push(Segment { labels: vec![t], vals: Vec::new() });
+                    } else {
+                        cur.vals.clear();
+                        cur.labels.push(t);
+                    }
+                }
+                _ => cur.vals.push(t),
+            }
+        }
+        out
+    }
+
+    /// Whether the line has any non-empty value.
+    pub fn has_values(&self) -> bool {
+        self.toks.iter().any(Tok::is_value)
+    }
+}
+
+/// A Markdown table separator cell such as `---` or `:---:`.
+fn is_rule(cell: &str) -> bool {
+    let t = cell.trim();
+    t.len() >= 3 && t.chars().all(|c| matches!(c, '-' | ':' | '—' | '=' | '+'))
+}
+
+/// Tokenises lines; blank lines and Markdown separator rows are dropped.
+pub fn tokenize(lines: &[Line]) -> Vec<TLine> {
+    lines.iter().filter_map(tokenize_line).collect()
+}
+
+fn tokenize_line(line: &Line) -> Option<TLine> {
+    let cells: Vec<String> = line.cells.iter().map(|c| normalize_text(c)).collect();
+    let non_empty = cells.iter().filter(|c| !c.trim().is_empty()).count();
+    if non_empty == 0 || cells.iter().filter(|c| !c.trim().is_empty()).all(|c| is_rule(c)) {
+        return None;
+    }
+    let multi = non_empty > 1;
+    let mut toks = Vec::new();
+    for (i, cell) in cells.iter().enumerate() {
+        let cell = cell.trim().trim_start_matches('#').trim();
+        if cell.is_empty() {
+            if cells.len() > 1 {
+                toks.push(Tok { kind: Kind::Empty, raw: String::new(), key: String::new(), cell: i });
+            }
+            continue;
+        }
+        let mut label: Vec<&str> = Vec::new();
+        for w in cell.split_whitespace() {
+            match parse_value(w) {
+                Some(v) => {
+                    flush_label(&mut label, &mut toks, i);
+                    toks.push(Tok { kind: Kind::Value(v), raw: w.to_string(), key: String::new(), cell: i });
+                }
+                None => label.push(w),
+            }
+        }
+        flush_label(&mut label, &mut toks, i);
+    }
+    let text = cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" ");
+    Some(TLine { no: line.no, key: label_key(&text), toks, multi, text })
+}
+
+fn flush_label(label: &mut Vec<&str>, toks: &mut Vec<Tok>, cell: usize) {
+    if label.is_empty() {
+        return;
+    }
+    let raw = label.join(" ");
+    let key = label_key(&raw);
+    label.clear();
+    toks.push(Tok { kind: Kind::Label, raw, key, cell });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(cells: &[&str]) -> Line {
+        Line { no: 1, cells: cells.iter().map(|s| s.to_string()).collect() }
+    }
+
+    #[test]
+    fn text_line_splits_label_and_values() {
+        let t = tokenize(&[line(&["⼀、本年新收政府信息公开申请数量 0 0 0 0 0 0 7"])]);
+        let segs = t[0].segments();
+        assert_eq!(segs.len(), 1);
+        assert_eq!(segs[0].label_key(), "本年新收政府信息公开申请数量");
+        assert_eq!(segs[0].n_values(), 7);
+        assert!(!t[0].multi);
+    }
+
+    #[test]
+    fn grid_line_keeps_empty_cells_after_labels() {
+        let t = tokenize(&[line(&["", "(三) 不予公开", "1. 属于国家秘密", "", "0", "0"])]);
+        let segs = t[0].segments();
+        assert_eq!(segs[0].labels.len(), 2);
+        assert_eq!(segs[0].labels[1].key, "属于国家秘密");
+        assert_eq!(segs[0].vals.len(), 3);
+        assert_eq!(segs[0].n_values(), 2);
+        assert!(t[0].multi);
+    }
+
+    #[test]
+    fn rules_and_blank_lines_are_dropped() {
+        assert!(tokenize(&[line(&["---------", "---"]), line(&["", " "])]).is_empty());
+    }
+
+    #[test]
+    fn label_after_values_starts_a_segment() {
+        let t = tokenize(&[line(&["规章 0 0 0 行政规范性文件 1 2 3"])]);
+        let segs = t[0].segments();
+        assert_eq!(segs.len(), 2);
+        assert_eq!(segs[1].label_key(), "行政规范性文件");
+    }
+}

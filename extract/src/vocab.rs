@@ -1,0 +1,329 @@
+//! The canonical vocabulary, loaded once from `data/spec/*.csv`.
+//!
+//! Every key the extractor emits comes from these files; Rust code never types
+//! a key. Labels (with their aliases) are pre-normalised with
+//! [`crate::normalize::label_key`] for matching. Columns used here:
+//!
+//! * `table2_cells.csv`: `key,item_zh,measure_zh,unit,label_en,template,item_aliases_zh,measure_aliases_zh`
+//!   (`unit` is `count`, `count_change` (may be negative) or `10k CNY (万元)`).
+//! * `table3_rows.csv`: `key,section,label_zh,label_en,role,template,aliases_zh`
+//!   (`role` is `received`, `outcome`, `processed` or `forward`; `template` is `2019|2021`, `2021` or `2019`).
+//! * `table3_columns.csv`: `key,label_zh,aliases_zh,label_en,role` (`role` is `part` or `total`).
+//! * `table4_cells.csv`: `key,block_zh,outcome_zh,label_en,role,block_aliases_zh`.
+//!
+//! Aliases are `|`-separated.
+
+use crate::Template;
+use crate::normalize::label_key;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+const TABLE2_CSV: &str = include_str!("../../data/spec/table2_cells.csv");
+const TABLE3_ROWS_CSV: &str = include_str!("../../data/spec/table3_rows.csv");
+const TABLE3_COLUMNS_CSV: &str = include_str!("../../data/spec/table3_columns.csv");
+const TABLE4_CSV: &str = include_str!("../../data/spec/table4_cells.csv");
+
+/// Headings of the report parts that hold the tables (and the part after them).
+pub const HEADING_TABLE2: &str = "主动公开政府信息情况";
+/// Heading of part 三 (table 3).
+pub const HEADING_TABLE3: &str = "收到和处理政府信息公开申请情况";
+/// Words that all appear in the heading of part 四 (table 4).
+pub const HEADING_TABLE4: [&str; 2] = ["行政复议", "行政诉讼"];
+/// Heading of part 五, which ends table 4.
+pub const HEADING_PART5: &str = "存在的主要问题";
+/// Group labels in the table-3 header that are not columns.
+pub const TABLE3_HEADER_GROUPS: [&str; 2] = ["法人或其他组织", "申请人情况"];
+/// Words a report title contains.
+pub const TITLE_WORDS: [&str; 2] = ["政府信息公开", "报告"];
+
+/// Role of a table-3 row in the accounting identities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowRole {
+    /// New requests and requests carried over (left side of C1).
+    Received,
+    /// An outcome row (summed by C3).
+    Outcome,
+    /// `processed_total` (C1 right side, C3 total).
+    Processed,
+    /// `carried_forward` (C1 right side).
+    Forward,
+}
+
+/// A table-2 cell key: an item (row) × measure (column) of part 二.
+#[derive(Debug, Clone)]
+pub struct Table2Term {
+    /// Canonical key.
+    pub key: String,
+    /// Item label as printed in the template.
+    pub item_zh: String,
+    /// Measure label as printed in the template.
+    pub measure_zh: String,
+    /// Normalised item label and aliases.
+    pub items: Vec<String>,
+    /// Normalised measure label and aliases.
+    pub measures: Vec<String>,
+    /// Money in 万元 (decimal) rather than a count.
+    pub money: bool,
+    /// May be negative (本年增/减).
+    pub signed: bool,
+    /// Template version the key belongs to.
+    pub template: Template,
+}
+
+/// A table-3 row key.
+#[derive(Debug, Clone)]
+pub struct RowTerm {
+    /// Canonical key.
+    pub key: String,
+    /// Section number in the template (`三(三)1`).
+    pub section: String,
+    /// Label as printed in the template.
+    pub label_zh: String,
+    /// Normalised label and aliases.
+    pub labels: Vec<String>,
+    /// Role in the identities.
+    pub role: RowRole,
+    /// Template versions that have this row.
+    pub templates: Vec<Template>,
+}
+
+/// A table-3 column key.
+#[derive(Debug, Clone)]
+pub struct ColTerm {
+    /// Canonical key.
+    pub key: String,
+    /// Label as printed in the template.
+    pub label_zh: String,
+    /// Normalised label and aliases.
+    pub labels: Vec<String>,
+    /// The `total` column (C2 left side).
+    pub is_total: bool,
+}
+
+/// A table-4 cell key: block (review / litigation kind) × outcome.
+#[derive(Debug, Clone)]
+pub struct Table4Term {
+    /// Canonical key.
+    pub key: String,
+    /// Block label as printed (`行政诉讼 复议后起诉`).
+    pub block_zh: String,
+    /// Outcome label as printed (`结果维持`).
+    pub outcome_zh: String,
+    /// Normalised block labels: the last word of `block_zh` and aliases.
+    pub blocks: Vec<String>,
+    /// Normalised outcome label.
+    pub outcome: String,
+    /// The block's `*_total` cell.
+    pub is_total: bool,
+}
+
+/// The whole vocabulary, in CSV order.
+#[derive(Debug, Clone)]
+pub struct Vocab {
+    /// Table-2 keys (both templates).
+    pub table2: Vec<Table2Term>,
+    /// Table-3 rows (both templates).
+    pub rows: Vec<RowTerm>,
+    /// Table-3 columns in template order.
+    pub cols: Vec<ColTerm>,
+    /// Table-4 keys in template order.
+    pub table4: Vec<Table4Term>,
+}
+
+impl Vocab {
+    /// Table-3 rows of a template, in template order.
+    pub fn rows_of(&self, t: Template) -> impl Iterator<Item = &RowTerm> {
+        self.rows.iter().filter(move |r| r.templates.contains(&t))
+    }
+
+    /// Table-2 keys of a template, in CSV order.
+    pub fn table2_of(&self, t: Template) -> impl Iterator<Item = &Table2Term> {
+        self.table2.iter().filter(move |r| r.template == t)
+    }
+
+    /// Index of a table-3 row key in [`Vocab::rows`].
+    pub fn row_index(&self, key: &str) -> Option<usize> {
+        self.rows.iter().position(|r| r.key == key)
+    }
+
+    /// The table-4 blocks (distinct `block_zh`) in template order, each with its keys in outcome order.
+    pub fn table4_blocks(&self) -> Vec<Vec<&Table4Term>> {
+        let mut out: Vec<Vec<&Table4Term>> = Vec::new();
+        for t in &self.table4 {
+            match out.iter_mut().find(|b| b[0].block_zh == t.block_zh) {
+                Some(b) => b.push(t),
+                None => out.push(vec![t]),
+            }
+        }
+        out
+    }
+
+    /// Whether `a` comes right before `b` in the row order of some template.
+    pub fn rows_adjacent(&self, a: &str, b: &str) -> bool {
+        [Template::V2019, Template::V2021].into_iter().any(|t| {
+            let keys: Vec<&str> = self.rows_of(t).map(|r| r.key.as_str()).collect();
+            keys.windows(2).any(|w| w[0] == a && w[1] == b)
+        })
+    }
+}
+
+/// One CSV file as header-indexed records.
+struct Csv {
+    header: HashMap<String, usize>,
+    records: Vec<csv::StringRecord>,
+}
+
+impl Csv {
+    fn parse(text: &str) -> Csv {
+        let mut rdr = csv::Reader::from_reader(text.as_bytes());
+        let header = rdr
+            .headers()
+            .map(|h| h.iter().enumerate().map(|(i, s)| (s.trim().to_string(), i)).collect())
+            .unwrap_or_default();
+        let records = rdr.records().filter_map(Result::ok).collect();
+        Csv { header, records }
+    }
+
+    /// The field `name` of record `r`, trimmed ("" when absent).
+    fn get<'a>(&self, r: &'a csv::StringRecord, name: &str) -> &'a str {
+        self.header.get(name).and_then(|&i| r.get(i)).unwrap_or("").trim()
+    }
+
+    /// Normalised labels: the main label followed by its `|`-separated aliases.
+    fn labels(&self, r: &csv::StringRecord, main: &str, aliases: &str) -> Vec<String> {
+        std::iter::once(main)
+            .chain(self.get(r, aliases).split('|'))
+            .map(label_key)
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+}
+
+fn templates(s: &str) -> Vec<Template> {
+    s.split('|')
+        .filter_map(|t| match t.trim() {
+            "2019" => Some(Template::V2019),
+            "2021" => Some(Template::V2021),
+            _ => None,
+        })
+        .collect()
+}
+
+fn load() -> Vocab {
+    let c2 = Csv::parse(TABLE2_CSV);
+    let table2 = c2
+        .records
+        .iter()
+        .map(|r| {
+            let unit = c2.get(r, "unit");
+            Table2Term {
+                key: c2.get(r, "key").to_string(),
+                item_zh: c2.get(r, "item_zh").to_string(),
+                measure_zh: c2.get(r, "measure_zh").to_string(),
+                items: c2.labels(r, c2.get(r, "item_zh"), "item_aliases_zh"),
+                measures: c2.labels(r, c2.get(r, "measure_zh"), "measure_aliases_zh"),
+                money: unit.starts_with("10k"),
+                signed: unit == "count_change",
+                template: templates(c2.get(r, "template")).first().copied().unwrap_or(Template::V2021),
+            }
+        })
+        .collect();
+    let c3 = Csv::parse(TABLE3_ROWS_CSV);
+    let rows = c3
+        .records
+        .iter()
+        .map(|r| RowTerm {
+            key: c3.get(r, "key").to_string(),
+            section: c3.get(r, "section").to_string(),
+            label_zh: c3.get(r, "label_zh").to_string(),
+            labels: c3.labels(r, c3.get(r, "label_zh"), "aliases_zh"),
+            role: match c3.get(r, "role") {
+                "received" => RowRole::Received,
+                "processed" => RowRole::Processed,
+                "forward" => RowRole::Forward,
+                _ => RowRole::Outcome,
+            },
+            templates: templates(c3.get(r, "template")),
+        })
+        .collect();
+    let cc = Csv::parse(TABLE3_COLUMNS_CSV);
+    let cols = cc
+        .records
+        .iter()
+        .map(|r| ColTerm {
+            key: cc.get(r, "key").to_string(),
+            label_zh: cc.get(r, "label_zh").to_string(),
+            labels: cc.labels(r, cc.get(r, "label_zh"), "aliases_zh"),
+            is_total: cc.get(r, "role") == "total",
+        })
+        .collect();
+    let c4 = Csv::parse(TABLE4_CSV);
+    let table4 = c4
+        .records
+        .iter()
+        .map(|r| {
+            let block_zh = c4.get(r, "block_zh");
+            let last_word = block_zh.split_whitespace().last().unwrap_or(block_zh);
+            Table4Term {
+                key: c4.get(r, "key").to_string(),
+                block_zh: block_zh.to_string(),
+                outcome_zh: c4.get(r, "outcome_zh").to_string(),
+                blocks: c4.labels(r, last_word, "block_aliases_zh"),
+                outcome: label_key(c4.get(r, "outcome_zh")),
+                is_total: c4.get(r, "role") == "total",
+            }
+        })
+        .collect();
+    Vocab { table2, rows, cols, table4 }
+}
+
+static VOCAB: LazyLock<Vocab> = LazyLock::new(load);
+
+/// The vocabulary, parsed at first use from the embedded CSV files.
+pub fn vocab() -> &'static Vocab {
+    &VOCAB
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_loads() {
+        let v = vocab();
+        assert_eq!(v.cols.len(), 7);
+        assert_eq!(v.cols.iter().filter(|c| c.is_total).count(), 1);
+        assert_eq!(v.rows_of(Template::V2021).count(), 25);
+        assert_eq!(v.rows_of(Template::V2019).count(), 23);
+        assert_eq!(v.table4.len(), 15);
+        assert_eq!(v.table4_blocks().len(), 3);
+        assert!(v.table4_blocks().iter().all(|b| b.len() == 5 && b.iter().filter(|t| t.is_total).count() == 1));
+        assert_eq!(v.table2_of(Template::V2021).count(), 10);
+        assert!(v.table2_of(Template::V2019).count() >= 20);
+        assert!(v.table2.iter().any(|t| t.money && t.template == Template::V2019));
+        assert!(v.table2.iter().any(|t| t.signed));
+    }
+
+    #[test]
+    fn keys_are_unique_and_labels_normalised() {
+        let v = vocab();
+        let mut keys: Vec<&str> = v.table2.iter().map(|t| t.key.as_str()).collect();
+        keys.extend(v.rows.iter().map(|t| t.key.as_str()));
+        keys.extend(v.table4.iter().map(|t| t.key.as_str()));
+        let n = keys.len();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), n);
+        assert!(v.rows.iter().all(|r| !r.labels.is_empty() && r.labels[0] == label_key(&r.label_zh)));
+        let social = v.cols.iter().find(|c| c.labels.len() > 1 && !c.is_total).expect("alias column");
+        assert!(social.labels.iter().any(|l| l == "社会组织"));
+    }
+
+    #[test]
+    fn adjacency_follows_template_order() {
+        let v = vocab();
+        let rows: Vec<&str> = v.rows_of(Template::V2021).map(|r| r.key.as_str()).collect();
+        assert!(v.rows_adjacent(rows[4], rows[5]));
+        assert!(!v.rows_adjacent(rows[5], rows[4]));
+    }
+}

@@ -1,0 +1,248 @@
+//! The canonical test report (`fixtures/formats/report.grid`, written by
+//! `scripts/make_fixtures.py`) and its renderings: TSV (the text path), a GBK
+//! HTML page with rowspan/colspan and vertical headers, a DOCX with
+//! gridSpan/vMerge. The PDFs are committed files made by the same script.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+/// One record of the grid file.
+#[derive(Debug, Clone)]
+pub enum Item {
+    /// A text line (title, heading, paragraph).
+    Text(String),
+    /// A table: every row has every column; cells keep their markup (`<`, `^`, `~`, `{v}`).
+    Table(Vec<Vec<String>>),
+}
+
+/// Path of a file in `tests/fixtures/formats/`.
+pub fn path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats").join(name)
+}
+
+/// Reads a fixture file.
+pub fn bytes(name: &str) -> Vec<u8> {
+    std::fs::read(path(name)).unwrap_or_else(|e| panic!("reading fixture {name}: {e}"))
+}
+
+/// The report's records.
+pub fn load() -> Vec<Item> {
+    let text = String::from_utf8(bytes("report.grid")).expect("grid is UTF-8");
+    let mut items = Vec::new();
+    let mut table: Option<Vec<Vec<String>>> = None;
+    for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        let mut f = line.split('\t');
+        match f.next() {
+            Some("T" | "P") => items.push(Item::Text(f.next().unwrap_or_default().to_string())),
+            Some("B") => table = Some(Vec::new()),
+            Some("R") => table.as_mut().expect("R inside B…E").push(f.map(str::to_string).collect()),
+            Some("E") => items.push(Item::Table(table.take().expect("E after B"))),
+            other => panic!("bad grid record {other:?}"),
+        }
+    }
+    items
+}
+
+/// The report's title (first record).
+pub fn title(items: &[Item]) -> String {
+    match &items[0] {
+        Item::Text(t) => t.clone(),
+        Item::Table(_) => panic!("grid starts with a table"),
+    }
+}
+
+/// A cell as a reader should return it: markers removed, covered positions empty.
+pub fn cell_text(raw: &str) -> String {
+    if raw == "<" || raw == "^" {
+        return String::new();
+    }
+    raw.strip_suffix("{v}").unwrap_or(raw).replace('~', "")
+}
+
+/// The report as TSV: one line per text record and per grid row.
+pub fn tsv(items: &[Item]) -> String {
+    let mut out = String::new();
+    for item in items {
+        match item {
+            Item::Text(t) => out.push_str(t),
+            Item::Table(rows) => {
+                for (i, row) in rows.iter().enumerate() {
+                    if i > 0 {
+                        out.push('\n');
+                    }
+                    out.push_str(&row.iter().map(|c| cell_text(c)).collect::<Vec<_>>().join("\t"));
+                }
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Column span of the anchor cell at (`r`, `c`).
+fn colspan(rows: &[Vec<String>], r: usize, c: usize) -> usize {
+    1 + rows[r][c + 1..].iter().take_while(|x| *x == "<").count()
+}
+
+/// Row span of the anchor cell at (`r`, `c`).
+fn rowspan(rows: &[Vec<String>], r: usize, c: usize) -> usize {
+    1 + rows[r + 1..].iter().take_while(|row| row[c] == "^").count()
+}
+
+/// The visual lines inside a cell.
+fn cell_lines(raw: &str) -> Vec<String> {
+    if let Some(v) = raw.strip_suffix("{v}") {
+        return v.chars().map(String::from).collect();
+    }
+    raw.split('~').map(str::to_string).collect()
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// An HTML page as portals publish it: GBK bytes, `meta` charset `declared`,
+/// Word-style cells (`<p><span>`), spans, `<br>` in cells, vertical header text,
+/// and (with `chrome`) a menu, a search form, a script and a footer around the article.
+pub fn html_gbk(items: &[Item], declared: &str, chrome: bool) -> Vec<u8> {
+    let t = esc(&title(items));
+    let mut h = format!(
+        "<!DOCTYPE html>\n<html><head>\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset={declared}\">\n\
+         <title>{t}</title>\n<meta name=\"ArticleTitle\" content=\"{t}\">\n<meta name=\"ColumnName\" content=\"政府信息公开年报\">\n\
+         <style>td {{ border: 1px solid #000; }}</style>\n</head>\n<body>\n"
+    );
+    if chrome {
+        h.push_str(
+            "<div class=\"top\"><ul class=\"nav\"><li><a href=\"/\">首页</a></li><li><a href=\"/zwgk/\">政务公开</a></li>\
+             <li><a href=\"/hdjl/\">互动交流</a></li></ul>\n<form><input name=\"q\"><select><option>全站</option>\
+             <option>本栏目</option></select><button>搜索</button></form><span>长者模式</span></div>\n\
+             <script>document.write('<table><tr><td>广告</td></tr></table>');</script>\n<div class=\"article\">\n",
+        );
+    }
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            Item::Text(s) if i == 0 => h.push_str(&format!("<h1 class=\"title\">{}</h1>\n", esc(s))),
+            Item::Text(s) => h.push_str(&format!("<p style=\"text-indent:2em\"><span>{}</span></p>\n", esc(s))),
+            Item::Table(rows) => {
+                h.push_str("<table border=\"1\" cellspacing=\"0\" style=\"border-collapse:collapse\"><tbody>\n");
+                for (r, row) in rows.iter().enumerate() {
+                    h.push_str("<tr>");
+                    for (c, cell) in row.iter().enumerate() {
+                        if cell == "<" || cell == "^" {
+                            continue;
+                        }
+                        let (rs, cs) = (rowspan(rows, r, c), colspan(rows, r, c));
+                        h.push_str("<td style=\"padding:0 7px\"");
+                        if rs > 1 {
+                            h.push_str(&format!(" rowspan=\"{rs}\""));
+                        }
+                        if cs > 1 {
+                            h.push_str(&format!(" colspan=\"{cs}\""));
+                        }
+                        h.push('>');
+                        let parts = cell_lines(cell);
+                        if cell.ends_with("{v}") {
+                            h.push_str(&format!("<p>{}</p>", parts.iter().map(|p| esc(p)).collect::<Vec<_>>().join("<br>")));
+                        } else if parts.len() > 1 && r % 2 == 0 {
+                            h.push_str(&parts.iter().map(|p| format!("<p><span>{}</span></p>", esc(p))).collect::<String>());
+                        } else {
+                            h.push_str(&format!(
+                                "<p style=\"text-align:center\"><span style=\"font-family:宋体\">{}</span></p>",
+                                parts.iter().map(|p| esc(p)).collect::<Vec<_>>().join("<br/>\n")
+                            ));
+                        }
+                        h.push_str("</td>");
+                    }
+                    h.push_str("</tr>\n");
+                }
+                h.push_str("</tbody></table>\n");
+            }
+        }
+    }
+    if chrome {
+        h.push_str("</div>\n<div class=\"footer\"><p>主办：某区人民政府办公室</p><p>网站标识码：4105030001</p></div>\n");
+    }
+    h.push_str("</body></html>\n");
+    encoding_rs::GB18030.encode(&h).0.into_owned()
+}
+
+/// A DOCX of the report, built as a zip here: tables with `w:gridSpan` and
+/// `w:vMerge`, a paragraph per visual line inside cells.
+pub fn docx(items: &[Item]) -> Vec<u8> {
+    let mut body = String::new();
+    let para = |s: &str| format!("<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:rPr><w:rFonts w:hint=\"eastAsia\"/></w:rPr><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>", esc(s));
+    for item in items {
+        match item {
+            Item::Text(s) => body.push_str(&para(s)),
+            Item::Table(rows) => {
+                body.push_str("<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr><w:tblGrid>");
+                body.push_str(&"<w:gridCol w:w=\"800\"/>".repeat(rows[0].len()));
+                body.push_str("</w:tblGrid>");
+                for (r, row) in rows.iter().enumerate() {
+                    body.push_str("<w:tr>");
+                    let mut c = 0;
+                    while c < row.len() {
+                        let cell = &row[c];
+                        // the anchor of a covered-from-above cell sets the continuation's width
+                        let anchor_row = (0..=r).rev().find(|&k| rows[k][c] != "^").unwrap_or(r);
+                        let cs = colspan(rows, anchor_row, c);
+                        let mut pr = String::from("<w:tcPr><w:tcW w:w=\"800\" w:type=\"dxa\"/>");
+                        if cs > 1 {
+                            pr.push_str(&format!("<w:gridSpan w:val=\"{cs}\"/>"));
+                        }
+                        if cell == "^" {
+                            pr.push_str("<w:vMerge/></w:tcPr><w:p/>");
+                        } else if rowspan(rows, r, c) > 1 {
+                            pr.push_str("<w:vMerge w:val=\"restart\"/></w:tcPr>");
+                        } else {
+                            pr.push_str("</w:tcPr>");
+                        }
+                        body.push_str("<w:tc>");
+                        body.push_str(&pr);
+                        if cell != "^" {
+                            for part in cell_lines(cell) {
+                                body.push_str(&para(&part));
+                            }
+                        }
+                        body.push_str("</w:tc>");
+                        c += cs;
+                    }
+                    body.push_str("</w:tr>");
+                }
+                body.push_str("</w:tbl><w:p/>");
+            }
+        }
+    }
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document \
+         xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}<w:sectPr/></w:body></w:document>"
+    );
+    zip_of(&[
+        (
+            "[Content_Types].xml",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+             <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+             <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+             <Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>"
+                .as_bytes(),
+        ),
+        (
+            "_rels/.rels",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+             <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>"
+                .as_bytes(),
+        ),
+        ("word/document.xml", document.as_bytes()),
+    ])
+}
+
+/// A deflated zip archive of the given entries.
+pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        w.start_file(*name, opts).expect("zip entry");
+        w.write_all(data).expect("zip write");
+    }
+    w.finish().expect("zip finish").into_inner()
+}

@@ -1,0 +1,110 @@
+//! Hostile and broken inputs: each ends with a flag and a status, never a panic or a hang.
+
+use crate::fixture;
+use ogi_extract::formats::{Limits, read_lines};
+use ogi_extract::{ParseOptions, Status, parse_bytes};
+
+fn has_flag(flags: &[String], prefix: &str) -> bool {
+    flags.iter().any(|f| f.starts_with(prefix))
+}
+
+#[test]
+fn zip_bomb_docx_stops_at_the_decompressed_limit() {
+    // 8 MiB of spaces inside document.xml deflates to a few KiB; the limit is 1 MiB.
+    let mut xml = b"<w:document><w:body><w:p><w:r><w:t>".to_vec();
+    xml.resize(xml.len() + (8 << 20), b' ');
+    xml.extend_from_slice(b"</w:t></w:r></w:p></w:body></w:document>");
+    let docx = fixture::zip_of(&[("[Content_Types].xml", b"<Types/>"), ("word/document.xml", &xml)]);
+    assert!(docx.len() < 100_000, "not a bomb: {} bytes", docx.len());
+    let opts = ParseOptions { limits: Limits { max_decompressed_bytes: 1 << 20, ..Limits::default() }, ..ParseOptions::default() };
+    let report = parse_bytes("bomb.docx", &docx, &opts);
+    assert_eq!((report.status, report.format.as_deref()), (Status::Failed, Some("docx")));
+    assert!(report.flags.contains(&"limit:zip_decompressed_size".to_string()), "{:?}", report.flags);
+}
+
+#[test]
+fn zip_with_too_many_entries_is_refused() {
+    let names: Vec<String> = (0..30).map(|i| format!("word/media/{i}.xml")).collect();
+    let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b"x"[..])).collect();
+    let opts = ParseOptions { limits: Limits { max_zip_entries: 20, ..Limits::default() }, ..ParseOptions::default() };
+    let ex = read_lines(&fixture::zip_of(&entries), &opts);
+    assert_eq!(ex.status, Some(Status::Failed));
+    assert_eq!(ex.flags, vec!["limit:zip_entries"]);
+}
+
+#[test]
+fn damaged_docx_keeps_a_flag() {
+    let docx = fixture::zip_of(&[("word/document.xml", b"<w:document><w:body><w:p><w:r><w:t>\xE6\x94 broken")]);
+    let ex = read_lines(&docx, &ParseOptions::default());
+    assert_eq!(ex.status, Some(Status::Failed));
+    assert!(has_flag(&ex.flags, "docx_error:"), "{:?}", ex.flags);
+    let no_doc = fixture::zip_of(&[("word/styles.xml", b"<x/>")]);
+    let ex = read_lines(&no_doc, &ParseOptions::default());
+    assert_eq!(ex.flags, vec!["docx_error:no word/document.xml"]);
+    let ex = read_lines(b"PK\x03\x04 this is not a zip", &ParseOptions::default());
+    assert_eq!(ex.status, Some(Status::Failed));
+}
+
+#[test]
+fn truncated_pdf_ends_with_a_flag() {
+    let pdf = fixture::bytes("report.pdf");
+    for cut in [pdf.len() / 2, 200, 9] {
+        let report = parse_bytes("cut.pdf", &pdf[..cut], &ParseOptions::default());
+        assert_eq!(report.format.as_deref(), Some("pdf"));
+        assert!(report.flags.contains(&"pdf:truncated".to_string()), "cut at {cut}: {:?}", report.flags);
+    }
+}
+
+#[test]
+fn pdf_with_a_broken_xref_is_still_read() {
+    let pdf = fixture::bytes("report.pdf");
+    let good = read_lines(&pdf, &ParseOptions::default());
+    // wreck the cross-reference table and the pointer to it
+    let text = String::from_utf8_lossy(&pdf).into_owned();
+    let xref = text.rfind("\nxref").expect("fixture has a classic xref table");
+    let mut broken = pdf[..xref].to_vec();
+    broken.extend_from_slice(b"\nxref\n0 9\nGARBAGE GARBAGE\ntrailer\n<< /Size 3 >>\nstartxref\n999999\n%%EOF\n");
+    let ex = read_lines(&broken, &ParseOptions::default());
+    assert!(ex.status.is_none(), "{:?} {:?}", ex.status, ex.flags);
+    assert!(!good.lines.is_empty());
+    assert_eq!(ex.lines, good.lines, "poppler rebuilds the xref; the text must be the same");
+}
+
+#[test]
+fn ten_thousand_nested_tables_do_not_overflow() {
+    let n = 10_000;
+    let mut html = String::from("<html><body>");
+    html.push_str(&"<table><tr><td>".repeat(n));
+    html.push_str("深处");
+    html.push_str(&"</td></tr></table>".repeat(n));
+    html.push_str("<p>之后</p></body></html>");
+    let report = parse_bytes("nested.htm", html.as_bytes(), &ParseOptions::default());
+    assert_eq!(report.format.as_deref(), Some("html"));
+    assert!(report.flags.contains(&"limit:html_depth".to_string()), "{:?}", report.flags);
+    let ex = read_lines(html.as_bytes(), &ParseOptions::default());
+    assert!(ex.lines.iter().any(|l| l.cells == ["之后"]), "text after the nest is kept");
+}
+
+#[test]
+fn oversized_body_is_refused_before_reading() {
+    let body = vec![b'<'; 200 << 20];
+    let report = parse_bytes("huge.htm", &body, &ParseOptions::default());
+    assert_eq!(report.status, Status::Failed);
+    assert!(report.flags.contains(&"limit:input_size".to_string()), "{:?}", report.flags);
+    assert_eq!(report.sha256.len(), 64);
+}
+
+#[test]
+fn garbage_and_empty_inputs() {
+    for (bytes, status) in [
+        (&b""[..], None),
+        (&b"\0\x01\x02\x03binary"[..], Some(Status::Failed)),
+        (&b"%PDF-1.4\n%%EOF"[..], Some(Status::Failed)),
+        (&b"{\\rtf1 hello}"[..], None),
+    ] {
+        let ex = read_lines(bytes, &ParseOptions::default());
+        if let Some(s) = status {
+            assert_eq!(ex.status, Some(s), "{:?}: {:?}", String::from_utf8_lossy(bytes), ex.flags);
+        }
+    }
+}

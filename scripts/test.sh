@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The test command of README.md: installs what the tests need on a fresh
+# Debian machine, runs the whole Rust test suite, then runs the notebooks and
+# the Parquet interoperability check (pyarrow, DuckDB) on a demo output.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || need_apt+=(fonts-wqy-zenhei fontconfig)
+if [ ${#need_apt[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing Debian packages: ${need_apt[*]}"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+echo "== installing Python packages for notebooks and interop checks"
+python3 -m pip install -q --disable-pip-version-check -r notebooks/requirements.txt
+
+echo "== cargo test"
+cargo test --workspace
+
+echo "== demo output for the notebooks"
+demo_out="target/test-demo"
+rm -rf "$demo_out"
+cargo run -q -- demo --out "$demo_out" >/dev/null
+
+echo "== notebooks and interoperability"
+OGI_OUT="$demo_out" python3 notebooks/run_notebooks.py
+OGI_OUT="$demo_out" python3 notebooks/check_interop.py

@@ -1,0 +1,61 @@
+//! `ogi status`: last runs, portal health, documents by state, extraction coverage.
+
+use crate::config::Config;
+use crate::pipeline::{parts, runlog};
+use clap::Args;
+use std::path::PathBuf;
+
+/// Arguments of `ogi status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Output directory.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Prints the status of OUT.
+pub fn run(args: StatusArgs, cfg: &Config) -> anyhow::Result<i32> {
+    let out = cfg.out_or(args.out, "ogi-out");
+    anyhow::ensure!(out.is_dir(), "{} does not exist: nothing has run there yet", out.display());
+    let runs = runlog::list(&out);
+    let last_runs: Vec<serde_json::Value> = runs
+        .iter()
+        .rev()
+        .take(5)
+        .filter_map(|p| std::fs::read(p).ok())
+        .filter_map(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .map(|v| {
+            serde_json::json!({
+                "started_at": v["started_at"], "outcome": v["outcome"],
+                "extracted": v["extract"]["extracted"], "changes": v["changes"],
+            })
+        })
+        .collect();
+    let crawl = ogi_crawler::status(&out).ok();
+    let coverage = parts::coverage(&out).ok();
+    let status = serde_json::json!({
+        "out": out, "runs": runs.len(), "last_runs": last_runs,
+        "crawl": crawl, "extraction_coverage": coverage,
+    });
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&status)?);
+    } else {
+        println!("output directory: {}", out.display());
+        println!("runs recorded:    {}", runs.len());
+        for r in &last_runs {
+            println!("  {}  {}  extracted {}", r["started_at"], r["outcome"], r["extracted"]);
+        }
+        match &crawl {
+            Some(c) => println!("crawl:\n{}", serde_json::to_string_pretty(c)?),
+            None => println!("crawl: no crawl state yet"),
+        }
+        match &coverage {
+            Some(c) => println!("extraction coverage:\n{}", serde_json::to_string_pretty(c)?),
+            None => println!("extraction coverage: nothing extracted yet"),
+        }
+    }
+    Ok(0)
+}

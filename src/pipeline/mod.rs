@@ -1,0 +1,26 @@
+//! Wiring between the stages: the extract stage over the raw store, run records,
+//! the lock on OUT and the "what changed" summary. Stages talk only through
+//! files in OUT; this module moves data between their public APIs.
+
+pub mod changes;
+pub mod extract_stage;
+pub mod lock;
+pub mod parts;
+pub mod runlog;
+
+use std::path::{Path, PathBuf};
+
+/// `OUT/extract/reports` (one Parquet part per extract batch).
+pub fn reports_dir(out: &Path) -> PathBuf {
+    out.join("extract").join("reports")
+}
+
+/// `OUT/extract/cells` (parts named like their `reports` twin).
+pub fn cells_dir(out: &Path) -> PathBuf {
+    out.join("extract").join("cells")
+}
+
+/// Current UTC time in RFC 3339 with seconds.
+pub fn now_rfc3339() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}

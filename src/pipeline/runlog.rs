@@ -1,0 +1,127 @@
+//! Run records: `OUT/runs/<timestamp>.json` and the short human summary.
+
+use super::changes::Changes;
+use super::extract_stage::ExtractStats;
+use anyhow::Context;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// How a run ended; maps to the process exit code.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Everything worked (exit 0).
+    Done,
+    /// Some portals or documents failed (exit 1).
+    DoneWithFailures,
+}
+
+impl Outcome {
+    /// Process exit code.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Outcome::Done => 0,
+            Outcome::DoneWithFailures => 1,
+        }
+    }
+}
+
+/// Everything one `ogi run` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunRecord {
+    /// Start time (RFC 3339, UTC).
+    pub started_at: String,
+    /// End time (RFC 3339, UTC).
+    pub finished_at: String,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// The crawler's summary.
+    pub crawl: serde_json::Value,
+    /// The extract stage's statistics.
+    pub extract: ExtractStats,
+    /// The analyze stage's summary.
+    pub analyze: serde_json::Value,
+    /// Files exported.
+    pub exports: Vec<PathBuf>,
+    /// What changed since the last run.
+    pub changes: Changes,
+}
+
+/// Writes the record as `OUT/runs/<timestamp>.json` (atomically) and returns its path.
+pub fn save(out: &Path, record: &RunRecord) -> anyhow::Result<PathBuf> {
+    let dir = out.join("runs");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let stamp = record.started_at.replace(':', "");
+    let path = dir.join(format!("{stamp}.json"));
+    let tmp = dir.join(format!(".{stamp}.json.tmp"));
+    let json = serde_json::to_vec_pretty(record)?;
+    std::fs::write(&tmp, json).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("renaming to {}", path.display()))?;
+    Ok(path)
+}
+
+/// Run records in `OUT/runs`, oldest first.
+pub fn list(out: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(out.join("runs"))
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    v.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    v.sort();
+    v
+}
+
+fn fmt_value(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), |x| format!("{x}"))
+}
+
+/// The short human summary printed at the end of a run.
+pub fn human_summary(record: &RunRecord) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let e = &record.extract;
+    let c = &record.crawl;
+    let num = |k: &str| c.get(k).and_then(|v| v.as_u64()).unwrap_or(0);
+    let _ = writeln!(
+        s,
+        "crawl:   {} fetched, {} new, {} changed, {} not modified, {} failed",
+        num("fetched"),
+        num("new_documents"),
+        num("changed_documents"),
+        num("not_modified"),
+        num("failed")
+    );
+    let _ = writeln!(
+        s,
+        "extract: {} new documents extracted ({} parsed, {} not a report, {} need OCR, {} need conversion, {} failed); {} with failing checks",
+        e.extracted, e.parsed, e.not_a_report, e.needs_ocr, e.needs_conversion, e.failed, e.checks_failing
+    );
+    if let Some(ds) = record.analyze.get("datasets").and_then(|d| d.as_array()) {
+        let _ = writeln!(s, "analyze: {} datasets written", ds.len());
+    }
+    let ch = &record.changes;
+    if ch.is_empty() {
+        let _ = writeln!(s, "changes: no changes since the last run");
+    } else {
+        let _ = writeln!(
+            s,
+            "changes: {} new agency-years, {} revised, {} re-published unchanged",
+            ch.new_agency_years.len(),
+            ch.revised.len(),
+            ch.republished_unchanged.len()
+        );
+        for n in &ch.new_agency_years {
+            let _ = writeln!(s, "  new      {n}");
+        }
+        for r in &ch.revised {
+            let _ = writeln!(s, "  revised  {} {} ({})", r.agency, r.year, r.region_code);
+            for f in r.figures.iter().take(10) {
+                let _ = writeln!(s, "           {}: {} → {}", f.cell, fmt_value(f.old), fmt_value(f.new));
+            }
+            if r.figures.len() > 10 {
+                let _ = writeln!(s, "           … {} more", r.figures.len() - 10);
+            }
+        }
+    }
+    let _ = write!(s, "outcome: {:?}", record.outcome);
+    s
+}
