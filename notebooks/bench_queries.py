@@ -65,10 +65,20 @@ def q_pandas(out):
         ascending=[True, True, True, True, True, False, True],
         na_position="last",
     ).drop_duplicates(["agency", "region_code", "year"], keep="first")
-    cel = ds.dataset(os.path.join(out, "extract", "cells"), format="parquet").to_table(
-        columns=["report_id", "row", "value_int"],
-        filter=(ds.field("table") == 3) & (ds.field("col") == "total") & ds.field("row").isin(MEASURES),
-    ).to_pandas()
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = ds.dataset(os.path.join(out, "extract", "cells"), format="parquet")
+    # Stream batches; string_view columns (polars writers) are cast to string
+    # because pyarrow's filter kernels do not take string_view.
+    parts = []
+    for b in cells.to_batches(columns=["report_id", "table", "row", "col", "value_int"]):
+        t = pa.Table.from_batches([b])
+        t = t.cast(pa.schema([pa.field(f.name, pa.string() if pa.types.is_string_view(f.type) else f.type) for f in t.schema]))
+        keep = pc.and_(pc.equal(t["table"], 3), pc.equal(t["col"], "total"))
+        t = t.filter(pc.and_(keep, pc.is_in(t["row"], pa.array(MEASURES))))
+        parts.append(t.select(["report_id", "row", "value_int"]))
+    cel = pa.concat_tables(parts).to_pandas() if parts else pd.DataFrame(columns=["report_id", "row", "value_int"])
     m = cel.merge(rep[["report_id", "year"]], on="report_id")
     p = m.pivot_table(index="year", columns="row", values="value_int", aggfunc="sum", fill_value=0)
     return {str(int(y)): [int(p.loc[y].get(k, 0)) for k in MEASURES] for y in p.index}

@@ -20,8 +20,16 @@ use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter};
 
 const YEARS: [i32; 6] = [2019, 2020, 2021, 2022, 2023, 2024];
 const SUFFIXES: [&str; 10] = [
-    "人民政府办公室", "民政局", "教育局", "财政局", "公安分局", "发展和改革委员会",
-    "红旗路街道办事处", "城关镇人民政府", "卫生健康委员会", "市场监督管理局",
+    "人民政府办公室",
+    "民政局",
+    "教育局",
+    "财政局",
+    "公安分局",
+    "发展和改革委员会",
+    "红旗路街道办事处",
+    "城关镇人民政府",
+    "卫生健康委员会",
+    "市场监督管理局",
 ];
 
 struct Args {
@@ -67,14 +75,23 @@ fn counties() -> Vec<(String, String)> {
         }
         for rec in recs.iter().filter(|r| &r[2] == "county") {
             let code = rec[0].to_string();
-            let prov = names.get(&format!("{}0000", &code[..2])).cloned().unwrap_or_default();
-            let pref = names.get(&format!("{}00", &code[..4])).cloned().unwrap_or_default();
+            let prov = names
+                .get(&format!("{}0000", &code[..2]))
+                .cloned()
+                .unwrap_or_default();
+            let pref = names
+                .get(&format!("{}00", &code[..4]))
+                .cloned()
+                .unwrap_or_default();
             out.push((code, format!("{prov}{pref}{}", &rec[1])));
         }
     }
     if out.is_empty() {
         for i in 0..500 {
-            out.push((format!("41{:02}{:02}", 1 + i / 20, 1 + i % 20), format!("河南省某市某{i}区")));
+            out.push((
+                format!("41{:02}{:02}", 1 + i / 20, 1 + i % 20),
+                format!("河南省某市某{i}区"),
+            ));
         }
     }
     out
@@ -117,7 +134,16 @@ struct Cells {
 }
 
 impl Cells {
-    fn push(&mut self, id: &str, table: i32, row: &'static str, col: Option<&'static str>, v: f64, fee: bool, prov: &'static str) {
+    fn push(
+        &mut self,
+        id: &str,
+        table: i32,
+        row: &'static str,
+        col: Option<&'static str>,
+        v: f64,
+        fee: bool,
+        prov: &'static str,
+    ) {
         self.id.push(id.to_string());
         self.table.push(table);
         self.row.push(row);
@@ -159,34 +185,57 @@ fn t3_column(seed: u64, template2019: bool) -> Vec<(&'static str, i64)> {
     v
 }
 
-fn generate_part(first: usize, last: usize, counties: &[(String, String)], reports: &mut Reports, cells: &mut Cells) {
+fn generate_part(
+    first: usize,
+    last: usize,
+    counties: &[(String, String)],
+    reports: &mut Reports,
+    cells: &mut Cells,
+) {
     let v = vocabulary();
     let cols: Vec<&'static str> = v.table3_columns.iter().map(|t| t.key.as_str()).collect();
-    let t3_rows: Vec<&'static str> = v.table3_rows.iter().map(|t| t.key.as_str()).collect();
     let t4: Vec<&'static str> = v.table4.iter().map(|t| t.key.as_str()).collect();
-    let t2: Vec<(&'static str, bool)> = v.table2.iter().map(|t| (t.key.as_str(), t.is_fee())).collect();
+    let t2: Vec<(&'static str, bool)> = v
+        .table2
+        .iter()
+        .map(|t| (t.key.as_str(), t.is_fee()))
+        .collect();
     for i in first..last {
         let r = rnd(i as u64 * 7919);
         let a = i / YEARS.len();
         let year = YEARS[i % YEARS.len()];
-        let (code, region) = &counties[a % counties.len()];
-        let k = a / counties.len();
+        let (code, region) = &counties[(a / SUFFIXES.len()) % counties.len()];
+        let k = a % SUFFIXES.len() + SUFFIXES.len() * (a / (SUFFIXES.len() * counties.len()));
         let jurisdiction = a % 33 == 0;
         let agency = if jurisdiction {
-            format!("{}人民政府", region.rsplit(['市', '州', '盟']).next().unwrap_or(region))
+            format!(
+                "{}人民政府",
+                region.rsplit(['市', '州', '盟']).next().unwrap_or(region)
+            )
         } else {
             let suffix = SUFFIXES[k % SUFFIXES.len()];
             let round = k / SUFFIXES.len();
-            if round == 0 { suffix.to_string() } else { format!("第{round}{suffix}") }
+            if round == 0 {
+                suffix.to_string()
+            } else {
+                format!("第{round}{suffix}")
+            }
         };
         let status = match r % 100 {
             0 => "not_a_report",
             1 | 2 => "needs_ocr",
             _ => "parsed",
         };
-        let copies = if i % 97 == 0 && status == "parsed" { 2 } else { 1 };
+        let copies = if i % 97 == 0 && status == "parsed" {
+            2
+        } else {
+            1
+        };
         for copy in 0..copies {
-            let id = format!("{:064x}", (rnd(i as u64) as u128) << 64 | (i as u128) << 1 | copy as u128);
+            let id = format!(
+                "{:064x}",
+                (rnd(i as u64) as u128) << 64 | (i as u128) << 1 | copy as u128
+            );
             let template2019 = year <= 2020;
             let mut n_cells = 0;
             let mut n_inferred = 0;
@@ -195,9 +244,12 @@ fn generate_part(first: usize, last: usize, counties: &[(String, String)], repor
                 let mut totals = std::collections::BTreeMap::<&'static str, i64>::new();
                 for (ci, c) in cols.iter().enumerate().filter(|(_, c)| **c != "total") {
                     for (row, val) in t3_column(r ^ (ci as u64 * 131) ^ copy as u64, template2019) {
-                        let row = t3_rows.iter().find(|k| **k == row).copied().unwrap_or(row);
                         *totals.entry(row).or_default() += val;
-                        let prov = if inferred_at == Some(ci) && row == "granted" { "inferred" } else { "printed" };
+                        let prov = if inferred_at == Some(ci) && row == "granted" {
+                            "inferred"
+                        } else {
+                            "printed"
+                        };
                         n_inferred += i32::from(prov == "inferred");
                         cells.push(&id, 3, row, Some(c), val as f64, false, prov);
                         n_cells += 1;
@@ -208,12 +260,20 @@ fn generate_part(first: usize, last: usize, counties: &[(String, String)], repor
                     n_cells += 1;
                 }
                 for (j, key) in t4.iter().enumerate() {
-                    let val = if key.ends_with("_total") { 0 } else { (rnd(r + j as u64) % 3) as i64 };
+                    let val = if key.ends_with("_total") {
+                        0
+                    } else {
+                        (rnd(r + j as u64) % 3) as i64
+                    };
                     cells.push(&id, 4, key, None, val as f64, false, "printed");
                     n_cells += 1;
                 }
                 for (j, (key, fee)) in t2.iter().enumerate() {
-                    let val = if *fee { (rnd(r + 100 + j as u64) % 100_000) as f64 / 1000.0 } else { (rnd(r + j as u64) % 20) as f64 };
+                    let val = if *fee {
+                        (rnd(r + 100 + j as u64) % 100_000) as f64 / 1000.0
+                    } else {
+                        (rnd(r + j as u64) % 20) as f64
+                    };
                     cells.push(&id, 2, key, None, val, *fee, "printed");
                     n_cells += 1;
                 }
@@ -223,14 +283,22 @@ fn generate_part(first: usize, last: usize, counties: &[(String, String)], repor
             reports.status.push(status);
             reports.agency.push((!no_year).then(|| agency.clone()));
             reports.year.push((!no_year).then_some(year));
-            reports.template.push((!no_year).then_some(if template2019 { "2019" } else { "2021" }));
+            reports
+                .template
+                .push((!no_year).then_some(if template2019 { "2019" } else { "2021" }));
             reports.region.push(Some(region.clone()));
             reports.code.push(Some(code.clone()));
-            reports.scope.push(if jurisdiction { "jurisdiction" } else { "agency" });
+            reports.scope.push(if jurisdiction {
+                "jurisdiction"
+            } else {
+                "agency"
+            });
             reports.n_cells.push(n_cells);
             reports.n_inferred.push(n_inferred);
             reports.failed.push(copy as i32);
-            reports.fetched.push(Some(format!("2025-0{}-01T00:00:00Z", 1 + copy)));
+            reports
+                .fetched
+                .push(Some(format!("2025-0{}-01T00:00:00Z", 1 + copy)));
         }
     }
 }
@@ -238,7 +306,9 @@ fn generate_part(first: usize, last: usize, counties: &[(String, String)], repor
 fn write(df: &mut DataFrame, path: &Path) -> Result<()> {
     std::fs::create_dir_all(path.parent().context("parent")?)?;
     let f = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    ParquetWriter::new(f).with_compression(ParquetCompression::Zstd(None)).finish(df)?;
+    ParquetWriter::new(f)
+        .with_compression(ParquetCompression::Zstd(None))
+        .finish(df)?;
     Ok(())
 }
 
@@ -255,7 +325,12 @@ fn flush(out: &Path, part: usize, r: Reports, c: Cells) -> Result<(usize, usize)
         n,
         vec![
             Column::new("report_id".into(), &r.id),
-            Column::new("source".into(), r.id.iter().map(|i| format!("https://gov.example.cn/{}.html", &i[..16])).collect::<Vec<_>>()),
+            Column::new(
+                "source".into(),
+                r.id.iter()
+                    .map(|i| format!("https://gov.example.cn/{}.html", &i[..16]))
+                    .collect::<Vec<_>>(),
+            ),
             Column::new("sha256".into(), &r.id),
             Column::new("status".into(), &r.status),
             Column::new("format".into(), vec![Some("html"); n]),
@@ -269,11 +344,29 @@ fn flush(out: &Path, part: usize, r: Reports, c: Cells) -> Result<(usize, usize)
             Column::new("scope".into(), &r.scope),
             Column::new("n_cells".into(), &r.n_cells),
             Column::new("n_inferred".into(), &r.n_inferred),
-            Column::new("checks_passed".into(), r.failed.iter().map(|f| 2 - f).collect::<Vec<i32>>()),
+            Column::new(
+                "checks_passed".into(),
+                r.failed.iter().map(|f| 2 - f).collect::<Vec<i32>>(),
+            ),
             Column::new("checks_failed".into(), &r.failed),
-            Column::new("failed_checks".into(), r.failed.iter().map(|f| if *f > 0 { "C1" } else { "" }).collect::<Vec<_>>()),
-            Column::new("checks_json".into(), r.failed.iter().map(|f| checks(*f)).collect::<Vec<_>>()),
-            Column::new("flags".into(), r.n_inferred.iter().map(|k| if *k > 0 { "inferred:C1" } else { "" }).collect::<Vec<_>>()),
+            Column::new(
+                "failed_checks".into(),
+                r.failed
+                    .iter()
+                    .map(|f| if *f > 0 { "C1" } else { "" })
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "checks_json".into(),
+                r.failed.iter().map(|f| checks(*f)).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "flags".into(),
+                r.n_inferred
+                    .iter()
+                    .map(|k| if *k > 0 { "inferred:C1" } else { "" })
+                    .collect::<Vec<_>>(),
+            ),
             Column::new("portal_id".into(), vec![Some("bench"); n]),
             Column::new("fetched_at".into(), &r.fetched),
             Column::new("parser_version".into(), vec!["bench-1"; n]),
@@ -291,13 +384,25 @@ fn flush(out: &Path, part: usize, r: Reports, c: Cells) -> Result<(usize, usize)
             Column::new("value_int".into(), c.value_int.clone()),
             Column::new("unit".into(), c.unit),
             Column::new("raw_unit".into(), vec![None::<&str>; m]),
-            Column::new("raw".into(), c.value_int.iter().map(|v| v.map(|v| v.to_string()).unwrap_or_default()).collect::<Vec<_>>()),
+            Column::new(
+                "raw".into(),
+                c.value_int
+                    .iter()
+                    .map(|v| v.map(|v| v.to_string()).unwrap_or_default())
+                    .collect::<Vec<_>>(),
+            ),
             Column::new("provenance".into(), c.provenance),
             Column::new("line".into(), vec![Some(1i32); m]),
         ],
     )?;
-    write(&mut reports, &out.join(format!("extract/reports/part-{part:05}.parquet")))?;
-    write(&mut cells, &out.join(format!("extract/cells/part-{part:05}.parquet")))?;
+    write(
+        &mut reports,
+        &out.join(format!("extract/reports/part-{part:05}.parquet")),
+    )?;
+    write(
+        &mut cells,
+        &out.join(format!("extract/cells/part-{part:05}.parquet")),
+    )?;
     Ok((n, m))
 }
 
@@ -324,17 +429,33 @@ fn main() -> Result<()> {
     let (mut docs, mut cells) = (0, 0);
     for (part, first) in (0..a.n).step_by(a.part_size).enumerate() {
         let (mut r, mut c) = (Reports::default(), Cells::default());
-        generate_part(first, (first + a.part_size).min(a.n), &counties, &mut r, &mut c);
+        generate_part(
+            first,
+            (first + a.part_size).min(a.n),
+            &counties,
+            &mut r,
+            &mut c,
+        );
         let (n, m) = flush(&a.out, part, r, c)?;
         docs += n;
         cells += m;
     }
     let gen_s = t0.elapsed().as_secs_f64();
-    println!("generated {docs} documents ({} nominal reports), {cells} cells in {gen_s:.1}s -> {}", a.n, a.out.display());
+    println!(
+        "generated {docs} documents ({} nominal reports), {cells} cells in {gen_s:.1}s -> {}",
+        a.n,
+        a.out.display()
+    );
     let rss_before = peak_rss_mib();
 
     let t1 = Instant::now();
-    let summary = analyze(&a.out, &AnalyzeOptions { full: true, ..AnalyzeOptions::default() })?;
+    let summary = analyze(
+        &a.out,
+        &AnalyzeOptions {
+            full: true,
+            ..AnalyzeOptions::default()
+        },
+    )?;
     let full_s = t1.elapsed().as_secs_f64();
     println!(
         "analyze (full): {full_s:.1}s, {} canonical, {} superseded, rows {:?}",

@@ -12,14 +12,41 @@ use crate::vocab::{FLOW_ROWS, category_of, vocabulary};
 
 /// Columns the `reports` parts must have.
 pub const REPORT_COLUMNS: [&str; 23] = [
-    "report_id", "source", "sha256", "status", "format", "charset", "title", "agency", "year",
-    "template", "region", "region_code", "scope", "n_cells", "n_inferred", "checks_passed",
-    "checks_failed", "failed_checks", "checks_json", "flags", "portal_id", "fetched_at",
+    "report_id",
+    "source",
+    "sha256",
+    "status",
+    "format",
+    "charset",
+    "title",
+    "agency",
+    "year",
+    "template",
+    "region",
+    "region_code",
+    "scope",
+    "n_cells",
+    "n_inferred",
+    "checks_passed",
+    "checks_failed",
+    "failed_checks",
+    "checks_json",
+    "flags",
+    "portal_id",
+    "fetched_at",
     "parser_version",
 ];
 
 /// Columns of the `cells` parts used here.
-pub const CELL_COLUMNS: [&str; 7] = ["report_id", "table", "row", "col", "value", "value_int", "provenance"];
+pub const CELL_COLUMNS: [&str; 7] = [
+    "report_id",
+    "table",
+    "row",
+    "col",
+    "value",
+    "value_int",
+    "provenance",
+];
 
 /// Text of the de-duplication rule, as stored in `quality.detail`.
 pub const DEDUP_RULE: &str = "same agency, region_code and year; canonical = status parsed first, then all checks passed, then newest fetched_at, then smallest report_id";
@@ -63,7 +90,10 @@ pub fn ratio(num: Expr, den: Expr) -> Expr {
 
 /// The value of the cell whose `row` key is `key` within a group (null if absent).
 fn cell(key: &str, value: &str) -> Expr {
-    col(value).filter(col("row").eq(lit(key))).first().alias(key)
+    col(value)
+        .filter(col("row").eq(lit(key)))
+        .first()
+        .alias(key)
 }
 
 fn n_inferred_agg(name: &str) -> Expr {
@@ -73,9 +103,15 @@ fn n_inferred_agg(name: &str) -> Expr {
 /// Sort by `keys` (a stable, unique order), then select the documented
 /// columns of a dataset (without `year`), cast to their dtypes.
 fn finish_sorted(lf: LazyFrame, d: Dataset, keys: &[&str]) -> LazyFrame {
-    let keys: Vec<_> = keys.iter().map(|k| polars::prelude::PlSmallStr::from(*k)).collect();
+    let keys: Vec<_> = keys
+        .iter()
+        .map(|k| polars::prelude::PlSmallStr::from(*k))
+        .collect();
     finish(
-        lf.sort(keys, SortMultipleOptions::default().with_maintain_order(true)),
+        lf.sort(
+            keys,
+            SortMultipleOptions::default().with_maintain_order(true),
+        ),
         d,
     )
 }
@@ -100,12 +136,22 @@ fn keys_frame(name: &str, keys: Vec<String>, extra: Vec<(&str, Vec<String>)>) ->
     for (c, v) in extra {
         cols.push(Column::new(c.into(), v));
     }
-    Ok(DataFrame::new(n, cols).context("building vocabulary frame")?.lazy())
+    Ok(DataFrame::new(n, cols)
+        .context("building vocabulary frame")?
+        .lazy())
 }
 
 /// Applicant types (table-3 columns) with their order, keyed by `col`.
 fn applicants() -> Result<LazyFrame> {
-    keys_frame("col", vocabulary().table3_columns.iter().map(|t| t.key.clone()).collect(), vec![])
+    keys_frame(
+        "col",
+        vocabulary()
+            .table3_columns
+            .iter()
+            .map(|t| t.key.clone())
+            .collect(),
+        vec![],
+    )
 }
 
 /// Outcome rows with category and order, keyed by `row`.
@@ -132,25 +178,49 @@ pub fn dedup(reports: LazyFrame) -> Result<LazyFrame> {
     let parsed = col("status").eq(lit("parsed"));
     let sorted = reports
         .with_columns([
-            when(eligible).then(lit("")).otherwise(col("report_id")).alias("_solo"),
-            when(parsed.clone()).then(lit(0)).otherwise(lit(1)).alias("_r_status"),
+            when(eligible)
+                .then(lit(""))
+                .otherwise(col("report_id"))
+                .alias("_solo"),
+            when(parsed.clone())
+                .then(lit(0))
+                .otherwise(lit(1))
+                .alias("_r_status"),
             when(parsed.and(col("checks_failed").eq(lit(0))))
                 .then(lit(0))
                 .otherwise(lit(1))
                 .alias("_r_checks"),
         ])
         .sort_by_exprs(
-            [col("_solo"), col("agency"), col("region_code"), col("year"), col("_r_status"), col("_r_checks"), col("fetched_at"), col("report_id")],
+            [
+                col("_solo"),
+                col("agency"),
+                col("region_code"),
+                col("year"),
+                col("_r_status"),
+                col("_r_checks"),
+                col("fetched_at"),
+                col("report_id"),
+            ],
             SortMultipleOptions::default()
-                .with_order_descending_multi([false, false, false, false, false, false, true, false])
+                .with_order_descending_multi([
+                    false, false, false, false, false, false, true, false,
+                ])
                 .with_nulls_last(true)
                 .with_maintain_order(true),
         )
         .with_columns([
-            col("report_id").first().over(key.clone())?.alias("canonical_id"),
+            col("report_id")
+                .first()
+                .over(key.clone())?
+                .alias("canonical_id"),
             len().over(key)?.cast(DataType::Int32).alias("n_documents"),
         ])
-        .with_column(col("report_id").eq(col("canonical_id")).alias("is_canonical"));
+        .with_column(
+            col("report_id")
+                .eq(col("canonical_id"))
+                .alias("is_canonical"),
+        );
     let superseded = sorted
         .clone()
         .filter(col("is_canonical").not())
@@ -172,8 +242,19 @@ pub fn agency_type() -> Expr {
     let ends = |s: &str| a().str().ends_with(lit(s));
     let rules: [(&[&str], &str); 9] = [
         (&["街道办事处", "街道办"], "subdistrict_office"),
-        (&["人民政府办公室", "人民政府办公厅", "政府办公室", "政府办公厅"], "government_office"),
-        (&["乡人民政府", "镇人民政府", "乡政府", "镇政府"], "township_government"),
+        (
+            &[
+                "人民政府办公室",
+                "人民政府办公厅",
+                "政府办公室",
+                "政府办公厅",
+            ],
+            "government_office",
+        ),
+        (
+            &["乡人民政府", "镇人民政府", "乡政府", "镇政府"],
+            "township_government",
+        ),
         (&["人民政府", "政府"], "government"),
         (&["委员会", "管委会"], "commission"),
         (&["局"], "bureau"),
@@ -190,7 +271,9 @@ pub fn agency_type() -> Expr {
             .unwrap_or_else(|| lit(false));
         expr = when(cond).then(lit(*name)).otherwise(expr);
     }
-    when(a().is_null()).then(lit(NULL).cast(DataType::String)).otherwise(expr)
+    when(a().is_null())
+        .then(lit(NULL).cast(DataType::String))
+        .otherwise(expr)
 }
 
 /// Everything computed for one year, ready to write.
@@ -210,7 +293,9 @@ pub fn compute_year(
     prev_panel: Option<LazyFrame>,
     gazetteer: Option<&Gazetteer>,
 ) -> Result<YearFrames> {
-    let reports = reports.collect().context("collecting reports of the year")?;
+    let reports = reports
+        .collect()
+        .context("collecting reports of the year")?;
     let quality = quality(&reports).context("building quality")?;
     let mut frames = vec![(Dataset::Quality, quality)];
     if year.is_none() {
@@ -225,14 +310,24 @@ pub fn compute_year(
         .select([col("report_id"), col("agency"), col("region_code")]);
     let cells = cells
         .select(CELL_COLUMNS.map(col))
-        .join(ids.clone().select([col("report_id")]), [col("report_id")], [col("report_id")], inner())
+        .join(
+            ids.clone().select([col("report_id")]),
+            [col("report_id")],
+            [col("report_id")],
+            inner(),
+        )
         .collect()
         .context("collecting cells of the year")?
         .lazy();
-    let with_ids = |lf: LazyFrame| lf.join(ids.clone(), [col("report_id")], [col("report_id")], inner());
+    let with_ids =
+        |lf: LazyFrame| lf.join(ids.clone(), [col("report_id")], [col("report_id")], inner());
 
     let by_report = ["report_id"];
-    let requests = finish_sorted(with_ids(requests(cells.clone())?), Dataset::Requests, &["report_id", "_col_order"]);
+    let requests = finish_sorted(
+        with_ids(requests(cells.clone())?),
+        Dataset::Requests,
+        &["report_id", "_col_order"],
+    );
     frames.push((Dataset::Requests, requests.collect()?));
     let disp = finish_sorted(
         with_ids(dispositions(cells.clone())?),
@@ -240,10 +335,25 @@ pub fn compute_year(
         &["report_id", "_row_order", "_col_order"],
     );
     frames.push((Dataset::Dispositions, disp.collect()?));
-    let review = finish_sorted(with_ids(review(cells.clone())), Dataset::ReviewLitigation, &by_report);
+    let review = finish_sorted(
+        with_ids(review(cells.clone())),
+        Dataset::ReviewLitigation,
+        &by_report,
+    );
     frames.push((Dataset::ReviewLitigation, review.collect()?));
-    let proactive = finish_sorted(with_ids(proactive(cells.clone())), Dataset::Proactive, &by_report).collect()?;
-    let panel = panel(canon, cells, proactive.clone().lazy(), prev_panel, gazetteer)?;
+    let proactive = finish_sorted(
+        with_ids(proactive(cells.clone())),
+        Dataset::Proactive,
+        &by_report,
+    )
+    .collect()?;
+    let panel = panel(
+        canon,
+        cells,
+        proactive.clone().lazy(),
+        prev_panel,
+        gazetteer,
+    )?;
     let regions = regions(panel.clone().lazy())?;
     frames.push((Dataset::Proactive, proactive));
     frames.push((Dataset::Panel, panel));
@@ -351,7 +461,10 @@ fn region_lookup(canon: &DataFrame, gazetteer: Option<&Gazetteer>) -> Result<Laz
             pairs.column("region")?.clone(),
             Column::new("province_code".into(), field(|l| l.province_code.clone())),
             Column::new("province".into(), field(|l| l.province.clone())),
-            Column::new("prefecture_code".into(), field(|l| l.prefecture_code.clone())),
+            Column::new(
+                "prefecture_code".into(),
+                field(|l| l.prefecture_code.clone()),
+            ),
             Column::new("prefecture".into(), field(|l| l.prefecture.clone())),
             Column::new("county_code".into(), field(|l| l.county_code.clone())),
             Column::new("county".into(), field(|l| l.county.clone())),
@@ -378,10 +491,18 @@ fn panel(
 ) -> Result<DataFrame> {
     let v = vocabulary();
     let denied = rows_of_category("denied");
-    let mut t3: Vec<Expr> = ["new_received", "carried_over_in", "granted", "partially_granted", "processed_total", "carried_forward", "unavailable_not_held"]
-        .iter()
-        .map(|k| cell(k, "value_int"))
-        .collect();
+    let mut t3: Vec<Expr> = [
+        "new_received",
+        "carried_over_in",
+        "granted",
+        "partially_granted",
+        "processed_total",
+        "carried_forward",
+        "unavailable_not_held",
+    ]
+    .iter()
+    .map(|k| cell(k, "value_int"))
+    .collect();
     t3.extend(denied.iter().map(|k| cell(k, "value_int")));
     for (name, cat) in CATEGORY_TOTALS {
         let rows = rows_of_category(cat);
@@ -404,7 +525,12 @@ fn panel(
         .group_by([col("report_id")])
         .agg([n_inferred_agg("_all_inferred")]);
     let fees: Vec<Expr> = std::iter::once(col("report_id"))
-        .chain(v.table2.iter().filter(|t| t.is_fee()).map(|t| col(t.key.as_str())))
+        .chain(
+            v.table2
+                .iter()
+                .filter(|t| t.is_fee())
+                .map(|t| col(t.key.as_str())),
+        )
         .collect();
     let canon_df = canon.collect().context("collecting canonical reports")?;
     let prev = match prev_panel {
@@ -436,7 +562,8 @@ fn panel(
     };
     let processed = || col("processed_total");
     let mut derived = vec![
-        ratio(col("granted") + col("partially_granted"), processed()).alias("substantive_disclosure_rate"),
+        ratio(col("granted") + col("partially_granted"), processed())
+            .alias("substantive_disclosure_rate"),
         ratio(col("denied_total"), processed()).alias("denied_share"),
         ratio(col("unavailable_not_held"), processed()).alias("not_held_share"),
         col("carried_forward").alias("backlog"),
@@ -448,14 +575,20 @@ fn panel(
             col("review_upheld") + col("review_corrected") + col("review_other"),
         )
         .alias("review_correction_rate"),
-        ratio(lit_sum("corrected"), lit_sum("upheld") + lit_sum("corrected") + lit_sum("other"))
-            .alias("litigation_correction_rate"),
+        ratio(
+            lit_sum("corrected"),
+            lit_sum("upheld") + lit_sum("corrected") + lit_sum("other"),
+        )
+        .alias("litigation_correction_rate"),
         lit_sum("total").alias("litigation_total"),
         col("status")
             .eq(lit("parsed"))
             .and(col("checks_failed").eq(lit(0)))
             .alias("checks_ok"),
-        col("_all_inferred").fill_null(lit(0)).gt(lit(0)).alias("has_inferred"),
+        col("_all_inferred")
+            .fill_null(lit(0))
+            .gt(lit(0))
+            .alias("has_inferred"),
         col("t3_inferred").fill_null(lit(0)),
         col("t4_inferred").fill_null(lit(0)),
         agency_type().alias("agency_type"),
@@ -471,8 +604,18 @@ fn panel(
         .join(t3, [col("report_id")], [col("report_id")], left())
         .join(t4, [col("report_id")], [col("report_id")], left())
         .join(any_inferred, [col("report_id")], [col("report_id")], left())
-        .join(proactive.select(fees), [col("report_id")], [col("report_id")], left())
-        .join(region_lookup(&canon_df, gazetteer)?, key.clone(), key, region_join)
+        .join(
+            proactive.select(fees),
+            [col("report_id")],
+            [col("report_id")],
+            left(),
+        )
+        .join(
+            region_lookup(&canon_df, gazetteer)?,
+            key.clone(),
+            key,
+            region_join,
+        )
         .join(
             prev,
             [col("agency"), col("region_code")],
@@ -517,8 +660,11 @@ fn regions(panel: LazyFrame) -> Result<DataFrame> {
         );
     }
     let all = concat(parts, UnionArgs::default())?.with_column(
-        ratio(col("granted") + col("partially_granted"), col("processed_total"))
-            .alias("substantive_disclosure_rate"),
+        ratio(
+            col("granted") + col("partially_granted"),
+            col("processed_total"),
+        )
+        .alias("substantive_disclosure_rate"),
     );
     finish_sorted(all, Dataset::Regions, &["_level_order", "region_code"])
         .collect()
@@ -538,12 +684,21 @@ fn quality(reports: &DataFrame) -> Result<DataFrame> {
     let ids = reports.column("report_id")?.str()?;
     let checks_json = reports.column("checks_json")?.str()?;
     let flags = reports.column("flags")?.str()?;
-    let (mut rid, mut kind, mut item, mut ok, mut detail, mut seq) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut rid, mut kind, mut item, mut ok, mut detail, mut seq) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
     for ((id, cj), fl) in ids.iter().zip(checks_json.iter()).zip(flags.iter()) {
         let Some(id) = id else { continue };
         let mut i = 0i32;
-        match cj.filter(|s| !s.trim().is_empty()).map(serde_json::from_str::<Vec<Check>>) {
+        match cj
+            .filter(|s| !s.trim().is_empty())
+            .map(serde_json::from_str::<Vec<Check>>)
+        {
             Some(Ok(checks)) => {
                 for c in checks {
                     rid.push(id.to_string());
@@ -570,7 +725,12 @@ fn quality(reports: &DataFrame) -> Result<DataFrame> {
             }
             None => {}
         }
-        for f in fl.unwrap_or("").split(';').map(str::trim).filter(|f| !f.is_empty()) {
+        for f in fl
+            .unwrap_or("")
+            .split(';')
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+        {
             rid.push(id.to_string());
             kind.push("flag");
             item.push(f.to_string());
@@ -595,19 +755,25 @@ fn quality(reports: &DataFrame) -> Result<DataFrame> {
     .lazy()
     .with_column(col("_seq") + lit(1))
     .join(
-        reports
-            .clone()
-            .lazy()
-            .select([col("report_id"), col("agency"), col("region_code"), col("status")]),
+        reports.clone().lazy().select([
+            col("report_id"),
+            col("agency"),
+            col("region_code"),
+            col("status"),
+        ]),
         [col("report_id")],
         [col("report_id")],
         inner(),
     );
     let base = || {
-        reports
-            .clone()
-            .lazy()
-            .select([col("report_id"), col("agency"), col("region_code"), col("status"), col("is_canonical"), col("canonical_id")])
+        reports.clone().lazy().select([
+            col("report_id"),
+            col("agency"),
+            col("region_code"),
+            col("status"),
+            col("is_canonical"),
+            col("canonical_id"),
+        ])
     };
     let status = base().select([
         col("report_id"),
@@ -660,7 +826,10 @@ fn quality(reports: &DataFrame) -> Result<DataFrame> {
 /// Check that the reports parts have every expected column.
 pub fn check_report_schema(lf: &mut LazyFrame) -> Result<()> {
     let schema = lf.collect_schema().context("reading reports schema")?;
-    let missing: Vec<_> = REPORT_COLUMNS.iter().filter(|c| schema.get(c).is_none()).collect();
+    let missing: Vec<_> = REPORT_COLUMNS
+        .iter()
+        .filter(|c| schema.get(c).is_none())
+        .collect();
     anyhow::ensure!(missing.is_empty(), "reports parts lack columns {missing:?}");
     Ok(())
 }
@@ -668,7 +837,10 @@ pub fn check_report_schema(lf: &mut LazyFrame) -> Result<()> {
 /// Check that the cells parts have every used column.
 pub fn check_cell_schema(lf: &mut LazyFrame) -> Result<()> {
     let schema = lf.collect_schema().context("reading cells schema")?;
-    let missing: Vec<_> = CELL_COLUMNS.iter().filter(|c| schema.get(c).is_none()).collect();
+    let missing: Vec<_> = CELL_COLUMNS
+        .iter()
+        .filter(|c| schema.get(c).is_none())
+        .collect();
     anyhow::ensure!(missing.is_empty(), "cells parts lack columns {missing:?}");
     Ok(())
 }

@@ -44,15 +44,23 @@ pub fn header(c: &ColumnDoc, lang: Lang) -> String {
 
 /// Write `bytes` to `dest` atomically (temp file in the same directory + rename).
 fn write_atomic(dest: &Path, write: impl FnOnce(&mut fs::File) -> Result<()>) -> Result<()> {
-    let dir = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let name = dest.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp"));
     let mut f = fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
     write(&mut f)?;
-    f.flush().with_context(|| format!("flushing {}", tmp.display()))?;
+    f.flush()
+        .with_context(|| format!("flushing {}", tmp.display()))?;
     drop(f);
-    fs::rename(&tmp, dest).with_context(|| format!("renaming {} to {}", tmp.display(), dest.display()))
+    fs::rename(&tmp, dest)
+        .with_context(|| format!("renaming {} to {}", tmp.display(), dest.display()))
 }
 
 /// Export one dataset (all years) as a UTF-8 CSV with BOM.
@@ -60,7 +68,12 @@ fn write_atomic(dest: &Path, write: impl FnOnce(&mut fs::File) -> Result<()>) ->
 /// Columns follow the documented order (`year` first); floats are written
 /// positionally (never in scientific notation); nulls are empty fields.
 /// Default destination: `OUT/exports/<dataset>.csv`.
-pub fn export_csv(out: &Path, dataset: Dataset, lang: Lang, dest: Option<&Path>) -> Result<PathBuf> {
+pub fn export_csv(
+    out: &Path,
+    dataset: Dataset,
+    lang: Lang,
+    dest: Option<&Path>,
+) -> Result<PathBuf> {
     let mut df = read_dataset(out, dataset)?;
     let headers: Vec<String> = columns(dataset).iter().map(|c| header(c, lang)).collect();
     df.set_column_names(&headers)
@@ -139,7 +152,9 @@ pub fn write_codebook(dir: &Path) -> Result<(PathBuf, PathBuf)> {
     write_atomic(&csv_path, |f| {
         f.write_all("\u{feff}".as_bytes())?;
         let mut w = csv::Writer::from_writer(f);
-        w.write_record(["dataset", "column", "dtype", "label_zh", "label_en", "unit", "source"])?;
+        w.write_record([
+            "dataset", "column", "dtype", "label_zh", "label_en", "unit", "source",
+        ])?;
         for r in codebook_rows() {
             w.write_record(&r)?;
         }
@@ -148,7 +163,9 @@ pub fn write_codebook(dir: &Path) -> Result<(PathBuf, PathBuf)> {
     })
     .context("writing codebook.csv")?;
     let md_path = dir.join("CODEBOOK.md");
-    write_atomic(&md_path, |f| Ok(f.write_all(codebook_markdown().as_bytes())?))
-        .context("writing CODEBOOK.md")?;
+    write_atomic(&md_path, |f| {
+        Ok(f.write_all(codebook_markdown().as_bytes())?)
+    })
+    .context("writing CODEBOOK.md")?;
     Ok((csv_path, md_path))
 }

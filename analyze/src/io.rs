@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 use polars::prelude::{
-    DataFrame, LazyFrame, ParquetCompression, ParquetWriter, PlRefPath,
-    ScanArgsParquet, UnionArgs, concat, lit,
+    DataFrame, LazyFrame, ParquetCompression, ParquetWriter, PlRefPath, ScanArgsParquet, UnionArgs,
+    concat, lit,
 };
 
 use crate::schema::{Dataset, columns};
@@ -16,8 +16,12 @@ pub const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
 
 /// The `part-*.parquet` files of one extract table, sorted by name.
 pub fn part_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let entries = fs::read_dir(dir)
-        .with_context(|| format!("reading input directory {} (run `ogi extract` first)", dir.display()))?;
+    let entries = fs::read_dir(dir).with_context(|| {
+        format!(
+            "reading input directory {} (run `ogi extract` first)",
+            dir.display()
+        )
+    })?;
     let mut parts = Vec::new();
     for e in entries {
         let e = e.with_context(|| format!("listing {}", dir.display()))?;
@@ -41,7 +45,13 @@ pub fn scan(files: &[PathBuf]) -> Result<LazyFrame> {
         .map(|p| PlRefPath::from(p.to_string_lossy().as_ref()))
         .collect();
     LazyFrame::scan_parquet_files(paths.into_iter().collect(), ScanArgsParquet::default())
-        .with_context(|| format!("scanning {} parquet file(s), first {}", files.len(), files[0].display()))
+        .with_context(|| {
+            format!(
+                "scanning {} parquet file(s), first {}",
+                files.len(),
+                files[0].display()
+            )
+        })
 }
 
 /// Directory of a dataset.
@@ -59,11 +69,18 @@ pub fn partition_name(year: Option<i32>) -> String {
 
 /// Path of the single Parquet file of one dataset partition.
 pub fn partition_file(out: &Path, d: Dataset, year: Option<i32>) -> PathBuf {
-    dataset_dir(out, d).join(partition_name(year)).join("part-0.parquet")
+    dataset_dir(out, d)
+        .join(partition_name(year))
+        .join("part-0.parquet")
 }
 
 /// Write one partition atomically (temp file + rename), zstd-compressed.
-pub fn write_partition(out: &Path, d: Dataset, year: Option<i32>, df: &mut DataFrame) -> Result<()> {
+pub fn write_partition(
+    out: &Path,
+    d: Dataset,
+    year: Option<i32>,
+    df: &mut DataFrame,
+) -> Result<()> {
     let file = partition_file(out, d, year);
     let dir = file.parent().context("partition path has a parent")?;
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -73,7 +90,8 @@ pub fn write_partition(out: &Path, d: Dataset, year: Option<i32>, df: &mut DataF
         .with_compression(ParquetCompression::Zstd(None))
         .finish(df)
         .with_context(|| format!("writing {}", tmp.display()))?;
-    fs::rename(&tmp, &file).with_context(|| format!("renaming {} to {}", tmp.display(), file.display()))?;
+    fs::rename(&tmp, &file)
+        .with_context(|| format!("renaming {} to {}", tmp.display(), file.display()))?;
     Ok(())
 }
 
@@ -96,7 +114,9 @@ pub fn partitions(out: &Path, d: Dataset) -> Result<Vec<Option<i32>>> {
     for e in fs::read_dir(&dir).with_context(|| format!("listing {}", dir.display()))? {
         let e = e.with_context(|| format!("listing {}", dir.display()))?;
         let name = e.file_name().to_string_lossy().to_string();
-        let Some(v) = name.strip_prefix("year=") else { continue };
+        let Some(v) = name.strip_prefix("year=") else {
+            continue;
+        };
         if !e.path().join("part-0.parquet").exists() {
             continue;
         }

@@ -45,11 +45,16 @@ pub struct AnalyzeOptions {
 impl Default for AnalyzeOptions {
     /// Uses [`DEFAULT_GAZETTEER`] (or the workspace copy) when it exists.
     fn default() -> Self {
-        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(DEFAULT_GAZETTEER);
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(DEFAULT_GAZETTEER);
         let gazetteer = [PathBuf::from(DEFAULT_GAZETTEER), workspace]
             .into_iter()
             .find(|p| p.is_file());
-        AnalyzeOptions { gazetteer, full: false }
+        AnalyzeOptions {
+            gazetteer,
+            full: false,
+        }
     }
 }
 
@@ -104,7 +109,10 @@ fn fingerprints(reports: &polars::prelude::DataFrame) -> Result<BTreeMap<Option<
         .clone()
         .lazy()
         .select(select)
-        .sort(["_year", "report_id", "source"], SortMultipleOptions::default().with_nulls_last(true))
+        .sort(
+            ["_year", "report_id", "source"],
+            SortMultipleOptions::default().with_nulls_last(true),
+        )
         .collect()
         .context("fingerprinting reports")?;
     let years = df.column("_year")?.i32()?.clone();
@@ -156,7 +164,11 @@ fn plan(
         .iter()
         .map(|(k, v)| (parse_year_key(k), v))
         .collect();
-    let removed: BTreeSet<_> = old_years.keys().filter(|y| !now.contains(y)).copied().collect();
+    let removed: BTreeSet<_> = old_years
+        .keys()
+        .filter(|y| !now.contains(y))
+        .copied()
+        .collect();
     let changed: BTreeSet<_> = now
         .iter()
         .filter(|y| old_years.get(*y).copied() != new.get(*y))
@@ -190,7 +202,10 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         .select(REPORT_COLUMNS.map(col))
         .collect()
         .context("reading reports parts")?;
-    let n_unique = reports.column("report_id")?.as_materialized_series().n_unique()?;
+    let n_unique = reports
+        .column("report_id")?
+        .as_materialized_series()
+        .n_unique()?;
     anyhow::ensure!(
         n_unique == reports.height(),
         "reports parts hold {} duplicate report_id row(s); each document must appear once (remove stale parts)",
@@ -241,10 +256,18 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
     let in_panel = deduped
         .clone()
         .lazy()
-        .filter(col("status").neq(lit("not_a_report")).and(col("year").is_not_null()))
+        .filter(
+            col("status")
+                .neq(lit("not_a_report"))
+                .and(col("year").is_not_null()),
+        )
         .select([
             col("is_canonical").cast(DataType::Int64).sum().alias("c"),
-            col("is_canonical").not().cast(DataType::Int64).sum().alias("s"),
+            col("is_canonical")
+                .not()
+                .cast(DataType::Int64)
+                .sum()
+                .alias("s"),
         ])
         .collect()?;
     summary.canonical = in_panel.column("c")?.i64()?.get(0).unwrap_or(0) as usize;
@@ -272,7 +295,10 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         )
         .with_context(|| format!("analysing year {}", year_key(y)))?;
         for (d, mut df) in frames.frames {
-            *summary.rows_written.entry(d.name().to_string()).or_default() += df.height();
+            *summary
+                .rows_written
+                .entry(d.name().to_string())
+                .or_default() += df.height();
             io::write_partition(out, d, y, &mut df)?;
         }
         summary.years_recomputed.push(y);
@@ -298,12 +324,25 @@ mod tests {
 
     #[test]
     fn plan_recomputes_changed_and_following_years() {
-        let old_fp = fp(&[(Some(2021), "a"), (Some(2022), "b"), (Some(2023), "c"), (None, "n")]);
+        let old_fp = fp(&[
+            (Some(2021), "a"),
+            (Some(2022), "b"),
+            (Some(2023), "c"),
+            (None, "n"),
+        ]);
         let old = Manifest {
             globals: "g".into(),
-            years: old_fp.iter().map(|(y, f)| (year_key(*y), f.clone())).collect(),
+            years: old_fp
+                .iter()
+                .map(|(y, f)| (year_key(*y), f.clone()))
+                .collect(),
         };
-        let new = fp(&[(Some(2021), "a"), (Some(2022), "B"), (Some(2023), "c"), (None, "n")]);
+        let new = fp(&[
+            (Some(2021), "a"),
+            (Some(2022), "B"),
+            (Some(2023), "c"),
+            (None, "n"),
+        ]);
         let (full, re, rm) = plan(Some(&old), "g", &new, false);
         assert!(!full);
         assert_eq!(re, [Some(2022), Some(2023)].into_iter().collect());

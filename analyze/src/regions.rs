@@ -43,7 +43,8 @@ impl Gazetteer {
         let (ci, ni, li, pi) = (idx("code")?, idx("name")?, idx("level")?, idx("parent")?);
         let mut divisions = HashMap::new();
         for (i, rec) in rdr.records().enumerate() {
-            let rec = rec.with_context(|| format!("gazetteer {} record {}", path.display(), i + 1))?;
+            let rec =
+                rec.with_context(|| format!("gazetteer {} record {}", path.display(), i + 1))?;
             let get = |j: usize| rec.get(j).unwrap_or("").trim().to_string();
             divisions.insert(
                 get(ci),
@@ -119,7 +120,8 @@ pub fn resolve(code: Option<&str>, region: Option<&str>, gaz: Option<&Gazetteer>
     let municipality = MUNICIPALITIES.contains(&&code[..2]);
     let mut lv = Levels {
         province_code: Some(format!("{}0000", &code[..2])),
-        prefecture_code: (&code[2..4] != "00" && !municipality).then(|| format!("{}00", &code[..4])),
+        prefecture_code: (&code[2..4] != "00" && !municipality)
+            .then(|| format!("{}00", &code[..4])),
         county_code: (&code[4..] != "00").then(|| code.to_string()),
         ..Levels::default()
     };
@@ -138,9 +140,17 @@ pub fn resolve(code: Option<&str>, region: Option<&str>, gaz: Option<&Gazetteer>
                 "province" => lv.province_code = Some(c.clone()),
                 _ => {}
             }
-            cur = g.divisions.get(&d.parent).map(|p| (d.parent.clone(), p)).filter(|(pc, _)| *pc != c);
+            cur = g
+                .divisions
+                .get(&d.parent)
+                .map(|p| (d.parent.clone(), p))
+                .filter(|(pc, _)| *pc != c);
         }
-        let name = |c: &Option<String>| c.as_ref().and_then(|c| g.divisions.get(c)).map(|d| d.name.clone());
+        let name = |c: &Option<String>| {
+            c.as_ref()
+                .and_then(|c| g.divisions.get(c))
+                .map(|d| d.name.clone())
+        };
         lv.province = name(&lv.province_code);
         lv.prefecture = name(&lv.prefecture_code);
         lv.county = name(&lv.county_code);
@@ -168,7 +178,11 @@ mod tests {
     fn splits_region_strings() {
         assert_eq!(
             split_region_name("河南省安阳市北关区", false),
-            [Some("河南省".into()), Some("安阳市".into()), Some("北关区".into())]
+            [
+                Some("河南省".into()),
+                Some("安阳市".into()),
+                Some("北关区".into())
+            ]
         );
         assert_eq!(
             split_region_name("北京市海淀区", true),
@@ -176,9 +190,16 @@ mod tests {
         );
         assert_eq!(
             split_region_name("湖北省恩施土家族苗族自治州恩施市", false),
-            [Some("湖北省".into()), Some("恩施土家族苗族自治州".into()), Some("恩施市".into())]
+            [
+                Some("湖北省".into()),
+                Some("恩施土家族苗族自治州".into()),
+                Some("恩施市".into())
+            ]
         );
-        assert_eq!(split_region_name("河南省", false), [Some("河南省".into()), None, None]);
+        assert_eq!(
+            split_region_name("河南省", false),
+            [Some("河南省".into()), None, None]
+        );
     }
 
     #[test]
@@ -206,7 +227,11 @@ mod tests {
         ] {
             g.divisions.insert(
                 code.into(),
-                Division { name: name.into(), level: level.into(), parent: parent.into() },
+                Division {
+                    name: name.into(),
+                    level: level.into(),
+                    parent: parent.into(),
+                },
             );
         }
         let lv = resolve(Some("410503"), Some("whatever"), Some(&g));

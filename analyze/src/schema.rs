@@ -98,7 +98,10 @@ impl std::str::FromStr for Dataset {
             .find(|d| d.name() == s)
             .ok_or_else(|| {
                 let names: Vec<_> = Dataset::ALL.iter().map(|d| d.name()).collect();
-                anyhow::anyhow!("unknown dataset {s:?}; expected one of {}", names.join(", "))
+                anyhow::anyhow!(
+                    "unknown dataset {s:?}; expected one of {}",
+                    names.join(", ")
+                )
             })
     }
 }
@@ -144,7 +147,11 @@ fn ratio(name: &str, zh: &str, en: &str, source: &str) -> ColumnDoc {
 }
 
 fn term_col(t: &Term, table: u8, source_col: &str) -> ColumnDoc {
-    let dtype = if t.is_fee() { DataType::Float64 } else { DataType::Int64 };
+    let dtype = if t.is_fee() {
+        DataType::Float64
+    } else {
+        DataType::Int64
+    };
     let unit = t.unit.as_str();
     c(
         &t.key,
@@ -167,10 +174,27 @@ pub fn yuan_name(fee_key: &str) -> String {
 
 fn id_columns() -> Vec<ColumnDoc> {
     vec![
-        c("year", DataType::Int32, "报告年度", "Reporting year (Hive partition key)", "", "reports.year"),
-        s("report_id", "报告编号（文档SHA-256）", "Report id (SHA-256 of the document)", "reports.report_id"),
+        c(
+            "year",
+            DataType::Int32,
+            "报告年度",
+            "Reporting year (Hive partition key)",
+            "",
+            "reports.year",
+        ),
+        s(
+            "report_id",
+            "报告编号（文档SHA-256）",
+            "Report id (SHA-256 of the document)",
+            "reports.report_id",
+        ),
         s("agency", "机关名称", "Agency name", "reports.agency"),
-        s("region_code", "行政区划代码（GB/T 2260）", "Region code (GB/T 2260)", "reports.region_code"),
+        s(
+            "region_code",
+            "行政区划代码（GB/T 2260）",
+            "Region code (GB/T 2260)",
+            "reports.region_code",
+        ),
     ]
 }
 
@@ -218,24 +242,44 @@ pub fn columns(d: Dataset) -> Vec<ColumnDoc> {
     let mut cols = id_columns();
     match d {
         Dataset::Requests => {
-            cols.push(s("applicant", "申请人类型", "Applicant type (table 3 column key)", "table 3 column key"));
+            cols.push(s(
+                "applicant",
+                "申请人类型",
+                "Applicant type (table 3 column key)",
+                "table 3 column key",
+            ));
             for k in crate::vocab::FLOW_ROWS {
                 if let Some(t) = v.row(k) {
                     cols.push(term_col(t, 3, " × applicant"));
                 }
             }
-            cols.push(n_inferred("of these four"));
+            cols.push(n_inferred("these four"));
         }
         Dataset::Dispositions => {
-            cols.push(s("disposition", "办理结果", "Outcome (table 3 row key)", "table 3 row key"));
+            cols.push(s(
+                "disposition",
+                "办理结果",
+                "Outcome (table 3 row key)",
+                "table 3 row key",
+            ));
             cols.push(s(
                 "category",
                 "结果类别",
                 "Outcome category: granted, partial, denied, unavailable, not_processed, other",
                 "derived from the row key",
             ));
-            cols.push(s("applicant", "申请人类型", "Applicant type (table 3 column key)", "table 3 column key"));
-            cols.push(count("value", "件数", "Number of requests", "table 3 row × column"));
+            cols.push(s(
+                "applicant",
+                "申请人类型",
+                "Applicant type (table 3 column key)",
+                "table 3 column key",
+            ));
+            cols.push(count(
+                "value",
+                "件数",
+                "Number of requests",
+                "table 3 row × column",
+            ));
             cols.push(s(
                 "provenance",
                 "取值方式",
@@ -270,11 +314,38 @@ pub fn columns(d: Dataset) -> Vec<ColumnDoc> {
         }
         Dataset::Quality => {
             cols.extend(vec![
-                s("status", "处理状态", "Document status: parsed, not_a_report, needs_ocr, needs_conversion, failed", "reports.status"),
-                s("kind", "条目类型", "Item kind: status, check, flag, superseded_by", "quality"),
-                s("item", "条目", "Check id, flag, status, or the canonical report id (superseded_by)", "reports.checks_json / flags"),
-                c("ok", DataType::Boolean, "是否通过", "Check passed (null for flags)", "", "reports.checks_json"),
-                s("detail", "说明", "Detail of the check, or why a document was superseded", "reports.checks_json"),
+                s(
+                    "status",
+                    "处理状态",
+                    "Document status: parsed, not_a_report, needs_ocr, needs_conversion, failed",
+                    "reports.status",
+                ),
+                s(
+                    "kind",
+                    "条目类型",
+                    "Item kind: status, check, flag, superseded_by",
+                    "quality",
+                ),
+                s(
+                    "item",
+                    "条目",
+                    "Check id, flag, status, or the canonical report id (superseded_by)",
+                    "reports.checks_json / flags",
+                ),
+                c(
+                    "ok",
+                    DataType::Boolean,
+                    "是否通过",
+                    "Check passed (null for flags)",
+                    "",
+                    "reports.checks_json",
+                ),
+                s(
+                    "detail",
+                    "说明",
+                    "Detail of the check, or why a document was superseded",
+                    "reports.checks_json",
+                ),
             ]);
         }
     }
@@ -284,23 +355,57 @@ pub fn columns(d: Dataset) -> Vec<ColumnDoc> {
 fn panel_columns() -> Vec<ColumnDoc> {
     let v = vocabulary();
     let mut cols = vec![
-        s("agency_type", "机关类型", "Agency type derived from the name (government, government_office, township_government, subdistrict_office, commission, bureau, office, department, center, other)", "derived from agency"),
-        s("scope", "报告口径", "Scope: agency (one agency) or jurisdiction (whole area); never added together", "reports.scope"),
-        s("template", "模板版本", "Template version (2019 or 2021)", "reports.template"),
+        s(
+            "agency_type",
+            "机关类型",
+            "Agency type derived from the name (government, government_office, township_government, subdistrict_office, commission, bureau, office, department, center, other)",
+            "derived from agency",
+        ),
+        s(
+            "scope",
+            "报告口径",
+            "Scope: agency (one agency) or jurisdiction (whole area); never added together",
+            "reports.scope",
+        ),
+        s(
+            "template",
+            "模板版本",
+            "Template version (2019 or 2021)",
+            "reports.template",
+        ),
         s("status", "处理状态", "Document status", "reports.status"),
-        s("region", "行政区划（文档）", "Region as named in the document", "reports.region"),
+        s(
+            "region",
+            "行政区划（文档）",
+            "Region as named in the document",
+            "reports.region",
+        ),
         s("province_code", "省级代码", "Province code", "region_code"),
         s("province", "省级", "Province", "gazetteer"),
-        s("prefecture_code", "地级代码", "Prefecture code", "region_code"),
+        s(
+            "prefecture_code",
+            "地级代码",
+            "Prefecture code",
+            "region_code",
+        ),
         s("prefecture", "地级", "Prefecture", "gazetteer"),
         s("county_code", "县级代码", "County code", "region_code"),
         s("county", "县级", "County", "gazetteer"),
     ];
-    for k in ["new_received", "carried_over_in", "granted", "partially_granted"] {
+    for k in [
+        "new_received",
+        "carried_over_in",
+        "granted",
+        "partially_granted",
+    ] {
         cols.push(t3_total(k));
     }
     for (name, cat) in CATEGORY_TOTALS {
-        let (_, zh) = CATEGORIES.iter().find(|(k, _)| *k == cat).copied().unwrap_or((cat, cat));
+        let (_, zh) = CATEGORIES
+            .iter()
+            .find(|(k, _)| *k == cat)
+            .copied()
+            .unwrap_or((cat, cat));
         cols.push(count(
             name,
             &format!("{zh}合计"),
@@ -313,7 +418,12 @@ fn panel_columns() -> Vec<ColumnDoc> {
     for t in v.table2.iter().filter(|t| t.is_fee()) {
         cols.push(term_col(t, 2, ""));
     }
-    cols.push(count("review_total", "行政复议总计", "Administrative review: total", "table 4 review_total"));
+    cols.push(count(
+        "review_total",
+        "行政复议总计",
+        "Administrative review: total",
+        "table 4 review_total",
+    ));
     cols.push(count(
         "litigation_total",
         "行政诉讼总计",
@@ -326,7 +436,12 @@ fn panel_columns() -> Vec<ColumnDoc> {
         "Substantive disclosure rate (granted + partially_granted) / processed_total",
         "table 3 total column",
     ));
-    cols.push(ratio("denied_share", "不予公开占比", "Share denied (all reasons) / processed_total", "table 3 total column"));
+    cols.push(ratio(
+        "denied_share",
+        "不予公开占比",
+        "Share denied (all reasons) / processed_total",
+        "table 3 total column",
+    ));
     for t in v.outcome_rows().filter(|t| t.key.starts_with("denied_")) {
         cols.push(ratio(
             &format!("{}_share", t.key),
@@ -341,7 +456,12 @@ fn panel_columns() -> Vec<ColumnDoc> {
         "Not-held share unavailable_not_held / processed_total",
         "table 3 total column",
     ));
-    cols.push(count("backlog", "积压（结转下年度）", "Backlog = carried_forward", "table 3 carried_forward × total"));
+    cols.push(count(
+        "backlog",
+        "积压（结转下年度）",
+        "Backlog = carried_forward",
+        "table 3 carried_forward × total",
+    ));
     cols.push(count(
         "new_received_prev_year",
         "上一年度新收申请数",
@@ -373,22 +493,115 @@ fn panel_columns() -> Vec<ColumnDoc> {
         "table 4 lit_*",
     ));
     cols.extend(vec![
-        c("checks_passed", DataType::Int32, "通过的校验数", "Number of checks passed", "count", "reports.checks_passed"),
-        c("checks_failed", DataType::Int32, "未通过的校验数", "Number of checks failed", "count", "reports.checks_failed"),
-        c("checks_ok", DataType::Boolean, "校验全部通过", "Parsed and every check passed", "", "reports.status, reports.checks_failed"),
-        s("failed_checks", "未通过的校验", "Failed check ids (semicolon-separated)", "reports.failed_checks"),
-        s("flags", "标记", "Extraction flags (semicolon-separated)", "reports.flags"),
-        c("n_cells", DataType::Int32, "单元格数", "Number of cells extracted", "count", "reports.n_cells"),
-        c("n_inferred", DataType::Int32, "推算单元格数", "Number of cells inferred from identities", "count", "reports.n_inferred"),
-        c("t3_inferred", DataType::Int32, "表三总计列推算/OCR单元格数", "Inferred or OCR cells in the total column of table 3 (inputs of the rates)", "count", "cells.provenance"),
-        c("t4_inferred", DataType::Int32, "表四推算/OCR单元格数", "Inferred or OCR cells in table 4 (inputs of the correction rates)", "count", "cells.provenance"),
-        c("has_inferred", DataType::Boolean, "含推算或OCR数值", "Some value of this report was inferred or read by OCR", "", "cells.provenance"),
+        c(
+            "checks_passed",
+            DataType::Int32,
+            "通过的校验数",
+            "Number of checks passed",
+            "count",
+            "reports.checks_passed",
+        ),
+        c(
+            "checks_failed",
+            DataType::Int32,
+            "未通过的校验数",
+            "Number of checks failed",
+            "count",
+            "reports.checks_failed",
+        ),
+        c(
+            "checks_ok",
+            DataType::Boolean,
+            "校验全部通过",
+            "Parsed and every check passed",
+            "",
+            "reports.status, reports.checks_failed",
+        ),
+        s(
+            "failed_checks",
+            "未通过的校验",
+            "Failed check ids (semicolon-separated)",
+            "reports.failed_checks",
+        ),
+        s(
+            "flags",
+            "标记",
+            "Extraction flags (semicolon-separated)",
+            "reports.flags",
+        ),
+        c(
+            "n_cells",
+            DataType::Int32,
+            "单元格数",
+            "Number of cells extracted",
+            "count",
+            "reports.n_cells",
+        ),
+        c(
+            "n_inferred",
+            DataType::Int32,
+            "推算单元格数",
+            "Number of cells inferred from identities",
+            "count",
+            "reports.n_inferred",
+        ),
+        c(
+            "t3_inferred",
+            DataType::Int32,
+            "表三总计列推算/OCR单元格数",
+            "Inferred or OCR cells in the total column of table 3 (inputs of the rates)",
+            "count",
+            "cells.provenance",
+        ),
+        c(
+            "t4_inferred",
+            DataType::Int32,
+            "表四推算/OCR单元格数",
+            "Inferred or OCR cells in table 4 (inputs of the correction rates)",
+            "count",
+            "cells.provenance",
+        ),
+        c(
+            "has_inferred",
+            DataType::Boolean,
+            "含推算或OCR数值",
+            "Some value of this report was inferred or read by OCR",
+            "",
+            "cells.provenance",
+        ),
         s("source", "来源", "Source URL or path", "reports.source"),
-        s("sha256", "SHA-256", "SHA-256 of the document", "reports.sha256"),
-        s("fetched_at", "抓取时间", "Fetch time (RFC 3339)", "reports.fetched_at"),
-        s("parser_version", "解析器版本", "Parser version", "reports.parser_version"),
-        c("n_documents", DataType::Int32, "同一机关年度的文档数", "Documents found for this agency-year (canonical + superseded)", "count", "dedup"),
-        s("superseded_ids", "被替代的文档", "Report ids of superseded documents for this agency-year (semicolon-separated)", "dedup"),
+        s(
+            "sha256",
+            "SHA-256",
+            "SHA-256 of the document",
+            "reports.sha256",
+        ),
+        s(
+            "fetched_at",
+            "抓取时间",
+            "Fetch time (RFC 3339)",
+            "reports.fetched_at",
+        ),
+        s(
+            "parser_version",
+            "解析器版本",
+            "Parser version",
+            "reports.parser_version",
+        ),
+        c(
+            "n_documents",
+            DataType::Int32,
+            "同一机关年度的文档数",
+            "Documents found for this agency-year (canonical + superseded)",
+            "count",
+            "dedup",
+        ),
+        s(
+            "superseded_ids",
+            "被替代的文档",
+            "Report ids of superseded documents for this agency-year (semicolon-separated)",
+            "dedup",
+        ),
     ]);
     cols
 }
@@ -419,18 +632,57 @@ pub fn rollup_measures() -> Vec<&'static str> {
 fn regions_columns() -> Vec<ColumnDoc> {
     let panel = panel_columns();
     let mut cols = vec![
-        s("level", "层级", "Level: province, prefecture or county", "derived"),
-        s("region_code", "行政区划代码", "Region code of the rollup", "gazetteer / region_code"),
-        s("region_name", "行政区划名称", "Region name", "gazetteer / reports.region"),
-        c("n_agency_reports", DataType::Int32, "机关口径报告数", "Agency-scope reports summed", "count", "panel"),
-        c("n_jurisdiction_reports", DataType::Int32, "辖区口径报告数（不计入合计）", "Jurisdiction-scope reports in this region (not added to the sums)", "count", "panel"),
-        c("n_unknown_scope_reports", DataType::Int32, "口径不明报告数（不计入合计）", "Reports of unknown scope (not added to the sums)", "count", "panel"),
+        s(
+            "level",
+            "层级",
+            "Level: province, prefecture or county",
+            "derived",
+        ),
+        s(
+            "region_code",
+            "行政区划代码",
+            "Region code of the rollup",
+            "gazetteer / region_code",
+        ),
+        s(
+            "region_name",
+            "行政区划名称",
+            "Region name",
+            "gazetteer / reports.region",
+        ),
+        c(
+            "n_agency_reports",
+            DataType::Int32,
+            "机关口径报告数",
+            "Agency-scope reports summed",
+            "count",
+            "panel",
+        ),
+        c(
+            "n_jurisdiction_reports",
+            DataType::Int32,
+            "辖区口径报告数（不计入合计）",
+            "Jurisdiction-scope reports in this region (not added to the sums)",
+            "count",
+            "panel",
+        ),
+        c(
+            "n_unknown_scope_reports",
+            DataType::Int32,
+            "口径不明报告数（不计入合计）",
+            "Reports of unknown scope (not added to the sums)",
+            "count",
+            "panel",
+        ),
     ];
     for name in rollup_measures() {
         if let Some(p) = panel.iter().find(|p| p.name == name) {
             let mut p = p.clone();
             p.zh = format!("{}（机关口径合计）", p.zh);
-            p.en = format!("{} (sum over agency-scope reports; null if none reports it)", p.en);
+            p.en = format!(
+                "{} (sum over agency-scope reports; null if none reports it)",
+                p.en
+            );
             p.source = format!("sum of panel.{name}");
             cols.push(p);
         }
@@ -471,7 +723,10 @@ mod tests {
             names.dedup();
             assert_eq!(names.len(), cols.len(), "{d}");
             assert_eq!(cols[0].name, "year");
-            assert!(cols.iter().all(|c| !c.zh.is_empty() && !c.en.is_empty()), "{d}");
+            assert!(
+                cols.iter().all(|c| !c.zh.is_empty() && !c.en.is_empty()),
+                "{d}"
+            );
         }
     }
 

@@ -76,7 +76,11 @@ impl Vocabulary {
     pub fn table4_block(&self, block: &str) -> Vec<&Term> {
         self.table4
             .iter()
-            .filter(|t| t.key.strip_prefix(block).is_some_and(|r| r.starts_with('_')))
+            .filter(|t| {
+                t.key
+                    .strip_prefix(block)
+                    .is_some_and(|r| r.starts_with('_'))
+            })
             .collect()
     }
 }
@@ -122,6 +126,7 @@ fn parse(csv_text: &str, zh: &[&str], en: &str, unit_col: Option<&str>) -> Vec<T
         .collect();
     let en_i = header_index(csv_text, en);
     let unit_i = unit_col.and_then(|c| header_index(csv_text, c));
+    let section_i = header_index(csv_text, "section");
     records(csv_text)
         .into_iter()
         .filter(|r| r.get(key_i).is_some_and(|k| !k.trim().is_empty()))
@@ -136,13 +141,21 @@ fn parse(csv_text: &str, zh: &[&str], en: &str, unit_col: Option<&str>) -> Vec<T
             } else {
                 "count".to_string()
             };
+            let mut zh = zh_i
+                .iter()
+                .map(|&i| get(i))
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            // Very short labels (总计) are ambiguous out of context: add the section.
+            if let Some(sec) = section_i
+                .map(get)
+                .filter(|s| !s.is_empty() && zh.chars().count() < 4)
+            {
+                zh = format!("{sec} {zh}");
+            }
             Term {
-                zh: zh_i
-                    .iter()
-                    .map(|&i| get(i))
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                zh,
                 en: en_i.map(get).unwrap_or_default(),
                 unit,
                 key,
@@ -155,7 +168,12 @@ fn parse(csv_text: &str, zh: &[&str], en: &str, unit_col: Option<&str>) -> Vec<T
 pub fn vocabulary() -> &'static Vocabulary {
     static V: OnceLock<Vocabulary> = OnceLock::new();
     V.get_or_init(|| Vocabulary {
-        table2: parse(TABLE2_CSV, &["item_zh", "measure_zh"], "label_en", Some("unit")),
+        table2: parse(
+            TABLE2_CSV,
+            &["item_zh", "measure_zh"],
+            "label_en",
+            Some("unit"),
+        ),
         table3_rows: parse(TABLE3_ROWS_CSV, &["label_zh"], "label_en", None),
         table3_columns: parse(TABLE3_COLUMNS_CSV, &["label_zh"], "label_en", None),
         table4: parse(TABLE4_CSV, &["block_zh", "outcome_zh"], "label_en", None),
@@ -174,10 +192,21 @@ mod tests {
     #[test]
     fn vocabulary_parses_every_table() {
         let v = vocabulary();
-        assert!(v.table2.iter().any(|t| t.key == "admin_fees_10k_cny" && t.is_fee()));
-        assert!(v.table2.iter().any(|t| t.key == "regulations_issued" && !t.is_fee()));
+        assert!(
+            v.table2
+                .iter()
+                .any(|t| t.key == "admin_fees_10k_cny" && t.is_fee())
+        );
+        assert!(
+            v.table2
+                .iter()
+                .any(|t| t.key == "regulations_issued" && !t.is_fee())
+        );
         assert_eq!(v.table3_columns.len(), 7);
-        assert_eq!(v.table3_columns.last().map(|t| t.key.as_str()), Some("total"));
+        assert_eq!(
+            v.table3_columns.last().map(|t| t.key.as_str()),
+            Some("total")
+        );
         assert_eq!(v.table4.len(), 15);
         assert_eq!(v.table4_block("review").len(), 5);
         assert_eq!(v.table4_block("lit_direct").len(), 5);

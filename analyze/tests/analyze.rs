@@ -56,7 +56,9 @@ impl Doc {
             checks_failed: 0,
             fetched_at: Some("2024-01-01T00:00:00Z".to_string()),
             flags: String::new(),
-            checks_json: r#"[{"id":"C1","ok":true,"detail":"ok"},{"id":"C2","ok":true,"detail":"ok"}]"#.to_string(),
+            checks_json:
+                r#"[{"id":"C1","ok":true,"detail":"ok"},{"id":"C2","ok":true,"detail":"ok"}]"#
+                    .to_string(),
             cells: Vec::new(),
         }
     }
@@ -66,14 +68,29 @@ impl Doc {
         let total: i64 = parts.iter().sum();
         for (i, c) in COLS.iter().enumerate() {
             let v = if i == 6 { total } else { parts[i] };
-            self.cells.push((3, row.to_string(), Some(c.to_string()), Some(v as f64), "printed"));
+            self.cells.push((
+                3,
+                row.to_string(),
+                Some(c.to_string()),
+                Some(v as f64),
+                "printed",
+            ));
         }
         self
     }
 
-    fn cell(mut self, table: i32, row: &str, col: Option<&str>, v: Option<f64>, prov: &'static str) -> Doc {
-        self.cells.retain(|(t, r, c, _, _)| !(*t == table && r == row && c.as_deref() == col));
-        self.cells.push((table, row.to_string(), col.map(str::to_string), v, prov));
+    fn cell(
+        mut self,
+        table: i32,
+        row: &str,
+        col: Option<&str>,
+        v: Option<f64>,
+        prov: &'static str,
+    ) -> Doc {
+        self.cells
+            .retain(|(t, r, c, _, _)| !(*t == table && r == row && c.as_deref() == col));
+        self.cells
+            .push((table, row.to_string(), col.map(str::to_string), v, prov));
         self
     }
 
@@ -94,7 +111,10 @@ fn seed_docs() -> Vec<Doc> {
         .unwrap_or_default();
     files.sort();
     let mut docs = Vec::new();
-    for f in files.iter().filter(|f| f.extension().is_some_and(|e| e == "json")) {
+    for f in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "json"))
+    {
         let g: serde_json::Value = serde_json::from_slice(&fs::read(f).unwrap()).unwrap();
         let stem = f.file_stem().unwrap().to_string_lossy().to_string();
         let mut d = Doc::new(
@@ -106,30 +126,48 @@ fn seed_docs() -> Vec<Doc> {
         );
         for (row, cols) in g["table3"].as_object().unwrap() {
             for (c, v) in cols.as_object().unwrap() {
-                d.cells.push((3, row.clone(), Some(c.clone()), v.as_f64(), if v.is_null() { "blank" } else { "printed" }));
+                d.cells.push((
+                    3,
+                    row.clone(),
+                    Some(c.clone()),
+                    v.as_f64(),
+                    if v.is_null() { "blank" } else { "printed" },
+                ));
             }
         }
         for (t, key) in [(2, "table2"), (4, "table4")] {
             for (row, v) in g[key].as_object().unwrap() {
-                d.cells.push((t, row.clone(), None, v.as_f64(), if v.is_null() { "blank" } else { "printed" }));
+                d.cells.push((
+                    t,
+                    row.clone(),
+                    None,
+                    v.as_f64(),
+                    if v.is_null() { "blank" } else { "printed" },
+                ));
             }
         }
         docs.push(d);
     }
     if docs.is_empty() {
         docs.push(
-            Doc::new("seed003", "二七区人民政府办公室", 2022, "410103", "河南省郑州市二七区")
-                .t3("new_received", [59, 3, 0, 0, 0, 0])
-                .t3("granted", [48, 1, 0, 0, 0, 0])
-                .t3("denied_internal_affairs", [1, 0, 0, 0, 0, 0])
-                .t3("unavailable_not_held", [5, 2, 0, 0, 0, 0])
-                .t3("unavailable_needs_creation", [1, 0, 0, 0, 0, 0])
-                .t3("not_processed_duplicate", [1, 0, 0, 0, 0, 0])
-                .t3("other_other", [3, 0, 0, 0, 0, 0])
-                .t3("processed_total", [59, 3, 0, 0, 0, 0])
-                .t3("carried_forward", [0, 0, 0, 0, 0, 0])
-                .cell(4, "review_upheld", None, Some(1.0), "printed")
-                .cell(4, "review_total", None, Some(1.0), "printed"),
+            Doc::new(
+                "seed003",
+                "二七区人民政府办公室",
+                2022,
+                "410103",
+                "河南省郑州市二七区",
+            )
+            .t3("new_received", [59, 3, 0, 0, 0, 0])
+            .t3("granted", [48, 1, 0, 0, 0, 0])
+            .t3("denied_internal_affairs", [1, 0, 0, 0, 0, 0])
+            .t3("unavailable_not_held", [5, 2, 0, 0, 0, 0])
+            .t3("unavailable_needs_creation", [1, 0, 0, 0, 0, 0])
+            .t3("not_processed_duplicate", [1, 0, 0, 0, 0, 0])
+            .t3("other_other", [3, 0, 0, 0, 0, 0])
+            .t3("processed_total", [59, 3, 0, 0, 0, 0])
+            .t3("carried_forward", [0, 0, 0, 0, 0, 0])
+            .cell(4, "review_upheld", None, Some(1.0), "printed")
+            .cell(4, "review_total", None, Some(1.0), "printed"),
         );
     }
     docs
@@ -174,23 +212,47 @@ fn synthetic(seeds: &[Doc]) -> Vec<Doc> {
             .cell(4, "review_other", None, Some(1.0), "printed")
             .cell(4, "review_pending", None, Some(0.0), "printed")
             .cell(4, "review_total", None, Some(4.0), "printed")
-            .cell(2, "admin_fees_10k_cny", None, Some(123456789.123), "printed"),
+            .cell(
+                2,
+                "admin_fees_10k_cny",
+                None,
+                Some(123456789.123),
+                "printed",
+            ),
     );
     // A jurisdiction-scope report of the whole district: never added to agencies.
-    let mut jur = Doc::new("jur2022", "郑州市二七区人民政府", 2022, "410103", "河南省郑州市二七区")
-        .t3("new_received", [900, 100, 0, 0, 0, 0])
-        .t3("processed_total", [900, 100, 0, 0, 0, 0]);
+    let mut jur = Doc::new(
+        "jur2022",
+        "郑州市二七区人民政府",
+        2022,
+        "410103",
+        "河南省郑州市二七区",
+    )
+    .t3("new_received", [900, 100, 0, 0, 0, 0])
+    .t3("processed_total", [900, 100, 0, 0, 0, 0]);
     jur.scope = "jurisdiction";
     docs.push(jur);
     // Huge denominator: a tiny rate must be written without scientific notation.
     docs.push(
-        Doc::new("big2022", "二七区某某局", 2022, "410103", "河南省郑州市二七区")
-            .t3("new_received", [20_000_000, 0, 0, 0, 0, 0])
-            .t3("granted", [1, 0, 0, 0, 0, 0])
-            .t3("partially_granted", [0, 0, 0, 0, 0, 0])
-            .cell(3, "partially_granted", Some("natural_person"), None, "blank")
-            .t3("processed_total", [20_000_000, 0, 0, 0, 0, 0])
-            .cell(3, "granted", Some("org_other"), Some(0.0), "ocr"),
+        Doc::new(
+            "big2022",
+            "二七区某某局",
+            2022,
+            "410103",
+            "河南省郑州市二七区",
+        )
+        .t3("new_received", [20_000_000, 0, 0, 0, 0, 0])
+        .t3("granted", [1, 0, 0, 0, 0, 0])
+        .t3("partially_granted", [0, 0, 0, 0, 0, 0])
+        .cell(
+            3,
+            "partially_granted",
+            Some("natural_person"),
+            None,
+            "blank",
+        )
+        .t3("processed_total", [20_000_000, 0, 0, 0, 0, 0])
+        .cell(3, "granted", Some("org_other"), Some(0.0), "ocr"),
     );
     // Not a report, no year.
     let mut nar = Doc::new("notareport", "x", 0, "410103", "x");
@@ -222,23 +284,36 @@ fn reports_frame(docs: &[Doc]) -> DataFrame {
         n,
         vec![
             req("report_id", &|d| d.id.clone()),
-            req("source", &|d| format!("https://example.gov.cn/{}.html", d.id)),
+            req("source", &|d| {
+                format!("https://example.gov.cn/{}.html", d.id)
+            }),
             req("sha256", &|d| d.id.clone()),
             req("status", &|d| d.status.to_string()),
             str_col("format", &|_| Some("html".into())),
             str_col("charset", &|_| None),
             str_col("title", &|d| d.agency.clone()),
             str_col("agency", &|d| d.agency.clone()),
-            Column::new("year".into(), docs.iter().map(|d| d.year).collect::<Vec<_>>()),
+            Column::new(
+                "year".into(),
+                docs.iter().map(|d| d.year).collect::<Vec<_>>(),
+            ),
             str_col("template", &|d| d.year.map(|_| "2021".into())),
             str_col("region", &|d| d.region.clone()),
             str_col("region_code", &|d| d.region_code.clone()),
             req("scope", &|d| d.scope.to_string()),
             int("n_cells", &|d| d.cells.len() as i32),
-            int("n_inferred", &|d| d.cells.iter().filter(|c| c.4 == "inferred").count() as i32),
+            int("n_inferred", &|d| {
+                d.cells.iter().filter(|c| c.4 == "inferred").count() as i32
+            }),
             int("checks_passed", &|d| 2 - d.checks_failed),
             int("checks_failed", &|d| d.checks_failed),
-            req("failed_checks", &|d| if d.checks_failed > 0 { "C1".into() } else { String::new() }),
+            req("failed_checks", &|d| {
+                if d.checks_failed > 0 {
+                    "C1".into()
+                } else {
+                    String::new()
+                }
+            }),
             req("checks_json", &|d| d.checks_json.clone()),
             req("flags", &|d| d.flags.clone()),
             str_col("portal_id", &|_| Some("p1".into())),
@@ -259,35 +334,72 @@ fn cells_frame(docs: &[Doc]) -> DataFrame {
     DataFrame::new(
         n,
         vec![
-            Column::new("report_id".into(), rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>()),
-            Column::new("table".into(), rows.iter().map(|r| r.1.0).collect::<Vec<i32>>()),
-            Column::new("row".into(), rows.iter().map(|r| r.1.1.clone()).collect::<Vec<_>>()),
-            Column::new("col".into(), rows.iter().map(|r| r.1.2.clone()).collect::<Vec<_>>()),
-            Column::new("value".into(), rows.iter().map(|r| r.1.3).collect::<Vec<_>>()),
+            Column::new(
+                "report_id".into(),
+                rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "table".into(),
+                rows.iter().map(|r| r.1.0).collect::<Vec<i32>>(),
+            ),
+            Column::new(
+                "row".into(),
+                rows.iter().map(|r| r.1.1.clone()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "col".into(),
+                rows.iter().map(|r| r.1.2.clone()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "value".into(),
+                rows.iter().map(|r| r.1.3).collect::<Vec<_>>(),
+            ),
             Column::new(
                 "value_int".into(),
                 rows.iter()
-                    .map(|r| if fee(&r.1.1) { None } else { r.1.3.map(|v| v as i64) })
+                    .map(|r| {
+                        if fee(&r.1.1) {
+                            None
+                        } else {
+                            r.1.3.map(|v| v as i64)
+                        }
+                    })
                     .collect::<Vec<_>>(),
             ),
             Column::new(
                 "unit".into(),
-                rows.iter().map(|r| if fee(&r.1.1) { "10k_cny" } else { "count" }).collect::<Vec<_>>(),
+                rows.iter()
+                    .map(|r| if fee(&r.1.1) { "10k_cny" } else { "count" })
+                    .collect::<Vec<_>>(),
             ),
-            Column::new("raw_unit".into(), rows.iter().map(|_| None::<String>).collect::<Vec<_>>()),
+            Column::new(
+                "raw_unit".into(),
+                rows.iter().map(|_| None::<String>).collect::<Vec<_>>(),
+            ),
             Column::new(
                 "raw".into(),
-                rows.iter().map(|r| r.1.3.map(|v| v.to_string()).unwrap_or_default()).collect::<Vec<_>>(),
+                rows.iter()
+                    .map(|r| r.1.3.map(|v| v.to_string()).unwrap_or_default())
+                    .collect::<Vec<_>>(),
             ),
-            Column::new("provenance".into(), rows.iter().map(|r| r.1.4).collect::<Vec<_>>()),
-            Column::new("line".into(), rows.iter().map(|_| Some(1i32)).collect::<Vec<_>>()),
+            Column::new(
+                "provenance".into(),
+                rows.iter().map(|r| r.1.4).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "line".into(),
+                rows.iter().map(|_| Some(1i32)).collect::<Vec<_>>(),
+            ),
         ],
     )
     .unwrap()
 }
 
 fn write_part(out: &Path, idx: usize, docs: &[Doc]) {
-    for (table, mut df) in [("reports", reports_frame(docs)), ("cells", cells_frame(docs))] {
+    for (table, mut df) in [
+        ("reports", reports_frame(docs)),
+        ("cells", cells_frame(docs)),
+    ] {
         let dir = out.join("extract").join(table);
         fs::create_dir_all(&dir).unwrap();
         let f = fs::File::create(dir.join(format!("part-{idx:05}.parquet"))).unwrap();
@@ -296,7 +408,10 @@ fn write_part(out: &Path, idx: usize, docs: &[Doc]) {
 }
 
 fn opts() -> AnalyzeOptions {
-    AnalyzeOptions { gazetteer: None, full: false }
+    AnalyzeOptions {
+        gazetteer: None,
+        full: false,
+    }
 }
 
 fn all_docs() -> Vec<Doc> {
@@ -309,7 +424,12 @@ fn all_docs() -> Vec<Doc> {
 /// Row of a frame where `key_col == key` (exactly one expected).
 fn row_of(df: &DataFrame, key_col: &str, key: &str) -> usize {
     let c = df.column(key_col).unwrap().str().unwrap();
-    let hits: Vec<usize> = c.iter().enumerate().filter(|(_, v)| *v == Some(key)).map(|(i, _)| i).collect();
+    let hits: Vec<usize> = c
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| *v == Some(key))
+        .map(|(i, _)| i)
+        .collect();
     assert_eq!(hits.len(), 1, "{key_col} = {key}: {hits:?}");
     hits[0]
 }
@@ -325,7 +445,12 @@ fn f64_at(df: &DataFrame, col: &str, i: usize) -> Option<f64> {
 }
 
 fn str_at(df: &DataFrame, col: &str, i: usize) -> Option<String> {
-    df.column(col).unwrap().str().unwrap().get(i).map(str::to_string)
+    df.column(col)
+        .unwrap()
+        .str()
+        .unwrap()
+        .get(i)
+        .map(str::to_string)
 }
 
 fn ratio(n: Option<f64>, d: Option<f64>) -> Option<f64> {
@@ -338,7 +463,10 @@ fn ratio(n: Option<f64>, d: Option<f64>) -> Option<f64> {
 fn close(a: Option<f64>, b: Option<f64>, what: &str) {
     match (a, b) {
         (None, None) => {}
-        (Some(a), Some(b)) => assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "{what}: {a} vs {b}"),
+        (Some(a), Some(b)) => assert!(
+            (a - b).abs() <= 1e-12 * b.abs().max(1.0),
+            "{what}: {a} vs {b}"
+        ),
         _ => panic!("{what}: {a:?} vs {b:?}"),
     }
 }
@@ -377,46 +505,120 @@ fn panel_matches_independent_arithmetic() {
             (Some(a), Some(b)) => Some(a + b),
             _ => None,
         };
-        close(f64_at(&panel, "new_received", i), t("new_received"), "new_received");
-        close(f64_at(&panel, "denied_total", i), sum_prefix("denied_"), "denied_total");
-        close(f64_at(&panel, "substantive_disclosure_rate", i), ratio(granted_sum, processed), &format!("rate {}", d.id));
-        close(f64_at(&panel, "denied_share", i), ratio(sum_prefix("denied_"), processed), "denied_share");
-        close(f64_at(&panel, "not_held_share", i), ratio(t("unavailable_not_held"), processed), "not_held");
-        close(f64_at(&panel, "backlog", i), t("carried_forward"), "backlog");
+        close(
+            f64_at(&panel, "new_received", i),
+            t("new_received"),
+            "new_received",
+        );
+        close(
+            f64_at(&panel, "denied_total", i),
+            sum_prefix("denied_"),
+            "denied_total",
+        );
+        close(
+            f64_at(&panel, "substantive_disclosure_rate", i),
+            ratio(granted_sum, processed),
+            &format!("rate {}", d.id),
+        );
+        close(
+            f64_at(&panel, "denied_share", i),
+            ratio(sum_prefix("denied_"), processed),
+            "denied_share",
+        );
+        close(
+            f64_at(&panel, "not_held_share", i),
+            ratio(t("unavailable_not_held"), processed),
+            "not_held",
+        );
+        close(
+            f64_at(&panel, "backlog", i),
+            t("carried_forward"),
+            "backlog",
+        );
         let r4 = |k: &str| d.value(4, k, None);
-        let den = match (r4("review_upheld"), r4("review_corrected"), r4("review_other")) {
+        let den = match (
+            r4("review_upheld"),
+            r4("review_corrected"),
+            r4("review_other"),
+        ) {
             (Some(a), Some(b), Some(c)) => Some(a + b + c),
             _ => None,
         };
-        close(f64_at(&panel, "review_correction_rate", i), ratio(r4("review_corrected"), den), "review rate");
+        close(
+            f64_at(&panel, "review_correction_rate", i),
+            ratio(r4("review_corrected"), den),
+            "review rate",
+        );
         let has_inf = d.cells.iter().any(|c| c.4 == "inferred" || c.4 == "ocr");
-        assert_eq!(panel.column("has_inferred").unwrap().bool().unwrap().get(i), Some(has_inf), "{}", d.id);
+        assert_eq!(
+            panel.column("has_inferred").unwrap().bool().unwrap().get(i),
+            Some(has_inf),
+            "{}",
+            d.id
+        );
     }
     // Division by zero (seed 000 processed nothing) gives null, never NaN.
-    let rates = panel.column("substantive_disclosure_rate").unwrap().f64().unwrap();
+    let rates = panel
+        .column("substantive_disclosure_rate")
+        .unwrap()
+        .f64()
+        .unwrap();
     assert!(rates.iter().flatten().all(f64::is_finite));
-    let zero = docs.iter().find(|d| d.value(3, "processed_total", Some("total")) == Some(0.0));
+    let zero = docs
+        .iter()
+        .find(|d| d.value(3, "processed_total", Some("total")) == Some(0.0));
     if let Some(z) = zero {
-        assert_eq!(f64_at(&panel, "substantive_disclosure_rate", row_of(&panel, "report_id", &z.id)), None);
+        assert_eq!(
+            f64_at(
+                &panel,
+                "substantive_disclosure_rate",
+                row_of(&panel, "report_id", &z.id)
+            ),
+            None
+        );
     }
     // Year-on-year for the Erqi office: 2022 seed vs 2021 synthetic.
     let erqi22 = seed(&docs, ERQI);
     let i = row_of(&panel, "report_id", &erqi22.id);
     let now = erqi22.value(3, "new_received", Some("total")).unwrap();
-    close(f64_at(&panel, "new_received_prev_year", i), Some(50.0), "prev");
-    close(f64_at(&panel, "new_received_yoy_change", i), Some(now - 50.0), "yoy change");
-    close(f64_at(&panel, "new_received_yoy_rate", i), Some(now / 50.0 - 1.0), "yoy rate");
-    assert_eq!(str_at(&panel, "superseded_ids", i).as_deref(), Some("dup_a;dup_b"));
+    close(
+        f64_at(&panel, "new_received_prev_year", i),
+        Some(50.0),
+        "prev",
+    );
+    close(
+        f64_at(&panel, "new_received_yoy_change", i),
+        Some(now - 50.0),
+        "yoy change",
+    );
+    close(
+        f64_at(&panel, "new_received_yoy_rate", i),
+        Some(now / 50.0 - 1.0),
+        "yoy rate",
+    );
+    assert_eq!(
+        str_at(&panel, "superseded_ids", i).as_deref(),
+        Some("dup_a;dup_b")
+    );
     close(f64_at(&panel, "n_documents", i), Some(3.0), "n_documents");
-    assert_eq!(str_at(&panel, "agency_type", i).as_deref(), Some("government_office"));
+    assert_eq!(
+        str_at(&panel, "agency_type", i).as_deref(),
+        Some("government_office")
+    );
     // The inferred review cell of 2021 is counted.
     let j = row_of(&panel, "report_id", "erqi2021");
     close(f64_at(&panel, "t4_inferred", j), Some(1.0), "t4_inferred");
     // Region names parsed from the region string (no gazetteer given).
     assert_eq!(str_at(&panel, "county", i).as_deref(), Some("二七区"));
-    assert_eq!(str_at(&panel, "prefecture_code", i).as_deref(), Some("410100"));
+    assert_eq!(
+        str_at(&panel, "prefecture_code", i).as_deref(),
+        Some("410100")
+    );
     // Agency types of the seeds.
-    for (agency, ty) in [("北关区民政局", "bureau"), ("北关区红旗路街道办事处", "subdistrict_office")] {
+    for (agency, ty) in [
+        ("北关区民政局", "bureau"),
+        ("北关区红旗路街道办事处", "subdistrict_office"),
+    ] {
         if let Some(d) = docs.iter().find(|d| d.agency.as_deref() == Some(agency)) {
             let k = row_of(&panel, "report_id", &d.id);
             assert_eq!(str_at(&panel, "agency_type", k).as_deref(), Some(ty));
@@ -434,7 +636,15 @@ fn cell_datasets_keep_values_and_provenance() {
 
     // dispositions: every outcome cell of canonical docs, value and provenance.
     let disp = read_dataset(out, Dataset::Dispositions).unwrap();
-    let outcome = |r: &str| !["new_received", "carried_over_in", "processed_total", "carried_forward"].contains(&r);
+    let outcome = |r: &str| {
+        ![
+            "new_received",
+            "carried_over_in",
+            "processed_total",
+            "carried_forward",
+        ]
+        .contains(&r)
+    };
     let expected: usize = docs
         .iter()
         .filter(|d| !d.id.starts_with("dup_") && d.status != "not_a_report")
@@ -448,17 +658,30 @@ fn cell_datasets_keep_values_and_provenance() {
     let cats = disp.column("category").unwrap().str().unwrap();
     let vals = disp.column("value").unwrap().i64().unwrap();
     for i in 0..disp.height() {
-        let d = docs.iter().find(|d| Some(d.id.as_str()) == ids.get(i)).unwrap();
+        let d = docs
+            .iter()
+            .find(|d| Some(d.id.as_str()) == ids.get(i))
+            .unwrap();
         let c = d
             .cells
             .iter()
-            .find(|c| c.0 == 3 && Some(c.1.as_str()) == rows.get(i) && c.2.as_deref() == apps.get(i))
+            .find(|c| {
+                c.0 == 3 && Some(c.1.as_str()) == rows.get(i) && c.2.as_deref() == apps.get(i)
+            })
             .unwrap();
         assert_eq!(vals.get(i).map(|v| v as f64), c.3);
         assert_eq!(prov.get(i), Some(c.4));
         let r = rows.get(i).unwrap();
-        let want = if r == "partially_granted" { "partial" } else { r.split('_').next().unwrap() };
-        let want = if r.starts_with("not_processed") { "not_processed" } else { want };
+        let want = if r == "partially_granted" {
+            "partial"
+        } else {
+            r.split('_').next().unwrap()
+        };
+        let want = if r.starts_with("not_processed") {
+            "not_processed"
+        } else {
+            want
+        };
         assert_eq!(cats.get(i), Some(want));
     }
     // The blank cell stays null (not 0).
@@ -477,20 +700,46 @@ fn cell_datasets_keep_values_and_provenance() {
     let erqi = seed(&docs, ERQI);
     let rid = req.column("report_id").unwrap().str().unwrap();
     let app = req.column("applicant").unwrap().str().unwrap();
-    let rows: Vec<usize> = (0..req.height()).filter(|&i| rid.get(i) == Some(erqi.id.as_str())).collect();
-    assert_eq!(rows.iter().map(|&i| app.get(i).unwrap()).collect::<Vec<_>>(), COLS);
+    let rows: Vec<usize> = (0..req.height())
+        .filter(|&i| rid.get(i) == Some(erqi.id.as_str()))
+        .collect();
+    assert_eq!(
+        rows.iter()
+            .map(|&i| app.get(i).unwrap())
+            .collect::<Vec<_>>(),
+        COLS
+    );
     for &i in &rows {
         let c = app.get(i);
-        close(f64_at(&req, "new_received", i), erqi.value(3, "new_received", c), "req new");
-        close(f64_at(&req, "processed_total", i), erqi.value(3, "processed_total", c), "req processed");
+        close(
+            f64_at(&req, "new_received", i),
+            erqi.value(3, "new_received", c),
+            "req new",
+        );
+        close(
+            f64_at(&req, "processed_total", i),
+            erqi.value(3, "processed_total", c),
+            "req processed",
+        );
     }
 
     // proactive: fees in 万元 and yuan (rounded to the fen).
     let pro = read_dataset(out, Dataset::Proactive).unwrap();
     let i = row_of(&pro, "report_id", "erqi2021");
-    close(f64_at(&pro, "admin_fees_10k_cny", i), Some(123456789.123), "fee 万元");
-    close(f64_at(&pro, "admin_fees_cny", i), Some(1234567891230.0), "fee yuan");
-    if let Some(d) = docs.iter().find(|d| d.value(2, "admin_fees_10k_cny", None) == Some(11.065)) {
+    close(
+        f64_at(&pro, "admin_fees_10k_cny", i),
+        Some(123456789.123),
+        "fee 万元",
+    );
+    close(
+        f64_at(&pro, "admin_fees_cny", i),
+        Some(1234567891230.0),
+        "fee yuan",
+    );
+    if let Some(d) = docs
+        .iter()
+        .find(|d| d.value(2, "admin_fees_10k_cny", None) == Some(11.065))
+    {
         let k = row_of(&pro, "report_id", &d.id);
         assert_eq!(f64_at(&pro, "admin_fees_cny", k), Some(110650.0));
     }
@@ -516,7 +765,11 @@ fn jurisdiction_reports_are_not_double_counted() {
     let codes = regions.column("region_code").unwrap().str().unwrap();
     let find = |y: i32, level: &str, code: &str| {
         (0..regions.height())
-            .find(|&i| years.get(i) == Some(y) && levels.get(i) == Some(level) && codes.get(i) == Some(code))
+            .find(|&i| {
+                years.get(i) == Some(y)
+                    && levels.get(i) == Some(level)
+                    && codes.get(i) == Some(code)
+            })
             .unwrap_or_else(|| panic!("{y} {level} {code}"))
     };
     // Expected: sum over canonical agency-scope docs of 2022 in county 410103.
@@ -531,21 +784,51 @@ fn jurisdiction_reports_are_not_double_counted() {
         .filter_map(|d| d.value(3, "new_received", Some("total")))
         .sum();
     let i = find(2022, "county", "410103");
-    close(f64_at(&regions, "new_received", i), Some(want), "county sum");
-    close(f64_at(&regions, "n_agency_reports", i), Some(in_county("agency").len() as f64), "n agency");
-    close(f64_at(&regions, "n_jurisdiction_reports", i), Some(1.0), "n jur");
-    close(f64_at(&regions, "jurisdiction_new_received", i), Some(1000.0), "jur new");
-    assert_eq!(str_at(&regions, "region_name", i).as_deref(), Some("二七区"));
+    close(
+        f64_at(&regions, "new_received", i),
+        Some(want),
+        "county sum",
+    );
+    close(
+        f64_at(&regions, "n_agency_reports", i),
+        Some(in_county("agency").len() as f64),
+        "n agency",
+    );
+    close(
+        f64_at(&regions, "n_jurisdiction_reports", i),
+        Some(1.0),
+        "n jur",
+    );
+    close(
+        f64_at(&regions, "jurisdiction_new_received", i),
+        Some(1000.0),
+        "jur new",
+    );
+    assert_eq!(
+        str_at(&regions, "region_name", i).as_deref(),
+        Some("二七区")
+    );
     // Province 410000 in 2022 sums every agency-scope canonical doc of Henan.
     let want_prov: f64 = docs
         .iter()
         .filter(|d| d.year == Some(2022) && d.scope == "agency" && !d.id.starts_with("dup_"))
-        .filter(|d| d.region_code.as_deref().is_some_and(|c| c.starts_with("41")))
+        .filter(|d| {
+            d.region_code
+                .as_deref()
+                .is_some_and(|c| c.starts_with("41"))
+        })
         .filter_map(|d| d.value(3, "new_received", Some("total")))
         .sum();
     let p = find(2022, "province", "410000");
-    close(f64_at(&regions, "new_received", p), Some(want_prov), "province sum");
-    assert_eq!(str_at(&regions, "region_name", p).as_deref(), Some("河南省"));
+    close(
+        f64_at(&regions, "new_received", p),
+        Some(want_prov),
+        "province sum",
+    );
+    assert_eq!(
+        str_at(&regions, "region_name", p).as_deref(),
+        Some("河南省")
+    );
 }
 
 #[test]
@@ -573,7 +856,12 @@ fn quality_lists_checks_flags_and_superseded() {
     assert_eq!(rows("notareport", "flag"), vec!["no_tables", "short_text"]);
     assert_eq!(rows("notareport", "status"), vec!["not_a_report"]);
     // Every document appears once with a status row.
-    assert_eq!((0..q.height()).filter(|&i| kind.get(i) == Some("status")).count(), docs.len());
+    assert_eq!(
+        (0..q.height())
+            .filter(|&i| kind.get(i) == Some("status"))
+            .count(),
+        docs.len()
+    );
     // The yearless document lands in the Hive null partition.
     let nulls = q.column("year").unwrap().null_count();
     assert_eq!(nulls, 1 + 2, "status row + 2 flags of the yearless doc");
@@ -583,7 +871,8 @@ fn quality_lists_checks_flags_and_superseded() {
 fn dedup_rule_prefers_parsed_then_checks_then_newest_then_smallest_id() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path();
-    let base = Doc::new("x", "某县民政局", 2022, "410503", "河南省安阳市北关区").t3("new_received", [1, 0, 0, 0, 0, 0]);
+    let base = Doc::new("x", "某县民政局", 2022, "410503", "河南省安阳市北关区")
+        .t3("new_received", [1, 0, 0, 0, 0, 0]);
     let mk = |id: &str, status: &'static str, failed: i32, at: Option<&str>| {
         let mut d = base.clone();
         d.id = id.into();
@@ -624,7 +913,10 @@ fn dedup_rule_prefers_parsed_then_checks_then_newest_then_smallest_id() {
     ids.sort();
     assert_eq!(ids, ["g1_old_parsed", "g2_checks_ok_old", "g3_new", "g4_a"]);
     let i = row_of(&panel, "report_id", "g3_new");
-    assert_eq!(str_at(&panel, "superseded_ids", i).as_deref(), Some("g3_nodate;g3_old"));
+    assert_eq!(
+        str_at(&panel, "superseded_ids", i).as_deref(),
+        Some("g3_nodate;g3_old")
+    );
 }
 
 fn dataset_files(out: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -650,10 +942,16 @@ fn incremental_equals_full_recomputation() {
     let docs = all_docs();
     // Second batch: a new agency in 2021 and a revision of an existing agency-year.
     let mut late = vec![
-        Doc::new("late2021", "二七区教育局", 2021, "410103", "河南省郑州市二七区")
-            .t3("new_received", [5, 0, 0, 0, 0, 0])
-            .t3("granted", [5, 0, 0, 0, 0, 0])
-            .t3("processed_total", [5, 0, 0, 0, 0, 0]),
+        Doc::new(
+            "late2021",
+            "二七区教育局",
+            2021,
+            "410103",
+            "河南省郑州市二七区",
+        )
+        .t3("new_received", [5, 0, 0, 0, 0, 0])
+        .t3("granted", [5, 0, 0, 0, 0, 0])
+        .t3("processed_total", [5, 0, 0, 0, 0, 0]),
     ];
     let mut rev = docs.iter().find(|d| d.id == "erqi2021").unwrap().clone();
     rev.id = "erqi2021_rev".into();
@@ -680,12 +978,23 @@ fn incremental_equals_full_recomputation() {
     assert!(!second.full);
     assert_eq!(second.years_recomputed, vec![Some(2021), Some(2022)]);
     assert_eq!(inode(&untouched), before, "2023 must not be rewritten");
-    assert_ne!(inode(&y2022), before22, "2022 (year after a change) is rewritten");
+    assert_ne!(
+        inode(&y2022),
+        before22,
+        "2022 (year after a change) is rewritten"
+    );
 
     let full = tempfile::tempdir().unwrap();
     write_part(full.path(), 0, &docs);
     write_part(full.path(), 1, &late);
-    let f = analyze(full.path(), &AnalyzeOptions { full: true, ..opts() }).unwrap();
+    let f = analyze(
+        full.path(),
+        &AnalyzeOptions {
+            full: true,
+            ..opts()
+        },
+    )
+    .unwrap();
     assert!(f.full);
     let (a, b) = (dataset_files(inc.path()), dataset_files(full.path()));
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
@@ -695,7 +1004,11 @@ fn incremental_equals_full_recomputation() {
     let panel = read_dataset(inc.path(), Dataset::Panel).unwrap();
     let erqi = seed(&docs, ERQI);
     let i = row_of(&panel, "report_id", &erqi.id);
-    close(f64_at(&panel, "new_received_prev_year", i), Some(80.0), "prev after revision");
+    close(
+        f64_at(&panel, "new_received_prev_year", i),
+        Some(80.0),
+        "prev after revision",
+    );
 }
 
 fn read_csv(p: &Path) -> (Vec<String>, Vec<Vec<String>>) {
@@ -703,7 +1016,10 @@ fn read_csv(p: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     assert!(bytes.starts_with("\u{feff}".as_bytes()), "BOM");
     let mut r = csv::Reader::from_reader(&bytes[3..]);
     let headers = r.headers().unwrap().iter().map(str::to_string).collect();
-    let rows = r.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
+    let rows = r
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
     (headers, rows)
 }
 
@@ -750,15 +1066,26 @@ fn csv_export_round_trips_with_bom_and_headers() {
     let p = export_csv(out, Dataset::Panel, Lang::En, None).unwrap();
     assert_eq!(p, out.join("exports").join("panel.csv"));
     let text = fs::read_to_string(&p).unwrap();
-    assert!(text.contains("0.00000005"), "tiny rate written without exponent");
+    assert!(
+        text.contains("0.00000005"),
+        "tiny rate written without exponent"
+    );
     assert!(text.contains("123456789.123"));
     // Codebook.
     let (cb, md) = write_codebook(&out.join("exports")).unwrap();
     let (h, rows) = read_csv(&cb);
-    assert_eq!(h, ["dataset", "column", "dtype", "label_zh", "label_en", "unit", "source"]);
+    assert_eq!(
+        h,
+        [
+            "dataset", "column", "dtype", "label_zh", "label_en", "unit", "source"
+        ]
+    );
     let total: usize = Dataset::ALL.iter().map(|d| columns(*d).len()).sum();
     assert_eq!(rows.len(), total);
-    assert!(rows.iter().any(|r| r[1] == "granted" && r[3].contains("予以公开")));
+    assert!(
+        rows.iter()
+            .any(|r| r[1] == "granted" && r[3].contains("予以公开"))
+    );
     assert!(fs::read_to_string(md).unwrap().contains("## `panel`"));
 }
 
@@ -775,7 +1102,8 @@ fn bad_inputs_give_clear_errors() {
     fs::create_dir_all(&dir).unwrap();
     let mut bad = DataFrame::new(1, vec![Column::new("report_id".into(), ["a"])]).unwrap();
     for t in ["reports", "cells"] {
-        let f = fs::File::create(tmp.path().join("extract").join(t).join("part-0.parquet")).unwrap();
+        let f =
+            fs::File::create(tmp.path().join("extract").join(t).join("part-0.parquet")).unwrap();
         ParquetWriter::new(f).finish(&mut bad).unwrap();
     }
     let err = analyze(tmp.path(), &opts()).unwrap_err();
@@ -792,7 +1120,10 @@ fn bad_inputs_give_clear_errors() {
     write_part(dup.path(), 0, &docs[..2]);
     write_part(dup.path(), 1, &docs[..1]);
     let err = analyze(dup.path(), &opts()).unwrap_err();
-    assert!(format!("{err:#}").contains("duplicate report_id"), "{err:#}");
+    assert!(
+        format!("{err:#}").contains("duplicate report_id"),
+        "{err:#}"
+    );
     // Export of a dataset that was never written.
     let err = export_csv(empty.path(), Dataset::Panel, Lang::Zh, None).unwrap_err();
     assert!(format!("{err:#}").contains("no partitions"), "{err:#}");
@@ -809,15 +1140,38 @@ fn gazetteer_names_are_used_when_given() {
     )
     .unwrap();
     write_part(out, 0, &all_docs());
-    analyze(out, &AnalyzeOptions { gazetteer: Some(gz.clone()), full: false }).unwrap();
+    analyze(
+        out,
+        &AnalyzeOptions {
+            gazetteer: Some(gz.clone()),
+            full: false,
+        },
+    )
+    .unwrap();
     let panel = read_dataset(out, Dataset::Panel).unwrap();
     let i = row_of(&panel, "report_id", "erqi2021");
-    assert_eq!(str_at(&panel, "county", i).as_deref(), Some("二七区（gaz）"));
+    assert_eq!(
+        str_at(&panel, "county", i).as_deref(),
+        Some("二七区（gaz）")
+    );
     assert_eq!(str_at(&panel, "prefecture", i).as_deref(), Some("郑州市"));
     // A changed gazetteer forces a full recomputation.
     fs::write(&gz, fs::read_to_string(&gz).unwrap().replace("（gaz）", "")).unwrap();
-    let s = analyze(out, &AnalyzeOptions { gazetteer: Some(gz), full: false }).unwrap();
+    let s = analyze(
+        out,
+        &AnalyzeOptions {
+            gazetteer: Some(gz),
+            full: false,
+        },
+    )
+    .unwrap();
     assert!(s.full);
-    let missing = analyze(out, &AnalyzeOptions { gazetteer: Some(out.join("nope.csv")), full: false });
+    let missing = analyze(
+        out,
+        &AnalyzeOptions {
+            gazetteer: Some(out.join("nope.csv")),
+            full: false,
+        },
+    );
     assert!(format!("{:#}", missing.unwrap_err()).contains("gazetteer"));
 }

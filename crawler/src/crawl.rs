@@ -43,7 +43,9 @@ pub fn lock_out(out: &Path) -> Result<File> {
     match f.try_lock() {
         Ok(()) => Ok(f),
         Err(std::fs::TryLockError::WouldBlock) => Err(LockHeld(out.display().to_string()).into()),
-        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("locking {}", path.display())),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("locking {}", path.display()))
+        }
     }
 }
 
@@ -73,17 +75,27 @@ pub async fn crawl(cfg: &CrawlConfig) -> Result<CrawlSummary> {
     if !cfg.portal_ids.is_empty() {
         for id in &cfg.portal_ids {
             if !portals.iter().any(|p| &p.id == id) {
-                bail!("unknown portal id {id:?} (not in {})", cfg.portals_file.display());
+                bail!(
+                    "unknown portal id {id:?} (not in {})",
+                    cfg.portals_file.display()
+                );
             }
         }
         portals.retain(|p| cfg.portal_ids.contains(&p.id));
+    }
+    let swept = raw::sweep_temp(&cfg.out)?;
+    if swept > 0 {
+        tracing::info!(swept, "removed temp files of an interrupted run");
     }
     let mut db = StateDb::open(&cfg.out)?;
     let (run, resumed) = db.begin_run(cfg.revisit_after)?;
     tracing::info!(run, resumed, portals = portals.len(), "crawl run");
     let polite = Politeness::new(
         cfg.global_concurrency,
-        HostLimits { rate: cfg.per_host_rate, concurrency: cfg.per_host_concurrency },
+        HostLimits {
+            rate: cfg.per_host_rate,
+            concurrency: cfg.per_host_concurrency,
+        },
         cfg.breaker_threshold,
         cfg.retry_after_cap,
         cfg.max_requests_per_host,
@@ -103,7 +115,17 @@ pub async fn crawl(cfg: &CrawlConfig) -> Result<CrawlSummary> {
         if let Some(api) = &p.api
             && let Some(url) = discover::api_page_url(api, api.first_page)
         {
-            db.seed(&discovered(p, &url, kind::API, Some(api.first_page), None, &p.start_urls[0]), run)?;
+            db.seed(
+                &discovered(
+                    p,
+                    &url,
+                    kind::API,
+                    Some(api.first_page),
+                    None,
+                    &p.start_urls[0],
+                ),
+                run,
+            )?;
         }
     }
     let ctx = Arc::new(Ctx {
@@ -126,11 +148,23 @@ pub async fn crawl(cfg: &CrawlConfig) -> Result<CrawlSummary> {
     };
     save_summary(&cfg.out, &summary)?;
     ctx.progress.finish();
-    tracing::info!(fetched = summary.fetched, new = summary.new_documents, changed = summary.changed_documents, "crawl finished");
+    tracing::info!(
+        fetched = summary.fetched,
+        new = summary.new_documents,
+        changed = summary.changed_documents,
+        "crawl finished"
+    );
     Ok(summary)
 }
 
-fn discovered(p: &Portal, url: &Url, k: &'static str, page: Option<u32>, item: Option<&ListItem>, parent: &str) -> Discovered {
+fn discovered(
+    p: &Portal,
+    url: &Url,
+    k: &'static str,
+    page: Option<u32>,
+    item: Option<&ListItem>,
+    parent: &str,
+) -> Discovered {
     Discovered {
         url: url.to_string(),
         portal_id: p.id.clone(),
@@ -167,8 +201,16 @@ async fn dispatch(ctx: &Arc<Ctx>) -> Result<()> {
                 }
                 match ctx.polite.ready(&row.host) {
                     HostReadiness::Parked(reason) => {
-                        let state = if reason == "host_parked" || reason == "host_budget" { "failed" } else { "blocked" };
-                        ctx.db().complete(&row, ctx.run, &Completion::state(state, reason.clone()))?;
+                        let state = if reason == "host_parked" || reason == "host_budget" {
+                            "failed"
+                        } else {
+                            "blocked"
+                        };
+                        ctx.db().complete(
+                            &row,
+                            ctx.run,
+                            &Completion::state(state, reason.clone()),
+                        )?;
                         ctx.progress.error();
                         continue;
                     }
@@ -224,16 +266,32 @@ async fn dispatch(ctx: &Arc<Ctx>) -> Result<()> {
 }
 
 fn backoff(cfg: &CrawlConfig, attempts: u32) -> Duration {
-    let exp = cfg.backoff_base.saturating_mul(1u32 << attempts.min(16)).min(cfg.backoff_max);
+    let exp = cfg
+        .backoff_base
+        .saturating_mul(1u32 << attempts.min(16))
+        .min(cfg.backoff_max);
     // Full jitter in [exp/2, exp].
     let half = exp / 2;
     half + Duration::from_secs_f64(half.as_secs_f64() * fastrand::f64())
 }
 
-fn retry_or_fail(ctx: &Ctx, row: &UrlRow, reason: String, wait: Duration, fetch: Option<FetchRecord>) -> Completion {
+fn retry_or_fail(
+    ctx: &Ctx,
+    row: &UrlRow,
+    reason: String,
+    wait: Duration,
+    fetch: Option<FetchRecord>,
+) -> Completion {
     let wait = wait.max(backoff(&ctx.cfg, row.attempts));
     if row.attempts + 1 >= ctx.cfg.max_attempts {
-        Completion { state: "failed", error: Some(reason), not_before_ms: 0, fetch, not_modified: false, children: Vec::new() }
+        Completion {
+            state: "failed",
+            error: Some(reason),
+            not_before_ms: 0,
+            fetch,
+            not_modified: false,
+            children: Vec::new(),
+        }
     } else {
         Completion {
             state: "pending",
@@ -270,14 +328,18 @@ async fn robots_for(ctx: &Ctx, url: &Url) -> RobotsRules {
             };
             let res = ctx.fetcher.get(&robots_url, &Validators::default()).await;
             drop(permit);
-            ctx.progress.request(res.as_ref().map(|r| r.body.len()).unwrap_or(0));
+            ctx.progress
+                .request(res.as_ref().map(|r| r.body.len()).unwrap_or(0));
             let rec = fetch_record(&robots_url, &res, false, None);
             let _ = ctx.db().log_fetch(ctx.run, robots_url.as_str(), &rec);
             match res {
                 Ok(r) if (300..400).contains(&r.status) && hops < 5 => {
                     let next = r.header("location").and_then(|l| resolve(&robots_url, l));
                     match next {
-                        Some(n) if check_url(&n, &[host_key(&n)], &ctx.cfg.allow_private_hosts).is_ok() => {
+                        Some(n)
+                            if check_url(&n, &[host_key(&n)], &ctx.cfg.allow_private_hosts)
+                                .is_ok() =>
+                        {
                             hops += 1;
                             robots_url = n;
                         }
@@ -308,7 +370,12 @@ async fn robots_for(ctx: &Ctx, url: &Url) -> RobotsRules {
     .clone()
 }
 
-fn fetch_record(url: &Url, res: &Result<Response, FetchError>, conditional: bool, sha: Option<(String, String)>) -> FetchRecord {
+fn fetch_record(
+    url: &Url,
+    res: &Result<Response, FetchError>,
+    conditional: bool,
+    sha: Option<(String, String)>,
+) -> FetchRecord {
     match res {
         Ok(r) => FetchRecord {
             final_url: Some(url.to_string()),
@@ -317,7 +384,10 @@ fn fetch_record(url: &Url, res: &Result<Response, FetchError>, conditional: bool
             headers: serde_json::to_string(&r.headers).ok(),
             etag: r.header("etag").map(str::to_string),
             last_modified: r.header("last-modified").map(str::to_string),
-            content_type: sha.as_ref().map(|(_, ct)| ct.clone()).or_else(|| r.header("content-type").map(str::to_string)),
+            content_type: sha
+                .as_ref()
+                .map(|(_, ct)| ct.clone())
+                .or_else(|| r.header("content-type").map(str::to_string)),
             length: Some(r.body.len() as u64),
             sha256: sha.map(|(s, _)| s),
             elapsed_ms: Some(r.elapsed.as_millis() as u64),
@@ -339,12 +409,19 @@ async fn process(ctx: &Ctx, row: &UrlRow) -> Completion {
     let Ok(start) = Url::parse(&row.url) else {
         return Completion::state("failed", "bad_url");
     };
-    let validators = Validators { etag: row.etag.clone(), last_modified: row.last_modified.clone() };
+    let validators = Validators {
+        etag: row.etag.clone(),
+        last_modified: row.last_modified.clone(),
+    };
     let mut current = start.clone();
     let mut visited: HashSet<Url> = HashSet::from([start.clone()]);
     let mut hops = 0usize;
     loop {
-        if let Err(r) = check_url(&current, &portal.allowed_hosts, &ctx.cfg.allow_private_hosts) {
+        if let Err(r) = check_url(
+            &current,
+            &portal.allowed_hosts,
+            &ctx.cfg.allow_private_hosts,
+        ) {
             return Completion::state("failed", r.reason());
         }
         let rules = robots_for(ctx, &current).await;
@@ -363,15 +440,23 @@ async fn process(ctx: &Ctx, row: &UrlRow) -> Completion {
         let permit = match ctx.polite.acquire(&host).await {
             Ok(p) => p,
             Err(reason) => {
-                let state = if reason == "blocked" { "blocked" } else { "failed" };
+                let state = if reason == "blocked" {
+                    "blocked"
+                } else {
+                    "failed"
+                };
                 return Completion::state(state, reason);
             }
         };
         let conditional = hops == 0 && validators.any();
         let none = Validators::default();
-        let res = ctx.fetcher.get(&current, if hops == 0 { &validators } else { &none }).await;
+        let res = ctx
+            .fetcher
+            .get(&current, if hops == 0 { &validators } else { &none })
+            .await;
         drop(permit);
-        ctx.progress.request(res.as_ref().map(|r| r.body.len()).unwrap_or(0));
+        ctx.progress
+            .request(res.as_ref().map(|r| r.body.len()).unwrap_or(0));
         let resp = match res {
             Err(e) => {
                 ctx.progress.error();
@@ -380,9 +465,22 @@ async fn process(ctx: &Ctx, row: &UrlRow) -> Completion {
                     if ctx.polite.failure(&host) {
                         tracing::warn!(host, "circuit breaker open: host parked for this run");
                     }
-                    return retry_or_fail(ctx, row, e.reason().to_string(), Duration::ZERO, Some(rec));
+                    return retry_or_fail(
+                        ctx,
+                        row,
+                        e.reason().to_string(),
+                        Duration::ZERO,
+                        Some(rec),
+                    );
                 }
-                return Completion { state: "failed", error: Some(e.reason().into()), not_before_ms: 0, fetch: Some(rec), not_modified: false, children: Vec::new() };
+                return Completion {
+                    state: "failed",
+                    error: Some(e.reason().into()),
+                    not_before_ms: 0,
+                    fetch: Some(rec),
+                    not_modified: false,
+                    children: Vec::new(),
+                };
             }
             Ok(r) => r,
         };
@@ -407,7 +505,14 @@ async fn process(ctx: &Ctx, row: &UrlRow) -> Completion {
     }
 }
 
-async fn handle_response(ctx: &Ctx, portal: &Portal, row: &UrlRow, url: &Url, resp: Response, conditional: bool) -> Completion {
+async fn handle_response(
+    ctx: &Ctx,
+    portal: &Portal,
+    row: &UrlRow,
+    url: &Url,
+    resp: Response,
+    conditional: bool,
+) -> Completion {
     let host = host_key(url);
     let status = resp.status;
     let done = |rec: FetchRecord, children: Vec<Discovered>, not_modified: bool| Completion {
@@ -420,37 +525,71 @@ async fn handle_response(ctx: &Ctx, portal: &Portal, row: &UrlRow, url: &Url, re
     };
     if status == 304 {
         ctx.polite.success(&host);
-        return done(fetch_record(url, &Ok(resp), conditional, None), Vec::new(), true);
+        return done(
+            fetch_record(url, &Ok(resp), conditional, None),
+            Vec::new(),
+            true,
+        );
     }
     if let Some(reason) = detect_challenge(status, &resp.body) {
         ctx.progress.error();
         ctx.polite.park(&host, "blocked");
         tracing::warn!(host, reason, "anti-bot challenge: host blocked");
         let rec = fetch_record(url, &Ok(resp), conditional, None);
-        return Completion { state: "blocked", error: Some(reason.into()), not_before_ms: 0, fetch: Some(rec), not_modified: false, children: Vec::new() };
+        return Completion {
+            state: "blocked",
+            error: Some(reason.into()),
+            not_before_ms: 0,
+            fetch: Some(rec),
+            not_modified: false,
+            children: Vec::new(),
+        };
     }
     if status == 429 || status == 503 || status == 408 || status >= 500 {
         ctx.progress.error();
-        let wait = resp.header("retry-after").and_then(crate::timefmt::parse_retry_after).unwrap_or_default();
+        let wait = resp
+            .header("retry-after")
+            .and_then(crate::timefmt::parse_retry_after)
+            .unwrap_or_default();
         if !wait.is_zero() {
             ctx.polite.hold(&host, wait);
         }
         ctx.polite.failure(&host);
         let rec = fetch_record(url, &Ok(resp), conditional, None);
-        return retry_or_fail(ctx, row, format!("http_{status}"), wait.min(ctx.cfg.retry_after_cap), Some(rec));
+        return retry_or_fail(
+            ctx,
+            row,
+            format!("http_{status}"),
+            wait.min(ctx.cfg.retry_after_cap),
+            Some(rec),
+        );
     }
     ctx.polite.success(&host);
     if !(200..300).contains(&status) {
         ctx.progress.error();
         let rec = fetch_record(url, &Ok(resp), conditional, None);
-        return Completion { state: "failed", error: Some(format!("http_{status}")), not_before_ms: 0, fetch: Some(rec), not_modified: false, children: Vec::new() };
+        return Completion {
+            state: "failed",
+            error: Some(format!("http_{status}")),
+            not_before_ms: 0,
+            fetch: Some(rec),
+            not_modified: false,
+            children: Vec::new(),
+        };
     }
     let ext = extension(url).or_else(|| Url::parse(&row.url).ok().and_then(|u| extension(&u)));
     let mime = sniff_mime(&resp.body, ext.as_deref(), resp.header("content-type"));
     let fail = |reason: &str, resp: Response| {
         ctx.progress.error();
         let rec = fetch_record(url, &Ok(resp), conditional, None);
-        Completion { state: "failed", error: Some(reason.into()), not_before_ms: 0, fetch: Some(rec), not_modified: false, children: Vec::new() }
+        Completion {
+            state: "failed",
+            error: Some(reason.into()),
+            not_before_ms: 0,
+            fetch: Some(rec),
+            not_modified: false,
+            children: Vec::new(),
+        }
     };
     if is_soft_404(&resp.body) {
         return fail("soft_404", resp);
@@ -463,7 +602,11 @@ async fn handle_response(ctx: &Ctx, portal: &Portal, row: &UrlRow, url: &Url, re
         return fail("content_mismatch", resp);
     }
     let children = if mime == "text/html" || row.kind == kind::API {
-        let html = decode_html(&resp.body, resp.header("content-type"), portal.encoding.as_deref());
+        let html = decode_html(
+            &resp.body,
+            resp.header("content-type"),
+            portal.encoding.as_deref(),
+        );
         children_of(portal, row, url, &html)
     } else {
         Vec::new()
@@ -477,7 +620,11 @@ async fn handle_response(ctx: &Ctx, portal: &Portal, row: &UrlRow, url: &Url, re
         Err(e) => return Completion::state("pending", format!("store_error: {e}")),
     };
     ctx.progress.page();
-    done(fetch_record(url, &Ok(resp), conditional, Some((sha, mime))), children, false)
+    done(
+        fetch_record(url, &Ok(resp), conditional, Some((sha, mime))),
+        children,
+        false,
+    )
 }
 
 fn children_of(portal: &Portal, row: &UrlRow, url: &Url, html: &str) -> Vec<Discovered> {
@@ -491,8 +638,19 @@ fn children_of(portal: &Portal, row: &UrlRow, url: &Url, html: &str) -> Vec<Disc
     };
     if let Some(lp) = list {
         for item in &lp.items {
-            let k = if is_attachment(&item.url) { kind::ATTACHMENT } else { kind::PAGE };
-            out.push(discovered(portal, &item.url, k, None, Some(item), url.as_str()));
+            let k = if is_attachment(&item.url) {
+                kind::ATTACHMENT
+            } else {
+                kind::PAGE
+            };
+            out.push(discovered(
+                portal,
+                &item.url,
+                k,
+                None,
+                Some(item),
+                url.as_str(),
+            ));
         }
         for (i, p) in lp.pages.iter().enumerate() {
             if portal.allows_host(p.host_str().unwrap_or("")) {

@@ -41,20 +41,32 @@ pub struct ListPage {
 
 /// Decodes an HTML/XML body: BOM, then the HTTP charset, then `<meta charset>` in the
 /// first 4 KB, then the portal's declared encoding, then UTF-8 (GBK if UTF-8 is invalid).
-pub fn decode_html(body: &[u8], content_type: Option<&str>, portal_encoding: Option<&str>) -> String {
+pub fn decode_html(
+    body: &[u8],
+    content_type: Option<&str>,
+    portal_encoding: Option<&str>,
+) -> String {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(body) {
-        return enc.decode_without_bom_handling(&body[bom_len..]).0.into_owned();
+        return enc
+            .decode_without_bom_handling(&body[bom_len..])
+            .0
+            .into_owned();
     }
     let from_header = content_type.and_then(charset_param);
     let head = &body[..body.len().min(4096)];
     let from_meta = meta_charset(&String::from_utf8_lossy(head));
-    let label = from_header.or(from_meta).or(portal_encoding.map(str::to_string));
+    let label = from_header
+        .or(from_meta)
+        .or(portal_encoding.map(str::to_string));
     if let Some(enc) = label.and_then(|l| encoding_rs::Encoding::for_label(l.trim().as_bytes())) {
         return enc.decode_without_bom_handling(body).0.into_owned();
     }
     match std::str::from_utf8(body) {
         Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GBK.decode_without_bom_handling(body).0.into_owned(),
+        Err(_) => encoding_rs::GBK
+            .decode_without_bom_handling(body)
+            .0
+            .into_owned(),
     }
 }
 
@@ -104,10 +116,20 @@ fn normalize_title(t: &str) -> String {
 /// title keyword and a year (`2022年`), and no exclusion keyword.
 pub fn report_year(portal: &Portal, title: &str) -> Option<u16> {
     let t = normalize_title(title);
-    if !portal.reports.title_keywords.iter().any(|k| t.contains(k.as_str())) {
+    if !portal
+        .reports
+        .title_keywords
+        .iter()
+        .any(|k| t.contains(k.as_str()))
+    {
         return None;
     }
-    if portal.reports.exclude_keywords.iter().any(|k| t.contains(k.as_str())) {
+    if portal
+        .reports
+        .exclude_keywords
+        .iter()
+        .any(|k| t.contains(k.as_str()))
+    {
         return None;
     }
     YEAR.captures(&t).and_then(|c| c[1].parse().ok())
@@ -129,7 +151,11 @@ fn link_accepted(portal: &Portal, url: &Url) -> bool {
     match extension(url) {
         None => true,
         Some(e) => {
-            portal.reports.extensions.iter().any(|x| x.eq_ignore_ascii_case(&e))
+            portal
+                .reports
+                .extensions
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(&e))
                 || matches!(e.as_str(), "jsp" | "aspx" | "php" | "do")
         }
     }
@@ -174,7 +200,14 @@ fn items_from_html(portal: &Portal, base: &Url, doc: &Html, out: &mut ListPage) 
     }
 }
 
-fn push_item(portal: &Portal, base: &Url, href: &str, title: &str, date: Option<String>, out: &mut ListPage) {
+fn push_item(
+    portal: &Portal,
+    base: &Url,
+    href: &str,
+    title: &str,
+    date: Option<String>,
+    out: &mut ListPage,
+) {
     let Some(url) = resolve(base, href) else {
         out.skipped += 1;
         return;
@@ -182,7 +215,12 @@ fn push_item(portal: &Portal, base: &Url, href: &str, title: &str, date: Option<
     match report_year(portal, title) {
         Some(year) if link_accepted(portal, &url) => {
             if !out.items.iter().any(|i| i.url == url) {
-                out.items.push(ListItem { url, title: normalize_title(title), year, date });
+                out.items.push(ListItem {
+                    url,
+                    title: normalize_title(title),
+                    year,
+                    date,
+                });
             }
         }
         _ => out.skipped += 1,
@@ -201,7 +239,11 @@ pub fn parse_list_page(portal: &Portal, base: &Url, html: &str) -> ListPage {
         let count: u32 = c[1].parse().unwrap_or(0);
         let (name, ext) = (&c[3], &c[4]);
         for n in 0..count.min(portal.list.max_pages) {
-            let file = if n == 0 { format!("{name}.{ext}") } else { format!("{name}_{n}.{ext}") };
+            let file = if n == 0 {
+                format!("{name}.{ext}")
+            } else {
+                format!("{name}_{n}.{ext}")
+            };
             if let Some(u) = resolve(base, &file) {
                 out.pages.push(u);
             }
@@ -229,11 +271,15 @@ pub fn api_page_url(api: &ApiRules, page: u32) -> Option<Url> {
         .replace("{page}", &page.to_string())
         .replace("{start}", &start.to_string())
         .replace("{end}", &end.to_string());
-    Url::parse(&s).ok().map(|u| crate::urlnorm::canonicalize(&u))
+    Url::parse(&s)
+        .ok()
+        .map(|u| crate::urlnorm::canonicalize(&u))
 }
 
 fn json_path<'a>(v: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
-    path.split('.').filter(|p| !p.is_empty()).try_fold(v, |v, p| v.get(p))
+    path.split('.')
+        .filter(|p| !p.is_empty())
+        .try_fold(v, |v, p| v.get(p))
 }
 
 fn json_string(v: &serde_json::Value) -> Option<String> {
@@ -246,7 +292,13 @@ fn json_string(v: &serde_json::Value) -> Option<String> {
 
 /// Parses one page of a list endpoint. Items are filtered like HTML items; the
 /// returned pages are the endpoint's further pages (only when `page` is the first).
-pub fn parse_api_page(portal: &Portal, api: &ApiRules, base: &Url, page: u32, body: &str) -> ListPage {
+pub fn parse_api_page(
+    portal: &Portal,
+    api: &ApiRules,
+    base: &Url,
+    page: u32,
+    body: &str,
+) -> ListPage {
     let mut out = ListPage::default();
     let total_pages: u32 = match api.format {
         ApiFormat::Json => {
@@ -260,14 +312,21 @@ pub fn parse_api_page(portal: &Portal, api: &ApiRules, base: &Url, page: u32, bo
                         out.skipped += 1;
                         continue;
                     };
-                    let date = api.date.as_ref().and_then(|d| it.get(d)).and_then(json_string);
+                    let date = api
+                        .date
+                        .as_ref()
+                        .and_then(|d| it.get(d))
+                        .and_then(json_string);
                     push_item(portal, base, &href, &title, date, &mut out);
                 }
             }
             api.total_pages
                 .as_deref()
                 .and_then(|p| json_path(&v, p))
-                .and_then(|n| n.as_u64().or_else(|| n.as_str().and_then(|s| s.parse().ok())))
+                .and_then(|n| {
+                    n.as_u64()
+                        .or_else(|| n.as_str().and_then(|s| s.parse().ok()))
+                })
                 .unwrap_or(1) as u32
         }
         ApiFormat::JpageXml => {
@@ -287,7 +346,9 @@ pub fn parse_api_page(portal: &Portal, api: &ApiRules, base: &Url, page: u32, bo
     };
     if page == api.first_page {
         let last = api.first_page + total_pages.min(api.max_pages).saturating_sub(1);
-        out.pages = (api.first_page + 1..=last).filter_map(|p| api_page_url(api, p)).collect();
+        out.pages = (api.first_page + 1..=last)
+            .filter_map(|p| api_page_url(api, p))
+            .collect();
     }
     out
 }
@@ -301,8 +362,14 @@ pub fn attachment_links(base: &Url, html: &str) -> Vec<Url> {
     };
     let mut out: Vec<Url> = Vec::new();
     for el in doc.select(&sel) {
-        let raw = el.value().attr("href").or(el.value().attr("src")).unwrap_or("");
-        let Some(mut u) = resolve(base, raw) else { continue };
+        let raw = el
+            .value()
+            .attr("href")
+            .or(el.value().attr("src"))
+            .unwrap_or("");
+        let Some(mut u) = resolve(base, raw) else {
+            continue;
+        };
         if let Some((_, file)) = u.query_pairs().find(|(k, _)| k == "file")
             && let Some(inner) = resolve(base, &file)
         {
@@ -319,7 +386,10 @@ pub fn attachment_links(base: &Url, html: &str) -> Vec<Url> {
 pub fn page_title(html: &str) -> Option<String> {
     let doc = Html::parse_document(html);
     let sel = selector("title")?;
-    doc.select(&sel).next().map(text_of).filter(|t| !t.is_empty())
+    doc.select(&sel)
+        .next()
+        .map(text_of)
+        .filter(|t| !t.is_empty())
 }
 
 #[cfg(test)]
@@ -345,10 +415,19 @@ allowed_hosts = ["a.example"]
     #[test]
     fn title_filter_and_year() {
         let p = portal();
-        assert_eq!(report_year(&p, "北关区民政局2022年政府信息公开工作年度报告"), Some(2022));
-        assert_eq!(report_year(&p, "２０２３年度西工区民政局政府信息公开工作年度报告"), Some(2023));
+        assert_eq!(
+            report_year(&p, "北关区民政局2022年政府信息公开工作年度报告"),
+            Some(2022)
+        );
+        assert_eq!(
+            report_year(&p, "２０２３年度西工区民政局政府信息公开工作年度报告"),
+            Some(2023)
+        );
         assert_eq!(report_year(&p, "2023年政务公开工作要点"), None);
-        assert_eq!(report_year(&p, "政府信息公开指南（2023年版）年度报告"), None);
+        assert_eq!(
+            report_year(&p, "政府信息公开指南（2023年版）年度报告"),
+            None
+        );
         assert_eq!(report_year(&p, "政府信息公开年度报告"), None);
     }
 
@@ -362,11 +441,20 @@ allowed_hosts = ["a.example"]
         <script>createPageHTML(3, 0, "index", "html");</script>"#;
         let lp = parse_list_page(&p, &base, html);
         assert_eq!(lp.items.len(), 2);
-        assert_eq!(lp.items[0].url.as_str(), "http://a.example/l/202401/t1.html");
+        assert_eq!(
+            lp.items[0].url.as_str(),
+            "http://a.example/l/202401/t1.html"
+        );
         assert_eq!(lp.items[1].year, 2022);
         assert_eq!(lp.skipped, 1);
         let pages: Vec<_> = lp.pages.iter().map(|u| u.as_str()).collect();
-        assert_eq!(pages, ["http://a.example/l/index_1.html", "http://a.example/l/index_2.html"]);
+        assert_eq!(
+            pages,
+            [
+                "http://a.example/l/index_1.html",
+                "http://a.example/l/index_2.html"
+            ]
+        );
     }
 
     #[test]

@@ -17,8 +17,8 @@ pub struct StoredDocument {
     pub final_url: String,
     /// SHA-256 of the stored body.
     pub sha256: String,
-    /// Path of the body in the raw store.
-    pub raw_path: PathBuf,
+    /// Path of the body in the raw store (`OUT/raw/ab/cdef….bin`).
+    pub path: PathBuf,
     /// Sniffed media type (`text/html`, `application/pdf`, …).
     pub content_type: String,
     /// `page` (HTML report) or `attachment` (pdf, doc, docx, …).
@@ -55,7 +55,7 @@ pub fn stored_documents(out: &Path) -> Result<Vec<StoredDocument>> {
         Ok(StoredDocument {
             url: r.get(0)?,
             final_url: r.get(1)?,
-            raw_path: raw_path(out, &sha),
+            path: raw_path(out, &sha),
             sha256: sha,
             content_type: r.get(3)?,
             kind: r.get(4)?,
@@ -108,11 +108,17 @@ pub fn status(out: &Path) -> Result<CrawlStatus> {
     let c = db.conn();
     let runs: i64 = c.query_row("SELECT COUNT(*) FROM runs", [], |r| r.get(0))?;
     let last_run = c
-        .query_row("SELECT id, finished_at IS NOT NULL FROM runs ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT id, finished_at IS NOT NULL FROM runs ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .ok();
     let group = |sql: &str| -> Result<BTreeMap<String, u64>> {
         let mut st = c.prepare(sql)?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     };
     let documents_by_status = group(
@@ -134,12 +140,20 @@ pub fn status(out: &Path) -> Result<CrawlStatus> {
                 portal_id: r.get(0)?,
                 last_success: r.get(1)?,
                 consecutive_failures: r.get::<_, i64>(2)? as u64,
-                blocked_hosts: blocked.map(|b| b.split(',').map(str::to_string).collect()).unwrap_or_default(),
+                blocked_hosts: blocked
+                    .map(|b| b.split(',').map(str::to_string).collect())
+                    .unwrap_or_default(),
                 documents: r.get::<_, i64>(4)? as u64,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(CrawlStatus { runs: runs as u64, last_run, portals, documents_by_status, urls_by_state })
+    Ok(CrawlStatus {
+        runs: runs as u64,
+        last_run,
+        portals,
+        documents_by_status,
+        urls_by_state,
+    })
 }
 
 /// One frontier URL and its state (for status displays and tests).

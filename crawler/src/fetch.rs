@@ -5,8 +5,8 @@
 use crate::config::CrawlConfig;
 use crate::urlnorm::is_forbidden_ip;
 use anyhow::{Context, Result};
-use reqwest::header::{self, HeaderMap};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use reqwest::header::{self, HeaderMap};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -98,7 +98,10 @@ impl FetchError {
 impl std::fmt::Display for FetchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            FetchError::Timeout(m) | FetchError::Connection(m) | FetchError::Other(m) | FetchError::ForbiddenAddress(m) => {
+            FetchError::Timeout(m)
+            | FetchError::Connection(m)
+            | FetchError::Other(m)
+            | FetchError::ForbiddenAddress(m) => {
                 write!(f, "{}: {m}", self.reason())
             }
             FetchError::TooLarge(n) => write!(f, "too_large: body exceeds {n} bytes"),
@@ -123,9 +126,15 @@ impl Resolve for GuardedResolver {
                 Some(a) => vec![a],
                 None => tokio::net::lookup_host((host.as_str(), 0)).await?.collect(),
             };
-            let kept: Vec<SocketAddr> = addrs.into_iter().filter(|a| allowed || !is_forbidden_ip(a.ip())).collect();
+            let kept: Vec<SocketAddr> = addrs
+                .into_iter()
+                .filter(|a| allowed || !is_forbidden_ip(a.ip()))
+                .collect();
             if kept.is_empty() {
-                return Err(format!("forbidden_address: {host} resolves only to non-public addresses").into());
+                return Err(format!(
+                    "forbidden_address: {host} resolves only to non-public addresses"
+                )
+                .into());
             }
             Ok(Box::new(kept.into_iter()) as Addrs)
         })
@@ -146,10 +155,19 @@ impl Fetcher {
         let overrides: BTreeMap<String, SocketAddr> = cfg
             .resolve
             .iter()
-            .filter(|(h, a)| !is_forbidden_ip(a.ip()) || cfg.allow_private_hosts.iter().any(|x| x.eq_ignore_ascii_case(h)))
+            .filter(|(h, a)| {
+                !is_forbidden_ip(a.ip())
+                    || cfg
+                        .allow_private_hosts
+                        .iter()
+                        .any(|x| x.eq_ignore_ascii_case(h))
+            })
             .map(|(h, a)| (h.to_ascii_lowercase(), *a))
             .collect();
-        let resolver = GuardedResolver { allow: cfg.allow_private_hosts.clone(), overrides };
+        let resolver = GuardedResolver {
+            allow: cfg.allow_private_hosts.clone(),
+            overrides,
+        };
         let client = reqwest::Client::builder()
             .user_agent(cfg.user_agent_header())
             .redirect(reqwest::redirect::Policy::none())
@@ -163,7 +181,11 @@ impl Fetcher {
             .dns_resolver(Arc::new(resolver))
             .build()
             .context("building the HTTP client")?;
-        Ok(Fetcher { client, max_body: cfg.max_body_bytes, read_timeout: cfg.read_timeout })
+        Ok(Fetcher {
+            client,
+            max_body: cfg.max_body_bytes,
+            read_timeout: cfg.read_timeout,
+        })
     }
 
     /// Sends one GET (conditional if `validators` has values) and reads the body up to
@@ -200,14 +222,23 @@ impl Fetcher {
                 body.extend_from_slice(&chunk);
             }
         }
-        Ok(Response { status, headers, body, elapsed: started.elapsed() })
+        Ok(Response {
+            status,
+            headers,
+            body,
+            elapsed: started.elapsed(),
+        })
     }
 }
 
 fn kept_headers(h: &HeaderMap) -> BTreeMap<String, String> {
     KEPT_HEADERS
         .iter()
-        .filter_map(|n| h.get(*n).and_then(|v| v.to_str().ok()).map(|v| (n.to_string(), v.to_string())))
+        .filter_map(|n| {
+            h.get(*n)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| (n.to_string(), v.to_string()))
+        })
         .collect()
 }
 

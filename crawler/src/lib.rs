@@ -53,7 +53,9 @@ pub mod warc;
 
 pub use config::CrawlConfig;
 pub use crawl::{LockHeld, crawl, lock_out};
-pub use documents::{CrawlStatus, PortalHealth, StoredDocument, UrlState, frontier, status, stored_documents};
+pub use documents::{
+    CrawlStatus, PortalHealth, StoredDocument, UrlState, frontier, status, stored_documents,
+};
 pub use portals::{Portal, load_portals};
 pub use sample::{Fault, FaultRule, Faults, RequestRecord, SampleServer, serve_sample};
 pub use summary::CrawlSummary;

@@ -28,6 +28,7 @@ struct HostState {
     parked: Option<String>,
     requests: u64,
     in_flight: usize,
+    last_done: Option<Instant>,
 }
 
 /// The politeness gate of one host.
@@ -65,7 +66,9 @@ pub struct Permit {
 impl Drop for Permit {
     fn drop(&mut self) {
         let mut st = self.gate.state();
-        let next = Instant::now() + st.interval;
+        let now = Instant::now();
+        st.last_done = Some(now);
+        let next = now + st.interval;
         if next > st.next_allowed {
             st.next_allowed = next;
         }
@@ -79,7 +82,13 @@ fn interval_of(rate: f64) -> Duration {
 
 impl Politeness {
     /// Creates the gate set: `global` requests in flight overall, `defaults` per host.
-    pub fn new(global: usize, defaults: HostLimits, breaker_threshold: u32, delay_cap: Duration, max_requests_per_host: Option<u64>) -> Self {
+    pub fn new(
+        global: usize,
+        defaults: HostLimits,
+        breaker_threshold: u32,
+        delay_cap: Duration,
+        max_requests_per_host: Option<u64>,
+    ) -> Self {
         Politeness {
             global: Arc::new(Semaphore::new(global.max(1))),
             hosts: Mutex::new(HashMap::new()),
@@ -107,7 +116,10 @@ impl Politeness {
     /// The gate of `host`, created with default limits if unknown.
     fn gate(&self, host: &str) -> Arc<HostGate> {
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
-        hosts.entry(host.to_string()).or_insert_with(|| Arc::new(new_gate(self.defaults))).clone()
+        hosts
+            .entry(host.to_string())
+            .or_insert_with(|| Arc::new(new_gate(self.defaults)))
+            .clone()
     }
 
     /// Raises the host's interval to a robots.txt `Crawl-delay` (capped).
@@ -115,6 +127,12 @@ impl Politeness {
         let g = self.gate(host);
         let mut st = g.state();
         st.interval = st.interval.max(delay.min(self.delay_cap));
+        if let Some(done) = st.last_done {
+            let next = done + st.interval;
+            if next > st.next_allowed {
+                st.next_allowed = next;
+            }
+        }
     }
 
     /// No request reaches `host` before `wait` has passed (Retry-After; capped).
@@ -145,7 +163,12 @@ impl Politeness {
     /// Fails with the reason if the host is parked or over its request budget.
     pub async fn acquire(&self, host: &str) -> Result<Permit, String> {
         let gate = self.gate(host);
-        let slot = gate.slots.clone().acquire_owned().await.map_err(|_| "closed".to_string())?;
+        let slot = gate
+            .slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| "closed".to_string())?;
         loop {
             let wait = {
                 let st = gate.state();
@@ -160,7 +183,12 @@ impl Politeness {
             tokio::time::sleep(wait).await;
         }
         gate.limiter.until_ready().await;
-        let global = self.global.clone().acquire_owned().await.map_err(|_| "closed".to_string())?;
+        let global = self
+            .global
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| "closed".to_string())?;
         {
             let mut st = gate.state();
             if let Some(r) = &st.parked {
@@ -174,7 +202,11 @@ impl Politeness {
             st.requests += 1;
             st.in_flight += 1;
         }
-        Ok(Permit { gate, _host: slot, _global: global })
+        Ok(Permit {
+            gate,
+            _host: slot,
+            _global: global,
+        })
     }
 
     /// Records a successful exchange with `host` (resets the breaker count).
@@ -236,6 +268,7 @@ fn new_gate(limits: HostLimits) -> HostGate {
             parked: None,
             requests: 0,
             in_flight: 0,
+            last_done: None,
         }),
     }
 }
@@ -246,7 +279,16 @@ mod tests {
 
     #[tokio::test]
     async fn spacing_and_breaker() {
-        let p = Politeness::new(4, HostLimits { rate: 20.0, concurrency: 1 }, 2, Duration::from_secs(5), None);
+        let p = Politeness::new(
+            4,
+            HostLimits {
+                rate: 20.0,
+                concurrency: 1,
+            },
+            2,
+            Duration::from_secs(5),
+            None,
+        );
         let t0 = Instant::now();
         for _ in 0..3 {
             let permit = p.acquire("h").await.unwrap();

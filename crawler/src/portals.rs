@@ -12,7 +12,8 @@ pub const DEFAULT_EXTENSIONS: &[&str] = &[
     "pdf", "doc", "docx", "wps", "xls", "xlsx", "html", "htm", "shtml",
 ];
 /// Extensions of attachments (as opposed to HTML report pages).
-pub const ATTACHMENT_EXTENSIONS: &[&str] = &["pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "ofd"];
+pub const ATTACHMENT_EXTENSIONS: &[&str] =
+    &["pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "ofd"];
 
 /// One portal (a government site, or one report column family of it).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -197,14 +198,22 @@ pub fn parse_portals(text: &str) -> Result<Vec<Portal>> {
 impl Portal {
     /// Checks every field; the error names the offending field.
     pub fn validate(&self) -> Result<()> {
-        if self.id.is_empty() || !self.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        if self.id.is_empty()
+            || !self
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
             bail!("field `id`: must be non-empty [a-z0-9-]");
         }
         if self.name.trim().is_empty() {
             bail!("field `name`: empty");
         }
         if self.region_code.len() != 6 || !self.region_code.chars().all(|c| c.is_ascii_digit()) {
-            bail!("field `region_code`: {:?} is not a six-digit GB/T 2260 code", self.region_code);
+            bail!(
+                "field `region_code`: {:?} is not a six-digit GB/T 2260 code",
+                self.region_code
+            );
         }
         if self.start_urls.is_empty() {
             bail!("field `start_urls`: at least one URL is required");
@@ -213,7 +222,8 @@ impl Portal {
             bail!("field `allowed_hosts`: at least one host is required");
         }
         for u in &self.start_urls {
-            let url = Url::parse(u).with_context(|| format!("field `start_urls`: {u:?} is not a URL"))?;
+            let url =
+                Url::parse(u).with_context(|| format!("field `start_urls`: {u:?} is not a URL"))?;
             if !matches!(url.scheme(), "http" | "https") {
                 bail!("field `start_urls`: {u:?} is not http(s)");
             }
@@ -247,8 +257,13 @@ impl Portal {
             if !api.url.contains("{page}") && !api.url.contains("{start}") {
                 bail!("field `api.url`: must contain {{page}} or {{start}}");
             }
-            let probe = api.url.replace("{page}", "1").replace("{start}", "1").replace("{end}", "20");
-            let url = Url::parse(&probe).with_context(|| format!("field `api.url`: {:?} is not a URL", api.url))?;
+            let probe = api
+                .url
+                .replace("{page}", "1")
+                .replace("{start}", "1")
+                .replace("{end}", "20");
+            let url = Url::parse(&probe)
+                .with_context(|| format!("field `api.url`: {:?} is not a URL", api.url))?;
             if !self.allows_host(url.host_str().unwrap_or("")) {
                 bail!("field `api.url`: host is not in `allowed_hosts`");
             }
@@ -272,7 +287,9 @@ impl Portal {
 
     /// True if `host` is one of the portal's allowed hosts.
     pub fn allows_host(&self, host: &str) -> bool {
-        self.allowed_hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
+        self.allowed_hosts
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(host))
     }
 }
 
@@ -308,7 +325,10 @@ allowed_hosts = ["a.example"]
         let bad = OK.replace("410503", "4105");
         let e = format!("{:#}", parse_portals(&bad).unwrap_err());
         assert!(e.contains("\"a\"") && e.contains("region_code"), "{e}");
-        let bad = OK.replace("allowed_hosts = [\"a.example\"]", "allowed_hosts = [\"b.example\"]");
+        let bad = OK.replace(
+            "allowed_hosts = [\"a.example\"]",
+            "allowed_hosts = [\"b.example\"]",
+        );
         let e = format!("{:#}", parse_portals(&bad).unwrap_err());
         assert!(e.contains("start_urls"), "{e}");
         let bad = format!("{OK}\n[portal.list]\nitem_selector = \"li[[\"\n");

@@ -19,11 +19,22 @@ impl Progress {
         } else {
             ProgressDrawTarget::hidden()
         });
-        let style = |t: &str| ProgressStyle::with_template(t).unwrap_or_else(|_| ProgressStyle::default_spinner());
-        let pages = multi.add(ProgressBar::new_spinner().with_style(style("{spinner} {pos} pages stored ({per_sec})")));
-        let bytes = multi.add(ProgressBar::new_spinner().with_style(style("  {bytes} downloaded ({bytes_per_sec})")));
+        let style = |t: &str| {
+            ProgressStyle::with_template(t).unwrap_or_else(|_| ProgressStyle::default_spinner())
+        };
+        let pages = multi.add(
+            ProgressBar::new_spinner()
+                .with_style(style("{spinner} {pos} pages stored ({per_sec})")),
+        );
+        let bytes = multi.add(
+            ProgressBar::new_spinner().with_style(style("  {bytes} downloaded ({bytes_per_sec})")),
+        );
         let errors = multi.add(ProgressBar::new_spinner().with_style(style("  {pos} errors")));
-        Progress { pages, bytes, errors }
+        Progress {
+            pages,
+            bytes,
+            errors,
+        }
     }
 
     /// One response received with `bytes` of body.

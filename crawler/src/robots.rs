@@ -23,7 +23,11 @@ impl RobotsRules {
 
     /// Everything disallowed (robots.txt unreachable: 5xx, 429, network error, challenge).
     pub fn disallow_all() -> Self {
-        RobotsRules { rules: vec![(false, "/".into())], crawl_delay: None, unreachable: true }
+        RobotsRules {
+            rules: vec![(false, "/".into())],
+            crawl_delay: None,
+            unreachable: true,
+        }
     }
 
     /// Applies RFC 9309 §2.3.1 status handling: 2xx → parse, 4xx (other than 429) →
@@ -59,7 +63,12 @@ impl RobotsRules {
 /// Parses robots.txt and selects the group for `agent` (product token, matched
 /// case-insensitively; `*` group as fallback; groups with the same agent merge).
 pub fn parse(body: &str, agent: &str) -> RobotsRules {
-    let token = agent.split('/').next().unwrap_or(agent).trim().to_ascii_lowercase();
+    let token = agent
+        .split('/')
+        .next()
+        .unwrap_or(agent)
+        .trim()
+        .to_ascii_lowercase();
     struct Group {
         agents: Vec<String>,
         rules: Vec<(bool, String)>,
@@ -69,12 +78,18 @@ pub fn parse(body: &str, agent: &str) -> RobotsRules {
     let mut in_agents = false;
     for line in body.lines() {
         let line = line.split('#').next().unwrap_or("").trim();
-        let Some((k, v)) = line.split_once(':') else { continue };
+        let Some((k, v)) = line.split_once(':') else {
+            continue;
+        };
         let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
         match k.as_str() {
             "user-agent" => {
                 if !in_agents {
-                    groups.push(Group { agents: Vec::new(), rules: Vec::new(), delay: None });
+                    groups.push(Group {
+                        agents: Vec::new(),
+                        rules: Vec::new(),
+                        delay: None,
+                    });
                 }
                 in_agents = true;
                 if let Some(g) = groups.last_mut() {
@@ -99,14 +114,23 @@ pub fn parse(body: &str, agent: &str) -> RobotsRules {
             _ => {}
         }
     }
-    let specific: Vec<&Group> = groups.iter().filter(|g| g.agents.iter().any(|a| a == &token)).collect();
+    let specific: Vec<&Group> = groups
+        .iter()
+        .filter(|g| g.agents.iter().any(|a| a == &token))
+        .collect();
     let chosen: Vec<&Group> = if specific.is_empty() {
-        groups.iter().filter(|g| g.agents.iter().any(|a| a == "*")).collect()
+        groups
+            .iter()
+            .filter(|g| g.agents.iter().any(|a| a == "*"))
+            .collect()
     } else {
         specific
     };
     RobotsRules {
-        rules: chosen.iter().flat_map(|g| g.rules.iter().cloned()).collect(),
+        rules: chosen
+            .iter()
+            .flat_map(|g| g.rules.iter().cloned())
+            .collect(),
         crawl_delay: chosen.iter().find_map(|g| g.delay),
         unreachable: false,
     }
@@ -133,7 +157,10 @@ fn normalize_pattern(p: &str) -> String {
                 c.to_string()
             } else {
                 let mut buf = [0u8; 4];
-                c.encode_utf8(&mut buf).bytes().map(|b| format!("%{b:02X}")).collect()
+                c.encode_utf8(&mut buf)
+                    .bytes()
+                    .map(|b| format!("%{b:02X}"))
+                    .collect()
             }
         })
         .collect()
@@ -187,7 +214,10 @@ mod tests {
         assert!(r.allowed("/a/b.php?x=1"));
         assert!(r.allowed("/index.html"));
         assert_eq!(r.crawl_delay, Some(Duration::from_secs(2)));
-        let r = parse("User-agent: OGI-Crawler\nUser-agent: x\nDisallow: /a\n\nUser-agent: *\nDisallow: /\n", "ogi-crawler");
+        let r = parse(
+            "User-agent: OGI-Crawler\nUser-agent: x\nDisallow: /a\n\nUser-agent: *\nDisallow: /\n",
+            "ogi-crawler",
+        );
         assert!(!r.allowed("/a"));
         assert!(r.allowed("/b"));
     }

@@ -60,6 +60,11 @@ pub enum Fault {
     },
     /// 404 Not Found.
     NotFound,
+    /// A small gzip body (`Content-Encoding: gzip`) that decodes to `decoded_bytes`.
+    GzipBomb {
+        /// Size after decompression.
+        decoded_bytes: u64,
+    },
 }
 
 /// Where and how often a fault applies.
@@ -90,13 +95,23 @@ impl Faults {
 
     /// Adds a rule that always applies.
     pub fn always(mut self, host: Option<&str>, path: &str, fault: Fault) -> Self {
-        self.rules.push(FaultRule { host: host.map(str::to_string), path: path.into(), fault, times: None });
+        self.rules.push(FaultRule {
+            host: host.map(str::to_string),
+            path: path.into(),
+            fault,
+            times: None,
+        });
         self
     }
 
     /// Adds a rule for the first `times` requests.
     pub fn times(mut self, host: Option<&str>, path: &str, fault: Fault, times: u32) -> Self {
-        self.rules.push(FaultRule { host: host.map(str::to_string), path: path.into(), fault, times: Some(times) });
+        self.rules.push(FaultRule {
+            host: host.map(str::to_string),
+            path: path.into(),
+            fault,
+            times: Some(times),
+        });
         self
     }
 }
@@ -192,10 +207,21 @@ impl Drop for SampleServer {
 
 /// Starts the sample portal on `addr` (use port 0 for any), serving `root`.
 pub async fn serve_sample(addr: SocketAddr, root: PathBuf, faults: Faults) -> Result<SampleServer> {
-    anyhow::ensure!(root.is_dir(), "sample portal root {} is not a directory", root.display());
-    let shared = Arc::new(Shared { root, faults, counts: Mutex::new(HashMap::new()), log: Mutex::new(Log::default()) });
+    anyhow::ensure!(
+        root.is_dir(),
+        "sample portal root {} is not a directory",
+        root.display()
+    );
+    let shared = Arc::new(Shared {
+        root,
+        faults,
+        counts: Mutex::new(HashMap::new()),
+        log: Mutex::new(Log::default()),
+    });
     let app = Router::new().fallback(handle).with_state(shared.clone());
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -205,7 +231,12 @@ pub async fn serve_sample(addr: SocketAddr, root: PathBuf, faults: Faults) -> Re
             })
             .await;
     });
-    Ok(SampleServer { addr, shared, shutdown: Some(tx), task: Some(task) })
+    Ok(SampleServer {
+        addr,
+        shared,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
 }
 
 /// Decrements the host's in-flight count and records the end time when dropped.
@@ -257,30 +288,49 @@ fn body_with_guard(plan: Plan, guard: Guard) -> Body {
         }
     }
     let state = (chunks.into_iter(), guard, delay, fail, zeros, true);
-    let s = stream::unfold(state, |(mut it, guard, delay, fail, zeros, first)| async move {
-        if !first && !delay.is_zero() {
-            tokio::time::sleep(delay).await;
-        }
-        if let Some(c) = it.next() {
-            return Some((Ok::<Bytes, std::io::Error>(c), (it, guard, delay, fail, zeros, false)));
-        }
-        if zeros > 0 {
-            let n = zeros.min(64 * 1024);
-            return Some((Ok(Bytes::from(vec![b' '; n as usize])), (it, guard, delay, fail, zeros - n, false)));
-        }
-        if fail {
-            return Some((Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected")), (it, guard, delay, false, 0, false)));
-        }
-        drop(guard);
-        None
-    });
+    let s = stream::unfold(
+        state,
+        |(mut it, guard, delay, fail, zeros, first)| async move {
+            if !first && !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            if let Some(c) = it.next() {
+                return Some((
+                    Ok::<Bytes, std::io::Error>(c),
+                    (it, guard, delay, fail, zeros, false),
+                ));
+            }
+            if zeros > 0 {
+                let n = zeros.min(64 * 1024);
+                return Some((
+                    Ok(Bytes::from(vec![b' '; n as usize])),
+                    (it, guard, delay, fail, zeros - n, false),
+                ));
+            }
+            if fail {
+                return Some((
+                    Err(std::io::Error::new(
+                        std::io::ErrorKind::ConnectionReset,
+                        "injected",
+                    )),
+                    (it, guard, delay, false, 0, false),
+                ));
+            }
+            drop(guard);
+            None
+        },
+    );
     let s: std::pin::Pin<Box<dyn futures_util::Stream<Item = Item> + Send>> = Box::pin(s);
     Body::from_stream(s)
 }
 
 fn content_type(path: &str) -> &'static str {
     let base = path.split('@').next().unwrap_or(path);
-    match base.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).as_deref() {
+    match base
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .as_deref()
+    {
         Some("html" | "htm" | "shtml") => "text/html",
         Some("json") => "application/json; charset=utf-8",
         Some("xml") | Some("jsp") => "text/xml; charset=utf-8",
@@ -322,17 +372,37 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex_val(b[i + 1]), hex_val(b[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+fn gzip_zeros(n: u64) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let block = vec![b' '; 64 * 1024];
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(block.len() as u64) as usize;
+        if enc.write_all(&block[..k]).is_err() {
+            break;
+        }
+        left -= k as u64;
+    }
+    enc.finish().unwrap_or_default()
+}
+
+fn hex_val(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).map(|d| d as u8)
 }
 
 fn etag_of(bytes: &[u8]) -> String {
@@ -347,7 +417,13 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Respon
         .unwrap_or("")
         .rsplit_once(':')
         .map(|(h, _)| h.to_string())
-        .unwrap_or_else(|| req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("").to_string())
+        .unwrap_or_else(|| {
+            req.headers()
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        })
         .to_ascii_lowercase();
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
@@ -356,9 +432,19 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Respon
         None => path.clone(),
     };
     let h = req.headers();
-    let inm = h.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let ims = h.get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let ua = h.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let inm = h
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let ims = h
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let ua = h
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     let index = {
         let mut l = shared.log();
         let n = l.in_flight.entry(host.clone()).or_default();
@@ -377,7 +463,11 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Respon
         });
         l.records.len() - 1
     };
-    let guard = Guard { shared: shared.clone(), host: host.clone(), index };
+    let guard = Guard {
+        shared: shared.clone(),
+        host: host.clone(),
+        index,
+    };
     let fault = {
         let mut counts = shared.counts.lock().unwrap_or_else(|e| e.into_inner());
         shared
@@ -387,8 +477,11 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Respon
             .enumerate()
             .find(|(i, r)| {
                 (r.path == full || r.path == path)
-                    && r.host.as_ref().is_none_or(|h| h.eq_ignore_ascii_case(&host))
-                    && r.times.is_none_or(|t| counts.get(i).copied().unwrap_or(0) < t)
+                    && r.host
+                        .as_ref()
+                        .is_none_or(|h| h.eq_ignore_ascii_case(&host))
+                    && r.times
+                        .is_none_or(|t| counts.get(i).copied().unwrap_or(0) < t)
             })
             .map(|(i, r)| {
                 *counts.entry(i).or_default() += 1;
@@ -400,8 +493,15 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Respon
         Some(f) => tokio::fs::read(f).await.ok(),
         None => None,
     };
+    let contents = match contents {
+        None if path == "/" && !shared.root.join(&host).is_dir() => {
+            Some(landing_page(&shared.root))
+        }
+        c => c,
+    };
     let ct = content_type(file.as_ref().and_then(|f| f.to_str()).unwrap_or(&path));
-    let (status, headers, plan) = respond(fault, &full, contents, ct, inm.as_deref(), ims.as_deref());
+    let (status, headers, plan) =
+        respond(fault, &full, contents, ct, inm.as_deref(), ims.as_deref());
     {
         let mut l = shared.log();
         if let Some(r) = l.records.get_mut(index) {
@@ -414,25 +514,65 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Respon
     resp
 }
 
+/// Page shown for `/` on a host name the sample portal does not serve (e.g. a
+/// browser on `127.0.0.1:PORT`): lists the virtual hosts and how to reach them.
+fn landing_page(root: &Path) -> Vec<u8> {
+    let mut hosts: Vec<String> = std::fs::read_dir(root)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    hosts.sort();
+    let items: String = hosts.iter().map(|h| format!("<li>{h}</li>")).collect();
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>ogi sample portal</title></head><body>\
+         <h1>ogi sample portal</h1><p>Sites are routed by the Host header. Virtual hosts:</p><ul>{items}</ul>\
+         <p>Example: <code>curl -H 'Host: {}' http://ADDR/</code></p></body></html>",
+        hosts.first().map(String::as_str).unwrap_or("www.example")
+    )
+    .into_bytes()
+}
+
 fn hv(s: &str) -> HeaderValue {
     HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("invalid"))
 }
 
-fn respond(fault: Option<Fault>, path: &str, contents: Option<Vec<u8>>, ct: &str, inm: Option<&str>, ims: Option<&str>) -> (StatusCode, HeaderMap, Plan) {
+fn respond(
+    fault: Option<Fault>,
+    path: &str,
+    contents: Option<Vec<u8>>,
+    ct: &str,
+    inm: Option<&str>,
+    ims: Option<&str>,
+) -> (StatusCode, HeaderMap, Plan) {
     let mut h = HeaderMap::new();
     let html = |h: &mut HeaderMap| {
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
     };
     match fault {
         Some(Fault::TooManyRequests { retry_after_secs }) => {
             h.insert(header::RETRY_AFTER, hv(&retry_after_secs.to_string()));
-            return (StatusCode::TOO_MANY_REQUESTS, h, Plan::Full(Bytes::from_static(b"slow down")));
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                h,
+                Plan::Full(Bytes::from_static(b"slow down")),
+            );
         }
         Some(Fault::Unavailable { retry_after_secs }) => {
             if let Some(s) = retry_after_secs {
                 h.insert(header::RETRY_AFTER, hv(&s.to_string()));
             }
-            return (StatusCode::SERVICE_UNAVAILABLE, h, Plan::Full(Bytes::from_static(b"unavailable")));
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                h,
+                Plan::Full(Bytes::from_static(b"unavailable")),
+            );
         }
         Some(Fault::RedirectLoop) => {
             let loc = match path.strip_suffix("?loop") {
@@ -449,7 +589,11 @@ fn respond(fault: Option<Fault>, path: &str, contents: Option<Vec<u8>>, ct: &str
         Some(Fault::Challenge412) => {
             html(&mut h);
             let page = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\"><script>var $_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=12345;$_ts.cd='qqqq';</script><script src=\"/abc/def.js\" r='m'></script></head><body></body></html>";
-            return (StatusCode::PRECONDITION_FAILED, h, Plan::Full(Bytes::from(page)));
+            return (
+                StatusCode::PRECONDITION_FAILED,
+                h,
+                Plan::Full(Bytes::from(page)),
+            );
         }
         Some(Fault::WafPage) => {
             html(&mut h);
@@ -457,25 +601,53 @@ fn respond(fault: Option<Fault>, path: &str, contents: Option<Vec<u8>>, ct: &str
             return (StatusCode::OK, h, Plan::Full(Bytes::from(page)));
         }
         Some(Fault::WrongContentType) => {
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            );
             let page = "<html><head><title>出错了</title></head><body><p>系统繁忙，请稍后再试。</p></body></html>";
             return (StatusCode::OK, h, Plan::Full(Bytes::from(page)));
         }
         Some(Fault::HugeBody { bytes }) => {
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            );
             return (StatusCode::OK, h, Plan::Zeros(bytes));
         }
-        Some(Fault::NotFound) => return (StatusCode::NOT_FOUND, h, Plan::Full(Bytes::from_static(b"not found"))),
+        Some(Fault::GzipBomb { decoded_bytes }) => {
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            return (
+                StatusCode::OK,
+                h,
+                Plan::Full(Bytes::from(gzip_zeros(decoded_bytes))),
+            );
+        }
+        Some(Fault::NotFound) => {
+            return (
+                StatusCode::NOT_FOUND,
+                h,
+                Plan::Full(Bytes::from_static(b"not found")),
+            );
+        }
         _ => {}
     }
     let Some(bytes) = contents else {
         html(&mut h);
-        return (StatusCode::NOT_FOUND, h, Plan::Full(Bytes::from_static(b"<html><body>404</body></html>")));
+        return (
+            StatusCode::NOT_FOUND,
+            h,
+            Plan::Full(Bytes::from_static(b"<html><body>404</body></html>")),
+        );
     };
     let etag = etag_of(&bytes);
     h.insert(header::CONTENT_TYPE, hv(ct));
     h.insert(header::ETAG, hv(&etag));
-    h.insert(header::LAST_MODIFIED, HeaderValue::from_static(SAMPLE_LAST_MODIFIED));
+    h.insert(
+        header::LAST_MODIFIED,
+        HeaderValue::from_static(SAMPLE_LAST_MODIFIED),
+    );
     let not_modified = match (inm, ims) {
         (Some(t), _) => t.split(',').any(|x| x.trim() == etag || x.trim() == "*"),
         (None, Some(d)) => d.trim() == SAMPLE_LAST_MODIFIED,

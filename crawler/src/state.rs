@@ -144,7 +144,14 @@ pub struct Completion {
 impl Completion {
     /// A terminal or retry state without a fetch record.
     pub fn state(state: &'static str, error: impl Into<String>) -> Self {
-        Completion { state, error: Some(error.into()), not_before_ms: 0, fetch: None, not_modified: false, children: Vec::new() }
+        Completion {
+            state,
+            error: Some(error.into()),
+            not_before_ms: 0,
+            fetch: None,
+            not_modified: false,
+            children: Vec::new(),
+        }
     }
 }
 
@@ -165,11 +172,13 @@ impl StateDb {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
-        let conn = Connection::open(&path).with_context(|| format!("opening {}", path.display()))?;
+        let conn =
+            Connection::open(&path).with_context(|| format!("opening {}", path.display()))?;
         conn.busy_timeout(Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.execute_batch(SCHEMA).context("creating the state schema")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.execute_batch(SCHEMA)
+            .context("creating the state schema")?;
         Ok(StateDb { conn })
     }
 
@@ -184,7 +193,11 @@ impl StateDb {
     pub fn begin_run(&mut self, revisit_after: Duration) -> Result<(i64, bool)> {
         let tx = self.conn.transaction()?;
         let last: Option<(i64, Option<String>)> = tx
-            .query_row("SELECT id, finished_at FROM runs ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(
+                "SELECT id, finished_at FROM runs ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
         if let Some((id, None)) = last {
             tx.commit()?;
@@ -269,7 +282,11 @@ impl StateDb {
                 ],
             )?;
         }
-        let attempts = if c.state == "pending" { row.attempts + 1 } else { row.attempts };
+        let attempts = if c.state == "pending" {
+            row.attempts + 1
+        } else {
+            row.attempts
+        };
         tx.execute(
             "UPDATE urls SET state=?2, error=?3, attempts=?4, not_before=?5 WHERE url=?1",
             params![row.url, c.state, c.error, attempts, c.not_before_ms],
@@ -281,7 +298,11 @@ impl StateDb {
                    doc_run=CASE WHEN ?3 THEN ?4 ELSE doc_run END WHERE url=?1",
                 params![row.url, unix_now(), is_doc, run],
             )?;
-        } else if let Some(f) = c.fetch.as_ref().filter(|f| f.sha256.is_some() && c.state == "done") {
+        } else if let Some(f) = c
+            .fetch
+            .as_ref()
+            .filter(|f| f.sha256.is_some() && c.state == "done")
+        {
             let status = match (&row.sha256, &f.sha256) {
                 (None, _) => "new",
                 (Some(a), Some(b)) if a != b => "changed",
@@ -359,9 +380,11 @@ impl StateDb {
 
 fn enqueue(tx: &rusqlite::Transaction<'_>, d: &Discovered, run: i64) -> Result<()> {
     let existing: Option<(String, i64, Option<String>, String)> = tx
-        .query_row("SELECT state, run_id, list_sig, kind FROM urls WHERE url=?1", [&d.url], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
+        .query_row(
+            "SELECT state, run_id, list_sig, kind FROM urls WHERE url=?1",
+            [&d.url],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
         .optional()?;
     match existing {
         None => {
@@ -387,9 +410,18 @@ fn enqueue(tx: &rusqlite::Transaction<'_>, d: &Discovered, run: i64) -> Result<(
     Ok(())
 }
 
-fn update_host(tx: &rusqlite::Transaction<'_>, row: &UrlRow, run: i64, c: &Completion) -> Result<()> {
+fn update_host(
+    tx: &rusqlite::Transaction<'_>,
+    row: &UrlRow,
+    run: i64,
+    c: &Completion,
+) -> Result<()> {
     let ok = c.state == "done" || c.not_modified;
-    let transient = c.state == "pending" || (c.state == "failed" && c.fetch.as_ref().is_some_and(|f| f.status.is_none_or(|s| s >= 500 || s == 429)));
+    let transient = c.state == "pending"
+        || (c.state == "failed"
+            && c.fetch
+                .as_ref()
+                .is_some_and(|f| f.status.is_none_or(|s| s >= 500 || s == 429)));
     tx.execute(
         "INSERT INTO hosts(host, portal_id) VALUES (?1, ?2) ON CONFLICT(host) DO NOTHING",
         params![row.host, row.portal_id],

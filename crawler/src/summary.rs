@@ -46,30 +46,45 @@ pub struct CrawlSummary {
 
 /// Computes the summary of `run` from the state DB.
 pub fn build_summary(conn: &Connection, run: i64, resumed: bool) -> Result<CrawlSummary> {
-    let one = |sql: &str| -> Result<u64> { Ok(conn.query_row(sql, [run], |r| r.get::<_, i64>(0))? as u64) };
+    let one = |sql: &str| -> Result<u64> {
+        Ok(conn.query_row(sql, [run], |r| r.get::<_, i64>(0))? as u64)
+    };
     let mut s = CrawlSummary {
         run_id: run,
         resumed,
-        started_at: conn.query_row("SELECT started_at FROM runs WHERE id=?1", [run], |r| r.get(0))?,
+        started_at: conn.query_row("SELECT started_at FROM runs WHERE id=?1", [run], |r| {
+            r.get(0)
+        })?,
         finished_at: crate::timefmt::now_rfc3339(),
         requests: one("SELECT COUNT(*) FROM fetches WHERE run_id=?1")?,
-        conditional_requests: one("SELECT COUNT(*) FROM fetches WHERE run_id=?1 AND conditional=1")?,
+        conditional_requests: one(
+            "SELECT COUNT(*) FROM fetches WHERE run_id=?1 AND conditional=1",
+        )?,
         fetched: one("SELECT COUNT(*) FROM fetches WHERE run_id=?1 AND sha256 IS NOT NULL")?,
         not_modified: one("SELECT COUNT(*) FROM fetches WHERE run_id=?1 AND status=304")?,
         new_documents: one("SELECT COUNT(*) FROM urls WHERE doc_run=?1 AND doc_status='new'")?,
-        changed_documents: one("SELECT COUNT(*) FROM urls WHERE doc_run=?1 AND doc_status='changed'")?,
-        unchanged_documents: one("SELECT COUNT(*) FROM urls WHERE doc_run=?1 AND doc_status='unchanged'")?,
+        changed_documents: one(
+            "SELECT COUNT(*) FROM urls WHERE doc_run=?1 AND doc_status='changed'",
+        )?,
+        unchanged_documents: one(
+            "SELECT COUNT(*) FROM urls WHERE doc_run=?1 AND doc_status='unchanged'",
+        )?,
         bytes: one("SELECT COALESCE(SUM(length),0) FROM fetches WHERE run_id=?1")?,
         disallowed: one("SELECT COUNT(*) FROM urls WHERE run_id=?1 AND state='disallowed'")?,
         ..Default::default()
     };
     let mut st = conn.prepare("SELECT COALESCE(error,'unknown'), COUNT(*) FROM urls WHERE run_id=?1 AND state IN ('failed','blocked') GROUP BY 1")?;
-    for r in st.query_map(params![run], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+    for r in st.query_map(params![run], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })? {
         let (k, v) = r?;
         s.failed.insert(k, v as u64);
     }
-    let mut st = conn.prepare("SELECT host FROM hosts WHERE blocked=1 AND blocked_run=?1 ORDER BY host")?;
-    s.blocked_hosts = st.query_map([run], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let mut st =
+        conn.prepare("SELECT host FROM hosts WHERE blocked=1 AND blocked_run=?1 ORDER BY host")?;
+    s.blocked_hosts = st
+        .query_map([run], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     Ok(s)
 }
 
@@ -77,7 +92,11 @@ pub fn build_summary(conn: &Connection, run: i64, resumed: bool) -> Result<Crawl
 pub fn save_summary(out: &Path, s: &CrawlSummary) -> Result<PathBuf> {
     let dir = out.join("crawl");
     let json = serde_json::to_vec_pretty(s)?;
-    let path = dir.join(format!("summary-{}-run{}.json", file_stamp(unix_now()), s.run_id));
+    let path = dir.join(format!(
+        "summary-{}-run{}.json",
+        file_stamp(unix_now()),
+        s.run_id
+    ));
     write_atomic(&path, &json)?;
     write_atomic(&dir.join("summary-latest.json"), &json)?;
     Ok(path)

@@ -147,13 +147,22 @@ pub fn is_forbidden_ip(ip: IpAddr) -> bool {
 /// `allowed_hosts`; `address_allow` lists hosts that may be private/loopback
 /// (the bundled sample portal and test hosts). IP-literal hosts are checked here;
 /// names are checked again after DNS resolution by the crawler's resolver.
-pub fn check_url(url: &Url, allowed_hosts: &[String], address_allow: &[String]) -> Result<(), Refusal> {
+pub fn check_url(
+    url: &Url,
+    allowed_hosts: &[String],
+    address_allow: &[String],
+) -> Result<(), Refusal> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Refusal::Scheme);
     }
     let host = url.host_str().unwrap_or("").to_ascii_lowercase();
-    let host_bare = host.trim_start_matches('[').trim_end_matches(']').to_string();
-    let allow_listed = address_allow.iter().any(|h| h.eq_ignore_ascii_case(&host_bare));
+    let host_bare = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let allow_listed = address_allow
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(&host_bare));
     match url.host() {
         Some(Host::Ipv4(ip)) if !allow_listed && is_forbidden_ip(IpAddr::V4(ip)) => {
             return Err(Refusal::ForbiddenAddress(host));
@@ -161,13 +170,18 @@ pub fn check_url(url: &Url, allowed_hosts: &[String], address_allow: &[String]) 
         Some(Host::Ipv6(ip)) if !allow_listed && is_forbidden_ip(IpAddr::V6(ip)) => {
             return Err(Refusal::ForbiddenAddress(host));
         }
-        Some(Host::Domain(d)) if !allow_listed && (d == "localhost" || d.ends_with(".localhost")) => {
+        Some(Host::Domain(d))
+            if !allow_listed && (d == "localhost" || d.ends_with(".localhost")) =>
+        {
             return Err(Refusal::ForbiddenAddress(host));
         }
         None => return Err(Refusal::OutOfScope(host)),
         _ => {}
     }
-    if !allowed_hosts.iter().any(|h| h.eq_ignore_ascii_case(&host_bare)) {
+    if !allowed_hosts
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(&host_bare))
+    {
         return Err(Refusal::OutOfScope(host));
     }
     Ok(())
@@ -183,25 +197,69 @@ mod tests {
 
     #[test]
     fn canonical_forms() {
-        assert_eq!(c("HTTP://WWW.Example.COM:80/a/%7euser/#frag"), "http://www.example.com/a/~user/");
-        assert_eq!(c("https://example.com:443/x?a=%2f&b=%41"), "https://example.com/x?a=%2F&b=A");
+        assert_eq!(
+            c("HTTP://WWW.Example.COM:80/a/%7euser/#frag"),
+            "http://www.example.com/a/~user/"
+        );
+        assert_eq!(
+            c("https://example.com:443/x?a=%2f&b=%41"),
+            "https://example.com/x?a=%2F&b=A"
+        );
         assert_eq!(c("http://example.com:8080/x?"), "http://example.com:8080/x");
-        assert_eq!(c("http://example.com/a/./b/../c.html"), "http://example.com/a/c.html");
-        assert_eq!(c("http://example.com/年报/index.html"), c("http://example.com/%E5%B9%B4%E6%8A%A5/index.html"));
+        assert_eq!(
+            c("http://example.com/a/./b/../c.html"),
+            "http://example.com/a/c.html"
+        );
+        assert_eq!(
+            c("http://example.com/年报/index.html"),
+            c("http://example.com/%E5%B9%B4%E6%8A%A5/index.html")
+        );
     }
 
     #[test]
     fn refuses_private_and_metadata_addresses() {
-        let allowed = vec!["10.0.0.1".to_string(), "169.254.169.254".to_string(), "gov.example".to_string()];
-        for bad in ["http://10.0.0.1/x", "http://169.254.169.254/latest/meta-data/", "http://127.0.0.1/", "http://[::1]/", "http://[fe80::1]/", "http://192.168.1.1/", "http://100.64.0.1/", "http://localhost/"] {
+        let allowed = vec![
+            "10.0.0.1".to_string(),
+            "169.254.169.254".to_string(),
+            "gov.example".to_string(),
+        ];
+        for bad in [
+            "http://10.0.0.1/x",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://127.0.0.1/",
+            "http://[::1]/",
+            "http://[fe80::1]/",
+            "http://192.168.1.1/",
+            "http://100.64.0.1/",
+            "http://localhost/",
+        ] {
             let u = Url::parse(bad).unwrap();
             let r = check_url(&u, &allowed, &[]);
-            assert!(matches!(r, Err(Refusal::ForbiddenAddress(_)) | Err(Refusal::OutOfScope(_))), "{bad}: {r:?}");
+            assert!(
+                matches!(
+                    r,
+                    Err(Refusal::ForbiddenAddress(_)) | Err(Refusal::OutOfScope(_))
+                ),
+                "{bad}: {r:?}"
+            );
         }
-        assert!(matches!(check_url(&Url::parse("http://10.0.0.1/x").unwrap(), &allowed, &[]), Err(Refusal::ForbiddenAddress(_))));
+        assert!(matches!(
+            check_url(&Url::parse("http://10.0.0.1/x").unwrap(), &allowed, &[]),
+            Err(Refusal::ForbiddenAddress(_))
+        ));
         assert!(check_url(&Url::parse("http://gov.example/x").unwrap(), &allowed, &[]).is_ok());
-        assert!(matches!(check_url(&Url::parse("http://evil.example/x").unwrap(), &allowed, &[]), Err(Refusal::OutOfScope(_))));
-        assert!(check_url(&Url::parse("http://127.0.0.1:8080/x").unwrap(), &["127.0.0.1".into()], &["127.0.0.1".into()]).is_ok());
+        assert!(matches!(
+            check_url(&Url::parse("http://evil.example/x").unwrap(), &allowed, &[]),
+            Err(Refusal::OutOfScope(_))
+        ));
+        assert!(
+            check_url(
+                &Url::parse("http://127.0.0.1:8080/x").unwrap(),
+                &["127.0.0.1".into()],
+                &["127.0.0.1".into()]
+            )
+            .is_ok()
+        );
         assert!(!is_forbidden_ip("8.8.8.8".parse().unwrap()));
         assert!(is_forbidden_ip("::ffff:10.1.2.3".parse().unwrap()));
     }

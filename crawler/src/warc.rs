@@ -14,11 +14,21 @@ use std::path::Path;
 
 fn record_id(seed: &str) -> String {
     let h = raw::sha256_hex(seed.as_bytes());
-    format!("<urn:uuid:{}-{}-4{}-8{}-{}>", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+    format!(
+        "<urn:uuid:{}-{}-4{}-8{}-{}>",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
 }
 
 fn write_record(w: &mut impl Write, headers: &[(&str, String)], block: &[u8]) -> Result<()> {
-    let mut enc = GzEncoder::new(Vec::with_capacity(block.len() / 2 + 256), Compression::default());
+    let mut enc = GzEncoder::new(
+        Vec::with_capacity(block.len() / 2 + 256),
+        Compression::default(),
+    );
     enc.write_all(b"WARC/1.1\r\n")?;
     for (k, v) in headers {
         write!(enc, "{k}: {v}\r\n")?;
@@ -45,18 +55,26 @@ fn reason_phrase(status: u16) -> &'static str {
 pub fn export_warc(out: &Path, dest: &Path) -> Result<usize> {
     let db = StateDb::open_existing(out)?;
     let tmp = dest.with_extension("partial");
-    let mut w = BufWriter::new(File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?);
+    let mut w =
+        BufWriter::new(File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?);
     let now = now_rfc3339();
     let info = format!(
         "software: ogi-crawler/{}\r\nformat: WARC File Format 1.1\r\nconformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n",
         env!("CARGO_PKG_VERSION")
     );
-    let filename = dest.file_name().and_then(|n| n.to_str()).unwrap_or("export.warc.gz").to_string();
+    let filename = dest
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("export.warc.gz")
+        .to_string();
     write_record(
         &mut w,
         &[
             ("WARC-Type", "warcinfo".into()),
-            ("WARC-Record-ID", record_id(&format!("warcinfo {filename} {now}"))),
+            (
+                "WARC-Record-ID",
+                record_id(&format!("warcinfo {filename} {now}")),
+            ),
             ("WARC-Date", now.clone()),
             ("WARC-Filename", filename),
             ("Content-Type", "application/warc-fields".into()),
@@ -81,10 +99,15 @@ pub fn export_warc(out: &Path, dest: &Path) -> Result<usize> {
     for row in rows {
         let (id, url, status, headers, sha, fetched_at) = row?;
         let body = raw::get(out, &sha)?;
-        let headers: BTreeMap<String, String> = headers.and_then(|h| serde_json::from_str(&h).ok()).unwrap_or_default();
+        let headers: BTreeMap<String, String> = headers
+            .and_then(|h| serde_json::from_str(&h).ok())
+            .unwrap_or_default();
         let status = status.unwrap_or(200);
         let mut block = format!("HTTP/1.1 {status} {}\r\n", reason_phrase(status)).into_bytes();
-        for (k, v) in headers.iter().filter(|(k, _)| k.as_str() != "content-length") {
+        for (k, v) in headers
+            .iter()
+            .filter(|(k, _)| k.as_str() != "content-length")
+        {
             block.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
         }
         block.extend_from_slice(format!("content-length: {}\r\n\r\n", body.len()).as_bytes());
@@ -93,7 +116,10 @@ pub fn export_warc(out: &Path, dest: &Path) -> Result<usize> {
             &mut w,
             &[
                 ("WARC-Type", "response".into()),
-                ("WARC-Record-ID", record_id(&format!("response {id} {url} {fetched_at}"))),
+                (
+                    "WARC-Record-ID",
+                    record_id(&format!("response {id} {url} {fetched_at}")),
+                ),
                 ("WARC-Date", fetched_at),
                 ("WARC-Target-URI", url),
                 ("WARC-Payload-Digest", format!("sha256:{sha}")),

@@ -30,15 +30,6 @@ use std::sync::{Arc, LazyLock};
 /// Version of the extractor recorded in every `reports` row (`parser_version`).
 pub const PARSER_VERSION: &str = concat!("ogi-extract ", env!("CARGO_PKG_VERSION"));
 
-/// Where a document came from, as known to the crawler (not part of [`Report`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SourceInfo {
-    /// Id of the portal (crawl seed) the document was found on.
-    pub portal_id: Option<String>,
-    /// When the document was fetched, RFC 3339 (`2026-11-23T10:00:00Z`).
-    pub fetched_at: Option<String>,
-}
-
 /// Unit of a cell's value, as written to the `unit` column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Unit {
@@ -147,26 +138,8 @@ fn failed_check_ids(report: &Report) -> String {
     seen.join(";")
 }
 
-/// The `reports` batch of some reports, without crawl provenance (`portal_id`, `fetched_at` null).
+/// The `reports` batch of some reports (one row per report).
 pub fn reports_batch(reports: &[Report]) -> Result<RecordBatch, ArrowError> {
-    reports_batch_with_sources(reports, &[])
-}
-
-/// The `reports` batch of some reports; `sources[i]` belongs to `reports[i]`.
-///
-/// `sources` is either empty (no crawl provenance) or as long as `reports`.
-pub fn reports_batch_with_sources(
-    reports: &[Report],
-    sources: &[SourceInfo],
-) -> Result<RecordBatch, ArrowError> {
-    if !sources.is_empty() && sources.len() != reports.len() {
-        return Err(ArrowError::InvalidArgumentError(format!(
-            "{} reports but {} source infos",
-            reports.len(),
-            sources.len()
-        )));
-    }
-    let src = |i: usize| sources.get(i);
     let strs = |f: &dyn Fn(&Report) -> &str| -> ArrayRef {
         Arc::new(reports.iter().map(f).map(Some).collect::<StringArray>())
     };
@@ -221,16 +194,8 @@ pub fn reports_batch_with_sources(
                 .map(|r| Some(r.flags.join(";")))
                 .collect::<StringArray>(),
         ),
-        Arc::new(
-            (0..reports.len())
-                .map(|i| src(i).and_then(|s| s.portal_id.as_deref()))
-                .collect::<StringArray>(),
-        ),
-        Arc::new(
-            (0..reports.len())
-                .map(|i| src(i).and_then(|s| s.fetched_at.as_deref()))
-                .collect::<StringArray>(),
-        ),
+        opt_strs(&|r| r.portal_id.as_deref()),
+        opt_strs(&|r| r.fetched_at.as_deref()),
         Arc::new(StringArray::from(vec![PARSER_VERSION; reports.len()])),
     ];
     RecordBatch::try_new(reports_schema(), columns)
@@ -432,7 +397,6 @@ pub fn write_part(
     out_dir: &Path,
     name: &str,
     reports: &[Report],
-    sources: &[SourceInfo],
 ) -> Result<(PathBuf, PathBuf), OutputError> {
     let file = format!("part-{name}.parquet");
     let (rdir, cdir) = (out_dir.join("reports"), out_dir.join("cells"));
@@ -444,11 +408,10 @@ pub fn write_part(
         path: cpath.clone(),
         source,
     })?;
-    let reps =
-        reports_batch_with_sources(reports, sources).map_err(|source| OutputError::Arrow {
-            path: rpath.clone(),
-            source,
-        })?;
+    let reps = reports_batch(reports).map_err(|source| OutputError::Arrow {
+        path: rpath.clone(),
+        source,
+    })?;
     write_parquet(&cpath, &cells)?;
     write_parquet(&rpath, &reps)?;
     Ok((rpath, cpath))
@@ -597,6 +560,8 @@ mod tests {
                 },
             ],
             flags: vec!["short_row:granted".into(), "truncated".into()],
+            portal_id: Some("henan-zz-eq".into()),
+            fetched_at: Some("2026-11-23T10:00:00Z".into()),
             ..Report::default()
         };
         let bare = Report {
@@ -629,14 +594,7 @@ mod tests {
     #[test]
     fn reports_batch_columns() {
         let reports = sample();
-        let srcs = [
-            SourceInfo {
-                portal_id: Some("henan-zz-eq".into()),
-                fetched_at: Some("2026-11-23T10:00:00Z".into()),
-            },
-            SourceInfo::default(),
-        ];
-        let b = reports_batch_with_sources(&reports, &srcs).expect("batch");
+        let b = reports_batch(&reports).expect("batch");
         assert_eq!(b.schema(), reports_schema());
         assert_eq!(b.num_rows(), 2);
         assert_eq!(
@@ -683,13 +641,13 @@ mod tests {
         assert_eq!(ints("checks_passed"), vec![Some(1), Some(0)]);
         assert_eq!(ints("checks_failed"), vec![Some(2), Some(0)]);
         assert_eq!(ints("year"), vec![Some(2022), None]);
-        assert!(
-            reports_batch_with_sources(&reports, &srcs[..1]).is_err(),
-            "length mismatch is an error"
+        assert_eq!(
+            strings(&b, "fetched_at"),
+            vec![Some("2026-11-23T10:00:00Z".into()), None]
         );
         assert_eq!(
-            strings(&reports_batch(&reports).expect("batch"), "fetched_at"),
-            vec![None, None]
+            strings(&b, "parser_version"),
+            vec![Some(PARSER_VERSION.into()), Some(PARSER_VERSION.into())]
         );
     }
 
@@ -783,7 +741,7 @@ mod tests {
     fn parquet_round_trip_with_chinese_text_and_nulls() {
         let dir = tempfile::tempdir().expect("tempdir");
         let reports = sample();
-        let (rpath, cpath) = write_part(dir.path(), "0001", &reports, &[]).expect("write part");
+        let (rpath, cpath) = write_part(dir.path(), "0001", &reports).expect("write part");
         assert_eq!(rpath, dir.path().join("reports/part-0001.parquet"));
         let back = read_back(&rpath);
         let orig = reports_batch(&reports).expect("batch");
@@ -821,8 +779,8 @@ mod tests {
                 .expect("missing dir")
                 .is_empty()
         );
-        write_part(dir.path(), "a", &reports[..1], &[]).expect("part a");
-        write_part(dir.path(), "b", &reports[1..], &[]).expect("part b");
+        write_part(dir.path(), "a", &reports[..1]).expect("part a");
+        write_part(dir.path(), "b", &reports[1..]).expect("part b");
         std::fs::write(
             dir.path().join("reports/.part-c.parquet.tmp-1-2"),
             b"garbage",

@@ -25,6 +25,14 @@ pub fn best_match<'a, I>(text: &str, cands: I) -> Option<(usize, MatchKind)>
 where
     I: IntoIterator<Item = (usize, &'a [String])>,
 {
+    best_match_by(text, cands, true)
+}
+
+/// [`best_match`], with fuzzy matching only when `fuzzy` is set.
+pub fn best_match_by<'a, I>(text: &str, cands: I, fuzzy: bool) -> Option<(usize, MatchKind)>
+where
+    I: IntoIterator<Item = (usize, &'a [String])>,
+{
     if text.is_empty() {
         return None;
     }
@@ -35,7 +43,7 @@ where
                 (MatchKind::Exact, 1000)
             } else if text.contains(l.as_str()) {
                 (MatchKind::Contains, l.chars().count())
-            } else if let Some(s) = fuzzy_score(text, l) {
+            } else if let Some(s) = fuzzy.then(|| fuzzy_score(text, l)).flatten() {
                 (MatchKind::Fuzzy, s)
             } else {
                 continue;

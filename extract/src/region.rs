@@ -10,12 +10,16 @@
 //! title): a chain of division names, each inside the previous one, e.g.
 //! `郑州市` `二七区` | `人民政府办公室` or `北关区` `红旗路街道` | `办事处`.
 //! Each link is the longest name form found at that position: the full name
-//! (`二七区`) or, for provinces, prefectures and counties, the name without
-//! its suffix (`二七`, `郑州`, `广西`). A county's short form only counts after
-//! its prefecture or province, or before another division (`二七` alone is
-//! too weak). A township resolves to its county. When several divisions fit and nothing higher up in the
-//! agency or title tells them apart (`朝阳区` is in Beijing and Changchun), the
-//! report gets the flag `region_ambiguous:<name>` and no region.
+//! (`二七区`), the usual abbreviation of an autonomous prefecture or county
+//! (`恩施州`, `湘西自治州`), or, for provinces, prefectures and counties, the
+//! name without its suffix (`二七`, `郑州`, `广西`). A county's short form only
+//! counts after its prefecture or province, or before another division (`二七`
+//! alone is too weak: `公安局` is not `公安县`). When a name form fits
+//! divisions at several levels, the higher level is meant. A township
+//! resolves to its county. When several divisions fit and nothing higher up
+//! in the agency or title tells them apart (`朝阳区` is in Beijing and
+//! Changchun), the report gets the flag `region_ambiguous:<name>` and no
+//! region.
 
 use crate::{Report, Scope};
 use std::collections::HashMap;
@@ -441,9 +445,16 @@ fn short_form(name: &str, level: Level) -> Option<String> {
     let suffix = suffixes(level).iter().find(|s| name.ends_with(*s))?;
     let mut short = &name[..name.len() - suffix.len()];
     if suffix.starts_with("自治") {
-        // 峨边彝族自治县 → 峨边, 积石山保安族东乡族撒拉族自治县 → 积石山, 鄂温克族自治旗 → 鄂温克族.
-        while let Some(rest) = short.strip_suffix('族') {
-            let Some(e) = ETHNIC.iter().find(|e| rest.ends_with(*e)) else {
+        // 峨边彝族自治县 → 峨边, 积石山保安族东乡族撒拉族自治县 → 积石山, 鄂温克族自治旗 → 鄂温克族,
+        // 新疆维吾尔自治区 → 新疆, 伊犁哈萨克自治州 → 伊犁 (multi-character names may lack 族).
+        loop {
+            let (rest, zu) = short
+                .strip_suffix('族')
+                .map_or((short, false), |r| (r, true));
+            let Some(e) = ETHNIC
+                .iter()
+                .find(|e| rest.ends_with(*e) && (zu || e.chars().count() >= 2))
+            else {
                 break;
             };
             let next = &rest[..rest.len() - e.len()];
@@ -454,6 +465,29 @@ fn short_form(name: &str, level: Level) -> Option<String> {
         }
     }
     (short.chars().count() >= 2).then(|| short.to_string())
+}
+
+/// Every name form of a division: (form, is a short form).
+///
+/// The full name; the short form ([`short_form`]); and for autonomous
+/// prefectures and counties the usual abbreviations `恩施州`, `湘西自治州`,
+/// `长阳自治县`, which are as distinctive as the full name.
+fn name_forms(name: &str, level: Level) -> Vec<(String, bool)> {
+    let mut forms = vec![(name.to_string(), false)];
+    if let Some(short) = short_form(name, level) {
+        if name.ends_with("自治州") {
+            forms.push((format!("{short}州"), false));
+            forms.push((format!("{short}自治州"), false));
+        }
+        for suffix in ["自治县", "自治旗"] {
+            if name.ends_with(suffix) {
+                forms.push((format!("{short}{suffix}"), false));
+            }
+        }
+        forms.push((short, true));
+    }
+    forms.dedup_by(|a, b| a.0 == b.0);
+    forms
 }
 
 impl Gazetteer {
@@ -493,14 +527,10 @@ impl Gazetteer {
             .collect();
         let mut forms: HashMap<String, Vec<Form>> = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
-            forms.entry(e.name.clone()).or_default().push(Form {
-                idx: i as u32,
-                short: false,
-            });
-            if let Some(s) = short_form(&e.name, e.level) {
-                forms.entry(s).or_default().push(Form {
+            for (form, short) in name_forms(&e.name, e.level) {
+                forms.entry(form).or_default().push(Form {
                     idx: i as u32,
-                    short: true,
+                    short,
                 });
             }
         }
@@ -745,6 +775,15 @@ mod tests {
             (Some("北京市朝阳区"), Some("110105"))
         );
         assert_eq!(region("长春市朝阳区民政局").1.as_deref(), Some("220104"));
+        // Four 鼓楼区 in China; the prefecture picks one.
+        assert_eq!(region("开封市鼓楼区人民政府").1.as_deref(), Some("410204"));
+        assert_eq!(
+            region("郑州航空港经济综合实验区管理委员会").1.as_deref(),
+            Some("410173")
+        );
+        // A county's short form alone is not enough.
+        assert_eq!(region("金水公安分局").1, None);
+        assert_eq!(region("金水区公安分局").1.as_deref(), Some("410105"));
         // A county directly under its province, a prefecture without counties, their townships.
         assert_eq!(region("济源市人民政府").1.as_deref(), Some("419001"));
         assert_eq!(region("东莞市虎门镇人民政府").1.as_deref(), Some("441900"));
@@ -839,6 +878,20 @@ mod tests {
     }
 
     #[test]
+    fn title_heads() {
+        assert_eq!(
+            title_head("# 二七区人民政府办公室2022年政府信息公开工作年度报告"),
+            "二七区人民政府办公室"
+        );
+        assert_eq!(
+            title_head("关于《北关区民政局 2023 年度政府信息公开工作年度报告》"),
+            "北关区民政局"
+        );
+        assert_eq!(title_head("2022年郑州市政府信息公开工作年度报告"), "郑州市");
+        assert_eq!(title_head(""), "");
+    }
+
+    #[test]
     fn annotate_is_idempotent() {
         let mut r = report("朝阳区民政局", None);
         annotate(&mut r);
@@ -922,9 +975,49 @@ mod tests {
             short_form("延边朝鲜族自治州", Level::Prefecture).as_deref(),
             Some("延边")
         );
+        assert_eq!(
+            short_form("新疆维吾尔自治区", Level::Province).as_deref(),
+            Some("新疆")
+        );
+        assert_eq!(
+            short_form("伊犁哈萨克自治州", Level::Prefecture).as_deref(),
+            Some("伊犁")
+        );
+        assert_eq!(
+            short_form("鄂伦春自治旗", Level::County).as_deref(),
+            Some("鄂伦春")
+        );
         assert_eq!(short_form("城区", Level::County), None);
         assert_eq!(short_form("郑州经济技术开发区", Level::County), None);
         assert_eq!(short_form("红旗路街道", Level::Township), None);
+        let forms: Vec<String> = name_forms("恩施土家族苗族自治州", Level::Prefecture)
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
+        assert_eq!(
+            forms,
+            ["恩施土家族苗族自治州", "恩施州", "恩施自治州", "恩施"]
+        );
+    }
+
+    #[test]
+    fn autonomous_abbreviations() {
+        // 海南州 is Qinghai's 海南藏族自治州, not the province 海南.
+        let (name, code, _, scope) = region("海南州人民政府");
+        assert_eq!(
+            (name.as_deref(), code.as_deref()),
+            (Some("青海省海南藏族自治州"), Some("632500"))
+        );
+        assert_eq!(scope, Scope::Jurisdiction);
+        assert_eq!(region("海南省人民政府").1.as_deref(), Some("460000"));
+        assert_eq!(region("恩施州民政局").1.as_deref(), Some("422800"));
+        assert_eq!(region("湘西自治州人民政府").3, Scope::Jurisdiction);
+        assert_eq!(
+            region("新疆维吾尔自治区民政厅").1.as_deref(),
+            Some("650000")
+        );
+        assert_eq!(region("新疆民政厅").1.as_deref(), Some("650000"));
+        assert_eq!(region("长阳自治县人民政府").1.as_deref(), Some("420528"));
     }
 }
 

@@ -102,6 +102,10 @@ struct JsonReport<'a> {
     cells: &'a [Cell],
     checks: &'a [Check],
     flags: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    portal_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fetched_at: Option<&'a str>,
 }
 
 impl<'a> JsonReport<'a> {
@@ -125,6 +129,8 @@ impl<'a> JsonReport<'a> {
             cells: &r.cells,
             checks: &r.checks,
             flags: &r.flags,
+            portal_id: r.portal_id.as_deref(),
+            fetched_at: r.fetched_at.as_deref(),
         }
     }
 }
@@ -482,6 +488,7 @@ mod tests {
                 },
             ],
             flags: vec!["short_row:granted".into()],
+            fetched_at: Some("2026-11-23T10:00:00Z".into()),
             ..Report::default()
         }
     }

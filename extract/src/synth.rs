@@ -169,14 +169,14 @@ const RADICALS: [(char, char); 20] = [
 pub fn generate(rng: &mut Rng, opts: &Options) -> Contents {
     let v = vocab();
     let t = opts.template;
-    let agency = format!("{}{}", rng.pick(&REGIONS), rng.pick(&AGENCIES));
+    let agency = format!("{}{}", rng.pick(&REGIONS[..]), rng.pick(&AGENCIES[..]));
     let year = match t {
         Template::V2019 => 2019 + rng.below(2) as i32,
         Template::V2021 => 2021 + rng.below(4) as i32,
     };
     let dash = |rng: &mut Rng, x: i64| -> Printed {
         if opts.dashes && x == 0 && rng.chance(8) {
-            if rng.chance(25) { Printed::Na } else { Printed::Dash(rng.pick(&DASHES)) }
+            if rng.chance(25) { Printed::Na } else { Printed::Dash(DASHES[rng.below(DASHES.len() as u64) as usize]) }
         } else {
             Printed::Count(x)
         }
@@ -222,7 +222,7 @@ pub fn generate(rng: &mut Rng, opts: &Options) -> Contents {
                 RowRole::Outcome => grid[r][c],
                 RowRole::Processed => processed,
                 RowRole::Forward => forward,
-                RowRole::Received if grid_first_received(r) => processed + forward - carried_in,
+                RowRole::Received if is_new_received_row(r) => processed + forward - carried_in,
                 RowRole::Received => carried_in,
             };
         }
@@ -262,7 +262,7 @@ pub fn generate(rng: &mut Rng, opts: &Options) -> Contents {
 }
 
 /// Whether row `r` is the first `received` row (new requests), which balances C1.
-fn grid_first_received(r: usize) -> bool {
+fn is_new_received_row(r: usize) -> bool {
     vocab().rows.iter().position(|x| x.role == RowRole::Received) == Some(r)
 }
 
@@ -506,7 +506,7 @@ impl Writer {
             Layout::PdfText | Layout::FullWidth => {
                 self.lines.push(T3_REMARK.into());
                 self.lines.push(T3_GROUP_HEADER[0].into());
-                for l in &labels {
+                for (&col, l) in order.iter().zip(&labels) {
                     let l = alias(l, rng);
                     let n = l.chars().count();
                     if n >= 4 && rng.chance(50) {
@@ -516,7 +516,7 @@ impl Writer {
                     } else {
                         self.lines.push(l);
                     }
-                    if v.cols.iter().position(|c| c.label_zh == *l) == Some(0) {
+                    if col == 0 {
                         self.lines.push(T3_GROUP_HEADER[1].into());
                     }
                 }
@@ -554,7 +554,7 @@ impl Writer {
             (0..v.cols.len()).collect()
         };
         self.table3_header(&order, rng);
-        let mut opened: Vec<&str> = Vec::new();
+        let mut opened: Vec<String> = Vec::new();
         for (r, vals) in &c.table3 {
             let row = &v.rows[*r];
             let values: Vec<String> = order.iter().map(|&i| show(&vals[i], c, false)).collect();
@@ -562,14 +562,16 @@ impl Writer {
             let mut path: Vec<String> = Vec::new();
             // Group labels: the part (三、本年度办理结果) and the sub-group ((三)不予公开).
             for g in [top.to_string(), format!("{top}({sub})")] {
-                if let Some((_, name)) = GROUPS.iter().find(|(s, _)| *s == g && row.section != g && row.section.starts_with(g.as_str())) {
-                    let label = if g == top { format!("{top}、{name}") } else { format!("({sub}) {name}") };
-                    let first = !opened.contains(&g.as_str()) && {
-                        opened.push(GROUPS.iter().find(|(s, _)| *s == g).map_or("", |(s, _)| s));
-                        true
-                    };
-                    path.push(if first || self.layout == Layout::Grid { label } else { String::new() });
+                let Some((_, name)) = GROUPS.iter().find(|(s, _)| *s == g) else { continue };
+                if row.section == g {
+                    continue;
                 }
+                let label = if g == top { format!("{top}、{name}") } else { format!("({sub}) {name}") };
+                let first = !opened.contains(&g);
+                if first {
+                    opened.push(g);
+                }
+                path.push(if first || self.layout == Layout::Grid { label } else { String::new() });
             }
             path.push(row_label(row.section.as_str(), &row.label_zh));
             self.t3_row(path, values, rng);
@@ -603,7 +605,7 @@ impl Writer {
                     self.row(&[own], &values);
                 }
             }
-            Layout::Wrapped if rng.chance(40) => {
+            Layout::Wrapped if !values.iter().any(String::is_empty) && rng.chance(40) => {
                 let mut labels = path;
                 labels.extend(values.iter().map(|_| String::new()));
                 self.row(&labels, &[]);
@@ -622,7 +624,7 @@ impl Writer {
                     labels.insert(0, String::new());
                 }
                 while labels.len() < 3 && self.layout == Layout::Markdown {
-                    labels.push(String::new());
+                    labels.insert(0, String::new());
                 }
                 let mut values = values;
                 let has_blank = values.iter().any(String::is_empty);
@@ -642,7 +644,7 @@ impl Writer {
         let per = outcomes.len();
         let block_names: Vec<String> = blocks.iter().map(|b| b[0].block_zh.split_whitespace().last().unwrap_or("").to_string()).collect();
         let litigation = blocks.get(1).and_then(|b| b[0].block_zh.split_whitespace().next()).unwrap_or("");
-        if rng.chance(25) {
+        if !c.table4.contains(&Printed::Blank) && rng.chance(25) {
             // One labelled row per block.
             let mut header = vec![String::new()];
             header.extend(outcomes.iter().map(|s| s.to_string()));

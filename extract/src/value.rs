@@ -48,6 +48,13 @@ pub fn parse_value(text: &str) -> Option<CellValue> {
     if NA_WORDS.contains(&t) {
         return Some(CellValue { value: None, unit: None, provenance: Provenance::Na });
     }
+    let first = t.chars().next()?;
+    if !(first.is_ascii_digit() || first == '-' || first == '+') {
+        return None;
+    }
+    if t.bytes().all(|b| b.is_ascii_digit()) && t.len() <= 15 {
+        return Some(CellValue { value: t.parse().ok().map(Number::Int), unit: None, provenance: Provenance::Printed });
+    }
     let caps = NUMBER.captures(t)?;
     let negative = &caps[1] == "-";
     let int_part: String = caps[2].chars().filter(|c| *c != ',').collect();

@@ -10,7 +10,10 @@ const XG: &str = "www.xigong.example";
 
 fn state_of(out: &std::path::Path, url: &str) -> (String, Option<String>) {
     let f = frontier(out).unwrap();
-    let s = f.iter().find(|s| s.url == url).unwrap_or_else(|| panic!("{url} not in frontier"));
+    let s = f
+        .iter()
+        .find(|s| s.url == url)
+        .unwrap_or_else(|| panic!("{url} not in frontier"));
     (s.state.clone(), s.error.clone())
 }
 
@@ -26,17 +29,52 @@ async fn injected_faults_end_in_the_right_state() {
     let wrong_ct = "/xxgk/ndbg/202201/P020220128_3305.pdf";
     let challenge = "/zwgk/gknb/index_1.html";
     let waf = "/zwgk/gknb/202401/t20240125_778.html";
+    let bomb = "/zwgk/zfxxgknb/202301/t20230110_0900.html";
     let faults = Faults::none()
-        .times(Some(BG), p429, Fault::TooManyRequests { retry_after_secs: 1 }, 1)
-        .times(Some(BG), p503, Fault::Unavailable { retry_after_secs: None }, 1)
+        .times(
+            Some(BG),
+            p429,
+            Fault::TooManyRequests {
+                retry_after_secs: 1,
+            },
+            1,
+        )
+        .times(
+            Some(BG),
+            p503,
+            Fault::Unavailable {
+                retry_after_secs: None,
+            },
+            1,
+        )
         .always(Some(BG), reset, Fault::ConnectionReset)
         .always(Some(BG), redirect, Fault::RedirectLoop)
-        .always(Some(BG), huge, Fault::HugeBody { bytes: 5 * 1024 * 1024 })
-        .always(Some(EQ), slow, Fault::SlowBody { delay: Duration::from_millis(600), chunks: 3 })
+        .always(
+            Some(BG),
+            huge,
+            Fault::HugeBody {
+                bytes: 5 * 1024 * 1024,
+            },
+        )
+        .always(
+            Some(EQ),
+            slow,
+            Fault::SlowBody {
+                delay: Duration::from_millis(600),
+                chunks: 3,
+            },
+        )
         .always(Some(EQ), truncated, Fault::TruncatedBody)
         .always(Some(EQ), wrong_ct, Fault::WrongContentType)
         .always(Some(XG), challenge, Fault::Challenge412)
-        .always(Some(XG), waf, Fault::WafPage);
+        .always(Some(XG), waf, Fault::WafPage)
+        .always(
+            Some(BG),
+            bomb,
+            Fault::GzipBomb {
+                decoded_bytes: 8 * 1024 * 1024,
+            },
+        );
     let srv = server(faults).await;
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = config(dir.path(), srv.addr(), 20.0);
@@ -44,18 +82,48 @@ async fn injected_faults_end_in_the_right_state() {
     cfg.breaker_threshold = 100;
     cfg.read_timeout = Duration::from_millis(250);
     cfg.max_body_bytes = 1024 * 1024;
-    let summary = tokio::time::timeout(Duration::from_secs(60), crawl(&cfg)).await.expect("bounded").expect("crawl");
+    let summary = tokio::time::timeout(Duration::from_secs(60), crawl(&cfg))
+        .await
+        .expect("bounded")
+        .expect("crawl");
     let out = dir.path();
     let u = |h: &str, p: &str| format!("http://{h}{p}");
 
-    assert_eq!(state_of(out, &u(BG, p429)).0, "done", "429 is retried after Retry-After");
+    assert_eq!(
+        state_of(out, &u(BG, p429)).0,
+        "done",
+        "429 is retried after Retry-After"
+    );
     assert_eq!(state_of(out, &u(BG, p503)).0, "done", "503 is retried");
-    assert_eq!(state_of(out, &u(BG, reset)), ("failed".into(), Some("connection".into())));
-    assert_eq!(state_of(out, &u(BG, redirect)), ("failed".into(), Some("redirect_loop".into())));
-    assert_eq!(state_of(out, &u(BG, huge)), ("failed".into(), Some("too_large".into())));
-    assert_eq!(state_of(out, &u(EQ, slow)), ("failed".into(), Some("timeout".into())));
-    assert_eq!(state_of(out, &u(EQ, truncated)), ("failed".into(), Some("connection".into())));
-    assert_eq!(state_of(out, &u(EQ, wrong_ct)), ("failed".into(), Some("content_mismatch".into())));
+    assert_eq!(
+        state_of(out, &u(BG, reset)),
+        ("failed".into(), Some("connection".into()))
+    );
+    assert_eq!(
+        state_of(out, &u(BG, redirect)),
+        ("failed".into(), Some("redirect_loop".into()))
+    );
+    assert_eq!(
+        state_of(out, &u(BG, huge)),
+        ("failed".into(), Some("too_large".into()))
+    );
+    assert_eq!(
+        state_of(out, &u(BG, bomb)),
+        ("failed".into(), Some("too_large".into())),
+        "the cap counts decoded bytes"
+    );
+    assert_eq!(
+        state_of(out, &u(EQ, slow)),
+        ("failed".into(), Some("timeout".into()))
+    );
+    assert_eq!(
+        state_of(out, &u(EQ, truncated)),
+        ("failed".into(), Some("connection".into()))
+    );
+    assert_eq!(
+        state_of(out, &u(EQ, wrong_ct)),
+        ("failed".into(), Some("content_mismatch".into()))
+    );
     assert_eq!(state_of(out, &u(XG, challenge)).0, "blocked");
     assert_eq!(state_of(out, &u(XG, waf)).0, "blocked");
     assert_eq!(summary.blocked_hosts, vec![XG.to_string()]);
@@ -63,9 +131,18 @@ async fn injected_faults_end_in_the_right_state() {
 
     let reqs = srv.requests();
     // Retry-After: after the 429 no request reached that host for ~1 s.
-    let i = reqs.iter().position(|r| r.host == BG && r.status == 429).expect("429 served");
-    let next = reqs[i + 1..].iter().find(|r| r.host == BG).expect("host visited again");
-    assert!(next.start.duration_since(reqs[i].start) >= Duration::from_millis(950), "Retry-After ignored");
+    let i = reqs
+        .iter()
+        .position(|r| r.host == BG && r.status == 429)
+        .expect("429 served");
+    let next = reqs[i + 1..]
+        .iter()
+        .find(|r| r.host == BG)
+        .expect("host visited again");
+    assert!(
+        next.start.duration_since(reqs[i].start) >= Duration::from_millis(950),
+        "Retry-After ignored"
+    );
     // Transient failures were retried exactly max_attempts times; terminal ones once.
     let count = |h: &str, p: &str| reqs.iter().filter(|r| r.host == h && r.path == p).count();
     assert_eq!(count(BG, reset), 3);
@@ -73,11 +150,17 @@ async fn injected_faults_end_in_the_right_state() {
     assert_eq!(count(BG, huge), 1);
     assert_eq!(count(EQ, wrong_ct), 1);
     // Once blocked, the host gets no more requests in this run.
-    let first_block = reqs.iter().position(|r| r.host == XG && (r.status == 412 || r.path == waf)).unwrap();
-    assert!(reqs[first_block + 1..].iter().all(|r| r.host != XG), "blocked host contacted again");
+    let first_block = reqs
+        .iter()
+        .position(|r| r.host == XG && (r.status == 412 || r.path == waf))
+        .unwrap();
+    assert!(
+        reqs[first_block + 1..].iter().all(|r| r.host != XG),
+        "blocked host contacted again"
+    );
     // Nothing blocked or broken was stored as a report.
     let docs = stored_documents(out).unwrap();
-    for bad in [reset, redirect, huge, slow, truncated, wrong_ct, waf] {
+    for bad in [reset, redirect, huge, slow, truncated, wrong_ct, waf, bomb] {
         assert!(!docs.iter().any(|d| d.url.ends_with(bad)), "{bad} stored");
     }
     assert_polite(&reqs, 20.0);
@@ -88,17 +171,34 @@ async fn injected_faults_end_in_the_right_state() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn circuit_breaker_parks_a_failing_host() {
     let list = "/zwgk/zfxxgknb/index.html";
-    let srv = server(Faults::none().always(Some(BG), list, Fault::Unavailable { retry_after_secs: None })).await;
+    let srv = server(Faults::none().always(
+        Some(BG),
+        list,
+        Fault::Unavailable {
+            retry_after_secs: None,
+        },
+    ))
+    .await;
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = config(dir.path(), srv.addr(), 20.0);
     cfg.portal_ids = vec!["sample-beiguan".into()];
     cfg.max_attempts = 10;
     cfg.breaker_threshold = 2;
-    let summary = tokio::time::timeout(Duration::from_secs(30), crawl(&cfg)).await.expect("bounded").expect("crawl");
+    let summary = tokio::time::timeout(Duration::from_secs(30), crawl(&cfg))
+        .await
+        .expect("bounded")
+        .expect("crawl");
     let reqs = srv.requests();
-    assert_eq!(reqs.iter().filter(|r| r.path == list).count(), 2, "breaker opens after 2 failures");
+    assert_eq!(
+        reqs.iter().filter(|r| r.path == list).count(),
+        2,
+        "breaker opens after 2 failures"
+    );
     let (state, err) = state_of(dir.path(), &format!("http://{BG}{list}"));
-    assert_eq!((state.as_str(), err.as_deref()), ("failed", Some("host_parked")));
+    assert_eq!(
+        (state.as_str(), err.as_deref()),
+        ("failed", Some("host_parked"))
+    );
     assert_eq!(summary.failed.get("host_parked"), Some(&1));
     srv.shutdown().await;
 }

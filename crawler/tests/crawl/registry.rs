@@ -10,14 +10,25 @@ fn bundled_registry_loads_with_sample_portals() {
     for id in SAMPLE_PORTALS {
         assert!(portals.iter().any(|p| p.id == id), "missing {id}");
     }
-    assert!(portals.len() > SAMPLE_PORTALS.len(), "real portal entries present");
+    assert!(
+        portals.len() > SAMPLE_PORTALS.len(),
+        "real portal entries present"
+    );
 }
 
 #[test]
 fn redirect_targets_on_private_or_metadata_addresses_are_refused() {
     // Decision function only: no traffic is ever sent to these addresses.
-    let allowed: Vec<String> = vec!["www.beiguan.example".into(), "10.0.0.1".into(), "169.254.169.254".into()];
-    for target in ["http://10.0.0.1/", "http://169.254.169.254/latest/meta-data/", "http://[fd00::1]/x"] {
+    let allowed: Vec<String> = vec![
+        "www.beiguan.example".into(),
+        "10.0.0.1".into(),
+        "169.254.169.254".into(),
+    ];
+    for target in [
+        "http://10.0.0.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[fd00::1]/x",
+    ] {
         let u = Url::parse(target).unwrap();
         match check_url(&u, &allowed, &[]) {
             Err(Refusal::ForbiddenAddress(_)) | Err(Refusal::OutOfScope(_)) => {}
@@ -25,7 +36,11 @@ fn redirect_targets_on_private_or_metadata_addresses_are_refused() {
         }
     }
     assert!(matches!(
-        check_url(&Url::parse("http://169.254.169.254/").unwrap(), &allowed, &[]),
+        check_url(
+            &Url::parse("http://169.254.169.254/").unwrap(),
+            &allowed,
+            &[]
+        ),
         Err(Refusal::ForbiddenAddress(_))
     ));
     assert!(matches!(

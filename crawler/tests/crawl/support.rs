@@ -6,18 +6,29 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub const HOSTS: [&str; 3] = ["www.beiguan.example", "www.erqi.example", "www.xigong.example"];
+pub const HOSTS: [&str; 3] = [
+    "www.beiguan.example",
+    "www.erqi.example",
+    "www.xigong.example",
+];
 pub const SAMPLE_PORTALS: [&str; 3] = ["sample-beiguan", "sample-erqi", "sample-xigong"];
 pub const CONTACT: &str = "https://example.org/ogi-contact";
 
 pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
 }
 
 pub async fn server(faults: Faults) -> SampleServer {
-    serve_sample("127.0.0.1:0".parse().unwrap(), repo().join("data/sample-portal"), faults)
-        .await
-        .expect("sample server starts")
+    serve_sample(
+        "127.0.0.1:0".parse().unwrap(),
+        repo().join("data/sample-portal"),
+        faults,
+    )
+    .await
+    .expect("sample server starts")
 }
 
 /// A fast but polite configuration: `rate` requests/s per host, 1 in flight per host.
@@ -71,9 +82,19 @@ pub fn assert_polite(reqs: &[RequestRecord], rate: f64) {
         rs.sort_by_key(|r| r.start);
         for w in rs.windows(2) {
             let gap = w[1].start.duration_since(w[0].start);
-            assert!(gap >= min_gap, "{host}: {} then {} only {gap:?} apart", w[0].path, w[1].path);
+            assert!(
+                gap >= min_gap,
+                "{host}: {} then {} only {gap:?} apart",
+                w[0].path,
+                w[1].path
+            );
             if let Some(end) = w[0].end {
-                assert!(w[1].start >= end, "{host}: {} overlapped {}", w[1].path, w[0].path);
+                assert!(
+                    w[1].start >= end,
+                    "{host}: {} overlapped {}",
+                    w[1].path,
+                    w[0].path
+                );
             }
         }
     }
@@ -93,10 +114,22 @@ pub fn assert_raw_store_clean(out: &Path) -> usize {
                 continue; // an interrupted write (kill -9) may leave a temp file; never a .bin
             }
             let mut bytes = Vec::new();
-            std::fs::File::open(&f).unwrap().read_to_end(&mut bytes).unwrap();
+            std::fs::File::open(&f)
+                .unwrap()
+                .read_to_end(&mut bytes)
+                .unwrap();
             let sha = ogi_crawler::raw::sha256_hex(&bytes);
-            let expect = format!("{}{}", d.file_name().unwrap().to_str().unwrap(), name.trim_end_matches(".bin"));
-            assert_eq!(sha, expect, "blob {} is not named by its digest", f.display());
+            let expect = format!(
+                "{}{}",
+                d.file_name().unwrap().to_str().unwrap(),
+                name.trim_end_matches(".bin")
+            );
+            assert_eq!(
+                sha,
+                expect,
+                "blob {} is not named by its digest",
+                f.display()
+            );
             n += 1;
         }
     }

@@ -16,7 +16,11 @@ pub(crate) struct LineSink {
 impl LineSink {
     /// A sink that keeps at most `max` lines.
     pub(crate) fn new(max: usize) -> Self {
-        LineSink { lines: Vec::new(), max, exceeded: None }
+        LineSink {
+            lines: Vec::new(),
+            max,
+            exceeded: None,
+        }
     }
 
     /// Adds one text line (one cell), unless it is blank.
@@ -71,7 +75,11 @@ pub(crate) fn is_wide(c: char) -> bool {
 /// Lines are trimmed and blank ones dropped.
 pub(crate) fn join_cell_lines<S: AsRef<str>>(lines: &[S]) -> String {
     let mut out = String::new();
-    for line in lines.iter().map(|l| l.as_ref().trim()).filter(|l| !l.is_empty()) {
+    for line in lines
+        .iter()
+        .map(|l| l.as_ref().trim())
+        .filter(|l| !l.is_empty())
+    {
         push_joined(&mut out, line);
     }
     out

@@ -27,7 +27,9 @@ pub struct Decoded {
 pub fn header_charset(content_type: &str) -> Option<&str> {
     content_type.split(';').skip(1).find_map(|p| {
         let (k, v) = p.split_once('=')?;
-        k.trim().eq_ignore_ascii_case("charset").then(|| v.trim().trim_matches(['"', '\'']))
+        k.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| v.trim().trim_matches(['"', '\'']))
     })
 }
 
@@ -49,7 +51,11 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>, html: bool) -> Decoded {
     let used = detect(bytes);
     let mut flags = Vec::new();
     if used != declared {
-        flags.push(format!("charset_mismatch:declared={},used={}", label.to_ascii_lowercase(), name(used)));
+        flags.push(format!(
+            "charset_mismatch:declared={},used={}",
+            label.to_ascii_lowercase(),
+            name(used)
+        ));
     }
     finish(used, bytes, flags)
 }
@@ -70,12 +76,17 @@ fn fits(enc: &'static Encoding, bytes: &[u8]) -> bool {
         let guess = detect(bytes);
         return guess.is_single_byte();
     }
-    enc.decode_without_bom_handling_and_without_replacement(bytes).is_some()
+    enc.decode_without_bom_handling_and_without_replacement(bytes)
+        .is_some()
 }
 
 /// GBK and GB2312 labels decode as GB18030 (their superset).
 fn widen(enc: &'static Encoding) -> &'static Encoding {
-    if enc == encoding_rs::GBK { GB18030 } else { enc }
+    if enc == encoding_rs::GBK {
+        GB18030
+    } else {
+        enc
+    }
 }
 
 /// Lowercase name of an encoding as recorded in the report.
@@ -101,13 +112,18 @@ fn finish(enc: &'static Encoding, bytes: &[u8], mut flags: Vec<String>) -> Decod
     if had_errors {
         flags.push("charset_errors".to_string());
     }
-    Decoded { text: text.into_owned(), charset: name(enc), flags }
+    Decoded {
+        text: text.into_owned(),
+        charset: name(enc),
+        flags,
+    }
 }
 
 /// The charset declared by a `<meta>` tag in the first 8 KiB, with its label.
 fn meta_charset(bytes: &[u8]) -> Option<(&str, &'static Encoding)> {
     static META: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?i)<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)"#).expect("valid regex")
+        Regex::new(r#"(?i)<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)"#)
+            .expect("valid regex")
     });
     let head = &bytes[..bytes.len().min(8192)];
     let label = META.captures(head)?.get(1)?.as_bytes();
@@ -125,7 +141,9 @@ mod tests {
 
     #[test]
     fn declared_gbk_meta() {
-        let mut b = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">".to_vec();
+        let mut b =
+            b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">"
+                .to_vec();
         b.extend(gbk("<title>年度报告</title>"));
         let d = decode(&b, None, true);
         assert_eq!(d.charset, "gb18030");
@@ -136,11 +154,16 @@ mod tests {
     #[test]
     fn misdeclared_utf8_is_corrected() {
         let mut b = b"<meta charset=utf-8><p>".to_vec();
-        b.extend(gbk("北关区政务服务和大数据管理局2023年政府信息公开工作年度报告"));
+        b.extend(gbk(
+            "北关区政务服务和大数据管理局2023年政府信息公开工作年度报告",
+        ));
         let d = decode(&b, None, true);
         assert_eq!(d.charset, "gb18030");
         assert!(d.text.contains("政府信息公开"));
-        assert_eq!(d.flags, vec!["charset_mismatch:declared=utf-8,used=gb18030"]);
+        assert_eq!(
+            d.flags,
+            vec!["charset_mismatch:declared=utf-8,used=gb18030"]
+        );
     }
 
     #[test]
@@ -159,7 +182,10 @@ mod tests {
         let b = "<meta charset=iso-8859-1><p>政府信息公开工作年度报告</p>".as_bytes();
         let d = decode(b, None, true);
         assert_eq!(d.charset, "utf-8");
-        assert_eq!(d.flags, vec!["charset_mismatch:declared=iso-8859-1,used=utf-8"]);
+        assert_eq!(
+            d.flags,
+            vec!["charset_mismatch:declared=iso-8859-1,used=utf-8"]
+        );
         let d = decode("政府信息公开工作年度报告".as_bytes(), Some("gbk"), false);
         assert_eq!(d.charset, "utf-8");
     }

@@ -23,9 +23,14 @@ use quick_xml::events::{BytesStart, Event};
 /// Reads a DOCX; returns its lines and flags, or a flag when it cannot be read.
 pub(crate) fn read_docx(bytes: &[u8], limits: &Limits) -> Result<(Vec<Line>, Vec<String>), String> {
     let mut archive = zipfile::open_checked(bytes, limits)?;
-    let xml = zipfile::read_entry(&mut archive, "word/document.xml", limits.max_decompressed_bytes)?
-        .ok_or_else(|| "docx_error:no word/document.xml".to_string())?;
-    let xml = String::from_utf8(xml).map_err(|e| format!("docx_error:document.xml is not UTF-8:{e}"))?;
+    let xml = zipfile::read_entry(
+        &mut archive,
+        "word/document.xml",
+        limits.max_decompressed_bytes,
+    )?
+    .ok_or_else(|| "docx_error:no word/document.xml".to_string())?;
+    let xml =
+        String::from_utf8(xml).map_err(|e| format!("docx_error:document.xml is not UTF-8:{e}"))?;
     let mut sink = LineSink::new(limits.max_lines);
     let mut flags = Vec::new();
     if let Err(e) = walk(&xml, &mut sink) {
@@ -61,7 +66,9 @@ fn walk(xml: &str, sink: &mut LineSink) -> Result<(), String> {
     let mut in_text = false; // inside w:t
     let mut skip_depth = 0usize; // inside skipped content
     loop {
-        let ev = reader.read_event().map_err(|e| format!("xml at byte {}: {e}", reader.buffer_position()))?;
+        let ev = reader
+            .read_event()
+            .map_err(|e| format!("xml at byte {}: {e}", reader.buffer_position()))?;
         match ev {
             Event::Eof => break,
             Event::Start(e) if skip_depth > 0 => {
@@ -117,7 +124,12 @@ fn walk(xml: &str, sink: &mut LineSink) -> Result<(), String> {
 
 /// Elements that matter whether written empty or as start tags.
 fn empty_elem(name: &str, e: &BytesStart<'_>, para: &mut String, tables: &mut [Table]) {
-    let val = || e.try_get_attribute("w:val").ok().flatten().map(|a| a.value.into_owned());
+    let val = || {
+        e.try_get_attribute("w:val")
+            .ok()
+            .flatten()
+            .map(|a| a.value.into_owned())
+    };
     match name {
         "w:tab" => para.push('\t'),
         "w:br" | "w:cr" => {
@@ -129,7 +141,10 @@ fn empty_elem(name: &str, e: &BytesStart<'_>, para: &mut String, tables: &mut [T
         }
         "w:gridSpan" => {
             if let Some(cell) = tables.last_mut().and_then(|t| t.cell.as_mut()) {
-                cell.span = val().and_then(|v| v.parse().ok()).unwrap_or(1).clamp(1, 512);
+                cell.span = val()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(1)
+                    .clamp(1, 512);
             }
         }
         "w:vMerge" => {
@@ -168,19 +183,31 @@ fn start_row(tables: &mut [Table]) {
 
 fn start_cell(tables: &mut [Table]) {
     if let Some(t) = tables.last_mut() {
-        t.cell = Some(CellState { span: 1, ..CellState::default() });
+        t.cell = Some(CellState {
+            span: 1,
+            ..CellState::default()
+        });
     }
 }
 
 fn end_cell(para: &mut String, tables: &mut [Table]) {
     let Some(t) = tables.last_mut() else { return };
-    let Some(mut cell) = t.cell.take() else { return };
+    let Some(mut cell) = t.cell.take() else {
+        return;
+    };
     if !para.is_empty() {
         cell.lines.push(std::mem::take(para));
     }
-    let text = if cell.merged_continue { String::new() } else { join_cell_lines(&cell.lines) };
+    let text = if cell.merged_continue {
+        String::new()
+    } else {
+        join_cell_lines(&cell.lines)
+    };
     t.row.push(text);
-    t.row.extend(std::iter::repeat_n(String::new(), cell.span.saturating_sub(1)));
+    t.row.extend(std::iter::repeat_n(
+        String::new(),
+        cell.span.saturating_sub(1),
+    ));
 }
 
 fn end_row(tables: &mut [Table]) {

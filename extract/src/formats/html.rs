@@ -41,7 +41,13 @@ pub(crate) fn read_html(text: &str, limits: &Limits) -> (Vec<Line>, Vec<String>)
     }
     let (layout, deep) = layout_tables(doc.tree.root(), limits.max_html_depth);
     let mut clipped = false;
-    walk_flow(doc.tree.root(), limits.max_html_depth, &layout, &mut sink, &mut clipped);
+    walk_flow(
+        doc.tree.root(),
+        limits.max_html_depth,
+        &layout,
+        &mut sink,
+        &mut clipped,
+    );
     if deep {
         flags.push(Exceeded::HtmlDepth.flag());
     }
@@ -58,15 +64,22 @@ fn head_titles(doc: &Html) -> Vec<String> {
     let mut meta = None;
     let mut title = None;
     for node in doc.tree.nodes() {
-        let Some(e) = node.value().as_element() else { continue };
+        let Some(e) = node.value().as_element() else {
+            continue;
+        };
         match e.name() {
-            "meta" if meta.is_none() => {
-                if e.attr("name").is_some_and(|n| n.eq_ignore_ascii_case("ArticleTitle")) {
-                    meta = e.attr("content").map(|c| collapse(c).trim().to_string());
-                }
+            "meta"
+                if meta.is_none()
+                    && e.attr("name")
+                        .is_some_and(|n| n.eq_ignore_ascii_case("ArticleTitle")) =>
+            {
+                meta = e.attr("content").map(|c| collapse(c).trim().to_string());
             }
             "title" if title.is_none() => {
-                let t: String = node.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect();
+                let t: String = node
+                    .children()
+                    .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+                    .collect();
                 title = Some(collapse(&t).trim().to_string());
             }
             _ => {}
@@ -83,7 +96,16 @@ fn head_titles(doc: &Html) -> Vec<String> {
 fn skipped(name: &str) -> bool {
     matches!(
         name,
-        "head" | "script" | "style" | "noscript" | "template" | "select" | "option" | "iframe" | "svg" | "object"
+        "head"
+            | "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "select"
+            | "option"
+            | "iframe"
+            | "svg"
+            | "object"
     )
 }
 
@@ -130,7 +152,11 @@ fn is_block(name: &str) -> bool {
 fn hidden(e: &scraper::node::Element) -> bool {
     e.attr("hidden").is_some()
         || e.attr("style").is_some_and(|s| {
-            let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+            let s: String = s
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase();
             s.contains("display:none")
         })
 }
@@ -143,7 +169,10 @@ fn layout_tables(root: NodeRef<'_, Node>, max_depth: usize) -> (HashSet<ego_tree
     // (node, depth, exiting)
     let mut stack = vec![(root, 0usize, false)];
     while let Some((node, depth, exiting)) = stack.pop() {
-        let is_table = node.value().as_element().is_some_and(|e| e.name() == "table");
+        let is_table = node
+            .value()
+            .as_element()
+            .is_some_and(|e| e.name() == "table");
         if exiting {
             if is_table {
                 open_tables.pop();
@@ -152,6 +181,10 @@ fn layout_tables(root: NodeRef<'_, Node>, max_depth: usize) -> (HashSet<ego_tree
         }
         if depth > max_depth {
             deep = true;
+            // a table cut by the limit is not known to be a leaf: read it as flow
+            if let Some(&outer) = open_tables.last() {
+                layout.insert(outer);
+            }
             continue;
         }
         if is_table {
@@ -216,8 +249,10 @@ fn walk_flow(
 
 /// Emits one line per `<tr>` of a data table, with spans expanded.
 fn emit_grid(table: NodeRef<'_, Node>, sink: &mut LineSink, clipped: &mut bool) {
-    let rows: Vec<NodeRef<'_, Node>> =
-        table.descendants().filter(|n| n.value().as_element().is_some_and(|e| e.name() == "tr")).collect();
+    let rows: Vec<NodeRef<'_, Node>> = table
+        .descendants()
+        .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "tr"))
+        .collect();
     let mut carry: Vec<usize> = Vec::new(); // rows still covered, per column
     let mut grid: Vec<Vec<String>> = Vec::with_capacity(rows.len());
     for tr in rows {
@@ -231,13 +266,19 @@ fn emit_grid(table: NodeRef<'_, Node>, sink: &mut LineSink, clipped: &mut bool) 
             }
         };
         for cell in tr.children() {
-            let Some(e) = cell.value().as_element() else { continue };
+            let Some(e) = cell.value().as_element() else {
+                continue;
+            };
             if !matches!(e.name(), "td" | "th") || hidden(e) {
                 continue;
             }
             skip_covered(&mut out, &mut col, &mut carry);
             let span = |a: &str, max: usize| {
-                e.attr(a).and_then(|v| v.trim().parse::<usize>().ok()).filter(|v| *v >= 1).unwrap_or(1).min(max)
+                e.attr(a)
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .filter(|v| *v >= 1)
+                    .unwrap_or(1)
+                    .min(max)
             };
             let mut cs = span("colspan", 1000);
             let rs = span("rowspan", MAX_ROWSPAN);
@@ -352,21 +393,31 @@ mod tests {
     use super::*;
 
     fn cells(html: &str) -> Vec<Vec<String>> {
-        read_html(html, &Limits::default()).0.into_iter().map(|l| l.cells).collect()
+        read_html(html, &Limits::default())
+            .0
+            .into_iter()
+            .map(|l| l.cells)
+            .collect()
     }
 
     #[test]
     fn spans_expand_with_empty_repeats() {
         let h = "<table><tr><td rowspan=2>a</td><td colspan=2>b</td></tr>\
                  <tr><td>c</td><td>d</td></tr><tr><td>e</td></tr></table>";
-        assert_eq!(cells(h), vec![vec!["a", "b", ""], vec!["", "c", "d"], vec!["e", "", ""]]);
+        assert_eq!(
+            cells(h),
+            vec![vec!["a", "b", ""], vec!["", "c", "d"], vec!["e", "", ""]]
+        );
     }
 
     #[test]
     fn cell_lines_vertical_text_and_nbsp() {
         let h = "<table><tr><td>三<br>、<br>本<br>年</td><td><p>结果</p><p>维持</p></td>\
                  <td><span>11.065</span><br>万元</td><td>&nbsp;</td></tr></table>";
-        assert_eq!(cells(h), vec![vec!["三、本年", "结果维持", "11.065 万元", ""]]);
+        assert_eq!(
+            cells(h),
+            vec![vec!["三、本年", "结果维持", "11.065 万元", ""]]
+        );
     }
 
     #[test]
@@ -377,7 +428,13 @@ mod tests {
                  <table><tr><td>x</td><td>1</td></tr></table></td></tr></table></body></html>";
         assert_eq!(
             cells(h),
-            vec![vec!["某局2023年报告"], vec!["某局2023年报告_某区政府"], vec!["菜单"], vec!["正文第一段"], vec!["x", "1"]]
+            vec![
+                vec!["某局2023年报告"],
+                vec!["某局2023年报告_某区政府"],
+                vec!["菜单"],
+                vec!["正文第一段"],
+                vec!["x", "1"]
+            ]
         );
     }
 
@@ -385,7 +442,10 @@ mod tests {
     fn deep_nesting_is_cut_not_overflowed() {
         let n = 3000;
         let h = format!("{}<b>deep</b>{}", "<div>".repeat(n), "</div>".repeat(n));
-        let lim = Limits { max_html_depth: 100, ..Limits::default() };
+        let lim = Limits {
+            max_html_depth: 100,
+            ..Limits::default()
+        };
         let (lines, flags) = read_html(&h, &lim);
         assert!(lines.is_empty());
         assert_eq!(flags, vec!["limit:html_depth"]);

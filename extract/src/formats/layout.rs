@@ -35,8 +35,19 @@ pub(crate) struct Word {
 
 /// Groups words into visual rows of cells, pages in order, rows top to bottom.
 pub(crate) fn rows_from_words(mut words: Vec<Word>) -> Vec<Vec<String>> {
-    words.retain(|w| !w.text.trim().is_empty() && w.x0.is_finite() && w.y0.is_finite() && w.x1.is_finite() && w.y1.is_finite());
-    words.sort_by(|a, b| a.page.cmp(&b.page).then(a.y0.total_cmp(&b.y0)).then(a.x0.total_cmp(&b.x0)));
+    words.retain(|w| {
+        !w.text.trim().is_empty()
+            && w.x0.is_finite()
+            && w.y0.is_finite()
+            && w.x1.is_finite()
+            && w.y1.is_finite()
+    });
+    words.sort_by(|a, b| {
+        a.page
+            .cmp(&b.page)
+            .then(a.y0.total_cmp(&b.y0))
+            .then(a.x0.total_cmp(&b.x0))
+    });
     let mut rows = Vec::new();
     let mut current: Vec<Word> = Vec::new();
     let (mut band0, mut band1) = (0f32, 0f32);
@@ -87,7 +98,14 @@ mod tests {
     use super::*;
 
     fn w(page: u32, x0: f32, y0: f32, x1: f32, text: &str) -> Word {
-        Word { page, x0, y0, x1, y1: y0 + 10.0, text: text.into() }
+        Word {
+            page,
+            x0,
+            y0,
+            x1,
+            y1: y0 + 10.0,
+            text: text.into(),
+        }
     }
 
     #[test]
@@ -102,7 +120,11 @@ mod tests {
         ];
         assert_eq!(
             rows_from_words(words),
-            vec![vec!["予以公开".to_string(), "12".into()], vec!["2023 年".into()], vec!["下页".into()]]
+            vec![
+                vec!["予以公开".to_string(), "12".into()],
+                vec!["2023 年".into()],
+                vec!["下页".into()]
+            ]
         );
     }
 }

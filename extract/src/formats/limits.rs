@@ -88,7 +88,10 @@ mod tests {
 
     #[test]
     fn flags_are_named() {
-        assert_eq!(Exceeded::ZipDecompressedSize.flag(), "limit:zip_decompressed_size");
+        assert_eq!(
+            Exceeded::ZipDecompressedSize.flag(),
+            "limit:zip_decompressed_size"
+        );
         assert_eq!(Exceeded::Timeout.flag(), "limit:timeout");
     }
 }

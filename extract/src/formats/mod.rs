@@ -104,21 +104,55 @@ pub fn parse_bytes(source: &str, bytes: &[u8], opts: &ParseOptions) -> Report {
 
 /// Reads a document into lines: sniff → decode → format reader. Never panics on
 /// bad input; what went wrong is in [`Extracted::flags`] and [`Extracted::status`].
+/// A panic inside a third-party reader is caught and becomes `reader_panic`.
 pub fn read_lines(bytes: &[u8], opts: &ParseOptions) -> Extracted {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_lines_unguarded(bytes, opts)
+    }))
+    .unwrap_or_else(|_| {
+        let mut ex = Extracted::default();
+        ex.format = sniff::sniff(&bytes[..bytes.len().min(4096)], None, None)
+            .format
+            .as_str()
+            .into();
+        ex.fail(Status::Failed, "reader_panic");
+        ex
+    })
+}
+
+fn read_lines_unguarded(bytes: &[u8], opts: &ParseOptions) -> Extracted {
     let limits = &opts.limits;
     let mut ex = Extracted::default();
     if bytes.len() > limits.max_input_bytes {
         let head = &bytes[..bytes.len().min(4096)];
-        ex.format = sniff::sniff(head, opts.content_type.as_deref(), opts.file_name.as_deref()).format.as_str().into();
+        ex.format = sniff::sniff(
+            head,
+            opts.content_type.as_deref(),
+            opts.file_name.as_deref(),
+        )
+        .format
+        .as_str()
+        .into();
         ex.fail(Status::Failed, limits::Exceeded::InputSize.flag());
         return ex;
     }
-    let sniffed = sniff::sniff(bytes, opts.content_type.as_deref(), opts.file_name.as_deref());
+    let sniffed = sniff::sniff(
+        bytes,
+        opts.content_type.as_deref(),
+        opts.file_name.as_deref(),
+    );
     ex.format = sniffed.format.as_str().to_string();
     if let Some(declared) = sniffed.declared {
-        ex.flags.push(format!("format_mismatch:declared={},sniffed={}", declared.as_str(), ex.format));
+        ex.flags.push(format!(
+            "format_mismatch:declared={},sniffed={}",
+            declared.as_str(),
+            ex.format
+        ));
     }
-    let header_charset = opts.content_type.as_deref().and_then(decode::header_charset);
+    let header_charset = opts
+        .content_type
+        .as_deref()
+        .and_then(decode::header_charset);
     match sniffed.format {
         Format::Text | Format::Html => {
             let html = sniffed.format == Format::Html;
@@ -156,7 +190,9 @@ pub fn read_lines(bytes: &[u8], opts: &ParseOptions) -> Extracted {
                 ex.fail(Status::NeedsOcr, "image:scanned_page");
             }
         }
-        Format::Zip | Format::Unknown => ex.fail(Status::Failed, format!("unsupported_format:{}", ex.format)),
+        Format::Zip | Format::Unknown => {
+            ex.fail(Status::Failed, format!("unsupported_format:{}", ex.format))
+        }
     }
     ex
 }
@@ -213,7 +249,11 @@ fn read_pdf(bytes: &[u8], opts: &ParseOptions, ex: &mut Extracted) {
 
 /// Runs OCR if tesseract is installed and takes its rows; otherwise (or when it
 /// fails) the document stays `needs_ocr` with the reason as a flag.
-fn ocr_into(run: impl FnOnce() -> Result<Vec<Vec<String>>, String>, limits: &Limits, ex: &mut Extracted) {
+fn ocr_into(
+    run: impl FnOnce() -> Result<Vec<Vec<String>>, String>,
+    limits: &Limits,
+    ex: &mut Extracted,
+) {
     if !ocr::available(limits) {
         ex.fail(Status::NeedsOcr, "ocr:unavailable");
         return;

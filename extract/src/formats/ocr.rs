@@ -15,9 +15,14 @@ use std::sync::OnceLock;
 pub(crate) fn available(limits: &Limits) -> bool {
     static AVAILABLE: OnceLock<bool> = OnceLock::new();
     *AVAILABLE.get_or_init(|| {
-        let Ok((work, _)) = Workdir::with_input("probe", b"") else { return false };
-        tool::run("tesseract", &["--list-langs"], &work, limits.tool_timeout)
-            .is_ok_and(|r| String::from_utf8_lossy(&r.stdout).lines().any(|l| l.trim() == "chi_sim"))
+        let Ok((work, _)) = Workdir::with_input("probe", b"") else {
+            return false;
+        };
+        tool::run("tesseract", &["--list-langs"], &work, limits.tool_timeout).is_ok_and(|r| {
+            String::from_utf8_lossy(&r.stdout)
+                .lines()
+                .any(|l| l.trim() == "chi_sim")
+        })
     })
 }
 
@@ -25,8 +30,22 @@ pub(crate) fn available(limits: &Limits) -> bool {
 pub(crate) fn ocr_pdf(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<String>>, String> {
     let (work, _) = Workdir::with_input("in.pdf", bytes).map_err(flag)?;
     let last = limits.max_pdf_pages.to_string();
-    let r = tool::run("pdftoppm", &["-r", "300", "-gray", "-png", "-l", last.as_str(), "in.pdf", "page"], &work, limits.tool_timeout)
-        .map_err(flag)?;
+    let r = tool::run(
+        "pdftoppm",
+        &[
+            "-r",
+            "300",
+            "-gray",
+            "-png",
+            "-l",
+            last.as_str(),
+            "in.pdf",
+            "page",
+        ],
+        &work,
+        limits.tool_timeout,
+    )
+    .map_err(flag)?;
     if !r.success {
         return Err(format!("ocr_error:pdftoppm:{}", r.stderr_head));
     }
@@ -48,14 +67,26 @@ pub(crate) fn ocr_pdf(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<String>>,
 /// OCRs one image (PNG, JPEG, TIFF, …) into visual rows.
 pub(crate) fn ocr_image(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<String>>, String> {
     let (work, _) = Workdir::with_input("in.img", bytes).map_err(flag)?;
-    Ok(rows_from_words(tesseract_words(&work, "in.img", 1, limits)?))
+    Ok(rows_from_words(tesseract_words(
+        &work, "in.img", 1, limits,
+    )?))
 }
 
 /// Runs tesseract on one image file in `work` and parses its TSV word boxes.
-fn tesseract_words(work: &Workdir, image: &str, page: u32, limits: &Limits) -> Result<Vec<Word>, String> {
+fn tesseract_words(
+    work: &Workdir,
+    image: &str,
+    page: u32,
+    limits: &Limits,
+) -> Result<Vec<Word>, String> {
     let base = format!("{image}.ocr");
-    let r = tool::run("tesseract", &[image, base.as_str(), "-l", "chi_sim", "--psm", "6", "tsv"], work, limits.tool_timeout)
-        .map_err(flag)?;
+    let r = tool::run(
+        "tesseract",
+        &[image, base.as_str(), "-l", "chi_sim", "--psm", "6", "tsv"],
+        work,
+        limits.tool_timeout,
+    )
+    .map_err(flag)?;
     let tsv = std::fs::read_to_string(work.path().join(format!("{base}.tsv")))
         .map_err(|e| format!("ocr_error:tesseract:{}:{e}", r.stderr_head))?;
     Ok(parse_tsv(&tsv, page))
@@ -72,7 +103,14 @@ fn parse_tsv(tsv: &str, page: u32) -> Vec<Word> {
             }
             let n = |i: usize| f[i].parse::<f32>().ok();
             let (x, y, w, h) = (n(6)?, n(7)?, n(8)?, n(9)?);
-            Some(Word { page, x0: x, y0: y, x1: x + w, y1: y + h, text: f[11].to_string() })
+            Some(Word {
+                page,
+                x0: x,
+                y0: y,
+                x1: x + w,
+                y1: y + h,
+                text: f[11].to_string(),
+            })
         })
         .collect()
 }

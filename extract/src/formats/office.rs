@@ -11,14 +11,24 @@ use super::tool::{self, ToolError, Workdir};
 
 /// Converts `bytes` (saved as `in.<ext>`) to `target` (`docx` or `xlsx`).
 /// Errors are report flags; `tool_missing:soffice` when LibreOffice is absent.
-pub(crate) fn convert(bytes: &[u8], ext: &str, target: &str, limits: &Limits) -> Result<Vec<u8>, String> {
-    let program = ["soffice", "libreoffice"].into_iter().find(|p| tool::which(p).is_some());
+pub(crate) fn convert(
+    bytes: &[u8],
+    ext: &str,
+    target: &str,
+    limits: &Limits,
+) -> Result<Vec<u8>, String> {
+    let program = ["soffice", "libreoffice"]
+        .into_iter()
+        .find(|p| tool::which(p).is_some());
     let Some(program) = program else {
         return Err("tool_missing:soffice".to_string());
     };
     let input = format!("in.{ext}");
     let (work, _) = Workdir::with_input(&input, bytes).map_err(flag)?;
-    let profile = format!("-env:UserInstallation=file://{}/profile", work.path().display());
+    let profile = format!(
+        "-env:UserInstallation=file://{}/profile",
+        work.path().display()
+    );
     let args = [
         "--headless",
         "--norestore",

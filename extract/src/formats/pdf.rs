@@ -103,7 +103,11 @@ pub(crate) fn read_pdf(bytes: &[u8], limits: &Limits) -> PdfText {
         Ok((text, flags)) => {
             out.flags.push("converted_by:lopdf".into());
             out.flags.extend(flags);
-            out.rows = text.lines().map(|l| vec![l.trim().to_string()]).filter(|r| !r[0].is_empty()).collect();
+            out.rows = text
+                .lines()
+                .map(|l| vec![l.trim().to_string()])
+                .filter(|r| !r[0].is_empty())
+                .collect();
         }
         Err(e) => {
             out.flags.push(e);
@@ -122,13 +126,26 @@ fn count_objects(bytes: &[u8]) -> usize {
 fn pdftotext_words(bytes: &[u8], limits: &Limits) -> Result<(Vec<Word>, Vec<String>), ToolError> {
     let (work, _input) = Workdir::with_input("in.pdf", bytes)?;
     let last = (limits.max_pdf_pages.saturating_add(1)).to_string();
-    let args = ["-bbox", "-enc", "UTF-8", "-q", "-l", last.as_str(), "in.pdf", "out.html"];
+    let args = [
+        "-bbox",
+        "-enc",
+        "UTF-8",
+        "-q",
+        "-l",
+        last.as_str(),
+        "in.pdf",
+        "out.html",
+    ];
     let run = tool::run("pdftotext", &args, &work, limits.tool_timeout)?;
     let html = std::fs::read(work.path().join("out.html")).unwrap_or_default();
     let mut flags = Vec::new();
     if !run.success {
         if html.is_empty() {
-            let why = if run.stderr_head.is_empty() { "exit status not 0".to_string() } else { run.stderr_head };
+            let why = if run.stderr_head.is_empty() {
+                "exit status not 0".to_string()
+            } else {
+                run.stderr_head
+            };
             return Err(ToolError::Failed(why));
         }
         flags.push("pdf_error:pdftotext:partial".to_string());
@@ -154,8 +171,19 @@ pub(crate) fn parse_bbox(html: &str) -> (Vec<Word>, u32) {
             page += 1;
             continue;
         };
-        let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<f32>().ok()).unwrap_or(f32::NAN);
-        words.push(Word { page: page.max(1), x0: num(1), y0: num(2), x1: num(3), y1: num(4), text: unescape(text.as_str()) });
+        let num = |i: usize| {
+            c.get(i)
+                .and_then(|m| m.as_str().parse::<f32>().ok())
+                .unwrap_or(f32::NAN)
+        };
+        words.push(Word {
+            page: page.max(1),
+            x0: num(1),
+            y0: num(2),
+            x1: num(3),
+            y1: num(4),
+            text: unescape(text.as_str()),
+        });
     }
     (words, page)
 }
@@ -217,7 +245,8 @@ fn lopdf_text(bytes: &[u8], limits: &Limits) -> Result<(String, Vec<String>), St
         })
         .map_err(|e| format!("pdf_error:lopdf:thread:{e}"))?;
     // A timed-out reader thread is left to finish on its own: threads cannot be killed.
-    rx.recv_timeout(limits.tool_timeout).map_err(|_| Exceeded::Timeout.flag())?
+    rx.recv_timeout(limits.tool_timeout)
+        .map_err(|_| Exceeded::Timeout.flag())?
 }
 
 fn lopdf_read(data: &[u8], limits: &Limits) -> Result<(String, Vec<String>), String> {
@@ -232,14 +261,20 @@ fn lopdf_read(data: &[u8], limits: &Limits) -> Result<(String, Vec<String>), Str
         flags.push(Exceeded::PdfPages.flag());
     }
     let cap = usize::try_from(limits.max_decompressed_bytes).unwrap_or(usize::MAX);
-    let text = doc.extract_text_with_limit(&pages, cap).map_err(|e| format!("pdf_error:lopdf:{e}"))?;
+    let text = doc
+        .extract_text_with_limit(&pages, cap)
+        .map_err(|e| format!("pdf_error:lopdf:{e}"))?;
     Ok((text, flags))
 }
 
 /// Judges whether extracted text is a usable Chinese text layer.
 pub(crate) fn text_quality<'a>(cells: impl IntoIterator<Item = &'a str>) -> TextQuality {
     let (mut total, mut cjk, mut bad) = (0usize, 0usize, 0usize);
-    for c in cells.into_iter().flat_map(str::chars).filter(|c| !c.is_whitespace()) {
+    for c in cells
+        .into_iter()
+        .flat_map(str::chars)
+        .filter(|c| !c.is_whitespace())
+    {
         total += 1;
         match c as u32 {
             0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0x2E80..=0x2FDF | 0xF900..=0xFAFF => cjk += 1,
@@ -274,9 +309,18 @@ mod tests {
     #[test]
     fn quality_heuristic() {
         assert_eq!(text_quality(["", "  12"]), TextQuality::NoText);
-        assert_eq!(text_quality(["北关区政务服务和大数据管理局2023年政府信息公开工作年度报告"]), TextQuality::Good);
+        assert_eq!(
+            text_quality(["北关区政务服务和大数据管理局2023年政府信息公开工作年度报告"]),
+            TextQuality::Good
+        );
         let pua: String = (0xE001..0xE00B).filter_map(char::from_u32).collect();
-        assert_eq!(text_quality([pua.as_str(), "年报告一二三四五六七八九十百千万亿"]), TextQuality::Garbled);
-        assert_eq!(text_quality(["!#$%&'()*+,-./0123456789:;<=>?@ABCDEFGH"]), TextQuality::Garbled);
+        assert_eq!(
+            text_quality([pua.as_str(), "年报告一二三四五六七八九十百千万亿"]),
+            TextQuality::Garbled
+        );
+        assert_eq!(
+            text_quality(["!#$%&'()*+,-./0123456789:;<=>?@ABCDEFGH"]),
+            TextQuality::Garbled
+        );
     }
 }

@@ -66,7 +66,9 @@ pub struct Sniffed {
 /// Detects the format of `bytes`, using `content_type` and `file_name` (path or
 /// URL) only when the bytes themselves do not tell.
 pub fn sniff(bytes: &[u8], content_type: Option<&str>, file_name: Option<&str>) -> Sniffed {
-    let declared = content_type.and_then(from_content_type).or_else(|| file_name.and_then(from_extension));
+    let declared = content_type
+        .and_then(from_content_type)
+        .or_else(|| file_name.and_then(from_extension));
     let format = from_magic(bytes).or(declared).unwrap_or_else(|| {
         if looks_like_text(bytes) {
             Format::Text
@@ -108,6 +110,18 @@ fn from_magic(bytes: &[u8]) -> Option<Format> {
     {
         return Some(Format::Image);
     }
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes)
+        && enc != encoding_rs::UTF_8
+    {
+        // UTF-16 text: look at its first chars as UTF-8
+        let head = &bytes[bom..bytes.len().min(8192)];
+        let (text, _) = enc.decode_without_bom_handling(head);
+        return Some(if looks_like_html(text.as_bytes()) {
+            Format::Html
+        } else {
+            Format::Text
+        });
+    }
     if bytes.starts_with(b"{\\rtf") {
         return Some(Format::Rtf);
     }
@@ -122,7 +136,11 @@ fn zip_kind(bytes: &[u8]) -> Format {
     let Ok(archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Format::Zip;
     };
-    let names: Vec<String> = archive.file_names().take(10_000).filter_map(|n| n.ok().map(|n| n.into_owned())).collect();
+    let names: Vec<String> = archive
+        .file_names()
+        .take(10_000)
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .collect();
     let has = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
     if has("word/") {
         Format::Docx
@@ -135,7 +153,11 @@ fn zip_kind(bytes: &[u8]) -> Format {
 
 /// Word or Excel inside an OLE compound file, by the UTF-16LE stream names in its directory.
 fn ole_kind(bytes: &[u8]) -> Format {
-    let utf16 = |s: &str| s.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
+    let utf16 = |s: &str| {
+        s.encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect::<Vec<u8>>()
+    };
     if find(bytes, &utf16("WordDocument")).is_some() {
         Format::Doc
     } else if find(bytes, &utf16("Workbook")).is_some() || find(bytes, &utf16("Book")).is_some() {
@@ -149,14 +171,28 @@ fn ole_kind(bytes: &[u8]) -> Format {
 fn looks_like_html(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(4096)];
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(head.len());
     if head.get(start) != Some(&b'<') {
         return false;
     }
     let lower = head.to_ascii_lowercase();
-    [&b"<!doctype html"[..], b"<html", b"<head", b"<body", b"<meta", b"<title", b"<table", b"<div", b"<p>", b"<!--"]
-        .iter()
-        .any(|tag| find(&lower, tag).is_some())
+    [
+        &b"<!doctype html"[..],
+        b"<html",
+        b"<head",
+        b"<body",
+        b"<meta",
+        b"<title",
+        b"<table",
+        b"<div",
+        b"<p>",
+        b"<!--",
+    ]
+    .iter()
+    .any(|tag| find(&lower, tag).is_some())
 }
 
 /// No NUL bytes in the first 8 KiB: text in some 8-bit or UTF-8 charset.
@@ -173,10 +209,13 @@ fn from_content_type(ct: &str) -> Option<Format> {
         "application/pdf" | "application/x-pdf" => Format::Pdf,
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => Format::Docx,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => Format::Xlsx,
-        "application/msword" | "application/vnd.ms-works" | "application/wps-office.wps" | "application/kswps" => {
-            Format::Doc
+        "application/msword"
+        | "application/vnd.ms-works"
+        | "application/wps-office.wps"
+        | "application/kswps" => Format::Doc,
+        "application/vnd.ms-excel" | "application/wps-office.et" | "application/kset" => {
+            Format::Xls
         }
-        "application/vnd.ms-excel" | "application/wps-office.et" | "application/kset" => Format::Xls,
         "application/rtf" | "text/rtf" => Format::Rtf,
         m if m.starts_with("image/") => Format::Image,
         "application/zip" => Format::Zip,
@@ -218,7 +257,11 @@ mod tests {
 
     #[test]
     fn magic_beats_declared_type() {
-        let s = sniff(b"<html><body>blocked</body></html>", Some("application/pdf"), Some("a.pdf"));
+        let s = sniff(
+            b"<html><body>blocked</body></html>",
+            Some("application/pdf"),
+            Some("a.pdf"),
+        );
         assert_eq!(s.format, Format::Html);
         assert_eq!(s.declared, Some(Format::Pdf));
         let s = sniff(b"%PDF-1.7\n...", Some("text/html; charset=utf-8"), None);
@@ -227,8 +270,14 @@ mod tests {
 
     #[test]
     fn images_and_ole() {
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\nxxxx", None, None).format, Format::Image);
-        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0], None, None).format, Format::Image);
+        assert_eq!(
+            sniff(b"\x89PNG\r\n\x1a\nxxxx", None, None).format,
+            Format::Image
+        );
+        assert_eq!(
+            sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0], None, None).format,
+            Format::Image
+        );
         let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
         ole.extend("Workbook".encode_utf16().flat_map(u16::to_le_bytes));
         assert_eq!(sniff(&ole, None, Some("x.et")).format, Format::Xls);
@@ -240,10 +289,21 @@ mod tests {
 
     #[test]
     fn falls_back_to_type_extension_and_text() {
-        assert_eq!(sniff(b"a\tb\n", Some("text/html"), None).format, Format::Html);
-        assert_eq!(sniff(b"a\tb\n", None, Some("/d/x.HTM")).format, Format::Html);
+        assert_eq!(
+            sniff(b"a\tb\n", Some("text/html"), None).format,
+            Format::Html
+        );
+        assert_eq!(
+            sniff(b"a\tb\n", None, Some("/d/x.HTM")).format,
+            Format::Html
+        );
         assert_eq!(sniff(b"a\tb\n", None, None).format, Format::Text);
         assert_eq!(sniff(b"\0\x01\x02", None, None).format, Format::Unknown);
         assert_eq!(sniff(b"  \r\n<TABLE><tr>", None, None).format, Format::Html);
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("<html>年报".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(sniff(&utf16, None, None).format, Format::Html);
     }
 }

@@ -40,10 +40,12 @@ pub(crate) struct Run {
 /// The full path of `program` if it is an executable file on `PATH`.
 pub(crate) fn which(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join(program)).find(|p| {
-        use std::os::unix::fs::PermissionsExt;
-        fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    })
+    std::env::split_paths(&path)
+        .map(|d| d.join(program))
+        .find(|p| {
+            use std::os::unix::fs::PermissionsExt;
+            fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
 }
 
 /// A private temporary directory holding the input under a fixed name.
@@ -53,13 +55,17 @@ pub(crate) struct Workdir {
 
 impl Workdir {
     /// Creates the directory and writes `bytes` to `input_name` in it.
-    pub(crate) fn with_input(input_name: &str, bytes: &[u8]) -> Result<(Workdir, PathBuf), ToolError> {
+    pub(crate) fn with_input(
+        input_name: &str,
+        bytes: &[u8],
+    ) -> Result<(Workdir, PathBuf), ToolError> {
         let dir = tempfile::Builder::new()
             .prefix("ogi-extract-")
             .tempdir()
             .map_err(|e| ToolError::Failed(format!("creating a temporary directory: {e}")))?;
         let input = dir.path().join(input_name);
-        fs::write(&input, bytes).map_err(|e| ToolError::Failed(format!("writing {}: {e}", input.display())))?;
+        fs::write(&input, bytes)
+            .map_err(|e| ToolError::Failed(format!("writing {}: {e}", input.display())))?;
         Ok((Workdir { dir }, input))
     }
 
@@ -70,11 +76,18 @@ impl Workdir {
 }
 
 /// Runs `program` (looked up on `PATH`) with `args` in `work`, within `timeout`.
-pub(crate) fn run<S: AsRef<OsStr>>(program: &str, args: &[S], work: &Workdir, timeout: Duration) -> Result<Run, ToolError> {
+pub(crate) fn run<S: AsRef<OsStr>>(
+    program: &str,
+    args: &[S],
+    work: &Workdir,
+    timeout: Duration,
+) -> Result<Run, ToolError> {
     let exe = which(program).ok_or(ToolError::Missing)?;
     let out_path = work.path().join(".stdout");
     let err_path = work.path().join(".stderr");
-    let open = |p: &Path| fs::File::create(p).map_err(|e| ToolError::Failed(format!("creating {}: {e}", p.display())));
+    let open = |p: &Path| {
+        fs::File::create(p).map_err(|e| ToolError::Failed(format!("creating {}: {e}", p.display())))
+    };
     let mut child = Command::new(&exe)
         .args(args)
         .current_dir(work.path())
@@ -111,7 +124,11 @@ pub(crate) fn run<S: AsRef<OsStr>>(program: &str, args: &[S], work: &Workdir, ti
         .unwrap_or("")
         .trim()
         .to_string();
-    Ok(Run { success: status.success(), stdout, stderr_head })
+    Ok(Run {
+        success: status.success(),
+        stdout,
+        stderr_head,
+    })
 }
 
 /// Kills the process group `pgid` (the child started with `process_group(0)`).
@@ -132,7 +149,12 @@ mod tests {
     #[test]
     fn missing_tool_and_timeout() {
         let (work, _) = Workdir::with_input("in.txt", b"x").unwrap();
-        let r = run("ogi-no-such-tool-xyz", &["a"], &work, Duration::from_secs(1));
+        let r = run(
+            "ogi-no-such-tool-xyz",
+            &["a"],
+            &work,
+            Duration::from_secs(1),
+        );
         assert_eq!(r.unwrap_err(), ToolError::Missing);
         // `sleep` is in coreutils on every machine that runs these tests
         let r = run("sleep", &["5"], &work, Duration::from_millis(100));

@@ -14,11 +14,16 @@ use std::io::Cursor;
 
 /// Reads every sheet of a workbook; `zip` says whether it is a zip container
 /// (XLSX) whose limits must be checked first. Errors are report flags.
-pub(crate) fn read_workbook(bytes: &[u8], zip: bool, limits: &Limits) -> Result<(Vec<Line>, Vec<String>), String> {
+pub(crate) fn read_workbook(
+    bytes: &[u8],
+    zip: bool,
+    limits: &Limits,
+) -> Result<(Vec<Line>, Vec<String>), String> {
     if zip {
         zipfile::open_checked(bytes, limits)?;
     }
-    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| format!("xlsx_error:{e}"))?;
+    let mut book =
+        open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| format!("xlsx_error:{e}"))?;
     let mut sink = LineSink::new(limits.max_lines);
     let mut flags = Vec::new();
     for name in book.sheet_names() {

@@ -20,7 +20,10 @@ pub(crate) fn open_checked<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Archi
     }
     let mut declared: u64 = 0;
     for i in 0..archive.len() {
-        let size = archive.by_index_raw(i).map(|f| f.size()).map_err(|e| format!("zip_error:{e}"))?;
+        let size = archive
+            .by_index_raw(i)
+            .map(|f| f.size())
+            .map_err(|e| format!("zip_error:{e}"))?;
         declared = declared.saturating_add(size);
     }
     if declared > limits.max_decompressed_bytes {
@@ -31,14 +34,20 @@ pub(crate) fn open_checked<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Archi
 
 /// Reads one entry, inflating at most `budget` bytes (whatever its header says).
 /// `Ok(None)` when there is no such entry.
-pub(crate) fn read_entry(archive: &mut Archive<'_>, name: &str, budget: u64) -> Result<Option<Vec<u8>>, String> {
+pub(crate) fn read_entry(
+    archive: &mut Archive<'_>,
+    name: &str,
+    budget: u64,
+) -> Result<Option<Vec<u8>>, String> {
     let file = match archive.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
         Err(e) => return Err(format!("zip_error:{name}:{e}")),
     };
     let mut buf = Vec::new();
-    file.take(budget.saturating_add(1)).read_to_end(&mut buf).map_err(|e| format!("zip_error:{name}:{e}"))?;
+    file.take(budget.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| format!("zip_error:{name}:{e}"))?;
     if buf.len() as u64 > budget {
         return Err(Exceeded::ZipDecompressedSize.flag());
     }

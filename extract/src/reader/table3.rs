@@ -11,7 +11,7 @@
 
 use super::Slot;
 use super::tokens::{Segment, TLine, Tok};
-use crate::labels::{MatchKind, best_match, scan};
+use crate::labels::{best_match_by, scan};
 use crate::value::CellValue;
 use crate::vocab::{TABLE3_HEADER_GROUPS, vocab};
 use crate::normalize::label_key;
@@ -89,9 +89,7 @@ fn match_frags(frags: &[Frag]) -> Option<(usize, usize)> {
     let joined = |k: usize| frags[n - k..].iter().map(|f| f.key.as_str()).collect::<String>();
     for strict in [true, false] {
         for k in 1..=n {
-            if let Some((row, kind)) = best_match(&joined(k), row_cands())
-                && (!strict || kind >= MatchKind::Contains)
-            {
+            if let Some((row, _)) = best_match_by(&joined(k), row_cands(), !strict) {
                 return Some((row, k));
             }
         }
@@ -255,7 +253,7 @@ fn column_hits(key: &str) -> Vec<(usize, usize)> {
 /// its first column); text headers by reading order, except that the
 /// `total` column (a tall merged cell whose text lands anywhere) goes last
 /// unless it is read first. Falls back to the template order.
-fn column_order(hits: &mut Vec<(usize, u32, usize, usize)>, multi: bool, flags: &mut Vec<String>) -> Vec<usize> {
+fn column_order(hits: &mut [(usize, u32, usize, usize)], multi: bool, flags: &mut Vec<String>) -> Vec<usize> {
     let v = vocab();
     let template: Vec<usize> = (0..v.cols.len()).collect();
     if multi {

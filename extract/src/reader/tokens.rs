@@ -44,7 +44,7 @@ pub struct TLine {
     pub toks: Vec<Tok>,
     /// More than one non-empty cell (a grid or TSV row).
     pub multi: bool,
-    /// [`label_key`] of the whole line.
+    /// [`label_key`] of the whole line ("" for prose longer than 160 characters).
     pub key: String,
     /// Normalised text of the whole line, cells joined by a space.
     pub text: String,
@@ -139,7 +139,15 @@ fn tokenize_line(line: &Line) -> Option<TLine> {
         flush_label(&mut label, &mut toks, i);
     }
     let text = cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" ");
-    Some(TLine { no: line.no, key: label_key(&text), toks, multi, text })
+    Some(TLine { no: line.no, key: key_of(&text), toks, multi, text })
+}
+
+/// Text longer than this is prose, never a label or heading: its key is not computed.
+const PROSE_CHARS: usize = 160;
+
+/// [`label_key`], or "" for prose.
+fn key_of(text: &str) -> String {
+    if text.chars().count() > PROSE_CHARS { String::new() } else { label_key(text) }
 }
 
 fn flush_label(label: &mut Vec<&str>, toks: &mut Vec<Tok>, cell: usize) {
@@ -147,7 +155,7 @@ fn flush_label(label: &mut Vec<&str>, toks: &mut Vec<Tok>, cell: usize) {
         return;
     }
     let raw = label.join(" ");
-    let key = label_key(&raw);
+    let key = key_of(&raw);
     label.clear();
     toks.push(Tok { kind: Kind::Label, raw, key, cell });
 }

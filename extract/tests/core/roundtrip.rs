@@ -1,1 +1,98 @@
-//! placeholder
+//! Layout round trip: synth → every layout → parse → every cell compared.
+
+use crate::common::{checks_ok, parse};
+use ogi_extract::synth::{Layout, Options, Synth, synth};
+use ogi_extract::{Report, Status, Template};
+
+/// Compares a parse with the synthetic truth; `Err` says what differs.
+fn compare(s: &Synth, r: &Report) -> Result<(), String> {
+    if r.status != Status::Parsed {
+        return Err(format!("status {:?} {:?}", r.status, r.flags));
+    }
+    if r.agency.as_deref() != Some(s.contents.agency.as_str()) || r.year != Some(s.contents.year) {
+        return Err(format!("title: {:?} {:?}", r.agency, r.year));
+    }
+    if r.template != Some(s.contents.template) {
+        return Err(format!("template {:?}", r.template));
+    }
+    if r.cells.len() != s.expected.len() {
+        return Err(format!("{} cells, expected {}; flags {:?}", r.cells.len(), s.expected.len(), r.flags));
+    }
+    for e in &s.expected {
+        let Some(c) = r.cells.iter().find(|c| c.table == e.table && c.row == e.row && c.col == e.col) else {
+            return Err(format!("no cell {}.{:?}", e.row, e.col));
+        };
+        let same = match (c.value, e.value) {
+            (Some(a), Some(b)) => (a.as_f64() - b.as_f64()).abs() < 1e-9,
+            (None, None) => true,
+            _ => false,
+        };
+        if !same || c.provenance != e.provenance {
+            return Err(format!("{}.{:?}: got {:?} {:?} (raw {:?}, line {:?}), want {:?} {:?}; flags {:?}", e.row, e.col, c.value, c.provenance, c.raw, c.line, e.value, e.provenance, r.flags));
+        }
+    }
+    Ok(())
+}
+
+fn run(seeds: std::ops::Range<u64>, opts: &Options) -> usize {
+    let mut n = 0;
+    for seed in seeds {
+        for layout in Layout::ALL {
+            let s = synth(seed, layout, opts);
+            let r = parse(&s.text);
+            if let Err(e) = compare(&s, &r) {
+                panic!("seed {seed} {layout:?} {opts:?}: {e}\n{}", s.text);
+            }
+            if !opts.dashes {
+                assert_eq!(checks_ok(&r), !opts.inconsistent, "seed {seed} {layout:?}: {:?} {:?}", s.contents.perturbed, r.checks);
+            }
+            n += 1;
+        }
+    }
+    n
+}
+
+#[test]
+fn consistent_2021_reports_round_trip_in_every_layout() {
+    assert_eq!(run(0..250, &Options::default()), 1500);
+}
+
+#[test]
+fn reports_with_dashes_and_blanks_round_trip() {
+    run(1000..1150, &Options { dashes: true, ..Options::default() });
+}
+
+#[test]
+fn template_2019_round_trips() {
+    run(2000..2150, &Options { template: Template::V2019, ..Options::default() });
+}
+
+#[test]
+fn inconsistent_reports_keep_their_numbers_and_fail_a_check() {
+    run(3000..3150, &Options { inconsistent: true, ..Options::default() });
+}
+
+#[test]
+#[ignore]
+fn show_examples() {
+    for layout in Layout::ALL {
+        let s = synth(5, layout, &Options { dashes: true, ..Options::default() });
+        println!("===== {layout:?}\n{}", s.text);
+    }
+}
+
+#[test]
+#[ignore]
+fn time_synth() {
+    let docs: Vec<String> = (0..60u64).map(|i| synth(i, Layout::ALL[(i % 6) as usize], &Options::default()).text).collect();
+    let t = std::time::Instant::now();
+    for d in &docs {
+        std::hint::black_box(parse(d));
+    }
+    println!("parse {:?} per doc", t.elapsed() / 60);
+    let t = std::time::Instant::now();
+    for i in 0..60u64 {
+        std::hint::black_box(synth(i, Layout::ALL[(i % 6) as usize], &Options::default()));
+    }
+    println!("synth {:?} per doc", t.elapsed() / 60);
+}

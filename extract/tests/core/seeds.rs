@@ -118,3 +118,16 @@ fn dump_flags() {
         println!("{name}: {:?} {:?}", r.flags, r.checks);
     }
 }
+
+#[test]
+#[ignore]
+fn time_seeds() {
+    let all = seeds();
+    let t = std::time::Instant::now();
+    for _ in 0..10 {
+        for (_, text, _) in &all {
+            std::hint::black_box(parse(text));
+        }
+    }
+    println!("{:?} per doc", t.elapsed() / 50);
+}

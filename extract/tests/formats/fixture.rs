@@ -17,7 +17,9 @@ pub enum Item {
 
 /// Path of a file in `tests/fixtures/formats/`.
 pub fn path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/formats")
+        .join(name)
 }
 
 /// Reads a fixture file.
@@ -30,12 +32,18 @@ pub fn load() -> Vec<Item> {
     let text = String::from_utf8(bytes("report.grid")).expect("grid is UTF-8");
     let mut items = Vec::new();
     let mut table: Option<Vec<Vec<String>>> = None;
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
         let mut f = line.split('\t');
         match f.next() {
             Some("T" | "P") => items.push(Item::Text(f.next().unwrap_or_default().to_string())),
             Some("B") => table = Some(Vec::new()),
-            Some("R") => table.as_mut().expect("R inside B…E").push(f.map(str::to_string).collect()),
+            Some("R") => table
+                .as_mut()
+                .expect("R inside B…E")
+                .push(f.map(str::to_string).collect()),
             Some("E") => items.push(Item::Table(table.take().expect("E after B"))),
             other => panic!("bad grid record {other:?}"),
         }
@@ -70,7 +78,12 @@ pub fn tsv(items: &[Item]) -> String {
                     if i > 0 {
                         out.push('\n');
                     }
-                    out.push_str(&row.iter().map(|c| cell_text(c)).collect::<Vec<_>>().join("\t"));
+                    out.push_str(
+                        &row.iter()
+                            .map(|c| cell_text(c))
+                            .collect::<Vec<_>>()
+                            .join("\t"),
+                    );
                 }
             }
         }
@@ -98,7 +111,9 @@ fn cell_lines(raw: &str) -> Vec<String> {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// An HTML page as portals publish it: GBK bytes, `meta` charset `declared`,
@@ -121,8 +136,13 @@ pub fn html_gbk(items: &[Item], declared: &str, chrome: bool) -> Vec<u8> {
     }
     for (i, item) in items.iter().enumerate() {
         match item {
-            Item::Text(s) if i == 0 => h.push_str(&format!("<h1 class=\"title\">{}</h1>\n", esc(s))),
-            Item::Text(s) => h.push_str(&format!("<p style=\"text-indent:2em\"><span>{}</span></p>\n", esc(s))),
+            Item::Text(s) if i == 0 => {
+                h.push_str(&format!("<h1 class=\"title\">{}</h1>\n", esc(s)))
+            }
+            Item::Text(s) => h.push_str(&format!(
+                "<p style=\"text-indent:2em\"><span>{}</span></p>\n",
+                esc(s)
+            )),
             Item::Table(rows) => {
                 h.push_str("<table border=\"1\" cellspacing=\"0\" style=\"border-collapse:collapse\"><tbody>\n");
                 for (r, row) in rows.iter().enumerate() {
@@ -142,9 +162,21 @@ pub fn html_gbk(items: &[Item], declared: &str, chrome: bool) -> Vec<u8> {
                         h.push('>');
                         let parts = cell_lines(cell);
                         if cell.ends_with("{v}") {
-                            h.push_str(&format!("<p>{}</p>", parts.iter().map(|p| esc(p)).collect::<Vec<_>>().join("<br>")));
+                            h.push_str(&format!(
+                                "<p>{}</p>",
+                                parts
+                                    .iter()
+                                    .map(|p| esc(p))
+                                    .collect::<Vec<_>>()
+                                    .join("<br>")
+                            ));
                         } else if parts.len() > 1 && r % 2 == 0 {
-                            h.push_str(&parts.iter().map(|p| format!("<p><span>{}</span></p>", esc(p))).collect::<String>());
+                            h.push_str(
+                                &parts
+                                    .iter()
+                                    .map(|p| format!("<p><span>{}</span></p>", esc(p)))
+                                    .collect::<String>(),
+                            );
                         } else {
                             h.push_str(&format!(
                                 "<p style=\"text-align:center\"><span style=\"font-family:宋体\">{}</span></p>",
@@ -170,12 +202,19 @@ pub fn html_gbk(items: &[Item], declared: &str, chrome: bool) -> Vec<u8> {
 /// `w:vMerge`, a paragraph per visual line inside cells.
 pub fn docx(items: &[Item]) -> Vec<u8> {
     let mut body = String::new();
-    let para = |s: &str| format!("<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:rPr><w:rFonts w:hint=\"eastAsia\"/></w:rPr><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>", esc(s));
+    let para = |s: &str| {
+        format!(
+            "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:rPr><w:rFonts w:hint=\"eastAsia\"/></w:rPr><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
+            esc(s)
+        )
+    };
     for item in items {
         match item {
             Item::Text(s) => body.push_str(&para(s)),
             Item::Table(rows) => {
-                body.push_str("<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr><w:tblGrid>");
+                body.push_str(
+                    "<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr><w:tblGrid>",
+                );
                 body.push_str(&"<w:gridCol w:w=\"800\"/>".repeat(rows[0].len()));
                 body.push_str("</w:tblGrid>");
                 for (r, row) in rows.iter().enumerate() {
@@ -239,10 +278,125 @@ pub fn docx(items: &[Item]) -> Vec<u8> {
 /// A deflated zip archive of the given entries.
 pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     for (name, data) in entries {
         w.start_file(*name, opts).expect("zip entry");
         w.write_all(data).expect("zip write");
     }
     w.finish().expect("zip finish").into_inner()
+}
+
+/// Spreadsheet column letters of a 0-based index (`A`, …, `Z`, `AA`, …).
+fn col_letters(mut c: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).expect("ASCII")
+}
+
+/// An XLSX of the report: one sheet, one row per text record and grid row,
+/// numbers as numeric cells, spans as `mergeCells` (covered cells absent).
+pub fn xlsx(items: &[Item]) -> Vec<u8> {
+    let mut rows_xml = String::new();
+    let mut merges = Vec::new();
+    let mut r = 0usize;
+    let mut put_row = |cells: Vec<(usize, String)>, r: usize| {
+        rows_xml.push_str(&format!("<row r=\"{}\">", r + 1));
+        for (c, text) in cells {
+            let at = format!("{}{}", col_letters(c), r + 1);
+            if text.parse::<f64>().is_ok() {
+                rows_xml.push_str(&format!("<c r=\"{at}\"><v>{text}</v></c>"));
+            } else {
+                rows_xml.push_str(&format!(
+                    "<c r=\"{at}\" t=\"inlineStr\"><is><t>{}</t></is></c>",
+                    esc(&text)
+                ));
+            }
+        }
+        rows_xml.push_str("</row>");
+    };
+    for item in items {
+        match item {
+            Item::Text(t) => {
+                put_row(vec![(0, t.clone())], r);
+                r += 1;
+            }
+            Item::Table(rows) => {
+                for (i, row) in rows.iter().enumerate() {
+                    let mut cells = Vec::new();
+                    for (c, cell) in row.iter().enumerate() {
+                        if cell == "<" || cell == "^" {
+                            continue;
+                        }
+                        let (rs, cs) = (rowspan(rows, i, c), colspan(rows, i, c));
+                        if rs > 1 || cs > 1 {
+                            merges.push(format!(
+                                "{}{}:{}{}",
+                                col_letters(c),
+                                r + 1,
+                                col_letters(c + cs - 1),
+                                r + rs
+                            ));
+                        }
+                        cells.push((c, cell_text(cell)));
+                    }
+                    put_row(cells, r);
+                    r += 1;
+                }
+            }
+        }
+    }
+    let merge_xml = if merges.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<mergeCells count=\"{}\">{}</mergeCells>",
+            merges.len(),
+            merges
+                .iter()
+                .map(|m| format!("<mergeCell ref=\"{m}\"/>"))
+                .collect::<String>()
+        )
+    };
+    let sheet = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
+         <sheetData>{rows_xml}</sheetData>{merge_xml}</worksheet>"
+    );
+    zip_of(&[
+        (
+            "[Content_Types].xml",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+             <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+             <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+             <Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>\
+             <Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>"
+                .as_bytes(),
+        ),
+        (
+            "_rels/.rels",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+             <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
+                .as_bytes(),
+        ),
+        (
+            "xl/workbook.xml",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" \
+             xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"年报\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+                .as_bytes(),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+             <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"
+                .as_bytes(),
+        ),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+    ])
 }

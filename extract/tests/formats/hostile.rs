@@ -14,19 +14,43 @@ fn zip_bomb_docx_stops_at_the_decompressed_limit() {
     let mut xml = b"<w:document><w:body><w:p><w:r><w:t>".to_vec();
     xml.resize(xml.len() + (8 << 20), b' ');
     xml.extend_from_slice(b"</w:t></w:r></w:p></w:body></w:document>");
-    let docx = fixture::zip_of(&[("[Content_Types].xml", b"<Types/>"), ("word/document.xml", &xml)]);
+    let docx = fixture::zip_of(&[
+        ("[Content_Types].xml", b"<Types/>"),
+        ("word/document.xml", &xml),
+    ]);
     assert!(docx.len() < 100_000, "not a bomb: {} bytes", docx.len());
-    let opts = ParseOptions { limits: Limits { max_decompressed_bytes: 1 << 20, ..Limits::default() }, ..ParseOptions::default() };
+    let opts = ParseOptions {
+        limits: Limits {
+            max_decompressed_bytes: 1 << 20,
+            ..Limits::default()
+        },
+        ..ParseOptions::default()
+    };
     let report = parse_bytes("bomb.docx", &docx, &opts);
-    assert_eq!((report.status, report.format.as_deref()), (Status::Failed, Some("docx")));
-    assert!(report.flags.contains(&"limit:zip_decompressed_size".to_string()), "{:?}", report.flags);
+    assert_eq!(
+        (report.status, report.format.as_deref()),
+        (Status::Failed, Some("docx"))
+    );
+    assert!(
+        report
+            .flags
+            .contains(&"limit:zip_decompressed_size".to_string()),
+        "{:?}",
+        report.flags
+    );
 }
 
 #[test]
 fn zip_with_too_many_entries_is_refused() {
     let names: Vec<String> = (0..30).map(|i| format!("word/media/{i}.xml")).collect();
     let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b"x"[..])).collect();
-    let opts = ParseOptions { limits: Limits { max_zip_entries: 20, ..Limits::default() }, ..ParseOptions::default() };
+    let opts = ParseOptions {
+        limits: Limits {
+            max_zip_entries: 20,
+            ..Limits::default()
+        },
+        ..ParseOptions::default()
+    };
     let ex = read_lines(&fixture::zip_of(&entries), &opts);
     assert_eq!(ex.status, Some(Status::Failed));
     assert_eq!(ex.flags, vec!["limit:zip_entries"]);
@@ -34,7 +58,10 @@ fn zip_with_too_many_entries_is_refused() {
 
 #[test]
 fn damaged_docx_keeps_a_flag() {
-    let docx = fixture::zip_of(&[("word/document.xml", b"<w:document><w:body><w:p><w:r><w:t>\xE6\x94 broken")]);
+    let docx = fixture::zip_of(&[(
+        "word/document.xml",
+        b"<w:document><w:body><w:p><w:r><w:t>\xE6\x94 broken",
+    )]);
     let ex = read_lines(&docx, &ParseOptions::default());
     assert_eq!(ex.status, Some(Status::Failed));
     assert!(has_flag(&ex.flags, "docx_error:"), "{:?}", ex.flags);
@@ -51,23 +78,87 @@ fn truncated_pdf_ends_with_a_flag() {
     for cut in [pdf.len() / 2, 200, 9] {
         let report = parse_bytes("cut.pdf", &pdf[..cut], &ParseOptions::default());
         assert_eq!(report.format.as_deref(), Some("pdf"));
-        assert!(report.flags.contains(&"pdf:truncated".to_string()), "cut at {cut}: {:?}", report.flags);
+        assert!(
+            report.flags.contains(&"pdf:truncated".to_string()),
+            "cut at {cut}: {:?}",
+            report.flags
+        );
     }
 }
 
-#[test]
-fn pdf_with_a_broken_xref_is_still_read() {
+/// The fixture PDF with its cross-reference section rewritten by `wreck`.
+fn with_xref(wreck: impl Fn(&str) -> String) -> Vec<u8> {
     let pdf = fixture::bytes("report.pdf");
-    let good = read_lines(&pdf, &ParseOptions::default());
-    // wreck the cross-reference table and the pointer to it
-    let text = String::from_utf8_lossy(&pdf).into_owned();
-    let xref = text.rfind("\nxref").expect("fixture has a classic xref table");
-    let mut broken = pdf[..xref].to_vec();
-    broken.extend_from_slice(b"\nxref\n0 9\nGARBAGE GARBAGE\ntrailer\n<< /Size 3 >>\nstartxref\n999999\n%%EOF\n");
+    let at = pdf
+        .windows(5)
+        .rposition(|w| w == b"\nxref")
+        .expect("fixture has a classic xref table");
+    let mut out = pdf[..at].to_vec();
+    out.extend_from_slice(wreck(&String::from_utf8_lossy(&pdf[at..])).as_bytes());
+    out
+}
+
+#[test]
+fn pdf_with_wrong_xref_offsets_is_rebuilt() {
+    let good = read_lines(&fixture::bytes("report.pdf"), &ParseOptions::default());
+    assert!(!good.lines.is_empty());
+    // every offset and startxref wrong, trailer intact: poppler reconstructs the table
+    let broken = with_xref(|tail| {
+        let mut t: String = tail
+            .lines()
+            .map(|l| {
+                if l.ends_with(" n ") || l.ends_with(" n") {
+                    "0000000001 00000 n "
+                } else {
+                    l
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let sx = t.rfind("startxref").expect("startxref");
+        t.truncate(sx);
+        t.push_str("startxref\n999999\n%%EOF\n");
+        t
+    });
     let ex = read_lines(&broken, &ParseOptions::default());
     assert!(ex.status.is_none(), "{:?} {:?}", ex.status, ex.flags);
-    assert!(!good.lines.is_empty());
-    assert_eq!(ex.lines, good.lines, "poppler rebuilds the xref; the text must be the same");
+    assert_eq!(
+        ex.lines, good.lines,
+        "the rebuilt document must read the same"
+    );
+}
+
+#[test]
+fn pdf_without_trailer_falls_back_to_lopdf_text() {
+    let broken = with_xref(|_| {
+        "\nxref\n0 9\nGARBAGE\ntrailer\n<< /Size 3 >>\nstartxref\n999999\n%%EOF\n".into()
+    });
+    let ex = read_lines(&broken, &ParseOptions::default());
+    assert!(
+        has_flag(&ex.flags, "pdf_error:pdftotext:"),
+        "{:?}",
+        ex.flags
+    );
+    assert!(
+        ex.flags.contains(&"converted_by:lopdf".to_string()),
+        "{:?}",
+        ex.flags
+    );
+    // content-stream order, one text operation per line (like seed 000), nothing lost
+    let cells: Vec<&str> = ex
+        .lines
+        .iter()
+        .flat_map(|l| l.cells.iter().map(String::as_str))
+        .collect();
+    for want in [
+        "（一）予以公开",
+        "44",
+        "本年收费金额（单位：万元）",
+        "0.35",
+        "复议后起诉",
+    ] {
+        assert!(cells.contains(&want), "{want} missing from lopdf text");
+    }
 }
 
 #[test]
@@ -80,9 +171,16 @@ fn ten_thousand_nested_tables_do_not_overflow() {
     html.push_str("<p>之后</p></body></html>");
     let report = parse_bytes("nested.htm", html.as_bytes(), &ParseOptions::default());
     assert_eq!(report.format.as_deref(), Some("html"));
-    assert!(report.flags.contains(&"limit:html_depth".to_string()), "{:?}", report.flags);
+    assert!(
+        report.flags.contains(&"limit:html_depth".to_string()),
+        "{:?}",
+        report.flags
+    );
     let ex = read_lines(html.as_bytes(), &ParseOptions::default());
-    assert!(ex.lines.iter().any(|l| l.cells == ["之后"]), "text after the nest is kept");
+    assert!(
+        ex.lines.iter().any(|l| l.cells == ["之后"]),
+        "text after the nest is kept"
+    );
 }
 
 #[test]
@@ -90,7 +188,11 @@ fn oversized_body_is_refused_before_reading() {
     let body = vec![b'<'; 200 << 20];
     let report = parse_bytes("huge.htm", &body, &ParseOptions::default());
     assert_eq!(report.status, Status::Failed);
-    assert!(report.flags.contains(&"limit:input_size".to_string()), "{:?}", report.flags);
+    assert!(
+        report.flags.contains(&"limit:input_size".to_string()),
+        "{:?}",
+        report.flags
+    );
     assert_eq!(report.sha256.len(), 64);
 }
 
@@ -104,7 +206,13 @@ fn garbage_and_empty_inputs() {
     ] {
         let ex = read_lines(bytes, &ParseOptions::default());
         if let Some(s) = status {
-            assert_eq!(ex.status, Some(s), "{:?}: {:?}", String::from_utf8_lossy(bytes), ex.flags);
+            assert_eq!(
+                ex.status,
+                Some(s),
+                "{:?}: {:?}",
+                String::from_utf8_lossy(bytes),
+                ex.flags
+            );
         }
     }
 }

@@ -19,50 +19,92 @@ fn read(bytes: &[u8], content_type: Option<&str>, file_name: Option<&str>) -> Ex
 
 /// The text path's lines for the fixture report.
 fn text_lines() -> Vec<Vec<String>> {
-    let ex = read(fixture::tsv(&fixture::load()).as_bytes(), None, Some("report.tsv"));
+    let ex = read(
+        fixture::tsv(&fixture::load()).as_bytes(),
+        None,
+        Some("report.tsv"),
+    );
     cells(&ex.lines)
 }
 
 /// The same lines as a PDF text layer shows them: no empty cells, no empty rows.
 fn without_empty_cells(rows: &[Vec<String>]) -> Vec<Vec<String>> {
     rows.iter()
-        .map(|r| r.iter().filter(|c| !c.trim().is_empty()).cloned().collect::<Vec<_>>())
+        .map(|r| {
+            r.iter()
+                .filter(|c| !c.trim().is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+        })
         .filter(|r| !r.is_empty())
         .collect()
 }
 
+/// `block` must appear in `haystack` as consecutive lines (page chrome may surround it).
 fn assert_contains_block(haystack: &[Vec<String>], block: &[Vec<String>]) {
-    let start = haystack.iter().position(|l| *l == block[0]).expect("first line of the report not found");
-    let end = (start + block.len()).min(haystack.len());
-    assert_eq!(&haystack[start..end], block, "report lines differ from the text path");
+    assert!(
+        haystack.windows(block.len()).any(|w| w == block),
+        "report lines differ from the text path:\n got {haystack:?}\nwant {block:?}"
+    );
 }
 
 #[test]
 fn text_path_is_the_grid() {
     let items = fixture::load();
     let ex = read(fixture::tsv(&items).as_bytes(), None, None);
-    assert_eq!((ex.format.as_str(), ex.charset.as_deref()), ("text", Some("utf-8")));
+    assert_eq!(
+        (ex.format.as_str(), ex.charset.as_deref()),
+        ("text", Some("utf-8"))
+    );
     let lines = cells(&ex.lines);
     // spot checks against the grid: the vertical header and a covered position
-    let granted = lines.iter().find(|l| l.get(1).is_some_and(|c| c == "（一）予以公开")).expect("granted row");
+    let granted = lines
+        .iter()
+        .find(|l| l.get(1).is_some_and(|c| c == "（一）予以公开"))
+        .expect("granted row");
     assert_eq!(granted[0], "三、本年度办理结果");
     assert_eq!(granted[2], "");
     assert_eq!(granted.len(), 10);
-    assert!(lines.iter().any(|l| l.first().is_some_and(|c| c == "结果维持")));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.first().is_some_and(|c| c == "结果维持"))
+    );
 }
 
 #[test]
 fn html_gbk_with_spans_and_chrome_gives_the_text_lines() {
     let items = fixture::load();
     let html = fixture::html_gbk(&items, "gb2312", true);
-    assert!(std::str::from_utf8(&html).is_err(), "fixture must really be GBK");
+    assert!(
+        std::str::from_utf8(&html).is_err(),
+        "fixture must really be GBK"
+    );
     let ex = read(&html, Some("text/html"), Some("t20240115_1.htm"));
-    assert_eq!((ex.format.as_str(), ex.charset.as_deref()), ("html", Some("gb18030")));
-    assert!(ex.status.is_none() && ex.flags.is_empty(), "{:?} {:?}", ex.status, ex.flags);
+    assert_eq!(
+        (ex.format.as_str(), ex.charset.as_deref()),
+        ("html", Some("gb18030"))
+    );
+    assert!(
+        ex.status.is_none() && ex.flags.is_empty(),
+        "{:?} {:?}",
+        ex.status,
+        ex.flags
+    );
     let lines = cells(&ex.lines);
-    assert_eq!(lines[0], vec![fixture::title(&items)], "title from <title>/ArticleTitle first");
+    assert_eq!(
+        lines[0],
+        vec![fixture::title(&items)],
+        "title from <title>/ArticleTitle first"
+    );
     assert_contains_block(&lines, &text_lines());
-    assert!(!lines.iter().flatten().any(|c| c.contains("广告") || c.contains("全站")), "script/select text leaked");
+    assert!(
+        !lines
+            .iter()
+            .flatten()
+            .any(|c| c.contains("广告") || c.contains("全站")),
+        "script/select text leaked"
+    );
 }
 
 #[test]
@@ -70,7 +112,10 @@ fn html_misdeclared_utf8_is_decoded_as_gb18030_and_flagged() {
     let items = fixture::load();
     let ex = read(&fixture::html_gbk(&items, "utf-8", false), None, None);
     assert_eq!(ex.charset.as_deref(), Some("gb18030"));
-    assert_eq!(ex.flags, vec!["charset_mismatch:declared=utf-8,used=gb18030"]);
+    assert_eq!(
+        ex.flags,
+        vec!["charset_mismatch:declared=utf-8,used=gb18030"]
+    );
     assert_eq!(&cells(&ex.lines)[1..], &text_lines()[..]);
 }
 
@@ -79,14 +124,44 @@ fn docx_with_merged_cells_gives_the_text_lines() {
     let items = fixture::load();
     let ex = read(&fixture::docx(&items), None, Some("report.doc"));
     assert_eq!(ex.format, "docx");
-    assert!(ex.status.is_none() && ex.flags.is_empty(), "{:?} {:?}", ex.status, ex.flags);
+    assert!(
+        ex.status.is_none() && ex.flags.is_empty(),
+        "{:?} {:?}",
+        ex.status,
+        ex.flags
+    );
     assert_eq!(cells(&ex.lines), text_lines());
 }
 
+#[test]
+fn xlsx_with_merged_cells_gives_the_text_lines() {
+    let items = fixture::load();
+    let ex = read(&fixture::xlsx(&items), None, Some("report.xlsx"));
+    assert_eq!(ex.format, "xlsx");
+    assert!(
+        ex.status.is_none() && ex.flags.is_empty(),
+        "{:?} {:?}",
+        ex.status,
+        ex.flags
+    );
+    // a sheet is as wide as its widest row: text lines get empty cells on the right
+    let trim = |rows: Vec<Vec<String>>| -> Vec<Vec<String>> {
+        rows.into_iter()
+            .map(|mut r| {
+                let keep = r.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+                r.truncate(keep);
+                r
+            })
+            .collect()
+    };
+    assert_eq!(trim(cells(&ex.lines)), trim(text_lines()));
+}
+
 fn assert_pdftotext() {
-    let found = std::env::var_os("PATH")
-        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("pdftotext").is_file()));
-    assert!(found, "pdftotext not found: install poppler-utils and poppler-data");
+    assert!(
+        on_path("pdftotext"),
+        "pdftotext not found: install poppler-utils and poppler-data"
+    );
 }
 
 #[test]
@@ -96,7 +171,12 @@ fn text_pdfs_give_the_text_lines_without_empty_cells() {
     for name in ["report.pdf", "report_stsong.pdf"] {
         let ex = read(&fixture::bytes(name), Some("application/pdf"), None);
         assert_eq!(ex.format, "pdf");
-        assert!(ex.status.is_none(), "{name}: {:?} {:?}", ex.status, ex.flags);
+        assert!(
+            ex.status.is_none(),
+            "{name}: {:?} {:?}",
+            ex.status,
+            ex.flags
+        );
         assert_eq!(ex.flags, vec!["converted_by:pdftotext"], "{name}");
         assert_eq!(cells(&ex.lines), expected, "{name}");
     }
@@ -107,26 +187,75 @@ fn image_only_pdf_needs_ocr() {
     assert_pdftotext();
     let ex = read(&fixture::bytes("scan.pdf"), None, None);
     assert_eq!(ex.status, Some(Status::NeedsOcr));
-    assert!(ex.flags.contains(&"pdf:no_text_layer".to_string()), "{:?}", ex.flags);
-    let report = parse_bytes("scan.pdf", &fixture::bytes("scan.pdf"), &ParseOptions::default());
-    assert_eq!((report.status, report.format.as_deref()), (Status::NeedsOcr, Some("pdf")));
+    assert!(
+        ex.flags.contains(&"pdf:no_text_layer".to_string()),
+        "{:?}",
+        ex.flags
+    );
+    let report = parse_bytes(
+        "scan.pdf",
+        &fixture::bytes("scan.pdf"),
+        &ParseOptions::default(),
+    );
+    assert_eq!(
+        (report.status, report.format.as_deref()),
+        (Status::NeedsOcr, Some("pdf"))
+    );
     assert_eq!(report.sha256.len(), 64);
     // asking for OCR never turns a scan into numbers without an OCR engine
-    let opts = ParseOptions { ocr: true, ..ParseOptions::default() };
+    let opts = ParseOptions {
+        ocr: true,
+        ..ParseOptions::default()
+    };
     let report = parse_bytes("scan.pdf", &fixture::bytes("scan.pdf"), &opts);
     assert_ne!(report.status, Status::Parsed);
-    assert!(report.flags.iter().any(|f| f == "ocr:unavailable" || f == "converted_by:tesseract"), "{:?}", report.flags);
+    assert!(
+        report
+            .flags
+            .iter()
+            .any(|f| f == "ocr:unavailable" || f == "converted_by:tesseract"),
+        "{:?}",
+        report.flags
+    );
 }
 
 #[test]
 fn images_need_ocr() {
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
     let report = parse_bytes("x.png", png, &ParseOptions::default());
-    assert_eq!((report.status, report.format.as_deref()), (Status::NeedsOcr, Some("image")));
+    assert_eq!(
+        (report.status, report.format.as_deref()),
+        (Status::NeedsOcr, Some("image"))
+    );
+}
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
+}
+
+/// `report.doc` is LibreOffice's Word 97 export of [`fixture::docx`]; Kingsoft
+/// `.wps` files are the same OLE format, so it is read under that name.
+#[test]
+fn legacy_doc_is_converted_by_soffice_or_needs_conversion() {
+    let ex = read(
+        &fixture::bytes("report.doc"),
+        None,
+        Some("http://x.gov.cn/module/download/downfile.jsp?name=report.wps"),
+    );
+    assert_eq!(ex.format, "doc");
+    if on_path("soffice") || on_path("libreoffice") {
+        assert!(ex.status.is_none(), "{:?} {:?}", ex.status, ex.flags);
+        assert_eq!(ex.flags, vec!["converted_by:soffice"]);
+        assert_eq!(cells(&ex.lines), text_lines());
+    } else {
+        assert_eq!(ex.status, Some(Status::NeedsConversion));
+        assert_eq!(ex.flags, vec!["tool_missing:soffice"]);
+    }
 }
 
 #[test]
-fn legacy_doc_needs_conversion_without_soffice() {
+fn garbage_ole_file_needs_conversion_or_fails() {
     let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     ole.extend("WordDocument".encode_utf16().flat_map(u16::to_le_bytes));
     let report = parse_bytes("a.wps", &ole, &ParseOptions::default());
@@ -144,7 +273,13 @@ fn cell_keys(cells: &[Cell]) -> Vec<(u8, String, Option<String>, String, String)
     let mut v: Vec<_> = cells
         .iter()
         .map(|c| {
-            (u8::from(c.table), c.row.clone(), c.col.clone(), c.raw.clone(), c.provenance.as_str().to_string())
+            (
+                u8::from(c.table),
+                c.row.clone(),
+                c.col.clone(),
+                c.raw.clone(),
+                c.provenance.as_str().to_string(),
+            )
         })
         .collect();
     v.sort();
@@ -158,7 +293,11 @@ fn every_format_parses_to_the_text_paths_cells() {
     let opts = ParseOptions::default();
     let text = parse_bytes("report.tsv", fixture::tsv(&items).as_bytes(), &opts);
     assert_eq!(text.status, Status::Parsed, "{:?}", text.flags);
-    assert!(text.cells.len() > 150, "core read only {} cells", text.cells.len());
+    assert!(
+        text.cells.len() > 150,
+        "core read only {} cells",
+        text.cells.len()
+    );
     let want = cell_keys(&text.cells);
     for (name, bytes) in [
         ("report.htm", fixture::html_gbk(&items, "gb2312", true)),
@@ -169,6 +308,14 @@ fn every_format_parses_to_the_text_paths_cells() {
         let r = parse_bytes(name, &bytes, &opts);
         assert_eq!(r.status, Status::Parsed, "{name}: {:?}", r.flags);
         assert_eq!(cell_keys(&r.cells), want, "{name}");
-        assert_eq!((r.table2.clone(), r.table3.clone(), r.table4.clone()), (text.table2.clone(), text.table3.clone(), text.table4.clone()), "{name}");
+        assert_eq!(
+            (r.table2.clone(), r.table3.clone(), r.table4.clone()),
+            (
+                text.table2.clone(),
+                text.table3.clone(),
+                text.table4.clone()
+            ),
+            "{name}"
+        );
     }
 }

@@ -1,0 +1,51 @@
+//! Parsing throughput: the five seeds and synthetic reports in every layout.
+//!
+//! Prints documents per second per core besides criterion's timings.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use ogi_extract::synth::{Layout, Options, synth};
+use ogi_extract::{Line, lines_from_text, parse_lines};
+use std::hint::black_box;
+use std::time::Instant;
+
+fn seeds() -> Vec<Vec<Line>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
+    let mut names: Vec<_> = std::fs::read_dir(&dir).expect("seeds").filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "txt")).collect();
+    names.sort();
+    names.iter().map(|p| lines_from_text(&std::fs::read_to_string(p).expect("seed"))).collect()
+}
+
+fn synthetic() -> Vec<Vec<Line>> {
+    (0..60u64).map(|i| lines_from_text(&synth(i, Layout::ALL[(i % 6) as usize], &Options::default()).text)).collect()
+}
+
+/// Documents per second over `docs`, parsed `rounds` times, on this thread.
+fn docs_per_second(docs: &[Vec<Line>], rounds: usize) -> f64 {
+    let t = Instant::now();
+    for _ in 0..rounds {
+        for d in docs {
+            black_box(parse_lines(black_box(d)));
+        }
+    }
+    (docs.len() * rounds) as f64 / t.elapsed().as_secs_f64()
+}
+
+fn bench(c: &mut Criterion) {
+    let seeds = seeds();
+    let synth = synthetic();
+    println!("seeds: {:.0} docs/s/core", docs_per_second(&seeds, 40));
+    println!("synthetic: {:.0} docs/s/core", docs_per_second(&synth, 4));
+    let mut g = c.benchmark_group("parse");
+    g.throughput(Throughput::Elements(seeds.len() as u64));
+    g.bench_function("seeds", |b| b.iter(|| seeds.iter().map(|d| parse_lines(black_box(d)).cells.len()).sum::<usize>()));
+    g.throughput(Throughput::Elements(synth.len() as u64));
+    g.bench_function("synthetic", |b| b.iter(|| synth.iter().map(|d| parse_lines(black_box(d)).cells.len()).sum::<usize>()));
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10);
+    targets = bench
+}
+criterion_main!(benches);

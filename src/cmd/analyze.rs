@@ -1,0 +1,27 @@
+//! `ogi analyze`: the analyze stage alone.
+
+use crate::config::Config;
+use crate::pipeline::lock;
+use clap::Args;
+use std::path::PathBuf;
+
+/// Arguments of `ogi analyze`.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Output directory holding OUT/extract.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Recompute every partition instead of only the affected years.
+    #[arg(long)]
+    full: bool,
+}
+
+/// Builds the datasets and prints what was written.
+pub fn run(args: AnalyzeArgs, cfg: &Config) -> anyhow::Result<i32> {
+    let out = cfg.out_or(args.out, "ogi-out");
+    let _lock = lock::acquire(&out, "analyze")?;
+    let opts = ogi_analyze::AnalyzeOptions { full: args.full, ..Default::default() };
+    let summary = ogi_analyze::analyze(&out, &opts)?;
+    println!("{}", serde_json::to_string_pretty(&summary)?);
+    Ok(0)
+}
