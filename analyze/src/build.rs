@@ -284,12 +284,13 @@ pub struct YearFrames {
 
 /// Compute every dataset of one year.
 ///
-/// `reports` are the de-duplicated reports of that year; `cells` scans all
-/// cells; `prev_panel` is the panel of the previous year if it exists.
+/// `reports` are the de-duplicated reports of that year; `cells_parts` are
+/// the cells part files (read one at a time); `prev_panel` is the panel of
+/// the previous year if it exists.
 pub fn compute_year(
     year: Option<i32>,
     reports: LazyFrame,
-    cells: LazyFrame,
+    cells_parts: &[std::path::PathBuf],
     prev_panel: Option<LazyFrame>,
     gazetteer: Option<&Gazetteer>,
 ) -> Result<YearFrames> {
@@ -308,17 +309,30 @@ pub fn compute_year(
     let ids = canon
         .clone()
         .select([col("report_id"), col("agency"), col("region_code")]);
-    let cells = cells
-        .select(CELL_COLUMNS.map(col))
-        .join(
-            ids.clone().select([col("report_id")]),
-            [col("report_id")],
-            [col("report_id")],
-            inner(),
-        )
-        .collect()
-        .context("collecting cells of the year")?
-        .lazy();
+    // One part at a time: memory stays bounded by one part plus this year's cells.
+    let wanted = ids.clone().select([col("report_id")]).collect()?;
+    let mut cells: Option<DataFrame> = None;
+    for part in cells_parts {
+        let df = crate::io::scan(std::slice::from_ref(part))?
+            .select(CELL_COLUMNS.map(col))
+            .join(
+                wanted.clone().lazy(),
+                [col("report_id")],
+                [col("report_id")],
+                inner(),
+            )
+            .collect()
+            .with_context(|| format!("reading cells of the year from {}", part.display()))?;
+        match cells.as_mut() {
+            Some(acc) => {
+                acc.vstack_mut(&df)?;
+            }
+            None => cells = Some(df),
+        }
+    }
+    let mut cells = cells.context("no cells parts")?;
+    cells.rechunk_mut();
+    let cells = cells.lazy();
     let with_ids =
         |lf: LazyFrame| lf.join(ids.clone(), [col("report_id")], [col("report_id")], inner());
 

@@ -196,8 +196,10 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
     let cells_files = io::part_files(&out.join("extract").join("cells"))?;
     let mut reports_lf = io::scan(&reports_files)?;
     build::check_report_schema(&mut reports_lf)?;
-    let mut cells_lf = io::scan(&cells_files)?;
-    build::check_cell_schema(&mut cells_lf)?;
+    for part in &cells_files {
+        build::check_cell_schema(&mut io::scan(std::slice::from_ref(part))?)
+            .with_context(|| format!("in {}", part.display()))?;
+    }
     let reports = reports_lf
         .select(REPORT_COLUMNS.map(col))
         .collect()
@@ -289,7 +291,7 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         let frames = build::compute_year(
             y,
             deduped.clone().lazy().filter(year_filter),
-            cells_lf.clone(),
+            &cells_files,
             prev,
             gazetteer.as_ref(),
         )

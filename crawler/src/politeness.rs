@@ -159,6 +159,11 @@ impl Politeness {
         HostReadiness::At(st.next_allowed)
     }
 
+    /// Requests `host` may have in flight.
+    pub fn concurrency(&self, host: &str) -> usize {
+        self.gate(host).concurrency
+    }
+
     /// Waits for a slot on `host` (rate, delay, per-host and global caps).
     /// Fails with the reason if the host is parked or over its request budget.
     pub async fn acquire(&self, host: &str) -> Result<Permit, String> {

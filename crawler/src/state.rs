@@ -231,16 +231,23 @@ impl StateDb {
         Ok(())
     }
 
-    /// Next runnable URLs of `run`: the oldest pending one per host.
-    pub fn next_batch(&self, run: i64, limit: usize) -> Result<Vec<UrlRow>> {
+    /// Hosts with pending URLs in `run`.
+    pub fn pending_hosts(&self, run: i64) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT DISTINCT host FROM urls WHERE run_id=?1 AND state='pending'")?;
+        let rows = st.query_map([run], |r| r.get(0))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(Into::into)
+    }
+
+    /// Up to `limit` runnable URLs of `host` in `run` (retry time passed), oldest first.
+    pub fn next_for_host(&self, run: i64, host: &str, limit: usize) -> Result<Vec<UrlRow>> {
         let mut st = self.conn.prepare_cached(
-            "SELECT u.url, u.portal_id, u.host, u.kind, u.attempts, u.page, u.list_title, u.year, u.etag,
-                    u.last_modified, u.sha256
-             FROM urls u JOIN (SELECT MIN(rowid) AS r FROM urls
-                               WHERE run_id=?1 AND state='pending' AND not_before<=?2 GROUP BY host) m
-             ON u.rowid = m.r LIMIT ?3",
+            "SELECT url, portal_id, host, kind, attempts, page, list_title, year, etag, last_modified, sha256
+             FROM urls WHERE run_id=?1 AND state='pending' AND host=?2 AND not_before<=?3
+             ORDER BY not_before LIMIT ?4",
         )?;
-        let rows = st.query_map(params![run, unix_now_ms(), limit as i64], |r| {
+        let rows = st.query_map(params![run, host, unix_now_ms(), limit as i64], |r| {
             Ok(UrlRow {
                 url: r.get(0)?,
                 portal_id: r.get(1)?,
@@ -256,6 +263,14 @@ impl StateDb {
             })
         })?;
         rows.collect::<Result<Vec<_>, _>>().map_err(Into::into)
+    }
+
+    /// Ends every pending URL of a parked `host` in `run` with `state` and `reason`.
+    pub fn park_host(&mut self, run: i64, host: &str, state: &str, reason: &str) -> Result<usize> {
+        Ok(self.conn.execute(
+            "UPDATE urls SET state=?3, error=?4 WHERE run_id=?1 AND host=?2 AND state='pending'",
+            params![run, host, state, reason],
+        )?)
     }
 
     /// (pending count, earliest not_before in ms) of `run`.

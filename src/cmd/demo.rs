@@ -60,6 +60,9 @@ pub fn run(args: DemoArgs, cfg: &Config) -> anyhow::Result<i32> {
         sample.iter().map(|p| p.id.clone()).collect(),
     );
     cc.per_host_rate = args.rate;
+    // The demo revisits every report (conditionally: unchanged ones answer 304),
+    // so an edited sample report shows up as a revision on the next demo run.
+    cc.revisit_after = std::time::Duration::ZERO;
     for p in &sample {
         for host in &p.allowed_hosts {
             cc.allow_private_hosts.push(host.clone());

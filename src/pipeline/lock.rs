@@ -10,10 +10,11 @@ pub struct OutLock {
     _file: File,
 }
 
-/// Takes `OUT/<name>.lock` without waiting; fails clearly when another process holds it.
-pub fn acquire(out: &Path, name: &str) -> anyhow::Result<OutLock> {
+/// Takes `OUT/pipeline.lock` for the stage `what` without waiting; fails clearly
+/// when another `ogi run`, `ogi extract` or `ogi analyze` holds it.
+pub fn acquire(out: &Path, what: &str) -> anyhow::Result<OutLock> {
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let path = out.join(format!("{name}.lock"));
+    let path = out.join("pipeline.lock");
     let file = OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -23,7 +24,7 @@ pub fn acquire(out: &Path, name: &str) -> anyhow::Result<OutLock> {
     match file.try_lock() {
         Ok(()) => Ok(OutLock { _file: file }),
         Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
-            "another ogi {name} is running on {} (lock {} is held)",
+            "cannot start ogi {what}: another ogi run/extract/analyze is using {} (lock {} is held)",
             out.display(),
             path.display()
         ),
@@ -39,8 +40,8 @@ mod tests {
     fn second_lock_is_refused_until_first_is_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let first = super::acquire(dir.path(), "run").unwrap();
-        let err = super::acquire(dir.path(), "run").unwrap_err();
-        assert!(err.to_string().contains("another ogi run"), "{err}");
+        let err = super::acquire(dir.path(), "extract").unwrap_err();
+        assert!(err.to_string().contains("another ogi run/extract/analyze"), "{err}");
         drop(first);
         super::acquire(dir.path(), "run").unwrap();
     }

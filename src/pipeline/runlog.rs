@@ -52,7 +52,14 @@ pub fn save(out: &Path, record: &RunRecord) -> anyhow::Result<PathBuf> {
     let dir = out.join("runs");
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let stamp = record.started_at.replace(':', "");
-    let path = dir.join(format!("{stamp}.json"));
+    // Two runs within one second get -1, -2, … so no record is ever overwritten.
+    let path = (0..)
+        .map(|i| match i {
+            0 => dir.join(format!("{stamp}.json")),
+            i => dir.join(format!("{stamp}-{i}.json")),
+        })
+        .find(|p| !p.exists())
+        .expect("an unused name exists");
     let tmp = dir.join(format!(".{stamp}.json.tmp"));
     let json = serde_json::to_vec_pretty(record)?;
     std::fs::write(&tmp, json).with_context(|| format!("writing {}", tmp.display()))?;
@@ -66,7 +73,16 @@ pub fn list(out: &Path) -> Vec<PathBuf> {
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
     v.retain(|p| p.extension().is_some_and(|e| e == "json"));
-    v.sort();
+    // `<stamp>.json` comes before `<stamp>-1.json`, `<stamp>-2.json`, …
+    v.sort_by_key(|p| {
+        let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        match stem.rsplit_once('-') {
+            Some((base, n)) if n.chars().all(|c| c.is_ascii_digit()) && base.ends_with('Z') => {
+                (base.to_string(), n.parse::<u64>().unwrap_or(0))
+            }
+            _ => (stem, 0),
+        }
+    });
     v
 }
 

@@ -223,11 +223,31 @@ fn from_content_type(ct: &str) -> Option<Format> {
     })
 }
 
-/// The format named by the extension of a path or URL (query and fragment ignored).
+/// The format named by the extension of a path or URL. A script path
+/// (`/module/download/downfile.jsp?filename=a.pdf`) defers to a file name in
+/// its query; the fragment is ignored.
 fn from_extension(name: &str) -> Option<Format> {
-    let name = name.split(['?', '#']).next()?;
-    let last = name.rsplit(['/', '\\']).next()?;
-    let (_, ext) = last.rsplit_once('.')?;
+    let name = name.split('#').next()?;
+    let (path, query) = name.split_once('?').unwrap_or((name, ""));
+    let last = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let ext = last.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    let by_path = ext.as_deref().and_then(ext_format);
+    let script = matches!(
+        ext.as_deref(),
+        Some("jsp" | "asp" | "aspx" | "php" | "do" | "action")
+    );
+    if by_path.is_some() && !script {
+        return by_path;
+    }
+    let by_query = query
+        .split('&')
+        .filter_map(|kv| kv.rsplit_once('.').and_then(|(_, e)| ext_format(e)))
+        .find(|f| *f != Format::Html);
+    by_query.or(by_path)
+}
+
+/// The format of a file extension (without the dot), case-insensitive.
+fn ext_format(ext: &str) -> Option<Format> {
     Some(match ext.to_ascii_lowercase().as_str() {
         "htm" | "html" | "shtml" | "xhtml" | "jsp" | "asp" | "aspx" | "php" => Format::Html,
         "txt" | "tsv" | "csv" | "md" => Format::Text,
@@ -285,6 +305,16 @@ mod tests {
         doc.extend("WordDocument".encode_utf16().flat_map(u16::to_le_bytes));
         let s = sniff(&doc, None, Some("http://x/a.wps?id=1"));
         assert_eq!((s.format, s.declared), (Format::Doc, None));
+    }
+
+    #[test]
+    fn extension_of_download_links() {
+        let dl = "http://x.gov.cn/module/download/downfile.jsp?classid=0&filename=2023年报.pdf";
+        assert_eq!(from_extension(dl), Some(Format::Pdf));
+        let art = "http://x.gov.cn/art/2024/1/15/art_1.html?id=3";
+        assert_eq!(from_extension(art), Some(Format::Html));
+        assert_eq!(from_extension("/a/b.php"), Some(Format::Html));
+        assert_eq!(from_extension("/a/b"), None);
     }
 
     #[test]

@@ -1,0 +1,212 @@
+//! End to end: `ogi demo` against the bundled sample portal, run three times —
+//! a first run, an unchanged rerun, and a rerun after one report was edited.
+
+use arrow::array::{Array, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+fn demo(out: &Path, portal: &Path) -> (i32, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_ogi"))
+        .current_dir(ROOT)
+        .args(["demo", "--out"])
+        .arg(out)
+        .arg("--portal-root")
+        .arg(portal)
+        .output()
+        .expect("ogi runs");
+    let stdout = String::from_utf8_lossy(&o.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.code().is_some(), "ogi demo was killed: {stderr}");
+    (o.status.code().unwrap(), format!("{stdout}\n--- stderr ---\n{stderr}"))
+}
+
+fn latest_run(out: &Path) -> Value {
+    let mut runs: Vec<PathBuf> = std::fs::read_dir(out.join("runs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    runs.sort_by_key(|p| std::fs::metadata(p).unwrap().modified().unwrap());
+    serde_json::from_slice(&std::fs::read(runs.last().unwrap()).unwrap()).unwrap()
+}
+
+fn parquet_files(dir: &Path, acc: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            parquet_files(&p, acc);
+        } else if p.extension().is_some_and(|e| e == "parquet") {
+            acc.push(p);
+        }
+    }
+    acc.sort();
+}
+
+fn batches(dir: &Path) -> Vec<RecordBatch> {
+    let mut files = Vec::new();
+    parquet_files(dir, &mut files);
+    files
+        .iter()
+        .flat_map(|f| {
+            let r = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(f).unwrap())
+                .unwrap()
+                .build()
+                .unwrap();
+            r.map(|b| b.unwrap()).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// A column as strings, whatever its physical type.
+fn text(b: &RecordBatch, name: &str, i: usize) -> Option<String> {
+    let c = b.column_by_name(name).unwrap_or_else(|| panic!("column {name}"));
+    if c.is_null(i) {
+        return None;
+    }
+    let any = c.as_any();
+    if let Some(a) = any.downcast_ref::<StringArray>() {
+        return Some(a.value(i).to_string());
+    }
+    if let Some(a) = any.downcast_ref::<arrow::array::StringViewArray>() {
+        return Some(a.value(i).to_string());
+    }
+    if let Some(a) = any.downcast_ref::<arrow::array::LargeStringArray>() {
+        return Some(a.value(i).to_string());
+    }
+    if let Some(a) = any.downcast_ref::<Int64Array>() {
+        return Some(a.value(i).to_string());
+    }
+    if let Some(a) = any.downcast_ref::<Int32Array>() {
+        return Some(a.value(i).to_string());
+    }
+    if let Some(a) = any.downcast_ref::<Float64Array>() {
+        return Some(format!("{}", a.value(i)));
+    }
+    panic!("column {name} has type {:?}", c.data_type())
+}
+
+/// (agency, year) → new_received total, from the panel dataset.
+fn panel(out: &Path) -> BTreeMap<(String, i64), Option<f64>> {
+    let mut m = BTreeMap::new();
+    for b in batches(&out.join("datasets").join("panel")) {
+        for i in 0..b.num_rows() {
+            let key = (
+                text(&b, "agency", i).unwrap(),
+                text(&b, "year", i).unwrap().parse().unwrap(),
+            );
+            let v = text(&b, "new_received", i).map(|s| s.parse::<f64>().unwrap());
+            assert!(m.insert(key.clone(), v).is_none(), "panel has {key:?} twice");
+        }
+    }
+    m
+}
+
+fn dataset_bytes(out: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = Vec::new();
+    parquet_files(&out.join("datasets"), &mut files);
+    files.into_iter().map(|f| (f.strip_prefix(out).unwrap().to_path_buf(), std::fs::read(&f).unwrap())).collect()
+}
+
+#[test]
+fn demo_then_unchanged_rerun_then_one_revision() {
+    let tmp = tempfile::tempdir().unwrap();
+    let portal = tmp.path().join("portal");
+    copy_dir(&Path::new(ROOT).join("data/sample-portal"), &portal);
+    let out = tmp.path().join("out");
+    let expected: Value =
+        serde_json::from_slice(&std::fs::read(portal.join("expected.json")).unwrap()).unwrap();
+
+    // 1. First run: every expected report document is found and extracted.
+    let (code, log) = demo(&out, &portal);
+    assert_eq!(code, 0, "{log}");
+    let run = latest_run(&out);
+    let docs = expected["documents"].as_array().unwrap();
+    assert_eq!(run["crawl"]["new_documents"].as_u64().unwrap() as usize, docs.len(), "{log}");
+    let panel1 = panel(&out);
+    // Independent expectation: the newest document per agency-year wins, so the
+    // panel holds each agency-year of the expected list once.
+    let mut want: BTreeMap<(String, i64), BTreeSet<Option<i64>>> = BTreeMap::new();
+    for d in docs.iter().filter(|d| !d["new_received_total"].is_null()) {
+        want.entry((d["agency"].as_str().unwrap().to_string(), d["year"].as_i64().unwrap()))
+            .or_default()
+            .insert(d["new_received_total"].as_i64());
+    }
+    assert_eq!(panel1.keys().cloned().collect::<BTreeSet<_>>(), want.keys().cloned().collect(), "{log}");
+    for (k, v) in &panel1 {
+        let candidates = &want[k];
+        assert!(
+            candidates.contains(&v.map(|x| x as i64)),
+            "{k:?}: panel new_received {v:?} not among the published {candidates:?}"
+        );
+    }
+    assert_eq!(run["changes"]["new_agency_years"].as_array().unwrap().len(), want.len(), "{run}");
+    assert!(out.join("exports").join("panel.csv").is_file());
+    let before = dataset_bytes(&out);
+
+    // 2. Nothing changed on the portal: no new documents, no changes, same datasets.
+    let (code, log) = demo(&out, &portal);
+    assert_eq!(code, 0, "{log}");
+    let run = latest_run(&out);
+    assert_eq!(run["crawl"]["new_documents"], 0, "{run}");
+    assert_eq!(run["crawl"]["changed_documents"], 0, "{run}");
+    assert_eq!(run["extract"]["extracted"], 0, "{run}");
+    assert!(log.contains("no changes since the last run"), "{log}");
+    assert_eq!(dataset_bytes(&out), before, "datasets differ after an unchanged rerun");
+
+    // 3. One report edited on the portal: exactly one revised agency-year.
+    let target = docs
+        .iter()
+        .find(|d| d["kind"] == "page" && d["agency"] == "西工区民政局" && d["year"] == 2023)
+        .expect("the sample portal has 西工区民政局 2023");
+    let url = url_path(target["url"].as_str().unwrap());
+    let page = portal.join(&url);
+    let bytes = std::fs::read(&page).unwrap();
+    let edited = edit_first_review_cell(&bytes);
+    std::fs::write(&page, edited).unwrap();
+    let (code, log) = demo(&out, &portal);
+    assert!(code == 0 || code == 1, "{log}");
+    let run = latest_run(&out);
+    let revised = run["changes"]["revised"].as_array().unwrap();
+    assert_eq!(revised.len(), 1, "{run}");
+    assert_eq!(revised[0]["agency"], "西工区民政局");
+    assert_eq!(revised[0]["year"], 2023);
+    assert!(run["changes"]["new_agency_years"].as_array().unwrap().is_empty(), "{run}");
+}
+
+/// `http://host/a/b.html` → `host/a/b.html` (the sample portal's file layout).
+fn url_path(url: &str) -> String {
+    url.trim_start_matches("http://").to_string()
+}
+
+/// Changes the 15 table-4 values' first `>0<` cell after the table-4 heading to 7,
+/// working on GBK or UTF-8 bytes alike (only ASCII is touched).
+fn edit_first_review_cell(bytes: &[u8]) -> Vec<u8> {
+    // "行政复议" in GBK is D0D0 D5FE B8B4 D2E9; find the last heading of part 四 by
+    // the review outcome row: the first ">0<" after the last occurrence of "复议".
+    let needle_gbk: &[u8] = &[0xB8, 0xB4, 0xD2, 0xE9];
+    let needle_utf8 = "复议".as_bytes();
+    let find_last = |n: &[u8]| bytes.windows(n.len()).rposition(|w| w == n);
+    let start = find_last(needle_gbk).or_else(|| find_last(needle_utf8)).expect("table 4 present");
+    let rel = bytes[start..].windows(3).position(|w| w == b">0<").expect("a zero cell after table 4");
+    let mut v = bytes.to_vec();
+    v[start + rel + 1] = b'7';
+    v
+}
