@@ -14,6 +14,11 @@ with synthetic numbers that satisfy the accounting identities) is written as:
 * ``report_stsong.pdf`` – the same with the non-embedded CID font STSong-Light
   (CMap UniGB-UCS2-H), the classic pattern of older government PDFs.
 * ``scan.pdf``     – an image-only page (no text layer): must give needs_ocr.
+* ``scan_report.pdf`` – ``report.pdf`` rasterised (200 dpi, 1-bit) into an
+  image-only PDF: needs_ocr, or read by tesseract with ``--ocr``.
+* ``report.doc`` is not made here: it is LibreOffice 7.4's Word 97 export of the
+  DOCX that ``extract/tests/formats/fixture.rs`` builds
+  (``soffice --headless --convert-to doc report.docx``).
 
 Grid format (UTF-8, tab-separated, one record per line):
     T<TAB>text        title line
@@ -26,8 +31,8 @@ Grid format (UTF-8, tab-separated, one record per line):
                       a cell ending in ``{v}`` = vertical text (one char per line)
     E                 table ends
 
-Requirements: ``pip install reportlab`` (pulls pillow) and the font package
-``fonts-wqy-zenhei`` (Debian). Run from the repository root:
+Requirements: ``pip install reportlab`` (pulls pillow), the font package
+``fonts-wqy-zenhei`` and ``poppler-utils`` (Debian). Run from the repository root:
     python3 scripts/make_fixtures.py
 """
 
@@ -270,6 +275,35 @@ def write_scan_pdf():
     c.save()
 
 
+def write_scan_report_pdf():
+    """report.pdf as a scan: each page rendered by pdftoppm (poppler-utils) at
+    200 dpi, 1-bit, and embedded as the only content of a page of the same size."""
+    import glob
+    import subprocess
+    import tempfile
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["pdftoppm", "-r", "200", "-mono", os.path.join(OUT, "report.pdf"),
+                        os.path.join(tmp, "p")], check=True)
+        pages = sorted(glob.glob(os.path.join(tmp, "p-*.pbm")))
+        c = None
+        for page in pages:
+            img = Image.open(page).convert("1")
+            w, h = img.size[0] * 72 / 200, img.size[1] * 72 / 200
+            if c is None:
+                c = canvas.Canvas(os.path.join(OUT, "scan_report.pdf"), pagesize=(w, h), invariant=1)
+            c.setPageSize((w, h))
+            buf = io.BytesIO()
+            img.save(buf, format="PNG", optimize=True)
+            buf.seek(0)
+            c.drawImage(ImageReader(buf), 0, 0, width=w, height=h)
+            c.showPage()
+        c.save()
+
+
 def main():
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -286,6 +320,7 @@ def main():
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     write_pdf(recs, "report_stsong.pdf", "STSong-Light")
     write_scan_pdf()
+    write_scan_report_pdf()
     print("wrote", OUT)
 
 

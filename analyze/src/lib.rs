@@ -4,6 +4,8 @@
 //! Entry points: [`analyze`] (incremental, per-year Hive partitions),
 //! [`export_csv`] (journalist CSVs) and [`write_codebook`].
 
+#![warn(missing_docs)]
+
 mod build;
 mod export;
 mod io;

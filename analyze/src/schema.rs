@@ -722,6 +722,10 @@ mod tests {
             names.sort();
             names.dedup();
             assert_eq!(names.len(), cols.len(), "{d}");
+            let mut zh: Vec<_> = cols.iter().map(|c| c.zh.clone()).collect();
+            zh.sort();
+            zh.dedup();
+            assert_eq!(zh.len(), cols.len(), "{d}: Chinese headers must be unique");
             assert_eq!(cols[0].name, "year");
             assert!(
                 cols.iter().all(|c| !c.zh.is_empty() && !c.en.is_empty()),

@@ -88,7 +88,16 @@ async fn main() -> anyhow::Result<()> {
     let t0 = Instant::now();
     let summary = crawl(&cfg).await?;
     let secs = t0.elapsed().as_secs_f64();
-    let reqs = srv.requests().len() as f64;
+    let log = srv.requests();
+    let reqs = log.len() as f64;
+    let distinct: std::collections::HashSet<_> = log
+        .iter()
+        .map(|r| (r.host.clone(), r.path.clone()))
+        .collect();
+    let mut statuses = std::collections::BTreeMap::new();
+    for r in &log {
+        *statuses.entry(r.status).or_insert(0u64) += 1;
+    }
     let per_host = reqs / hosts as f64;
     // Each host needs (per_host - 1) / rate seconds at best.
     let ideal = (per_host - 1.0).max(0.0) / rate;
@@ -105,6 +114,10 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "documents new={} failed={:?}",
         summary.new_documents, summary.failed
+    );
+    println!(
+        "distinct URLs requested={} (a URL fetched twice would be a bug) statuses={statuses:?}",
+        distinct.len()
     );
     println!(
         "peak RSS: before {:?} KiB, after {:?} KiB",

@@ -88,6 +88,7 @@ pub async fn crawl(cfg: &CrawlConfig) -> Result<CrawlSummary> {
         tracing::info!(swept, "removed temp files of an interrupted run");
     }
     let mut db = StateDb::open(&cfg.out)?;
+    db.set_scope(&portals.iter().map(|p| p.id.clone()).collect::<Vec<_>>());
     let (run, resumed) = db.begin_run(cfg.revisit_after)?;
     tracing::info!(run, resumed, portals = portals.len(), "crawl run");
     let polite = Politeness::new(
@@ -229,7 +230,11 @@ async fn dispatch(ctx: &Arc<Ctx>) -> Result<()> {
             let host = hosts[(rotate + k) % n_hosts].clone();
             match ctx.polite.ready(&host) {
                 HostReadiness::Parked(reason) => {
-                    let state = if reason == "blocked" { "blocked" } else { "failed" };
+                    let state = if reason == "blocked" {
+                        "blocked"
+                    } else {
+                        "failed"
+                    };
                     buffers.remove(&host);
                     let n = ctx.db().park_host(ctx.run, &host, state, &reason)?;
                     for _ in 0..n {
@@ -252,8 +257,16 @@ async fn dispatch(ctx: &Arc<Ctx>) -> Result<()> {
                 if empty_until.get(&host).is_some_and(|t| *t > now) {
                     continue;
                 }
-                let rows = ctx.db().next_for_host(ctx.run, &host, HOST_BUFFER + in_flight.len().min(64))?;
-                buf.extend(rows.into_iter().filter(|r| !in_flight.contains(&r.url)).take(HOST_BUFFER));
+                let rows = ctx.db().next_for_host(
+                    ctx.run,
+                    &host,
+                    HOST_BUFFER + in_flight.len().min(64),
+                )?;
+                buf.extend(
+                    rows.into_iter()
+                        .filter(|r| !in_flight.contains(&r.url))
+                        .take(HOST_BUFFER),
+                );
                 if buf.is_empty() {
                     empty_until.insert(host.clone(), now + EMPTY_RECHECK);
                     wake = wake.min(EMPTY_RECHECK);
@@ -269,9 +282,10 @@ async fn dispatch(ctx: &Arc<Ctx>) -> Result<()> {
                 let c = process(&ctx2, &row).await;
                 let ctx3 = ctx2.clone();
                 let row2 = row.clone();
-                let res = tokio::task::spawn_blocking(move || ctx3.db().complete(&row2, ctx3.run, &c))
-                    .await
-                    .context("commit task")?;
+                let res =
+                    tokio::task::spawn_blocking(move || ctx3.db().complete(&row2, ctx3.run, &c))
+                        .await
+                        .context("commit task")?;
                 let _ = tx.send((row.url, row.host));
                 res
             });
@@ -342,6 +356,13 @@ fn retry_or_fail(
     }
 }
 
+/// Attempts at robots.txt per host and run before the host counts as unreachable.
+const ROBOTS_TRIES: u32 = 3;
+
+/// The robots.txt rules of `url`'s host: from the DB cache if fresh, else fetched
+/// (through the host's politeness gate, retrying transient failures). A 412 or WAF
+/// page parks the host as blocked; 5xx/429/network failure disallows the host for
+/// this run (RFC 9309 §2.3.1.4) without caching, so the next run asks again.
 async fn robots_for(ctx: &Ctx, url: &Url) -> RobotsRules {
     let host = host_key(url);
     let cell = {
@@ -360,6 +381,7 @@ async fn robots_for(ctx: &Ctx, url: &Url) -> RobotsRules {
             return RobotsRules::allow_all();
         };
         let mut hops = 0;
+        let mut tries = 0u32;
         let rules = loop {
             let Ok(permit) = ctx.polite.acquire(&host_key(&robots_url)).await else {
                 break RobotsRules::disallow_all();
@@ -383,6 +405,20 @@ async fn robots_for(ctx: &Ctx, url: &Url) -> RobotsRules {
                         }
                         _ => break RobotsRules::allow_all(),
                     }
+                }
+                Ok(r) if (r.status >= 500 || r.status == 429) && tries + 1 < ROBOTS_TRIES => {
+                    tries += 1;
+                    let wait = r
+                        .header("retry-after")
+                        .and_then(crate::timefmt::parse_retry_after)
+                        .unwrap_or_default()
+                        .max(backoff(&ctx.cfg, tries));
+                    ctx.polite.hold(&host_key(&robots_url), wait);
+                }
+                Err(e) if e.transient() && tries + 1 < ROBOTS_TRIES => {
+                    tries += 1;
+                    ctx.polite
+                        .hold(&host_key(&robots_url), backoff(&ctx.cfg, tries));
                 }
                 Ok(r) => {
                     if detect_challenge(r.status, &r.body).is_some() {
@@ -654,8 +690,16 @@ async fn handle_response(
     let stored = tokio::task::spawn_blocking(move || raw::put(&out, &body)).await;
     let sha = match stored {
         Ok(Ok((sha, _))) => sha,
-        Ok(Err(e)) => return Completion::state("pending", format!("store_error: {e:#}")),
-        Err(e) => return Completion::state("pending", format!("store_error: {e}")),
+        failure => {
+            let msg = match failure {
+                Ok(Err(e)) => format!("{e:#}"),
+                Err(e) => e.to_string(),
+                Ok(Ok(_)) => String::new(),
+            };
+            tracing::error!(url = %url, error = %msg, "raw store write failed");
+            let rec = fetch_record(url, &Ok(resp), conditional, None);
+            return retry_or_fail(ctx, row, "store_error".into(), Duration::ZERO, Some(rec));
+        }
     };
     ctx.progress.page();
     done(

@@ -354,7 +354,8 @@ pub fn parse_api_page(
 }
 
 /// Attachment links (pdf, doc, docx, wps, xls, xlsx) on a report page, including
-/// pdf.js viewers (`?file=`), resolved against `base`.
+/// pdf.js viewers (`?file=`) and CMS download handlers (`downfile.jsp?…`,
+/// `download.do?…`), resolved against `base`.
 pub fn attachment_links(base: &Url, html: &str) -> Vec<Url> {
     let doc = Html::parse_document(html);
     let Some(sel) = selector("a[href], iframe[src], embed[src]") else {
@@ -375,7 +376,9 @@ pub fn attachment_links(base: &Url, html: &str) -> Vec<Url> {
         {
             u = inner;
         }
-        if is_attachment(&u) && !out.contains(&u) {
+        let lower = u.as_str().to_ascii_lowercase();
+        let download = lower.contains("downfile") || lower.contains("download.");
+        if (is_attachment(&u) || download) && !out.contains(&u) {
             out.push(u);
         }
     }
@@ -467,11 +470,67 @@ allowed_hosts = ["a.example"]
     }
 
     #[test]
+    fn json_and_jpage_endpoints() {
+        use crate::portals::{ApiFormat, ApiRules};
+        let p = portal();
+        let api = ApiRules {
+            url: "http://a.example/api/list.json?page={page}".into(),
+            format: ApiFormat::Json,
+            first_page: 1,
+            per_page: 2,
+            items: "data.list".into(),
+            title: "title".into(),
+            link: "url".into(),
+            date: Some("pubDate".into()),
+            total_pages: Some("data.pageCount".into()),
+            max_pages: 50,
+        };
+        let base = api_page_url(&api, 1).unwrap();
+        let body = r#"{"data":{"pageCount":3,"list":[
+            {"title":"2023年政府信息公开工作年度报告","url":"/r/1.html","pubDate":"2024-01-02"},
+            {"title":"政府信息公开指南","url":"/g.html"}]}}"#;
+        let lp = parse_api_page(&p, &api, &base, 1, body);
+        assert_eq!(lp.items.len(), 1);
+        assert_eq!(lp.items[0].url.as_str(), "http://a.example/r/1.html");
+        assert_eq!(lp.items[0].date.as_deref(), Some("2024-01-02"));
+        let pages: Vec<_> = lp.pages.iter().map(|u| u.as_str()).collect();
+        assert_eq!(
+            pages,
+            [
+                "http://a.example/api/list.json?page=2",
+                "http://a.example/api/list.json?page=3"
+            ]
+        );
+        assert!(
+            parse_api_page(&p, &api, &base, 1, "not json")
+                .items
+                .is_empty()
+        );
+
+        let xml_api = ApiRules {
+            url: "http://a.example/module/web/jpage/dataproxy.jsp?startrecord={start}&endrecord={end}&perpage=2".into(),
+            format: ApiFormat::JpageXml,
+            ..api
+        };
+        let base = api_page_url(&xml_api, 1).unwrap();
+        let xml = r#"<?xml version="1.0" encoding="UTF-8"?><datastore><totalrecord>5</totalrecord><recordset>
+            <record><![CDATA[<li><a href="/art/2024/1/5/art_1_2.html" title="某局2023年政府信息公开工作年度报告">x</a><span>2024-01-05</span></li>]]></record>
+            <record><![CDATA[<li><a href="/art/2024/1/4/art_1_1.html">工作要点</a></li>]]></record>
+            </recordset></datastore>"#;
+        let lp = parse_api_page(&p, &xml_api, &base, 1, xml);
+        assert_eq!(lp.items.len(), 1);
+        assert_eq!(lp.items[0].year, 2023);
+        assert_eq!(lp.pages.len(), 2, "5 records / 2 per page = 3 pages");
+        assert!(lp.pages[0].as_str().contains("startrecord=3&endrecord=4"));
+    }
+
+    #[test]
     fn attachments_found() {
         let base = Url::parse("http://a.example/l/t.html").unwrap();
-        let html = r#"<a href="f/x.PDF">附件</a><a href="/viewer.html?file=/f/y.docx">看</a><a href="z.html">z</a>"#;
+        let html = r#"<a href="f/x.PDF">附件</a><a href="/viewer.html?file=/f/y.docx">看</a><a href="z.html">z</a>
+            <a href="/module/download/downfile.jsp?classid=0&filename=abc.pdf">下载</a>"#;
         let v = attachment_links(&base, html);
-        assert_eq!(v.len(), 2);
+        assert_eq!(v.len(), 3);
         assert_eq!(v[1].as_str(), "http://a.example/f/y.docx");
     }
 }

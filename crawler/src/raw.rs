@@ -6,6 +6,19 @@ use sha2::{Digest, Sha256};
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Makes temp file names unique within the process (concurrent writers of the same
+/// content must not share a temp file).
+static TMP_SEQ: AtomicU64 = AtomicU64::new(0);
+
+fn tmp_name(stem: &str) -> String {
+    format!(
+        ".{stem}.{}.{}.tmp",
+        std::process::id(),
+        TMP_SEQ.fetch_add(1, Ordering::Relaxed)
+    )
+}
 
 /// Hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -27,7 +40,7 @@ pub fn put(out: &Path, bytes: &[u8]) -> Result<(String, PathBuf)> {
     }
     let dir = path.parent().context("raw path has no parent")?;
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let tmp = dir.join(format!(".{}.{}.tmp", &sha[..16], std::process::id()));
+    let tmp = dir.join(tmp_name(&sha[..16]));
     {
         let mut f = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
         f.write_all(bytes)
@@ -35,7 +48,12 @@ pub fn put(out: &Path, bytes: &[u8]) -> Result<(String, PathBuf)> {
         f.sync_all()
             .with_context(|| format!("syncing {}", tmp.display()))?;
     }
-    fs::rename(&tmp, &path).with_context(|| format!("renaming into {}", path.display()))?;
+    if let Err(e) = fs::rename(&tmp, &path) {
+        let _ = fs::remove_file(&tmp);
+        if !path.exists() {
+            return Err(e).with_context(|| format!("renaming into {}", path.display()));
+        }
+    }
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
@@ -79,10 +97,8 @@ pub fn sweep_temp(out: &Path) -> Result<usize> {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().context("path has no parent")?;
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
+    let tmp = dir.join(tmp_name(
         path.file_name().and_then(|n| n.to_str()).unwrap_or("f"),
-        std::process::id()
     ));
     {
         let mut f = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
@@ -96,6 +112,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn concurrent_puts_of_the_same_content_all_succeed() {
+        let d = tempfile::tempdir().unwrap();
+        let body = vec![7u8; 256 * 1024];
+        std::thread::scope(|s| {
+            let hs: Vec<_> = (0..8).map(|_| s.spawn(|| put(d.path(), &body))).collect();
+            for h in hs {
+                h.join().unwrap().unwrap();
+            }
+        });
+        let sha = sha256_hex(&body);
+        assert_eq!(get(d.path(), &sha).unwrap(), body);
+    }
 
     #[test]
     fn put_is_idempotent_and_verified() {

@@ -145,6 +145,8 @@ struct Log {
 struct Shared {
     root: PathBuf,
     faults: Faults,
+    /// Pre-compressed bodies of `GzipBomb` faults, by decoded size.
+    bombs: HashMap<u64, Bytes>,
     counts: Mutex<HashMap<usize, u32>>,
     log: Mutex<Log>,
 }
@@ -212,9 +214,19 @@ pub async fn serve_sample(addr: SocketAddr, root: PathBuf, faults: Faults) -> Re
         "sample portal root {} is not a directory",
         root.display()
     );
+    let bombs = faults
+        .rules
+        .iter()
+        .filter_map(|r| match r.fault {
+            Fault::GzipBomb { decoded_bytes } => Some(decoded_bytes),
+            _ => None,
+        })
+        .map(|n| (n, Bytes::from(gzip_zeros(n))))
+        .collect();
     let shared = Arc::new(Shared {
         root,
         faults,
+        bombs,
         counts: Mutex::new(HashMap::new()),
         log: Mutex::new(Log::default()),
     });
@@ -388,7 +400,7 @@ fn percent_decode(s: &str) -> String {
 
 fn gzip_zeros(n: u64) -> Vec<u8> {
     use std::io::Write;
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     let block = vec![b' '; 64 * 1024];
     let mut left = n;
     while left > 0 {
@@ -500,8 +512,19 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Respon
         c => c,
     };
     let ct = content_type(file.as_ref().and_then(|f| f.to_str()).unwrap_or(&path));
-    let (status, headers, plan) =
-        respond(fault, &full, contents, ct, inm.as_deref(), ims.as_deref());
+    let bomb = match &fault {
+        Some(Fault::GzipBomb { decoded_bytes }) => shared.bombs.get(decoded_bytes),
+        _ => None,
+    };
+    let (status, headers, plan) = respond(
+        fault.clone(),
+        &full,
+        contents,
+        ct,
+        inm.as_deref(),
+        ims.as_deref(),
+        bomb,
+    );
     {
         let mut l = shared.log();
         if let Some(r) = l.records.get_mut(index) {
@@ -547,6 +570,7 @@ fn respond(
     ct: &str,
     inm: Option<&str>,
     ims: Option<&str>,
+    bomb: Option<&Bytes>,
 ) -> (StatusCode, HeaderMap, Plan) {
     let mut h = HeaderMap::new();
     let html = |h: &mut HeaderMap| {
@@ -618,11 +642,10 @@ fn respond(
         Some(Fault::GzipBomb { decoded_bytes }) => {
             h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
             h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            return (
-                StatusCode::OK,
-                h,
-                Plan::Full(Bytes::from(gzip_zeros(decoded_bytes))),
-            );
+            let body = bomb
+                .cloned()
+                .unwrap_or_else(|| Bytes::from(gzip_zeros(decoded_bytes)));
+            return (StatusCode::OK, h, Plan::Full(body));
         }
         Some(Fault::NotFound) => {
             return (

@@ -158,6 +158,8 @@ impl Completion {
 /// Handle on the state DB.
 pub struct StateDb {
     conn: Connection,
+    /// JSON array of the portal ids this run works on (`null`: all).
+    scope: String,
 }
 
 /// Path of the state DB under `out`.
@@ -179,13 +181,26 @@ impl StateDb {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.execute_batch(SCHEMA)
             .context("creating the state schema")?;
-        Ok(StateDb { conn })
+        Ok(StateDb {
+            conn,
+            scope: "null".into(),
+        })
     }
 
     /// Opens an existing state DB read-only-ish (fails if missing).
     pub fn open_existing(out: &Path) -> Result<Self> {
         anyhow::ensure!(db_path(out).exists(), "no crawl state in {}", out.display());
         Self::open(out)
+    }
+
+    /// Restricts scheduling (and re-queuing at run start) to these portals;
+    /// URLs of other portals are left untouched. Empty: all portals.
+    pub fn set_scope(&mut self, portal_ids: &[String]) {
+        self.scope = if portal_ids.is_empty() {
+            "null".into()
+        } else {
+            serde_json::to_string(portal_ids).unwrap_or_else(|_| "null".into())
+        };
     }
 
     /// Resumes the last run if it did not finish, else starts a new one and re-queues
@@ -207,14 +222,15 @@ impl StateDb {
         let run = tx.last_insert_rowid();
         tx.execute(
             "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0, error=NULL
-             WHERE state<>'done' OR kind IN ('list','api')",
-            [run],
+             WHERE (state<>'done' OR kind IN ('list','api')) AND (?2 = 'null' OR portal_id IN (SELECT value FROM json_each(?2)))",
+            params![run, self.scope],
         )?;
         let due = unix_now() - revisit_after.as_secs() as i64;
         tx.execute(
             "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0
-             WHERE state='done' AND kind IN ('page','attachment') AND COALESCE(checked_unix,0) <= ?2",
-            params![run, due],
+             WHERE state='done' AND kind IN ('page','attachment') AND COALESCE(checked_unix,0) <= ?2
+               AND (?3 = 'null' OR portal_id IN (SELECT value FROM json_each(?3)))",
+            params![run, due, self.scope],
         )?;
         tx.commit()?;
         Ok((run, false))
@@ -233,10 +249,11 @@ impl StateDb {
 
     /// Hosts with pending URLs in `run`.
     pub fn pending_hosts(&self, run: i64) -> Result<Vec<String>> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT DISTINCT host FROM urls WHERE run_id=?1 AND state='pending'")?;
-        let rows = st.query_map([run], |r| r.get(0))?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT DISTINCT host FROM urls WHERE run_id=?1 AND state='pending'
+                AND (?2 = 'null' OR portal_id IN (SELECT value FROM json_each(?2)))",
+        )?;
+        let rows = st.query_map(params![run, self.scope], |r| r.get(0))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(Into::into)
     }
 
@@ -245,39 +262,45 @@ impl StateDb {
         let mut st = self.conn.prepare_cached(
             "SELECT url, portal_id, host, kind, attempts, page, list_title, year, etag, last_modified, sha256
              FROM urls WHERE run_id=?1 AND state='pending' AND host=?2 AND not_before<=?3
+               AND (?5 = 'null' OR portal_id IN (SELECT value FROM json_each(?5)))
              ORDER BY not_before LIMIT ?4",
         )?;
-        let rows = st.query_map(params![run, host, unix_now_ms(), limit as i64], |r| {
-            Ok(UrlRow {
-                url: r.get(0)?,
-                portal_id: r.get(1)?,
-                host: r.get(2)?,
-                kind: r.get(3)?,
-                attempts: r.get(4)?,
-                page: r.get(5)?,
-                list_title: r.get(6)?,
-                year: r.get(7)?,
-                etag: r.get(8)?,
-                last_modified: r.get(9)?,
-                sha256: r.get(10)?,
-            })
-        })?;
+        let rows = st.query_map(
+            params![run, host, unix_now_ms(), limit as i64, self.scope],
+            |r| {
+                Ok(UrlRow {
+                    url: r.get(0)?,
+                    portal_id: r.get(1)?,
+                    host: r.get(2)?,
+                    kind: r.get(3)?,
+                    attempts: r.get(4)?,
+                    page: r.get(5)?,
+                    list_title: r.get(6)?,
+                    year: r.get(7)?,
+                    etag: r.get(8)?,
+                    last_modified: r.get(9)?,
+                    sha256: r.get(10)?,
+                })
+            },
+        )?;
         rows.collect::<Result<Vec<_>, _>>().map_err(Into::into)
     }
 
     /// Ends every pending URL of a parked `host` in `run` with `state` and `reason`.
     pub fn park_host(&mut self, run: i64, host: &str, state: &str, reason: &str) -> Result<usize> {
         Ok(self.conn.execute(
-            "UPDATE urls SET state=?3, error=?4 WHERE run_id=?1 AND host=?2 AND state='pending'",
-            params![run, host, state, reason],
+            "UPDATE urls SET state=?3, error=?4 WHERE run_id=?1 AND host=?2 AND state='pending'
+               AND (?5 = 'null' OR portal_id IN (SELECT value FROM json_each(?5)))",
+            params![run, host, state, reason, self.scope],
         )?)
     }
 
     /// (pending count, earliest not_before in ms) of `run`.
     pub fn pending(&self, run: i64) -> Result<(u64, Option<i64>)> {
         Ok(self.conn.query_row(
-            "SELECT COUNT(*), MIN(not_before) FROM urls WHERE run_id=?1 AND state='pending'",
-            [run],
+            "SELECT COUNT(*), MIN(not_before) FROM urls WHERE run_id=?1 AND state='pending'
+               AND (?2 = 'null' OR portal_id IN (SELECT value FROM json_each(?2)))",
+            params![run, self.scope],
             |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
         )?)
     }

@@ -10,13 +10,25 @@ use std::time::Instant;
 
 fn seeds() -> Vec<Vec<Line>> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds");
-    let mut names: Vec<_> = std::fs::read_dir(&dir).expect("seeds").filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "txt")).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("seeds")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
     names.sort();
-    names.iter().map(|p| lines_from_text(&std::fs::read_to_string(p).expect("seed"))).collect()
+    names
+        .iter()
+        .map(|p| lines_from_text(&std::fs::read_to_string(p).expect("seed")))
+        .collect()
 }
 
 fn synthetic() -> Vec<Vec<Line>> {
-    (0..60u64).map(|i| lines_from_text(&synth(i, Layout::ALL[(i % 6) as usize], &Options::default()).text)).collect()
+    (0..60u64)
+        .map(|i| {
+            lines_from_text(&synth(i, Layout::ALL[(i % 6) as usize], &Options::default()).text)
+        })
+        .collect()
 }
 
 /// Documents per second over `docs`, parsed `rounds` times, on this thread.
@@ -37,9 +49,23 @@ fn bench(c: &mut Criterion) {
     println!("synthetic: {:.0} docs/s/core", docs_per_second(&synth, 4));
     let mut g = c.benchmark_group("parse");
     g.throughput(Throughput::Elements(seeds.len() as u64));
-    g.bench_function("seeds", |b| b.iter(|| seeds.iter().map(|d| parse_lines(black_box(d)).cells.len()).sum::<usize>()));
+    g.bench_function("seeds", |b| {
+        b.iter(|| {
+            seeds
+                .iter()
+                .map(|d| parse_lines(black_box(d)).cells.len())
+                .sum::<usize>()
+        })
+    });
     g.throughput(Throughput::Elements(synth.len() as u64));
-    g.bench_function("synthetic", |b| b.iter(|| synth.iter().map(|d| parse_lines(black_box(d)).cells.len()).sum::<usize>()));
+    g.bench_function("synthetic", |b| {
+        b.iter(|| {
+            synth
+                .iter()
+                .map(|d| parse_lines(black_box(d)).cells.len())
+                .sum::<usize>()
+        })
+    });
     g.finish();
 }
 

@@ -256,7 +256,7 @@ pub fn cells_batch(reports: &[Report]) -> Result<RecordBatch, ArrowError> {
         Arc::new(
             cells
                 .iter()
-                .map(|(_, c)| c.value.map(Number::as_f64))
+                .map(|(_, c)| c.value.map(Number::as_f64).filter(|v| v.is_finite()))
                 .collect::<Float64Array>(),
         ),
         Arc::new(
@@ -697,6 +697,11 @@ mod tests {
         assert_eq!(table.values().to_vec(), vec![2, 3, 3, 4]);
         assert_eq!(strings(&b, "provenance")[3].as_deref(), Some("dash"));
         assert_eq!(cells_batch(&[]).expect("empty").num_rows(), 0);
+        // A non-finite number (never printed in a document) becomes null, not NaN.
+        let mut odd = sample();
+        odd[0].cells[0].value = Some(Number::Dec(f64::NAN));
+        let b = cells_batch(&odd[..1]).expect("batch");
+        assert!(b.column_by_name("value").expect("value").is_null(0));
     }
 
     #[test]

@@ -17,7 +17,11 @@ const MAX_DETAIL: usize = 5;
 
 /// Cell lookup by reference.
 pub(crate) fn index(cells: &[Cell]) -> HashMap<(TableId, &str, Option<&str>), usize> {
-    cells.iter().enumerate().map(|(i, c)| ((c.table, c.row.as_str(), c.col.as_deref()), i)).collect()
+    cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ((c.table, c.row.as_str(), c.col.as_deref()), i))
+        .collect()
 }
 
 fn fmt_num(v: Option<Number>) -> String {
@@ -32,7 +36,10 @@ fn fmt_num(v: Option<Number>) -> String {
 pub fn run_checks(report: &Report) -> Vec<Check> {
     let template = report.template.unwrap_or(Template::V2021);
     let idx = index(&report.cells);
-    let get = |r: &CellRef| idx.get(&(r.table, r.row, r.col)).and_then(|&i| report.cells[i].value);
+    let get = |r: &CellRef| {
+        idx.get(&(r.table, r.row, r.col))
+            .and_then(|&i| report.cells[i].value)
+    };
     let mut out = Vec::new();
     for id in IDS {
         let (mut held, mut skipped, mut failures) = (0, 0, Vec::new());
@@ -43,20 +50,47 @@ pub fn run_checks(report: &Report) -> Vec<Check> {
                 skipped += 1;
                 continue;
             };
-            let (ls, rs): (f64, f64) = (l.iter().map(|n| n.as_f64()).sum(), r.iter().map(|n| n.as_f64()).sum());
+            let (ls, rs): (f64, f64) = (
+                l.iter().map(|n| n.as_f64()).sum(),
+                r.iter().map(|n| n.as_f64()).sum(),
+            );
             if (ls - rs).abs() < 1e-9 {
                 held += 1;
             } else {
-                let side = |v: &[CellRef]| v.iter().map(|c| fmt_num(get(c))).collect::<Vec<_>>().join("+");
-                failures.push(format!("{}: {} ≠ {}", ident.name, side(&ident.lhs), side(&ident.rhs)));
+                let side = |v: &[CellRef]| {
+                    v.iter()
+                        .map(|c| fmt_num(get(c)))
+                        .collect::<Vec<_>>()
+                        .join("+")
+                };
+                failures.push(format!(
+                    "{}: {} ≠ {}",
+                    ident.name,
+                    side(&ident.lhs),
+                    side(&ident.rhs)
+                ));
             }
         }
-        let mut detail = format!("{held} held, {} failed, {skipped} skipped (missing cells)", failures.len());
+        let mut detail = format!(
+            "{held} held, {} failed, {skipped} skipped (missing cells)",
+            failures.len()
+        );
         if !failures.is_empty() {
             detail.push_str("; ");
-            detail.push_str(&failures.iter().take(MAX_DETAIL).cloned().collect::<Vec<_>>().join("; "));
+            detail.push_str(
+                &failures
+                    .iter()
+                    .take(MAX_DETAIL)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
         }
-        out.push(Check { id: id.into(), ok: failures.is_empty(), detail });
+        out.push(Check {
+            id: id.into(),
+            ok: failures.is_empty(),
+            detail,
+        });
     }
     out.push(c5(&report.cells));
     out
@@ -68,19 +102,43 @@ fn c5(cells: &[Cell]) -> Check {
     let mut bad = Vec::new();
     for c in cells {
         let Some(n) = c.value else { continue };
-        let term = (c.table == TableId::T2).then(|| v.table2.iter().find(|t| t.key == c.row)).flatten();
+        let term = (c.table == TableId::T2)
+            .then(|| v.table2.iter().find(|t| t.key == c.row))
+            .flatten();
         let signed = term.is_some_and(|t| t.signed);
         let money = term.is_some_and(|t| t.money);
         let x = n.as_f64();
         let ok = (signed || x >= 0.0) && (money || x.fract() == 0.0);
         if !ok {
-            bad.push(format!("{}{}={}", c.row, c.col.as_deref().map(|s| format!(".{s}")).unwrap_or_default(), fmt_num(Some(n))));
+            bad.push(format!(
+                "{}{}={}",
+                c.row,
+                c.col
+                    .as_deref()
+                    .map(|s| format!(".{s}"))
+                    .unwrap_or_default(),
+                fmt_num(Some(n))
+            ));
         }
     }
-    let mut detail = format!("{} values, {} invalid", cells.iter().filter(|c| c.value.is_some()).count(), bad.len());
+    let mut detail = format!(
+        "{} values, {} invalid",
+        cells.iter().filter(|c| c.value.is_some()).count(),
+        bad.len()
+    );
     if !bad.is_empty() {
         detail.push_str(": ");
-        detail.push_str(&bad.iter().take(MAX_DETAIL).cloned().collect::<Vec<_>>().join(", "));
+        detail.push_str(
+            &bad.iter()
+                .take(MAX_DETAIL)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
     }
-    Check { id: "C5".into(), ok: bad.is_empty(), detail }
+    Check {
+        id: "C5".into(),
+        ok: bad.is_empty(),
+        detail,
+    }
 }

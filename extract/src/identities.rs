@@ -32,22 +32,48 @@ pub struct Identity {
 }
 
 fn t3(row: &'static str, col: &'static str) -> CellRef {
-    CellRef { table: TableId::T3, row, col: Some(col) }
+    CellRef {
+        table: TableId::T3,
+        row,
+        col: Some(col),
+    }
 }
 
 fn build(t: Template) -> Vec<Identity> {
     let v = vocab();
     let rows: Vec<_> = v.rows_of(t).collect();
-    let by_role = |role: RowRole| rows.iter().filter(move |r| r.role == role).map(|r| r.key.as_str());
+    let by_role = |role: RowRole| {
+        rows.iter()
+            .filter(move |r| r.role == role)
+            .map(|r| r.key.as_str())
+    };
     let mut out = Vec::new();
-    for c in &v.cols {
-        let col = c.key.as_str();
-        out.push(Identity {
-            id: "C1",
-            name: col,
-            lhs: by_role(RowRole::Received).map(|r| t3(r, col)).collect(),
-            rhs: by_role(RowRole::Processed).chain(by_role(RowRole::Forward)).map(|r| t3(r, col)).collect(),
-        });
+    // C1 and C3 hold in every column: (id, left roles, right roles).
+    let per_column: [(&'static str, &[RowRole], &[RowRole]); 2] = [
+        (
+            "C1",
+            &[RowRole::Received],
+            &[RowRole::Processed, RowRole::Forward],
+        ),
+        ("C3", &[RowRole::Processed], &[RowRole::Outcome]),
+    ];
+    for (id, left, right) in per_column {
+        for c in &v.cols {
+            let col = c.key.as_str();
+            let side = |roles: &[RowRole]| {
+                roles
+                    .iter()
+                    .flat_map(|&role| by_role(role))
+                    .map(|r| t3(r, col))
+                    .collect()
+            };
+            out.push(Identity {
+                id,
+                name: col,
+                lhs: side(left),
+                rhs: side(right),
+            });
+        }
     }
     let total = v.cols.iter().find(|c| c.is_total);
     for r in &rows {
@@ -56,26 +82,34 @@ fn build(t: Template) -> Vec<Identity> {
                 id: "C2",
                 name: r.key.as_str(),
                 lhs: vec![t3(&r.key, &total.key)],
-                rhs: v.cols.iter().filter(|c| !c.is_total).map(|c| t3(&r.key, &c.key)).collect(),
+                rhs: v
+                    .cols
+                    .iter()
+                    .filter(|c| !c.is_total)
+                    .map(|c| t3(&r.key, &c.key))
+                    .collect(),
             });
         }
     }
-    for c in &v.cols {
-        let col = c.key.as_str();
-        out.push(Identity {
-            id: "C3",
-            name: col,
-            lhs: by_role(RowRole::Processed).map(|r| t3(r, col)).collect(),
-            rhs: by_role(RowRole::Outcome).map(|r| t3(r, col)).collect(),
-        });
-    }
     for b in v.table4_blocks() {
-        let cell = |k: &'static str| CellRef { table: TableId::T4, row: k, col: None };
+        let cell = |k: &'static str| CellRef {
+            table: TableId::T4,
+            row: k,
+            col: None,
+        };
         out.push(Identity {
             id: "C4",
             name: b[0].block_zh.as_str(),
-            lhs: b.iter().filter(|t| t.is_total).map(|t| cell(&t.key)).collect(),
-            rhs: b.iter().filter(|t| !t.is_total).map(|t| cell(&t.key)).collect(),
+            lhs: b
+                .iter()
+                .filter(|t| t.is_total)
+                .map(|t| cell(&t.key))
+                .collect(),
+            rhs: b
+                .iter()
+                .filter(|t| !t.is_total)
+                .map(|t| cell(&t.key))
+                .collect(),
         });
     }
     out
@@ -103,7 +137,10 @@ mod tests {
         assert_eq!((n("C1"), n("C2"), n("C3"), n("C4")), (7, 25, 7, 3));
         let c3 = ids.iter().find(|i| i.id == "C3").unwrap();
         assert_eq!(c3.rhs.len(), 21);
-        let c3_2019 = identities(Template::V2019).iter().find(|i| i.id == "C3").unwrap();
+        let c3_2019 = identities(Template::V2019)
+            .iter()
+            .find(|i| i.id == "C3")
+            .unwrap();
         assert_eq!(c3_2019.rhs.len(), 19);
     }
 }

@@ -38,7 +38,15 @@ pub fn infer(report: &mut Report, short_rows: &[ShortRow]) {
     let resolved: Vec<[Vec<Option<usize>>; 2]> = {
         let idx = index(&report.cells);
         let pos = |r: &CellRef| idx.get(&(r.table, r.row, r.col)).copied();
-        identities(template).iter().map(|i| [i.lhs.iter().map(pos).collect(), i.rhs.iter().map(pos).collect()]).collect()
+        identities(template)
+            .iter()
+            .map(|i| {
+                [
+                    i.lhs.iter().map(pos).collect(),
+                    i.rhs.iter().map(pos).collect(),
+                ]
+            })
+            .collect()
     };
     let mut rules: BTreeMap<String, Vec<&'static str>> = BTreeMap::new();
     let mut conflicts = Vec::new();
@@ -55,7 +63,12 @@ pub fn infer(report: &mut Report, short_rows: &[ShortRow]) {
                     };
                     let c = &report.cells[i];
                     match (c.value, c.provenance) {
-                        (Some(Number::Int(v)), _) => known += sign * v,
+                        (Some(Number::Int(v)), _) => {
+                            match v.checked_mul(sign).and_then(|x| known.checked_add(x)) {
+                                Some(k) => known = k,
+                                None => ok = false,
+                            }
+                        }
                         (None, Provenance::Missing) => unknown.push((i, sign)),
                         _ => ok = false,
                     }
@@ -65,9 +78,11 @@ pub fn infer(report: &mut Report, short_rows: &[ShortRow]) {
                 continue;
             }
             // Σ sign·x over unknowns = -known
-            let target = -known;
+            let Some(target) = known.checked_neg() else {
+                continue;
+            };
             let solution: Option<Vec<i64>> = if unknown.len() == 1 {
-                Some(vec![target * unknown[0].1])
+                Some(vec![target.saturating_mul(unknown[0].1)])
             } else if unknown.iter().all(|u| u.1 == unknown[0].1) && target == 0 {
                 Some(vec![0; unknown.len()])
             } else {
@@ -100,21 +115,34 @@ pub fn infer(report: &mut Report, short_rows: &[ShortRow]) {
     report.flags.extend(conflicts);
     for (row, ids) in rules {
         report.flags.push(format!("inferred:{row}"));
-        report.flags.push(format!("inferred_rule:{row}:{}", ids.join("+")));
+        report
+            .flags
+            .push(format!("inferred_rule:{row}:{}", ids.join("+")));
     }
 }
 
 /// Whether `printed` appears in `row` in order (a dash matches anything).
 fn is_subsequence(printed: &[Option<Number>], row: &[Number]) -> bool {
     let mut it = row.iter();
-    printed.iter().all(|p| it.any(|r| p.is_none_or(|p| (p.as_f64() - r.as_f64()).abs() < 1e-9)))
+    printed
+        .iter()
+        .all(|p| it.any(|r| p.is_none_or(|p| (p.as_f64() - r.as_f64()).abs() < 1e-9)))
 }
 
-fn verify_short_row(report: &mut Report, s: &ShortRow, rules: &mut BTreeMap<String, Vec<&'static str>>) {
+fn verify_short_row(
+    report: &mut Report,
+    s: &ShortRow,
+    rules: &mut BTreeMap<String, Vec<&'static str>>,
+) {
     let cells: Vec<usize> = s
         .doc_cols
         .iter()
-        .filter_map(|col| report.cells.iter().position(|c| c.row == s.row && c.col.as_deref() == Some(col.as_str())))
+        .filter_map(|col| {
+            report
+                .cells
+                .iter()
+                .position(|c| c.row == s.row && c.col.as_deref() == Some(col.as_str()))
+        })
         .collect();
     let values: Option<Vec<Number>> = cells.iter().map(|&i| report.cells[i].value).collect();
     let Some(values) = values else { return };
@@ -138,8 +166,14 @@ mod tests {
     #[test]
     fn subsequence_respects_order_and_dashes() {
         let row = [Number::Int(1), Number::Int(0), Number::Int(2)];
-        assert!(is_subsequence(&[Some(Number::Int(1)), Some(Number::Int(2))], &row));
-        assert!(!is_subsequence(&[Some(Number::Int(2)), Some(Number::Int(1))], &row));
+        assert!(is_subsequence(
+            &[Some(Number::Int(1)), Some(Number::Int(2))],
+            &row
+        ));
+        assert!(!is_subsequence(
+            &[Some(Number::Int(2)), Some(Number::Int(1))],
+            &row
+        ));
         assert!(is_subsequence(&[None, Some(Number::Int(2))], &row));
         assert!(!is_subsequence(&[Some(Number::Int(5))], &row));
     }

@@ -75,7 +75,11 @@ fn lcs(a: &[char], b: &[char]) -> usize {
     let mut cur = vec![0usize; b.len() + 1];
     for &ca in a {
         for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = if ca == cb { prev[j] + 1 } else { cur[j].max(prev[j + 1]) };
+            cur[j + 1] = if ca == cb {
+                prev[j] + 1
+            } else {
+                cur[j].max(prev[j + 1])
+            };
         }
         std::mem::swap(&mut prev, &mut cur);
     }
@@ -88,8 +92,11 @@ pub fn scan<'a, I>(text: &str, cands: I) -> Vec<(usize, usize)>
 where
     I: IntoIterator<Item = (usize, &'a [String])>,
 {
-    let mut all: Vec<(usize, &str)> =
-        cands.into_iter().flat_map(|(id, ls)| ls.iter().map(move |l| (id, l.as_str()))).filter(|(_, l)| !l.is_empty()).collect();
+    let mut all: Vec<(usize, &str)> = cands
+        .into_iter()
+        .flat_map(|(id, ls)| ls.iter().map(move |l| (id, l.as_str())))
+        .filter(|(_, l)| !l.is_empty())
+        .collect();
     all.sort_by_key(|(_, l)| std::cmp::Reverse(l.len()));
     let mut taken: Vec<(usize, usize)> = Vec::new(); // byte ranges
     let mut out = Vec::new();
@@ -119,8 +126,14 @@ mod tests {
         let cands = c(&["其他", "其他法律行政法规禁止公开", "予以公开"]);
         let it = || cands.iter().enumerate().map(|(i, l)| (i, l.as_slice()));
         assert_eq!(best_match("其他", it()), Some((0, MatchKind::Exact)));
-        assert_eq!(best_match("公开其他法律行政法规禁止公开", it()), Some((1, MatchKind::Contains)));
-        assert_eq!(best_match("本年度办理结果予以公开", it()), Some((2, MatchKind::Contains)));
+        assert_eq!(
+            best_match("公开其他法律行政法规禁止公开", it()),
+            Some((1, MatchKind::Contains))
+        );
+        assert_eq!(
+            best_match("本年度办理结果予以公开", it()),
+            Some((2, MatchKind::Contains))
+        );
         assert_eq!(best_match("处理", it()), None);
     }
 
@@ -128,15 +141,27 @@ mod tests {
     fn typos_match_fuzzily_but_short_labels_do_not() {
         let cands = c(&["本年废止件数", "本年制发件数"]);
         let it = || cands.iter().enumerate().map(|(i, l)| (i, l.as_slice()));
-        assert_eq!(best_match("本年度止件数", it()), Some((0, MatchKind::Fuzzy)));
+        assert_eq!(
+            best_match("本年度止件数", it()),
+            Some((0, MatchKind::Fuzzy))
+        );
         let short = c(&["其他"]);
-        assert_eq!(best_match("其它", short.iter().enumerate().map(|(i, l)| (i, l.as_slice()))), None);
+        assert_eq!(
+            best_match(
+                "其它",
+                short.iter().enumerate().map(|(i, l)| (i, l.as_slice()))
+            ),
+            None
+        );
     }
 
     #[test]
     fn scan_prefers_long_labels_without_overlap() {
         let cands = c(&["其他", "法人或其他组织", "自然人", "总计"]);
-        let hits = scan("自然人法人或其他组织总计其他", cands.iter().enumerate().map(|(i, l)| (i, l.as_slice())));
+        let hits = scan(
+            "自然人法人或其他组织总计其他",
+            cands.iter().enumerate().map(|(i, l)| (i, l.as_slice())),
+        );
         let ids: Vec<usize> = hits.iter().map(|h| h.1).collect();
         assert_eq!(ids, vec![2, 1, 3, 0]);
     }

@@ -11,28 +11,114 @@ use regex::Regex;
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
 
-
 /// CJK Radicals Supplement (U+2E80–U+2EF3) forms that PDF fonts emit, mapped to
 /// the unified ideograph they stand for (NFKC leaves most of this block alone).
 const RADICAL_SUPPLEMENT: &[(char, char)] = &[
-    ('⺆', '冂'), ('⺇', '几'), ('⺈', '刀'), ('⺊', '卜'), ('⺋', '卩'), ('⺌', '小'),
-    ('⺍', '小'), ('⺎', '兀'), ('⺏', '尢'), ('⺐', '尢'), ('⺒', '巳'), ('⺓', '幺'),
-    ('⺔', '彑'), ('⺕', '彐'), ('⺖', '忄'), ('⺗', '心'), ('⺘', '扌'), ('⺙', '攵'),
-    ('⺛', '旡'), ('⺝', '月'), ('⺞', '歹'), ('⺟', '母'), ('⺠', '民'), ('⺡', '氵'),
-    ('⺢', '氺'), ('⺣', '灬'), ('⺤', '爫'), ('⺥', '爫'), ('⺦', '丬'), ('⺧', '牛'),
-    ('⺨', '犭'), ('⺩', '王'), ('⺪', '疋'), ('⺫', '目'), ('⺬', '示'), ('⺭', '礻'),
-    ('⺮', '竹'), ('⺯', '糹'), ('⺰', '纟'), ('⺱', '罒'), ('⺲', '罒'), ('⺳', '网'),
-    ('⺴', '网'), ('⺵', '网'), ('⺶', '羊'), ('⺷', '羊'), ('⺸', '羊'), ('⺹', '耂'),
-    ('⺺', '聿'), ('⺻', '聿'), ('⺼', '月'), ('⺽', '臼'), ('⺾', '艹'), ('⺿', '艹'),
-    ('⻀', '艹'), ('⻁', '虎'), ('⻂', '衤'), ('⻃', '覀'), ('⻄', '西'), ('⻅', '见'),
-    ('⻆', '角'), ('⻇', '角'), ('⻈', '讠'), ('⻉', '贝'), ('⻊', '足'), ('⻋', '车'),
-    ('⻌', '辶'), ('⻍', '辶'), ('⻎', '辶'), ('⻏', '阝'), ('⻐', '钅'), ('⻑', '長'),
-    ('⻒', '镸'), ('⻓', '长'), ('⻔', '门'), ('⻕', '阝'), ('⻖', '阝'), ('⻗', '雨'),
-    ('⻘', '青'), ('⻙', '韦'), ('⻚', '页'), ('⻛', '风'), ('⻜', '飞'), ('⻝', '食'),
-    ('⻞', '食'), ('⻟', '飠'), ('⻠', '饣'), ('⻢', '马'), ('⻣', '骨'), ('⻤', '鬼'),
-    ('⻥', '鱼'), ('⻦', '鸟'), ('⻧', '卤'), ('⻨', '麦'), ('⻩', '黄'), ('⻪', '黾'),
-    ('⻫', '斉'), ('⻬', '齐'), ('⻭', '歯'), ('⻮', '齿'), ('⻯', '竜'), ('⻰', '龙'),
-    ('⻱', '龜'), ('⻲', '亀'), ('⻳', '龟'),
+    ('⺆', '冂'),
+    ('⺇', '几'),
+    ('⺈', '刀'),
+    ('⺊', '卜'),
+    ('⺋', '卩'),
+    ('⺌', '小'),
+    ('⺍', '小'),
+    ('⺎', '兀'),
+    ('⺏', '尢'),
+    ('⺐', '尢'),
+    ('⺒', '巳'),
+    ('⺓', '幺'),
+    ('⺔', '彑'),
+    ('⺕', '彐'),
+    ('⺖', '忄'),
+    ('⺗', '心'),
+    ('⺘', '扌'),
+    ('⺙', '攵'),
+    ('⺛', '旡'),
+    ('⺝', '月'),
+    ('⺞', '歹'),
+    ('⺟', '母'),
+    ('⺠', '民'),
+    ('⺡', '氵'),
+    ('⺢', '氺'),
+    ('⺣', '灬'),
+    ('⺤', '爫'),
+    ('⺥', '爫'),
+    ('⺦', '丬'),
+    ('⺧', '牛'),
+    ('⺨', '犭'),
+    ('⺩', '王'),
+    ('⺪', '疋'),
+    ('⺫', '目'),
+    ('⺬', '示'),
+    ('⺭', '礻'),
+    ('⺮', '竹'),
+    ('⺯', '糹'),
+    ('⺰', '纟'),
+    ('⺱', '罒'),
+    ('⺲', '罒'),
+    ('⺳', '网'),
+    ('⺴', '网'),
+    ('⺵', '网'),
+    ('⺶', '羊'),
+    ('⺷', '羊'),
+    ('⺸', '羊'),
+    ('⺹', '耂'),
+    ('⺺', '聿'),
+    ('⺻', '聿'),
+    ('⺼', '月'),
+    ('⺽', '臼'),
+    ('⺾', '艹'),
+    ('⺿', '艹'),
+    ('⻀', '艹'),
+    ('⻁', '虎'),
+    ('⻂', '衤'),
+    ('⻃', '覀'),
+    ('⻄', '西'),
+    ('⻅', '见'),
+    ('⻆', '角'),
+    ('⻇', '角'),
+    ('⻈', '讠'),
+    ('⻉', '贝'),
+    ('⻊', '足'),
+    ('⻋', '车'),
+    ('⻌', '辶'),
+    ('⻍', '辶'),
+    ('⻎', '辶'),
+    ('⻏', '阝'),
+    ('⻐', '钅'),
+    ('⻑', '長'),
+    ('⻒', '镸'),
+    ('⻓', '长'),
+    ('⻔', '门'),
+    ('⻕', '阝'),
+    ('⻖', '阝'),
+    ('⻗', '雨'),
+    ('⻘', '青'),
+    ('⻙', '韦'),
+    ('⻚', '页'),
+    ('⻛', '风'),
+    ('⻜', '飞'),
+    ('⻝', '食'),
+    ('⻞', '食'),
+    ('⻟', '飠'),
+    ('⻠', '饣'),
+    ('⻢', '马'),
+    ('⻣', '骨'),
+    ('⻤', '鬼'),
+    ('⻥', '鱼'),
+    ('⻦', '鸟'),
+    ('⻧', '卤'),
+    ('⻨', '麦'),
+    ('⻩', '黄'),
+    ('⻪', '黾'),
+    ('⻫', '斉'),
+    ('⻬', '齐'),
+    ('⻭', '歯'),
+    ('⻮', '齿'),
+    ('⻯', '竜'),
+    ('⻰', '龙'),
+    ('⻱', '龜'),
+    ('⻲', '亀'),
+    ('⻳', '龟'),
 ];
 
 /// Maps one CJK Radicals Supplement character to its unified ideograph.
@@ -40,7 +126,10 @@ fn radical_supplement(c: char) -> Option<char> {
     if !('\u{2E80}'..='\u{2EFF}').contains(&c) {
         return None;
     }
-    RADICAL_SUPPLEMENT.iter().find(|(r, _)| *r == c).map(|(_, u)| *u)
+    RADICAL_SUPPLEMENT
+        .iter()
+        .find(|(r, _)| *r == c)
+        .map(|(_, u)| *u)
 }
 
 /// NFKC plus the radical map: Kangxi radicals, radical supplement forms,
@@ -59,7 +148,12 @@ fn fast_normalize(s: &str) -> Option<String> {
     for c in s.chars() {
         let c = match c {
             c if c.is_ascii() => c,
-            '\u{4E00}'..='\u{9FFF}' | '\u{3001}'..='\u{3035}' | '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}' => c,
+            '\u{4E00}'..='\u{9FFF}'
+            | '\u{3001}'..='\u{3035}'
+            | '\u{2018}'
+            | '\u{2019}'
+            | '\u{201C}'
+            | '\u{201D}' => c,
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0)?,
             '\u{3000}' => ' ',
             _ => return None,
@@ -85,7 +179,10 @@ fn full_normalize(s: &str) -> String {
 
 /// Enumerators that number rows: `一、`, `(一)`, `1.`, `1、`, `1)`, `第一`…`项` stays.
 static ENUMERATOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}\s*[.、)．]").expect("enumerator regex")
+    Regex::new(
+        r"\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}\s*[.、)．]",
+    )
+    .expect("enumerator regex")
 });
 
 /// A bracketed remark such as `(区分处理的,只计这一情形,不计其他情形)`.
@@ -100,7 +197,9 @@ static REMARK: LazyLock<Regex> =
 /// `3.危及“三安全⼀稳定”` → `危及三安全一稳定`.
 pub fn label_key(s: &str) -> String {
     let t = normalize_text(s);
-    let needs_regex = t.chars().any(|c| matches!(c, '(' | '、' | '.' | ')' | '．' | '【' | '['));
+    let needs_regex = t
+        .chars()
+        .any(|c| matches!(c, '(' | '、' | '.' | ')' | '．' | '【' | '['));
     if !needs_regex {
         return t.chars().filter(|c| c.is_alphanumeric()).collect();
     }
@@ -112,7 +211,10 @@ pub fn label_key(s: &str) -> String {
 /// Like [`label_key`] but keeps bracketed remarks (used to read units such as
 /// `（单位：万元）` from a header).
 pub fn compact(s: &str) -> String {
-    normalize_text(s).chars().filter(|c| !c.is_whitespace()).collect()
+    normalize_text(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 #[cfg(test)]
@@ -122,7 +224,10 @@ mod tests {
     #[test]
     fn kangxi_and_supplement_radicals_become_ideographs() {
         assert_eq!(normalize_text("⼀⼯⾏⺠"), "一工行民");
-        assert_eq!(normalize_text("⻓⻔⻅⻆⻚⻢⻋⻛⻜⻝⻉"), "长门见角页马车风飞食贝");
+        assert_eq!(
+            normalize_text("⻓⻔⻅⻆⻚⻢⻋⻛⻜⻝⻉"),
+            "长门见角页马车风飞食贝"
+        );
         assert_eq!(label_key("北关区⺠政局"), "北关区民政局");
     }
 
@@ -133,28 +238,49 @@ mod tests {
         assert_eq!(normalize_text("－"), "-");
         assert_eq!(normalize_text("―"), "—");
         // The fast path and the NFKC path agree.
-        assert_eq!(normalize_text("（一）１２，"), normalize_text("（一）１２，⼀").trim_end_matches('一'));
+        assert_eq!(
+            normalize_text("（一）１２，"),
+            normalize_text("（一）１２，⼀").trim_end_matches('一')
+        );
         assert_eq!(normalize_text("“三安全”…"), "“三安全”...");
     }
 
     #[test]
     fn enumerators_in_every_style_are_removed() {
-        for s in ["（一）予以公开", "(一) 予以公开", "(一)予以公开", "一、予以公开", "1.予以公开", "1. 予以公开", "1、予以公开", "１．予以公开"] {
+        for s in [
+            "（一）予以公开",
+            "(一) 予以公开",
+            "(一)予以公开",
+            "一、予以公开",
+            "1.予以公开",
+            "1. 予以公开",
+            "1、予以公开",
+            "１．予以公开",
+        ] {
             assert_eq!(label_key(s), "予以公开", "{s}");
         }
     }
 
     #[test]
     fn remarks_quotes_and_spaces_are_removed() {
-        assert_eq!(label_key("(二) 部分公开（区分处理的，只计这一情形，不计其他情形）"), "部分公开");
+        assert_eq!(
+            label_key("(二) 部分公开（区分处理的，只计这一情形，不计其他情形）"),
+            "部分公开"
+        );
         assert_eq!(label_key("3.危及“三安全⼀稳定”"), "危及三安全一稳定");
         assert_eq!(label_key("结果 维持"), "结果维持");
-        assert_eq!(label_key("## 三、收到和处理政府信息公开申请情况"), "收到和处理政府信息公开申请情况");
+        assert_eq!(
+            label_key("## 三、收到和处理政府信息公开申请情况"),
+            "收到和处理政府信息公开申请情况"
+        );
     }
 
     #[test]
     fn numerals_inside_labels_survive() {
         assert_eq!(label_key("危及三安全一稳定"), "危及三安全一稳定");
-        assert_eq!(label_key("本年新收政府信息公开申请数量"), "本年新收政府信息公开申请数量");
+        assert_eq!(
+            label_key("本年新收政府信息公开申请数量"),
+            "本年新收政府信息公开申请数量"
+        );
     }
 }

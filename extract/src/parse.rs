@@ -22,7 +22,16 @@ use crate::vocab::{RowRole, vocab};
 use crate::{Cell, Line, Report, Status, TableId, Template};
 
 fn cell(table: TableId, row: &str, col: Option<&str>, s: Slot) -> Cell {
-    Cell { table, row: row.to_string(), col: col.map(str::to_string), value: s.value, raw: s.raw, unit: s.unit, provenance: s.provenance, line: s.line }
+    Cell {
+        table,
+        row: row.to_string(),
+        col: col.map(str::to_string),
+        value: s.value,
+        raw: s.raw,
+        unit: s.unit,
+        provenance: s.provenance,
+        line: s.line,
+    }
 }
 
 /// Reads the template tables and title metadata from lines of a document.
@@ -32,12 +41,21 @@ fn cell(table: TableId, row: &str, col: Option<&str>, s: Slot) -> Cell {
 pub fn parse_lines(lines: &[Line]) -> Report {
     let toks = tokenize(lines);
     let meta = title_meta(&toks);
-    let mut report = Report { title: meta.title, agency: meta.agency, year: meta.year, ..Report::default() };
+    let mut report = Report {
+        title: meta.title,
+        agency: meta.agency,
+        year: meta.year,
+        ..Report::default()
+    };
     if report.title.is_none() {
         report.flags.push("no_title".into());
     }
     let v = vocab();
-    let first_row = v.rows.iter().find(|r| r.role == RowRole::Received).map_or("", |r| r.labels[0].as_str());
+    let first_row = v
+        .rows
+        .iter()
+        .find(|r| r.role == RowRole::Received)
+        .map_or("", |r| r.labels[0].as_str());
     let sec = sections::find(&toks, first_row);
     if sec.second_report.is_some() {
         report.flags.push("two_reports".into());
@@ -45,7 +63,11 @@ pub fn parse_lines(lines: &[Line]) -> Report {
     if sec.t3_without_heading {
         report.flags.push("no_heading:3".into());
     }
-    let t3 = sec.t3.clone().map(|r| table3::read(&toks[r])).filter(|t| !t.rows.is_empty());
+    let t3 = sec
+        .t3
+        .clone()
+        .map(|r| table3::read(&toks[r]))
+        .filter(|t| !t.rows.is_empty());
     let Some(t3) = t3 else {
         report.status = Status::NotAReport;
         report.flags.push("not_a_report".into());
@@ -53,8 +75,16 @@ pub fn parse_lines(lines: &[Line]) -> Report {
         report.checks = crate::checks::run_checks(&report);
         return report;
     };
-    let t2 = sec.t2.clone().map(|r| table2::read(&toks[r])).filter(|t| !t.slots.is_empty());
-    let t4 = sec.t4.clone().map(|r| table4::read(&toks[r])).filter(|t| t.slots.iter().any(|s| !s.is_missing()));
+    let t2 = sec
+        .t2
+        .clone()
+        .map(|r| table2::read(&toks[r]))
+        .filter(|t| !t.slots.is_empty());
+    let t4 = sec
+        .t4
+        .clone()
+        .map(|r| table4::read(&toks[r]))
+        .filter(|t| t.slots.iter().any(|s| !s.is_missing()));
     let t2_template = t2.as_ref().and_then(|t| t.template());
     let template = t3.template().or(t2_template).unwrap_or(Template::V2021);
     if t2_template.is_some_and(|t| t != template) {
@@ -64,8 +94,17 @@ pub fn parse_lines(lines: &[Line]) -> Report {
     match &t2 {
         Some(t2) => {
             let tt = t2_template.unwrap_or(template);
-            for (k, term) in v.table2.iter().enumerate().filter(|(_, t)| t.template == tt) {
-                let s = t2.slots.iter().find(|(i, _)| *i == k).map_or_else(Slot::missing, |(_, s)| s.clone());
+            for (k, term) in v
+                .table2
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.template == tt)
+            {
+                let s = t2
+                    .slots
+                    .iter()
+                    .find(|(i, _)| *i == k)
+                    .map_or_else(Slot::missing, |(_, s)| s.clone());
                 report.cells.push(cell(TableId::T2, &term.key, None, s));
             }
             report.flags.extend(t2.flags.iter().cloned());
@@ -76,7 +115,9 @@ pub fn parse_lines(lines: &[Line]) -> Report {
     match &t4 {
         Some(t4) => {
             for (term, s) in v.table4.iter().zip(&t4.slots) {
-                report.cells.push(cell(TableId::T4, &term.key, None, s.clone()));
+                report
+                    .cells
+                    .push(cell(TableId::T4, &term.key, None, s.clone()));
             }
             report.flags.extend(t4.flags.iter().cloned());
         }
@@ -89,16 +130,32 @@ pub fn parse_lines(lines: &[Line]) -> Report {
 }
 
 /// Table-3 cells for every row of the template; returns the short rows.
-fn table3_cells(report: &mut Report, t3: &table3::Table3Read, template: Template, toks: &[TLine]) -> Vec<ShortRow> {
+fn table3_cells(
+    report: &mut Report,
+    t3: &table3::Table3Read,
+    template: Template,
+    toks: &[TLine],
+) -> Vec<ShortRow> {
     let v = vocab();
     report.flags.extend(t3.flags.iter().cloned());
     for r in &t3.rows {
         if !v.rows[r.row].templates.contains(&template) {
-            report.flags.push(format!("off_template_row:{}", v.rows[r.row].key));
+            report
+                .flags
+                .push(format!("off_template_row:{}", v.rows[r.row].key));
         }
     }
-    let template_rows: Vec<usize> = v.rows.iter().enumerate().filter(|(_, r)| r.templates.contains(&template)).map(|(i, _)| i).collect();
-    let read: Vec<bool> = template_rows.iter().map(|i| t3.rows.iter().any(|r| r.row == *i)).collect();
+    let template_rows: Vec<usize> = v
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.templates.contains(&template))
+        .map(|(i, _)| i)
+        .collect();
+    let read: Vec<bool> = template_rows
+        .iter()
+        .map(|i| t3.rows.iter().any(|r| r.row == *i))
+        .collect();
     // Cut off: the template's last rows were never read and the document ends in part 三.
     if read.last() == Some(&false) && read.iter().any(|&x| x) && !toks.is_empty() {
         report.flags.push("truncated".into());
@@ -108,8 +165,12 @@ fn table3_cells(report: &mut Report, t3: &table3::Table3Read, template: Template
         let row = &v.rows[ri];
         let found = t3.rows.iter().find(|r| r.row == ri);
         for (ci, col) in v.cols.iter().enumerate() {
-            let s = found.map_or_else(Slot::missing, |r| r.slots.get(ci).cloned().unwrap_or_else(Slot::missing));
-            report.cells.push(cell(TableId::T3, &row.key, Some(&col.key), s));
+            let s = found.map_or_else(Slot::missing, |r| {
+                r.slots.get(ci).cloned().unwrap_or_else(Slot::missing)
+            });
+            report
+                .cells
+                .push(cell(TableId::T3, &row.key, Some(&col.key), s));
         }
         if let Some(r) = found.filter(|r| r.short && !r.printed.is_empty()) {
             short.push(ShortRow {
@@ -130,7 +191,11 @@ fn fill_maps(report: &mut Report) {
                 report.table2.insert(c.row.clone(), c.value);
             }
             (TableId::T3, Some(col)) => {
-                report.table3.entry(c.row.clone()).or_default().insert(col.clone(), c.value);
+                report
+                    .table3
+                    .entry(c.row.clone())
+                    .or_default()
+                    .insert(col.clone(), c.value);
             }
             (TableId::T4, _) => {
                 report.table4.insert(c.row.clone(), c.value);

@@ -73,11 +73,38 @@ pub enum Layout {
 
 impl Layout {
     /// Every layout.
-    pub const ALL: [Layout; 6] = [Layout::PdfText, Layout::FullWidth, Layout::Tsv, Layout::Grid, Layout::Markdown, Layout::Wrapped];
+    pub const ALL: [Layout; 6] = [
+        Layout::PdfText,
+        Layout::FullWidth,
+        Layout::Tsv,
+        Layout::Grid,
+        Layout::Markdown,
+        Layout::Wrapped,
+    ];
+
+    /// Lowercase name (`pdf_text`, `full_width`, `tsv`, `grid`, `markdown`, `wrapped`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::PdfText => "pdf_text",
+            Layout::FullWidth => "full_width",
+            Layout::Tsv => "tsv",
+            Layout::Grid => "grid",
+            Layout::Markdown => "markdown",
+            Layout::Wrapped => "wrapped",
+        }
+    }
+
+    /// The layout called `name` (see [`Layout::name`]).
+    pub fn from_name(name: &str) -> Option<Layout> {
+        Layout::ALL.into_iter().find(|l| l.name() == name)
+    }
 
     /// Lines are split into cells (tabs/pipes) rather than whitespace tokens.
     fn celled(self) -> bool {
-        matches!(self, Layout::Tsv | Layout::Grid | Layout::Markdown | Layout::Wrapped)
+        matches!(
+            self,
+            Layout::Tsv | Layout::Grid | Layout::Markdown | Layout::Wrapped
+        )
     }
 }
 
@@ -94,7 +121,11 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { template: Template::V2021, inconsistent: false, dashes: false }
+        Options {
+            template: Template::V2021,
+            inconsistent: false,
+            dashes: false,
+        }
     }
 }
 
@@ -148,21 +179,57 @@ pub struct Synth {
 }
 
 const REGIONS: [&str; 6] = ["北关区", "二七区", "西工区", "金水区", "上海市", "海淀区"];
-const AGENCIES: [&str; 6] = ["民政局", "人民政府办公室", "教育局", "财政局", "红旗路街道办事处", "政务服务和大数据管理局"];
+const AGENCIES: [&str; 6] = [
+    "民政局",
+    "人民政府办公室",
+    "教育局",
+    "财政局",
+    "红旗路街道办事处",
+    "政务服务和大数据管理局",
+];
 /// Labels of the table-3 row groups (sections without a row of their own).
-const GROUPS: [(&str, &str); 5] =
-    [("三", "本年度办理结果"), ("三(三)", "不予公开"), ("三(四)", "无法提供"), ("三(五)", "不予处理"), ("三(六)", "其他处理")];
+const GROUPS: [(&str, &str); 5] = [
+    ("三", "本年度办理结果"),
+    ("三(三)", "不予公开"),
+    ("三(四)", "无法提供"),
+    ("三(五)", "不予处理"),
+    ("三(六)", "其他处理"),
+];
 const T3_REMARK: &str = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
 const T3_GROUP_HEADER: [&str; 2] = ["申请人情况", "法人或其他组织"];
-const HEAD: [&str; 6] = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"];
+const HEAD: [&str; 6] = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+];
 const T2_FIRST: &str = "信息内容";
 const CN_NUM: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
 const DASHES: [&str; 4] = ["—", "/", "-", "——"];
 /// Ideographs and the Kangxi / supplement radicals PDF fonts print for them.
 const RADICALS: [(char, char); 20] = [
-    ('一', '\u{2F00}'), ('二', '\u{2F06}'), ('人', '\u{2F08}'), ('力', '\u{2F12}'), ('大', '\u{2F24}'), ('小', '\u{2F29}'),
-    ('工', '\u{2F2F}'), ('文', '\u{2F42}'), ('方', '\u{2F45}'), ('无', '\u{2F46}'), ('止', '\u{2F4C}'), ('生', '\u{2F63}'),
-    ('用', '\u{2F64}'), ('自', '\u{2F83}'), ('行', '\u{2F8F}'), ('金', '\u{2FA6}'), ('民', '⺠'), ('长', '⻓'), ('门', '⻔'), ('见', '⻅'),
+    ('一', '\u{2F00}'),
+    ('二', '\u{2F06}'),
+    ('人', '\u{2F08}'),
+    ('力', '\u{2F12}'),
+    ('大', '\u{2F24}'),
+    ('小', '\u{2F29}'),
+    ('工', '\u{2F2F}'),
+    ('文', '\u{2F42}'),
+    ('方', '\u{2F45}'),
+    ('无', '\u{2F46}'),
+    ('止', '\u{2F4C}'),
+    ('生', '\u{2F63}'),
+    ('用', '\u{2F64}'),
+    ('自', '\u{2F83}'),
+    ('行', '\u{2F8F}'),
+    ('金', '\u{2FA6}'),
+    ('民', '⺠'),
+    ('长', '⻓'),
+    ('门', '⻔'),
+    ('见', '⻅'),
 ];
 
 /// Generates contents satisfying C1–C5 (unless `opts.inconsistent`).
@@ -176,7 +243,11 @@ pub fn generate(rng: &mut Rng, opts: &Options) -> Contents {
     };
     let dash = |rng: &mut Rng, x: i64| -> Printed {
         if opts.dashes && x == 0 && rng.chance(8) {
-            if rng.chance(25) { Printed::Na } else { Printed::Dash(DASHES[rng.below(DASHES.len() as u64) as usize]) }
+            if rng.chance(25) {
+                Printed::Na
+            } else {
+                Printed::Dash(DASHES[rng.below(DASHES.len() as u64) as usize])
+            }
         } else {
             Printed::Count(x)
         }
@@ -189,24 +260,48 @@ pub fn generate(rng: &mut Rng, opts: &Options) -> Contents {
         .filter(|(_, term)| term.template == t)
         .map(|(i, term)| {
             let p = if term.money {
-                if rng.chance(60) { Printed::Count(0) } else { Printed::Money(rng.below(2_000_000) as f64 / 10_000.0) }
+                if rng.chance(60) {
+                    Printed::Count(0)
+                } else {
+                    Printed::Money(rng.below(2_000_000) as f64 / 10_000.0)
+                }
             } else if term.signed {
                 Printed::Count(rng.below(11) as i64 - 5)
             } else {
-                let x = if rng.chance(50) { 0 } else { rng.below(300) as i64 };
+                let x = if rng.chance(50) {
+                    0
+                } else {
+                    rng.below(300) as i64
+                };
                 dash(rng, x)
             };
             (i, p)
         })
         .collect();
     // Table 3: outcomes per applicant column, then flows and totals.
-    let rows: Vec<usize> = v.rows.iter().enumerate().filter(|(_, r)| r.templates.contains(&t)).map(|(i, _)| i).collect();
-    let outcomes: Vec<usize> = rows.iter().copied().filter(|&i| v.rows[i].role == RowRole::Outcome).collect();
+    let rows: Vec<usize> = v
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.templates.contains(&t))
+        .map(|(i, _)| i)
+        .collect();
+    let outcomes: Vec<usize> = rows
+        .iter()
+        .copied()
+        .filter(|&i| v.rows[i].role == RowRole::Outcome)
+        .collect();
     let ncols = v.cols.len();
     let total_col = v.cols.iter().position(|c| c.is_total).unwrap_or(ncols - 1);
     let mut grid = vec![vec![0i64; ncols]; v.rows.len()];
     for c in (0..ncols).filter(|&c| c != total_col) {
-        let volume = if c == 0 { *rng.pick(&[0, 1, 5, 60, 900]) } else if rng.chance(30) { rng.below(12) } else { 0 };
+        let volume = if c == 0 {
+            *rng.pick(&[0, 1, 5, 60, 900])
+        } else if rng.chance(30) {
+            rng.below(12)
+        } else {
+            0
+        };
         let mut left = volume as i64;
         while left > 0 {
             let r = *rng.pick(&outcomes);
@@ -238,12 +333,29 @@ pub fn generate(rng: &mut Rng, opts: &Options) -> Contents {
         grid[r][c] += k;
         perturbed = Some(format!("{}.{} +{k}", v.rows[r].key, v.cols[c].key));
     }
-    let table3 = rows.iter().map(|&r| (r, grid[r].iter().map(|&x| dash(rng, x)).collect())).collect();
+    let table3 = rows
+        .iter()
+        .map(|&r| (r, grid[r].iter().map(|&x| dash(rng, x)).collect()))
+        .collect();
     // Table 4.
     let mut table4 = Vec::new();
     for block in v.table4_blocks() {
-        let parts: Vec<i64> = block.iter().map(|_| if rng.chance(75) { 0 } else { rng.below(4) as i64 }).collect();
-        let total: i64 = parts.iter().zip(&block).filter(|(_, t)| !t.is_total).map(|(x, _)| x).sum();
+        let parts: Vec<i64> = block
+            .iter()
+            .map(|_| {
+                if rng.chance(75) {
+                    0
+                } else {
+                    rng.below(4) as i64
+                }
+            })
+            .collect();
+        let total: i64 = parts
+            .iter()
+            .zip(&block)
+            .filter(|(_, t)| !t.is_total)
+            .map(|(x, _)| x)
+            .sum();
         for (x, term) in parts.iter().zip(&block) {
             table4.push(dash(rng, if term.is_total { total } else { *x }));
         }
@@ -263,7 +375,11 @@ pub fn generate(rng: &mut Rng, opts: &Options) -> Contents {
 
 /// Whether row `r` is the first `received` row (new requests), which balances C1.
 fn is_new_received_row(r: usize) -> bool {
-    vocab().rows.iter().position(|x| x.role == RowRole::Received) == Some(r)
+    vocab()
+        .rows
+        .iter()
+        .position(|x| x.role == RowRole::Received)
+        == Some(r)
 }
 
 /// The cells a correct extraction of `c` gives.
@@ -272,17 +388,34 @@ pub fn expected_cells(c: &Contents) -> Vec<Cell> {
     let mut out = Vec::new();
     let mk = |table: TableId, row: &str, col: Option<&str>, p: &Printed, money: bool| {
         let (value, provenance) = match p {
-            Printed::Count(x) if money && c.money_in_yuan => (Some(Number::Dec(*x as f64 / 10_000.0)), Provenance::Printed),
+            Printed::Count(x) if money && c.money_in_yuan => {
+                (Some(Number::Dec(*x as f64 / 10_000.0)), Provenance::Printed)
+            }
             Printed::Count(x) => (Some(Number::Int(*x)), Provenance::Printed),
             Printed::Money(x) => (Some(Number::Dec(*x)), Provenance::Printed),
             Printed::Dash(_) => (None, Provenance::Dash),
             Printed::Na => (None, Provenance::Na),
             Printed::Blank => (None, Provenance::Blank),
         };
-        Cell { table, row: row.into(), col: col.map(Into::into), value, raw: String::new(), unit: None, provenance, line: None }
+        Cell {
+            table,
+            row: row.into(),
+            col: col.map(Into::into),
+            value,
+            raw: String::new(),
+            unit: None,
+            provenance,
+            line: None,
+        }
     };
     for (i, p) in &c.table2 {
-        out.push(mk(TableId::T2, &v.table2[*i].key, None, p, v.table2[*i].money));
+        out.push(mk(
+            TableId::T2,
+            &v.table2[*i].key,
+            None,
+            p,
+            v.table2[*i].money,
+        ));
     }
     for (r, vals) in &c.table3 {
         for (col, p) in v.cols.iter().zip(vals) {
@@ -304,12 +437,21 @@ pub fn synth(seed: u64, layout: Layout, opts: &Options) -> Synth {
     }
     let text = render(&contents, layout, &mut rng);
     let expected = expected_cells(&contents);
-    Synth { contents, text, expected }
+    Synth {
+        contents,
+        text,
+        expected,
+    }
 }
 
 /// Turns some dashes into blank cells (celled layouts print empty cells).
 fn blank_some(c: &mut Contents, rng: &mut Rng) {
-    for p in c.table3.iter_mut().flat_map(|(_, v)| v.iter_mut()).chain(c.table4.iter_mut()) {
+    for p in c
+        .table3
+        .iter_mut()
+        .flat_map(|(_, v)| v.iter_mut())
+        .chain(c.table4.iter_mut())
+    {
         if matches!(p, Printed::Dash(_)) && rng.chance(50) {
             *p = Printed::Blank;
         }
@@ -335,7 +477,10 @@ fn show(p: &Printed, c: &Contents, money: bool) -> String {
 
 /// Renders contents in a layout (the same rng draws give the same text).
 pub fn render(c: &Contents, layout: Layout, rng: &mut Rng) -> String {
-    let mut w = Writer { layout, lines: Vec::new() };
+    let mut w = Writer {
+        layout,
+        lines: Vec::new(),
+    };
     w.title(c, rng);
     w.heading(0);
     w.text(&format!("{}年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，全年主动公开政府信息{}条，办理依申请公开{}件。", c.year, rng.below(30000), rng.below(100)));
@@ -372,7 +517,9 @@ fn radicalize(text: &str, rng: &mut Rng) -> String {
 fn full_width(text: &str) -> String {
     text.chars()
         .map(|ch| match ch {
-            '0'..='9' | '(' | ')' | '.' | ':' | ',' | '/' => char::from_u32(ch as u32 + 0xFEE0).unwrap_or(ch),
+            '0'..='9' | '(' | ')' | '.' | ':' | ',' | '/' => {
+                char::from_u32(ch as u32 + 0xFEE0).unwrap_or(ch)
+            }
             _ => ch,
         })
         .collect()
@@ -417,11 +564,28 @@ impl Writer {
     /// One table row: label cells then value cells, in the layout's cell syntax.
     fn row(&mut self, labels: &[String], values: &[String]) {
         let line = match self.layout {
-            Layout::PdfText | Layout::FullWidth => {
-                labels.iter().chain(values).filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(" ")
-            }
-            Layout::Markdown => format!("| {} |", labels.iter().chain(values).cloned().collect::<Vec<_>>().join(" | ")),
-            _ => labels.iter().chain(values).cloned().collect::<Vec<_>>().join("\t"),
+            Layout::PdfText | Layout::FullWidth => labels
+                .iter()
+                .chain(values)
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" "),
+            Layout::Markdown => format!(
+                "| {} |",
+                labels
+                    .iter()
+                    .chain(values)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            ),
+            _ => labels
+                .iter()
+                .chain(values)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\t"),
         };
         self.lines.push(line);
     }
@@ -470,10 +634,24 @@ impl Writer {
                 v
             };
             let celled = self.layout.celled();
-            self.row(&pad(vec![format!("第二十条第（{}）项", CN_NUM[bi.min(9)])], celled), &[]);
+            self.row(
+                &pad(
+                    vec![format!("第二十条第（{}）项", CN_NUM[bi.min(9)])],
+                    celled,
+                ),
+                &[],
+            );
             let mut header = vec![T2_FIRST.to_string()];
             for m in &measures {
-                let unit = if m.money { if c.money_in_yuan { "（单位：元）" } else { "（单位：万元，保留4位小数）" } } else { "" };
+                let unit = if m.money {
+                    if c.money_in_yuan {
+                        "（单位：元）"
+                    } else {
+                        "（单位：万元，保留4位小数）"
+                    }
+                } else {
+                    ""
+                };
                 header.push(format!("{}{unit}", m.measure_zh));
             }
             self.row(&pad(header, celled), &[]);
@@ -486,11 +664,25 @@ impl Writer {
                 done.push(&t.item_zh);
                 let vals: Vec<String> = measures
                     .iter()
-                    .map(|m| block.iter().find(|(x, _)| x.item_zh == t.item_zh && x.measure_zh == m.measure_zh).map_or(String::new(), |(x, p)| show(p, c, x.money)))
+                    .map(|m| {
+                        block
+                            .iter()
+                            .find(|(x, _)| x.item_zh == t.item_zh && x.measure_zh == m.measure_zh)
+                            .map_or(String::new(), |(x, p)| show(p, c, x.money))
+                    })
                     .collect();
                 let mut vals = pad(std::iter::once(String::new()).chain(vals).collect(), celled);
                 vals.remove(0);
-                let label = if rng.chance(10) && !celled { t.item_zh.chars().flat_map(|ch| [ch, ' ']).collect::<String>().trim().to_string() } else { t.item_zh.clone() };
+                let label = if rng.chance(10) && !celled {
+                    t.item_zh
+                        .chars()
+                        .flat_map(|ch| [ch, ' '])
+                        .collect::<String>()
+                        .trim()
+                        .to_string()
+                } else {
+                    t.item_zh.clone()
+                };
                 self.row(&[label], &vals);
             }
         }
@@ -500,7 +692,13 @@ impl Writer {
         let v = vocab();
         let labels: Vec<&str> = order.iter().map(|&i| v.cols[i].label_zh.as_str()).collect();
         let alias = |l: &str, rng: &mut Rng| -> String {
-            v.cols.iter().find(|c| c.label_zh == l).and_then(|c| c.labels.get(1)).filter(|_| rng.chance(30)).cloned().unwrap_or_else(|| l.to_string())
+            v.cols
+                .iter()
+                .find(|c| c.label_zh == l)
+                .and_then(|c| c.labels.get(1))
+                .filter(|_| rng.chance(30))
+                .cloned()
+                .unwrap_or_else(|| l.to_string())
         };
         match self.layout {
             Layout::PdfText | Layout::FullWidth => {
@@ -549,7 +747,9 @@ impl Writer {
         let total = v.cols.iter().position(|c| c.is_total).unwrap_or(0);
         // Celled layouts may print the total column first.
         let order: Vec<usize> = if !text_mode && rng.chance(20) {
-            std::iter::once(total).chain((0..v.cols.len()).filter(|&i| i != total)).collect()
+            std::iter::once(total)
+                .chain((0..v.cols.len()).filter(|&i| i != total))
+                .collect()
         } else {
             (0..v.cols.len()).collect()
         };
@@ -562,16 +762,26 @@ impl Writer {
             let mut path: Vec<String> = Vec::new();
             // Group labels: the part (三、本年度办理结果) and the sub-group ((三)不予公开).
             for g in [top.to_string(), format!("{top}({sub})")] {
-                let Some((_, name)) = GROUPS.iter().find(|(s, _)| *s == g) else { continue };
+                let Some((_, name)) = GROUPS.iter().find(|(s, _)| *s == g) else {
+                    continue;
+                };
                 if row.section == g {
                     continue;
                 }
-                let label = if g == top { format!("{top}、{name}") } else { format!("({sub}) {name}") };
+                let label = if g == top {
+                    format!("{top}、{name}")
+                } else {
+                    format!("({sub}) {name}")
+                };
                 let first = !opened.contains(&g);
                 if first {
                     opened.push(g);
                 }
-                path.push(if first || self.layout == Layout::Grid { label } else { String::new() });
+                path.push(if first || self.layout == Layout::Grid {
+                    label
+                } else {
+                    String::new()
+                });
             }
             path.push(row_label(row.section.as_str(), &row.label_zh));
             self.t3_row(path, values, rng);
@@ -642,8 +852,20 @@ impl Writer {
         let outcomes: Vec<&str> = blocks[0].iter().map(|t| t.outcome_zh.as_str()).collect();
         let values: Vec<String> = c.table4.iter().map(|p| show(p, c, false)).collect();
         let per = outcomes.len();
-        let block_names: Vec<String> = blocks.iter().map(|b| b[0].block_zh.split_whitespace().last().unwrap_or("").to_string()).collect();
-        let litigation = blocks.get(1).and_then(|b| b[0].block_zh.split_whitespace().next()).unwrap_or("");
+        let block_names: Vec<String> = blocks
+            .iter()
+            .map(|b| {
+                b[0].block_zh
+                    .split_whitespace()
+                    .last()
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect();
+        let litigation = blocks
+            .get(1)
+            .and_then(|b| b[0].block_zh.split_whitespace().next())
+            .unwrap_or("");
         if !c.table4.contains(&Printed::Blank) && rng.chance(25) {
             // One labelled row per block.
             let mut header = vec![String::new()];
@@ -673,10 +895,17 @@ impl Writer {
             self.row(&r2, &[]);
             self.row(&r3, &[]);
         } else {
-            self.lines.push(format!("{} {}", block_names[0], litigation));
+            self.lines
+                .push(format!("{} {}", block_names[0], litigation));
             self.lines.push(outcomes.join(" "));
             self.lines.push(block_names[1..].join(" "));
-            self.lines.push(r3.iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(" "));
+            self.lines.push(
+                r3.iter()
+                    .filter(|s| !s.is_empty())
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
         }
         self.row(&[], &values);
     }
@@ -696,7 +925,10 @@ fn split_section(s: &str) -> (&str, &str) {
 /// The printed label of a row from its section number.
 fn row_label(section: &str, label: &str) -> String {
     let (top, sub) = split_section(section);
-    let item = section.rsplit(')').next().filter(|x| section.contains(')') && !x.is_empty());
+    let item = section
+        .rsplit(')')
+        .next()
+        .filter(|x| section.contains(')') && !x.is_empty());
     match (sub.is_empty(), item) {
         (true, _) => format!("{top}、{label}"),
         (false, Some(n)) => format!("{n}.{label}"),
@@ -716,10 +948,12 @@ mod tests {
 
     #[test]
     fn rng_is_reproducible() {
-        let a: Vec<u64> = (0..5).map({
-            let mut r = Rng::new(7);
-            move |_| r.next_u64()
-        }).collect();
+        let a: Vec<u64> = (0..5)
+            .map({
+                let mut r = Rng::new(7);
+                move |_| r.next_u64()
+            })
+            .collect();
         let mut r = Rng::new(7);
         assert_eq!(a, (0..5).map(|_| r.next_u64()).collect::<Vec<_>>());
         assert_ne!(Rng::new(1).next_u64(), Rng::new(2).next_u64());
@@ -736,7 +970,18 @@ mod tests {
     fn labels_follow_sections() {
         assert_eq!(row_label("三(三)1", "属于国家秘密"), "1.属于国家秘密");
         assert_eq!(row_label("三(一)", "予以公开"), "(一) 予以公开");
-        assert_eq!(row_label("一", "本年新收政府信息公开申请数量"), "一、本年新收政府信息公开申请数量");
+        assert_eq!(
+            row_label("一", "本年新收政府信息公开申请数量"),
+            "一、本年新收政府信息公开申请数量"
+        );
+    }
+
+    #[test]
+    fn layout_names_round_trip() {
+        for l in Layout::ALL {
+            assert_eq!(Layout::from_name(l.name()), Some(l));
+        }
+        assert_eq!(Layout::from_name("pdf"), None);
     }
 
     #[test]

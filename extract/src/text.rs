@@ -14,9 +14,15 @@ use crate::Line;
 /// cells; separator rows (`|---|:---:|`) are kept as lines of dashes.
 pub fn lines_from_text(text: &str) -> Vec<Line> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    text.lines()
+    // Old Mac line ends: a text with `\r` but no `\n` breaks at `\r`.
+    let split: Box<dyn Iterator<Item = &str>> =
+        if text.contains('\r') && !text.contains('\n') { Box::new(text.split('\r')) } else { Box::new(text.lines()) };
+    split
         .enumerate()
-        .map(|(i, l)| Line { no: i as u32 + 1, cells: split_cells(l.strip_suffix('\r').unwrap_or(l)) })
+        .map(|(i, l)| Line {
+            no: i as u32 + 1,
+            cells: split_cells(l.strip_suffix('\r').unwrap_or(l)),
+        })
         .collect()
 }
 
@@ -44,6 +50,14 @@ mod tests {
         assert_eq!(l[1].cells, vec![""]);
         assert_eq!(l[2].cells, vec!["x y"]);
         assert_eq!(l[2].no, 3);
+    }
+
+    #[test]
+    fn carriage_returns_alone_end_lines() {
+        let l = lines_from_text("a\tb\rc");
+        assert_eq!(l.len(), 2);
+        assert_eq!(l[1].cells, vec!["c"]);
+        assert_eq!(lines_from_text("\u{feff}x\r\ny").len(), 2);
     }
 
     #[test]

@@ -18,12 +18,17 @@ pub struct CellValue {
 impl CellValue {
     /// An empty cell.
     pub fn blank() -> CellValue {
-        CellValue { value: None, unit: None, provenance: Provenance::Blank }
+        CellValue {
+            value: None,
+            unit: None,
+            provenance: Provenance::Blank,
+        }
     }
 }
 
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(件|个|条|项|次|人|万元|元)?$").expect("number regex")
+    Regex::new(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(件|个|条|项|次|人|万元|元)?$")
+        .expect("number regex")
 });
 
 /// Words meaning "nothing to report".
@@ -42,18 +47,33 @@ pub fn parse_value(text: &str) -> Option<CellValue> {
     if t.is_empty() {
         return Some(CellValue::blank());
     }
-    if t.chars().count() <= 2 && t.chars().all(|c| matches!(c, '/' | '\\' | '—' | '-' | '~' | '_')) {
-        return Some(CellValue { value: None, unit: None, provenance: Provenance::Dash });
+    if t.chars().count() <= 2
+        && t.chars()
+            .all(|c| matches!(c, '/' | '\\' | '—' | '-' | '~' | '_'))
+    {
+        return Some(CellValue {
+            value: None,
+            unit: None,
+            provenance: Provenance::Dash,
+        });
     }
     if NA_WORDS.contains(&t) {
-        return Some(CellValue { value: None, unit: None, provenance: Provenance::Na });
+        return Some(CellValue {
+            value: None,
+            unit: None,
+            provenance: Provenance::Na,
+        });
     }
     let first = t.chars().next()?;
     if !(first.is_ascii_digit() || first == '-' || first == '+') {
         return None;
     }
     if t.bytes().all(|b| b.is_ascii_digit()) && t.len() <= 15 {
-        return Some(CellValue { value: t.parse().ok().map(Number::Int), unit: None, provenance: Provenance::Printed });
+        return Some(CellValue {
+            value: t.parse().ok().map(Number::Int),
+            unit: None,
+            provenance: Provenance::Printed,
+        });
     }
     let caps = NUMBER.captures(t)?;
     let negative = &caps[1] == "-";
@@ -69,7 +89,11 @@ pub fn parse_value(text: &str) -> Option<CellValue> {
             Number::Dec(if negative { -v } else { v })
         }
     };
-    Some(CellValue { value: Some(value), unit, provenance: Provenance::Printed })
+    Some(CellValue {
+        value: Some(value),
+        unit,
+        provenance: Provenance::Printed,
+    })
 }
 
 /// Converts a money value to 万元 given the unit printed in the cell or the
@@ -96,9 +120,15 @@ mod tests {
         assert_eq!(num("-3"), Some(Number::Int(-3)));
         assert_eq!(num("11.065"), Some(Number::Dec(11.065)));
         let v = parse_value("5件").unwrap();
-        assert_eq!((v.value, v.unit.as_deref()), (Some(Number::Int(5)), Some("件")));
+        assert_eq!(
+            (v.value, v.unit.as_deref()),
+            (Some(Number::Int(5)), Some("件"))
+        );
         let v = parse_value("11.065万元").unwrap();
-        assert_eq!((v.value, v.unit.as_deref()), (Some(Number::Dec(11.065)), Some("万元")));
+        assert_eq!(
+            (v.value, v.unit.as_deref()),
+            (Some(Number::Dec(11.065)), Some("万元"))
+        );
     }
 
     #[test]

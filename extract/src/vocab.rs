@@ -178,7 +178,12 @@ impl Csv {
         let mut rdr = csv::Reader::from_reader(text.as_bytes());
         let header = rdr
             .headers()
-            .map(|h| h.iter().enumerate().map(|(i, s)| (s.trim().to_string(), i)).collect())
+            .map(|h| {
+                h.iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.trim().to_string(), i))
+                    .collect()
+            })
             .unwrap_or_default();
         let records = rdr.records().filter_map(Result::ok).collect();
         Csv { header, records }
@@ -186,7 +191,11 @@ impl Csv {
 
     /// The field `name` of record `r`, trimmed ("" when absent).
     fn get<'a>(&self, r: &'a csv::StringRecord, name: &str) -> &'a str {
-        self.header.get(name).and_then(|&i| r.get(i)).unwrap_or("").trim()
+        self.header
+            .get(name)
+            .and_then(|&i| r.get(i))
+            .unwrap_or("")
+            .trim()
     }
 
     /// Normalised labels: the main label followed by its `|`-separated aliases.
@@ -224,7 +233,10 @@ fn load() -> Vocab {
                 measures: c2.labels(r, c2.get(r, "measure_zh"), "measure_aliases_zh"),
                 money: unit.starts_with("10k"),
                 signed: unit == "count_change",
-                template: templates(c2.get(r, "template")).first().copied().unwrap_or(Template::V2021),
+                template: templates(c2.get(r, "template"))
+                    .first()
+                    .copied()
+                    .unwrap_or(Template::V2021),
             }
         })
         .collect();
@@ -274,7 +286,12 @@ fn load() -> Vocab {
             }
         })
         .collect();
-    Vocab { table2, rows, cols, table4 }
+    Vocab {
+        table2,
+        rows,
+        cols,
+        table4,
+    }
 }
 
 static VOCAB: LazyLock<Vocab> = LazyLock::new(load);
@@ -297,10 +314,18 @@ mod tests {
         assert_eq!(v.rows_of(Template::V2019).count(), 23);
         assert_eq!(v.table4.len(), 15);
         assert_eq!(v.table4_blocks().len(), 3);
-        assert!(v.table4_blocks().iter().all(|b| b.len() == 5 && b.iter().filter(|t| t.is_total).count() == 1));
+        assert!(
+            v.table4_blocks()
+                .iter()
+                .all(|b| b.len() == 5 && b.iter().filter(|t| t.is_total).count() == 1)
+        );
         assert_eq!(v.table2_of(Template::V2021).count(), 10);
         assert!(v.table2_of(Template::V2019).count() >= 20);
-        assert!(v.table2.iter().any(|t| t.money && t.template == Template::V2019));
+        assert!(
+            v.table2
+                .iter()
+                .any(|t| t.money && t.template == Template::V2019)
+        );
         assert!(v.table2.iter().any(|t| t.signed));
     }
 
@@ -314,8 +339,16 @@ mod tests {
         keys.sort();
         keys.dedup();
         assert_eq!(keys.len(), n);
-        assert!(v.rows.iter().all(|r| !r.labels.is_empty() && r.labels[0] == label_key(&r.label_zh)));
-        let social = v.cols.iter().find(|c| c.labels.len() > 1 && !c.is_total).expect("alias column");
+        assert!(
+            v.rows
+                .iter()
+                .all(|r| !r.labels.is_empty() && r.labels[0] == label_key(&r.label_zh))
+        );
+        let social = v
+            .cols
+            .iter()
+            .find(|c| c.labels.len() > 1 && !c.is_total)
+            .expect("alias column");
         assert!(social.labels.iter().any(|l| l == "社会组织"));
     }
 

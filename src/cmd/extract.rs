@@ -32,9 +32,9 @@ pub fn stored_inputs(out: &std::path::Path) -> anyhow::Result<Vec<extract_stage:
             source: d.url,
             path: d.path,
             sha256: d.sha256,
-            content_type: d.content_type,
-            portal_id: d.portal_id,
-            fetched_at: d.fetched_at,
+            content_type: Some(d.content_type),
+            portal_id: Some(d.portal_id),
+            fetched_at: Some(d.fetched_at),
         })
         .collect())
 }

@@ -250,3 +250,43 @@ async fn changed_list_entry_or_due_revisit_refetches_a_report() {
     assert_eq!((s.new_documents, s.changed_documents), (0, 0));
     srv.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_limited_to_some_portals_leaves_the_others_alone() {
+    let srv = server(Faults::none()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(dir.path(), srv.addr(), 20.0);
+    cfg.portal_ids = vec!["sample-xigong".into()];
+    crawl(&cfg).await.unwrap();
+    assert!(
+        srv.requests()
+            .iter()
+            .all(|r| r.host == "www.xigong.example")
+    );
+    srv.clear_log();
+    cfg.portal_ids = vec!["sample-beiguan".into()];
+    let s = crawl(&cfg).await.unwrap();
+    assert!(
+        srv.requests()
+            .iter()
+            .all(|r| r.host == "www.beiguan.example")
+    );
+    assert!(s.failed.is_empty(), "{:?}", s.failed);
+    let states = frontier(dir.path()).unwrap();
+    assert!(
+        states
+            .iter()
+            .filter(|u| u.portal_id == "sample-xigong")
+            .all(|u| u.state == "done"),
+        "another portal's URLs were touched"
+    );
+    cfg.portal_ids.clear();
+    crawl(&cfg).await.unwrap();
+    let got: BTreeSet<String> = stored_documents(dir.path())
+        .unwrap()
+        .into_iter()
+        .map(|d| d.url)
+        .collect();
+    assert_eq!(got, expected_urls());
+    srv.shutdown().await;
+}

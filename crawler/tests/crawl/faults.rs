@@ -67,6 +67,14 @@ async fn injected_faults_end_in_the_right_state() {
         .always(Some(EQ), truncated, Fault::TruncatedBody)
         .always(Some(EQ), wrong_ct, Fault::WrongContentType)
         .always(Some(XG), challenge, Fault::Challenge412)
+        .times(
+            Some(EQ),
+            "/robots.txt",
+            Fault::Unavailable {
+                retry_after_secs: None,
+            },
+            1,
+        )
         .always(Some(XG), waf, Fault::WafPage)
         .always(
             Some(BG),
@@ -130,6 +138,14 @@ async fn injected_faults_end_in_the_right_state() {
     assert!(summary.failed.contains_key("connection") && summary.failed.contains_key("too_large"));
 
     let reqs = srv.requests();
+    assert_eq!(
+        reqs.iter()
+            .filter(|r| r.host == EQ && r.path == "/robots.txt")
+            .count(),
+        2,
+        "a 503 on robots.txt is retried"
+    );
+    assert_eq!(state_of(out, &u(EQ, "/xxgk/ndbg/index.html")).0, "done");
     // Retry-After: after the 429 no request reached that host for ~1 s.
     let i = reqs
         .iter()
@@ -200,5 +216,32 @@ async fn circuit_breaker_parks_a_failing_host() {
         ("failed", Some("host_parked"))
     );
     assert_eq!(summary.failed.get("host_parked"), Some(&1));
+    srv.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreachable_robots_txt_disallows_the_host_for_the_run() {
+    let srv = server(Faults::none().always(
+        Some(BG),
+        "/robots.txt",
+        Fault::Unavailable {
+            retry_after_secs: None,
+        },
+    ))
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(dir.path(), srv.addr(), 20.0);
+    cfg.portal_ids = vec!["sample-beiguan".into()];
+    let summary = tokio::time::timeout(Duration::from_secs(30), crawl(&cfg))
+        .await
+        .expect("bounded")
+        .expect("crawl");
+    let reqs = srv.requests();
+    assert!(
+        reqs.iter().all(|r| r.path == "/robots.txt"),
+        "only robots.txt may be requested"
+    );
+    assert_eq!(reqs.len(), 3, "robots.txt is tried 3 times");
+    assert_eq!(summary.failed.get("robots_unreachable"), Some(&1));
     srv.shutdown().await;
 }

@@ -10,6 +10,9 @@
 //!   between a number and its unit are ≤ 0.5 em.
 //! * Pieces of one cell are joined like the lines of a cell (nothing between two
 //!   CJK chars, a space otherwise), see [`super::cells::push_joined`].
+//! * **Columns.** Rows of a table block get empty cells where their table has a
+//!   column they print nothing in (see `align_columns`), so a PDF table reaches
+//!   the core in the same shape as an HTML or DOCX grid.
 
 use super::cells::push_joined;
 
@@ -70,27 +73,97 @@ pub(crate) fn rows_from_words(mut words: Vec<Word>) -> Vec<Vec<String>> {
     if !current.is_empty() {
         rows.push(cells_of_row(current));
     }
-    rows
+    align_columns(rows)
+}
+
+/// One visual row: its page, median word height and cells with their left edges.
+struct VRow {
+    page: u32,
+    height: f32,
+    cells: Vec<(f32, String)>,
 }
 
 /// Splits one visual row into cells at large horizontal gaps.
-fn cells_of_row(mut row: Vec<Word>) -> Vec<String> {
+fn cells_of_row(mut row: Vec<Word>) -> VRow {
     row.sort_by(|a, b| a.x0.total_cmp(&b.x0));
     let mut heights: Vec<f32> = row.iter().map(|w| (w.y1 - w.y0).max(0.0)).collect();
     heights.sort_by(f32::total_cmp);
-    let gap_min = CELL_GAP * heights[heights.len() / 2].max(0.5);
-    let mut cells = Vec::new();
-    let mut cell = String::new();
+    let height = heights[heights.len() / 2].max(0.5);
+    let page = row[0].page;
+    let mut cells: Vec<(f32, String)> = Vec::new();
     let mut right = f32::NEG_INFINITY;
     for w in row {
-        if !cell.is_empty() && w.x0 - right >= gap_min {
-            cells.push(std::mem::take(&mut cell));
+        match cells.last_mut() {
+            Some((_, cell)) if w.x0 - right < CELL_GAP * height => push_joined(cell, w.text.trim()),
+            _ => cells.push((w.x0, w.text.trim().to_string())),
         }
-        push_joined(&mut cell, w.text.trim());
         right = right.max(w.x1);
     }
-    cells.push(cell);
-    cells
+    VRow {
+        page,
+        height,
+        cells,
+    }
+}
+
+/// Puts the cells of table blocks into columns, so that a visual row has an
+/// empty cell where its table has a column but the row prints nothing there —
+/// the shape HTML and DOCX grids have.
+///
+/// A block is a run of consecutive rows on one page with at least two cells
+/// each (single-cell rows are text, headings or vertical header chars and pass
+/// unchanged). The block's columns are the clusters of its cells' left edges
+/// (a cluster spans at most [`CELL_GAP`] × the median word height); a cell goes
+/// to the cluster it belongs to. A row where two cells would share a column is
+/// left as it was rather than guessed.
+fn align_columns(rows: Vec<VRow>) -> Vec<Vec<String>> {
+    let mut out = Vec::with_capacity(rows.len());
+    let mut i = 0;
+    while i < rows.len() {
+        let mut j = i;
+        while j < rows.len() && rows[j].cells.len() >= 2 && rows[j].page == rows[i].page {
+            j += 1;
+        }
+        if j == i {
+            out.push(rows[i].cells.iter().map(|(_, t)| t.clone()).collect());
+            i += 1;
+            continue;
+        }
+        let block = &rows[i..j];
+        let mut heights: Vec<f32> = block.iter().map(|r| r.height).collect();
+        heights.sort_by(f32::total_cmp);
+        let tol = CELL_GAP * heights[heights.len() / 2];
+        let mut xs: Vec<f32> = block
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|c| c.0))
+            .collect();
+        xs.sort_by(f32::total_cmp);
+        let mut anchors: Vec<f32> = Vec::new();
+        for x in xs {
+            if anchors.last().is_none_or(|a| x - a > tol) {
+                anchors.push(x);
+            }
+        }
+        for row in block {
+            let mut grid = vec![String::new(); anchors.len()];
+            let mut clash = false;
+            for (x, text) in &row.cells {
+                let col = anchors.partition_point(|a| *a <= *x).saturating_sub(1);
+                if grid[col].is_empty() {
+                    grid[col] = text.clone();
+                } else {
+                    clash = true;
+                }
+            }
+            out.push(if clash {
+                row.cells.iter().map(|(_, t)| t.clone()).collect()
+            } else {
+                grid
+            });
+        }
+        i = j;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -106,6 +179,26 @@ mod tests {
             y1: y0 + 10.0,
             text: text.into(),
         }
+    }
+
+    #[test]
+    fn table_rows_get_empty_cells_for_missing_columns() {
+        let words = vec![
+            w(1, 10.0, 10.0, 40.0, "自然人"),
+            w(1, 100.0, 10.0, 130.0, "总计"),
+            w(1, 10.0, 30.0, 20.0, "5"),
+            w(1, 51.0, 30.0, 60.0, "2"),
+            w(1, 101.5, 30.0, 110.0, "7"),
+            w(1, 10.0, 50.0, 300.0, "正文一行"),
+        ];
+        assert_eq!(
+            rows_from_words(words),
+            vec![
+                vec!["自然人".to_string(), String::new(), "总计".into()],
+                vec!["5".into(), "2".into(), "7".into()],
+                vec!["正文一行".into()],
+            ]
+        );
     }
 
     #[test]

@@ -19,7 +19,8 @@ pub struct Limits {
     pub max_zip_entries: usize,
     /// Most PDF pages read; later pages are dropped with a flag.
     pub max_pdf_pages: u32,
-    /// Most indirect objects a PDF may hold (checked by the in-process fallback reader).
+    /// Most indirect objects a PDF may hold (`obj` headers counted before any tool
+    /// runs, and lopdf's object table in the fallback reader).
     pub max_pdf_objects: usize,
     /// Deepest element nesting an HTML page may have before the reader stops descending.
     pub max_html_depth: usize,

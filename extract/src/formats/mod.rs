@@ -16,9 +16,17 @@
 //! | images | tesseract with `--ocr` (`ocr`) | `needs_ocr` otherwise |
 //!
 //! Flags written here: `format_mismatch:declared=…,sniffed=…`, `charset_mismatch:…`,
-//! `charset_errors`, `converted_by:<tool>`, `tool_missing:<tool>`, `limit:<name>`,
-//! `pdf:no_text_layer`, `pdf:garbled_text`, `ocr:unavailable`, `unsupported_format:<f>`
-//! and `<reader>_error:…` with the reason.
+//! `charset_errors`, `converted_by:<pdftotext|lopdf|soffice|tesseract>`,
+//! `tool_missing:<tool>`, `limit:<name>` (see [`limits::Exceeded`]),
+//! `pdf:no_text_layer`, `pdf:garbled_text`, `pdf:truncated`, `image:scanned_page`,
+//! `ocr:unavailable`, `unsupported_format:<f>`, `reader_panic` and
+//! `<pdf|docx|xlsx|zip|conversion|ocr>_error:…` with the reason.
+//!
+//! External tools (all optional at build time, found on `PATH` at run time):
+//! `pdftotext`/`pdftoppm` (Debian `poppler-utils`, plus `poppler-data` for CID
+//! fonts such as STSong), `soffice` (`libreoffice-writer-nogui`), `tesseract`
+//! (`tesseract-ocr` + `tesseract-ocr-chi-sim`). They run on a temporary copy
+//! under a fixed name, with an argv array and a time budget (see `tool`).
 
 mod cells;
 mod decode;
@@ -110,11 +118,11 @@ pub fn read_lines(bytes: &[u8], opts: &ParseOptions) -> Extracted {
         read_lines_unguarded(bytes, opts)
     }))
     .unwrap_or_else(|_| {
-        let mut ex = Extracted::default();
-        ex.format = sniff::sniff(&bytes[..bytes.len().min(4096)], None, None)
-            .format
-            .as_str()
-            .into();
+        let head = &bytes[..bytes.len().min(4096)];
+        let mut ex = Extracted {
+            format: sniff::sniff(head, None, None).format.as_str().into(),
+            ..Extracted::default()
+        };
         ex.fail(Status::Failed, "reader_panic");
         ex
     })

@@ -130,7 +130,6 @@ fn pdftotext_words(bytes: &[u8], limits: &Limits) -> Result<(Vec<Word>, Vec<Stri
         "-bbox",
         "-enc",
         "UTF-8",
-        "-q",
         "-l",
         last.as_str(),
         "in.pdf",

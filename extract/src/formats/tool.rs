@@ -13,7 +13,8 @@ use std::fs;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::sync::mpsc;
+use std::time::Duration;
 
 /// Why a tool run gave no usable result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,22 +99,21 @@ pub(crate) fn run<S: AsRef<OsStr>>(
         .process_group(0)
         .spawn()
         .map_err(|e| ToolError::Failed(format!("starting {}: {e}", exe.display())))?;
-    let start = Instant::now();
-    let mut nap = Duration::from_millis(1);
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if start.elapsed() >= timeout => {
-                kill_group(child.id());
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(ToolError::Timeout);
-            }
-            Ok(None) => {
-                std::thread::sleep(nap);
-                nap = (nap * 2).min(Duration::from_millis(20));
-            }
-            Err(e) => return Err(ToolError::Failed(format!("waiting for {program}: {e}"))),
+    // A waiter thread blocks in wait(); this thread waits on it with the time budget,
+    // so a finished tool is noticed at once and a stuck one is killed on time.
+    let pid = child.id();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait());
+    });
+    let status = match rx.recv_timeout(timeout) {
+        Ok(Ok(status)) => status,
+        Ok(Err(e)) => return Err(ToolError::Failed(format!("waiting for {program}: {e}"))),
+        Err(_) => {
+            kill_group(pid);
+            // the waiter reaps the killed child; wait briefly so no zombie outlives the call
+            let _ = rx.recv_timeout(Duration::from_secs(5));
+            return Err(ToolError::Timeout);
         }
     };
     let stdout = fs::read(&out_path).unwrap_or_default();

@@ -33,7 +33,13 @@ pub struct Slot {
 impl Slot {
     /// A cell the layout lost.
     pub fn missing() -> Slot {
-        Slot { value: None, raw: String::new(), unit: None, provenance: Provenance::Missing, line: None }
+        Slot {
+            value: None,
+            raw: String::new(),
+            unit: None,
+            provenance: Provenance::Missing,
+            line: None,
+        }
     }
 
     /// A cell read from a value token.
@@ -44,6 +50,18 @@ impl Slot {
             unit: v.unit.clone(),
             provenance: v.provenance,
             line: Some(line),
+        }
+    }
+
+    /// A cell read from a value token or an empty grid cell (blank).
+    pub fn from_tok(t: &tokens::Tok, line: u32) -> Slot {
+        match &t.kind {
+            tokens::Kind::Value(cv) => Slot::from_value(cv, &t.raw, line),
+            _ => Slot {
+                provenance: Provenance::Blank,
+                line: Some(line),
+                ..Slot::missing()
+            },
         }
     }
 

@@ -22,7 +22,9 @@ pub struct Sections {
 /// Whether a line is a short heading containing every one of `words`.
 fn is_heading(line: &TLine, words: &[&str]) -> bool {
     let len: usize = words.iter().map(|w| w.chars().count()).sum();
-    !line.has_values() && line.key.chars().count() <= len + 10 && words.iter().all(|w| line.key.contains(w))
+    !line.has_values()
+        && line.key.chars().count() <= len + 10
+        && words.iter().all(|w| line.key.contains(w))
 }
 
 /// Whether a line looks like a report title (`…政府信息公开工作年度报告`).
@@ -52,31 +54,49 @@ pub fn find(lines: &[TLine], first_row: &str) -> Sections {
         let anchor = lines.iter().position(|l| l.key.contains(first_row))?;
         s.t3_without_heading = true;
         // Header rows come just before the first row.
-        Some(anchor.saturating_sub(8).max(lines[..anchor].iter().rposition(|l| is_heading(l, &[HEADING_TABLE2])).map_or(0, |i| i + 1)))
+        Some(
+            anchor.saturating_sub(8).max(
+                lines[..anchor]
+                    .iter()
+                    .rposition(|l| is_heading(l, &[HEADING_TABLE2]))
+                    .map_or(0, |i| i + 1),
+            ),
+        )
     });
     let Some(h3) = h3 else {
         let h2 = lines.iter().position(|l| is_heading(l, &[HEADING_TABLE2]));
         s.t2 = h2.map(|h| h + 1..n);
         return s;
     };
-    // A second report: a new title or part 二/三 heading after part 三 started.
+    // A second report: a part 二/三 heading after part 三 started (cut at its title).
     let second = lines[h3 + 1..]
         .iter()
-        .position(|l| heading3(l) || is_heading(l, &[HEADING_TABLE2]) || is_title(l))
+        .position(|l| heading3(l) || is_heading(l, &[HEADING_TABLE2]))
         .map(|i| i + h3 + 1);
     let end = match second {
         Some(i) => {
             // Cut at the title that precedes the second report's headings, if near.
             let lo = i.saturating_sub(30).max(h3 + 1);
-            let cut = lines[lo..i].iter().rposition(is_title).map_or(i, |j| j + lo);
+            let cut = lines[lo..i]
+                .iter()
+                .rposition(is_title)
+                .map_or(i, |j| j + lo);
             s.second_report = Some(cut);
             cut
         }
         None => n,
     };
-    let h2 = lines[..h3].iter().rposition(|l| is_heading(l, &[HEADING_TABLE2]));
-    let h4 = lines[h3 + 1..end].iter().position(heading4).map(|i| i + h3 + 1);
-    let p5 = lines[h4.unwrap_or(h3) + 1..end].iter().position(|l| is_heading(l, &[HEADING_PART5])).map(|i| i + h4.unwrap_or(h3) + 1);
+    let h2 = lines[..h3]
+        .iter()
+        .rposition(|l| is_heading(l, &[HEADING_TABLE2]));
+    let h4 = lines[h3 + 1..end]
+        .iter()
+        .position(heading4)
+        .map(|i| i + h3 + 1);
+    let p5 = lines[h4.unwrap_or(h3) + 1..end]
+        .iter()
+        .position(|l| is_heading(l, &[HEADING_PART5]))
+        .map(|i| i + h4.unwrap_or(h3) + 1);
     let t3_start = if s.t3_without_heading { h3 } else { h3 + 1 };
     s.t2 = h2.map(|h| h + 1..h3);
     s.t3 = Some(t3_start..h4.or(p5).unwrap_or(end));

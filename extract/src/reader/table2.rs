@@ -6,11 +6,11 @@
 //! measures also tell the template (2019: 本年新制作数量 …; 2021: 本年制发件数 …).
 
 use super::Slot;
-use super::tokens::{Kind, TLine, Tok};
+use super::tokens::{TLine, Tok};
+use crate::Template;
 use crate::labels::{best_match, scan};
 use crate::value::to_10k_cny;
 use crate::vocab::vocab;
-use crate::{Provenance, Template};
 
 /// Table 2 as read.
 #[derive(Debug, Clone, Default)]
@@ -68,17 +68,30 @@ pub fn read(lines: &[TLine]) -> Table2Read {
         for seg in l.segments() {
             let key = seg.label_key();
             if seg.n_values() == 0 {
-                let hits = scan(&key, all_measures.iter().enumerate().map(|(i, (_, ls))| (i, ls.as_slice())));
+                let hits = scan(
+                    &key,
+                    all_measures
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (_, ls))| (i, ls.as_slice())),
+                );
                 if hits.is_empty() {
                     pending_item = key;
                 } else {
-                    current = hits.iter().map(|&(_, i)| all_measures[i].0.clone()).collect();
+                    current = hits
+                        .iter()
+                        .map(|&(_, i)| all_measures[i].0.clone())
+                        .collect();
                     unit = header_unit(&l.text);
                     pending_item.clear();
                 }
                 continue;
             }
-            let item = if key.is_empty() { std::mem::take(&mut pending_item) } else { key };
+            let item = if key.is_empty() {
+                std::mem::take(&mut pending_item)
+            } else {
+                key
+            };
             let nums: Vec<&Tok> = seg.vals.iter().copied().filter(|t| t.is_value()).collect();
             let toks: Vec<&Tok> = if nums.len() == current.len() {
                 nums
@@ -89,15 +102,19 @@ pub fn read(lines: &[TLine]) -> Table2Read {
                 continue;
             };
             for (m, t) in current.iter().zip(toks) {
-                let cands = v.table2.iter().enumerate().filter(|(_, t)| t.measures[0] == *m).map(|(i, t)| (i, t.items.as_slice()));
-                let Some((k, _)) = best_match(&item, cands) else { continue };
+                let cands = v
+                    .table2
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| t.measures[0] == *m)
+                    .map(|(i, t)| (i, t.items.as_slice()));
+                let Some((k, _)) = best_match(&item, cands) else {
+                    continue;
+                };
                 if out.slots.iter().any(|(i, _)| *i == k) {
                     continue;
                 }
-                let mut s = match &t.kind {
-                    Kind::Value(cv) => Slot::from_value(cv, &t.raw, l.no),
-                    _ => Slot { provenance: Provenance::Blank, line: Some(l.no), ..Slot::missing() },
-                };
+                let mut s = Slot::from_tok(t, l.no);
                 if v.table2[k].money {
                     let u = s.unit.clone().or(unit.map(str::to_string));
                     s.value = s.value.map(|x| to_10k_cny(x, u.as_deref()));

@@ -12,9 +12,9 @@
 use super::Slot;
 use super::tokens::{Segment, TLine, Tok};
 use crate::labels::{best_match_by, scan};
+use crate::normalize::label_key;
 use crate::value::CellValue;
 use crate::vocab::{TABLE3_HEADER_GROUPS, vocab};
-use crate::normalize::label_key;
 use crate::{Provenance, Template};
 
 /// One row as read.
@@ -79,16 +79,28 @@ impl Group {
 
 /// Candidate row labels: every row of every template.
 fn row_cands() -> impl Iterator<Item = (usize, &'static [String])> {
-    vocab().rows.iter().enumerate().map(|(i, r)| (i, r.labels.as_slice()))
+    vocab()
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (i, r.labels.as_slice()))
 }
+
+/// A row label spans at most this many fragments (part, group, wrapped pieces).
+const MAX_LABEL_FRAGMENTS: usize = 8;
 
 /// Matches the fragments from the last one backwards; returns the row and how
 /// many trailing fragments its label used.
 fn match_frags(frags: &[Frag]) -> Option<(usize, usize)> {
     let n = frags.len();
-    let joined = |k: usize| frags[n - k..].iter().map(|f| f.key.as_str()).collect::<String>();
+    let joined = |k: usize| {
+        frags[n - k..]
+            .iter()
+            .map(|f| f.key.as_str())
+            .collect::<String>()
+    };
     for strict in [true, false] {
-        for k in 1..=n {
+        for k in 1..=n.min(MAX_LABEL_FRAGMENTS) {
             if let Some((row, _)) = best_match_by(&joined(k), row_cands(), !strict) {
                 return Some((row, k));
             }
@@ -120,11 +132,21 @@ pub fn read(lines: &[TLine]) -> Table3Read {
     }
     finish(&mut group, &mut out);
     let mut hits: Vec<(usize, u32, usize, usize)> = if any_multi {
-        header.iter().flat_map(|(cell, line, key)| column_hits(key).into_iter().map(move |(pos, col)| (*cell, *line, pos, col))).collect()
+        header
+            .iter()
+            .flat_map(|(cell, line, key)| {
+                column_hits(key)
+                    .into_iter()
+                    .map(move |(pos, col)| (*cell, *line, pos, col))
+            })
+            .collect()
     } else {
         // Text: labels may be split over lines (`社会公益` / `组织`), so scan them joined.
         let joined: String = header.iter().map(|h| h.2.as_str()).collect();
-        column_hits(&joined).into_iter().map(|(pos, col)| (0, 0, pos, col)).collect()
+        column_hits(&joined)
+            .into_iter()
+            .map(|(pos, col)| (0, 0, pos, col))
+            .collect()
     };
     let order = column_order(&mut hits, any_multi, &mut out.flags);
     out.order = order.clone();
@@ -150,11 +172,17 @@ fn add_segment(group: &mut Group, seg: &Segment<'_>, line: u32, nv: usize, out: 
         let empties = if nv == 0 { seg.vals.len() } else { 0 };
         let last = seg.labels.len() - 1;
         for (i, t) in seg.labels.iter().enumerate() {
-            group.frags.push(Frag { key: t.key.clone(), line, empties: if i == last { empties } else { 0 } });
+            group.frags.push(Frag {
+                key: t.key.clone(),
+                line,
+                empties: if i == last { empties } else { 0 },
+            });
         }
     }
     if nv > 0 {
-        group.vals.push((line, seg.vals.iter().map(|t| (*t).clone()).collect()));
+        group
+            .vals
+            .push((line, seg.vals.iter().map(|t| (*t).clone()).collect()));
     }
 }
 
@@ -172,7 +200,13 @@ fn emit(g: Group, out: &mut Table3Read) {
     let ncols = v.cols.len();
     let Some((row, k)) = match_frags(&g.frags) else {
         if g.has_values() {
-            out.flags.push(format!("unmatched_row:{}", g.frags.last().map_or(0, |f| f.line)));
+            let line = g
+                .frags
+                .last()
+                .map(|f| f.line)
+                .or(g.vals.first().map(|v| v.0))
+                .unwrap_or(0);
+            out.flags.push(format!("unmatched_row:{line}"));
         }
         return;
     };
@@ -180,36 +214,38 @@ fn emit(g: Group, out: &mut Table3Read) {
     if let Some((prev, pk)) = match_frags(prefix)
         && v.rows_adjacent(&v.rows[prev].key, &v.rows[row].key)
     {
-        let f = &prefix[prefix.len() - pk..];
-        let blank_row = f.last().is_some_and(|f| f.empties == ncols);
-        let slots = if blank_row {
-            (0..ncols)
-                .map(|_| Slot { provenance: Provenance::Blank, line: f.last().map(|f| f.line), ..Slot::missing() })
-                .collect()
-        } else {
-            vec![Slot::missing(); ncols]
-        };
-        if !blank_row {
-            out.flags.push(format!("short_row:{}", v.rows[prev].key));
-        }
-        push_row(out, RowRead { row: prev, slots, printed: Vec::new(), short: !blank_row });
+        push_row(out, empty_row(prev, &prefix[prefix.len() - pk..]));
     }
     if !g.has_values() {
+        // A row printed with one empty cell per column is blank, not lost.
+        if g.frags.last().is_some_and(|f| f.empties == ncols) {
+            push_row(out, empty_row(row, &g.frags[g.frags.len() - k..]));
+        }
         return;
     }
-    let nums: Vec<(u32, &Tok)> = g.vals.iter().flat_map(|(l, ts)| ts.iter().filter(|t| t.is_value()).map(move |t| (*l, t))).collect();
+    let nums: Vec<(u32, &Tok)> = g
+        .vals
+        .iter()
+        .flat_map(|(l, ts)| ts.iter().filter(|t| t.is_value()).map(move |t| (*l, t)))
+        .collect();
     let single_grid_line: Option<&(u32, Vec<Tok>)> = match g.vals.as_slice() {
         [one] if one.1.len() == ncols => Some(one),
         _ => None,
     };
-    let slot = |line: u32, t: &Tok| match &t.kind {
-        super::tokens::Kind::Value(cv) => Slot::from_value(cv, &t.raw, line),
-        _ => Slot { provenance: Provenance::Blank, line: Some(line), ..Slot::missing() },
-    };
     let read = if nums.len() == ncols {
-        RowRead { row, slots: nums.iter().map(|(l, t)| slot(*l, t)).collect(), printed: Vec::new(), short: false }
+        RowRead {
+            row,
+            slots: nums.iter().map(|(l, t)| Slot::from_tok(t, *l)).collect(),
+            printed: Vec::new(),
+            short: false,
+        }
     } else if let Some((l, toks)) = single_grid_line {
-        RowRead { row, slots: toks.iter().map(|t| slot(*l, t)).collect(), printed: Vec::new(), short: false }
+        RowRead {
+            row,
+            slots: toks.iter().map(|t| Slot::from_tok(t, *l)).collect(),
+            printed: Vec::new(),
+            short: false,
+        }
     } else {
         let printed = nums
             .iter()
@@ -218,16 +254,57 @@ fn emit(g: Group, out: &mut Table3Read) {
                 _ => None,
             })
             .collect();
-        let kind = if nums.len() > ncols { "long_row" } else { "short_row" };
+        let kind = if nums.len() > ncols {
+            "long_row"
+        } else {
+            "short_row"
+        };
         out.flags.push(format!("{kind}:{}", v.rows[row].key));
-        RowRead { row, slots: vec![Slot::missing(); ncols], printed, short: true }
+        RowRead {
+            row,
+            slots: vec![Slot::missing(); ncols],
+            printed,
+            short: true,
+        }
     };
     push_row(out, read);
 }
 
+/// A row whose label was printed without numbers: blank cells when its line
+/// had one empty cell per column, otherwise missing (flagged `short_row`).
+fn empty_row(row: usize, frags: &[Frag]) -> RowRead {
+    let ncols = vocab().cols.len();
+    let last = frags.last();
+    if last.is_some_and(|f| f.empties == ncols) {
+        let blank = Slot {
+            provenance: Provenance::Blank,
+            line: last.map(|f| f.line),
+            ..Slot::missing()
+        };
+        RowRead {
+            row,
+            slots: vec![blank; ncols],
+            printed: Vec::new(),
+            short: false,
+        }
+    } else {
+        RowRead {
+            row,
+            slots: vec![Slot::missing(); ncols],
+            printed: Vec::new(),
+            short: true,
+        }
+    }
+}
+
 fn push_row(out: &mut Table3Read, r: RowRead) {
+    if r.short && r.printed.is_empty() {
+        out.flags
+            .push(format!("short_row:{}", vocab().rows[r.row].key));
+    }
     if out.rows.iter().any(|x| x.row == r.row) {
-        out.flags.push(format!("duplicate_row:{}", vocab().rows[r.row].key));
+        out.flags
+            .push(format!("duplicate_row:{}", vocab().rows[r.row].key));
     } else {
         out.rows.push(r);
     }
@@ -244,7 +321,10 @@ fn column_hits(key: &str) -> Vec<(usize, usize)> {
         .enumerate()
         .map(|(i, c)| (i, c.labels.as_slice()))
         .chain(std::iter::once((ncols, GROUPS.as_slice())));
-    scan(key, cands).into_iter().filter(|&(_, c)| c < ncols).collect()
+    scan(key, cands)
+        .into_iter()
+        .filter(|&(_, c)| c < ncols)
+        .collect()
 }
 
 /// Column order (document position → vocabulary column) from the header hits.
@@ -253,7 +333,11 @@ fn column_hits(key: &str) -> Vec<(usize, usize)> {
 /// its first column); text headers by reading order, except that the
 /// `total` column (a tall merged cell whose text lands anywhere) goes last
 /// unless it is read first. Falls back to the template order.
-fn column_order(hits: &mut [(usize, u32, usize, usize)], multi: bool, flags: &mut Vec<String>) -> Vec<usize> {
+fn column_order(
+    hits: &mut [(usize, u32, usize, usize)],
+    multi: bool,
+    flags: &mut Vec<String>,
+) -> Vec<usize> {
     let v = vocab();
     let template: Vec<usize> = (0..v.cols.len()).collect();
     if multi {
@@ -268,7 +352,11 @@ fn column_order(hits: &mut [(usize, u32, usize, usize)], multi: bool, flags: &mu
         }
     }
     if order.len() != v.cols.len() {
-        flags.push(if order.is_empty() { "no_column_header".into() } else { "column_header_incomplete".into() });
+        flags.push(if order.is_empty() {
+            "no_column_header".into()
+        } else {
+            "column_header_incomplete".into()
+        });
         return template;
     }
     if !multi

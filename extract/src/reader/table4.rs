@@ -8,7 +8,6 @@ use super::Slot;
 use super::tokens::{Kind, TLine, Tok};
 use crate::labels::{best_match, scan};
 use crate::vocab::vocab;
-use crate::Provenance;
 
 /// Table 4 as read.
 #[derive(Debug, Clone, Default)]
@@ -30,29 +29,57 @@ fn distinct(v: impl IntoIterator<Item = usize>) -> Vec<usize> {
     out
 }
 
-fn slot(line: u32, t: &Tok) -> Slot {
-    match &t.kind {
-        Kind::Value(cv) => Slot::from_value(cv, &t.raw, line),
-        _ => Slot { provenance: Provenance::Blank, line: Some(line), ..Slot::missing() },
-    }
-}
-
 /// Reads table 4 from its part's lines.
 pub fn read(lines: &[TLine]) -> Table4Read {
     let v = vocab();
     let blocks = v.table4_blocks();
     let nb = blocks.len();
     let no = blocks.first().map_or(0, Vec::len);
-    let mut out = Table4Read { slots: vec![Slot::missing(); v.table4.len()], flags: Vec::new() };
+    let mut out = Table4Read {
+        slots: vec![Slot::missing(); v.table4.len()],
+        flags: Vec::new(),
+    };
     // Header: every label, in reading order.
-    let header: String = lines.iter().flat_map(|l| l.toks.iter()).filter(|t| t.kind == Kind::Label).map(|t| t.key.as_str()).collect();
-    let outcome_labels: Vec<Vec<String>> = blocks.first().map(|b| b.iter().map(|t| vec![t.outcome.clone()]).collect()).unwrap_or_default();
+    let header: String = lines
+        .iter()
+        .flat_map(|l| l.toks.iter())
+        .filter(|t| t.kind == Kind::Label)
+        .map(|t| t.key.as_str())
+        .collect();
+    let outcome_labels: Vec<Vec<String>> = blocks
+        .first()
+        .map(|b| b.iter().map(|t| vec![t.outcome.clone()]).collect())
+        .unwrap_or_default();
     let block_labels: Vec<&[String]> = blocks.iter().map(|b| b[0].blocks.as_slice()).collect();
-    let mut outcomes = distinct(scan(&header, outcome_labels.iter().enumerate().map(|(i, l)| (i, l.as_slice()))).into_iter().map(|h| h.1));
+    let header_labels = outcome_labels
+        .iter()
+        .map(Vec::as_slice)
+        .chain(block_labels.iter().copied());
+    if scan(&header, header_labels.enumerate()).is_empty() {
+        out.flags.push("no_column_header:4".into());
+    }
+    let mut outcomes = distinct(
+        scan(
+            &header,
+            outcome_labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (i, l.as_slice())),
+        )
+        .into_iter()
+        .map(|h| h.1),
+    );
     if outcomes.len() != no {
         outcomes = (0..no).collect();
     }
-    let mut border = distinct(scan(&header, block_labels.iter().enumerate().map(|(i, l)| (i, *l))).into_iter().map(|h| h.1));
+    let mut border = distinct(
+        scan(
+            &header,
+            block_labels.iter().enumerate().map(|(i, l)| (i, *l)),
+        )
+        .into_iter()
+        .map(|h| h.1),
+    );
     if border.len() != nb {
         border = (0..nb).collect();
     }
@@ -65,10 +92,13 @@ pub fn read(lines: &[TLine]) -> Table4Read {
             if nums.len() != no {
                 continue;
             }
-            if let Some((b, _)) = best_match(&seg.label_key(), block_labels.iter().enumerate().map(|(i, l)| (i, *l))) {
+            if let Some((b, _)) = best_match(
+                &seg.label_key(),
+                block_labels.iter().enumerate().map(|(i, l)| (i, *l)),
+            ) {
                 for (j, t) in nums.iter().enumerate() {
                     if let Some(k) = index(b, outcomes[j]) {
-                        out.slots[k] = slot(l.no, t);
+                        out.slots[k] = Slot::from_tok(t, l.no);
                     }
                 }
                 labelled += 1;
@@ -79,21 +109,32 @@ pub fn read(lines: &[TLine]) -> Table4Read {
         return out;
     }
     out.slots = vec![Slot::missing(); v.table4.len()];
-    let nums: Vec<(u32, &Tok)> = lines.iter().flat_map(|l| l.toks.iter().filter(|t| t.is_value()).map(move |t| (l.no, t))).collect();
-    let grid_line = lines.iter().find(|l| l.toks.len() == nb * no && l.toks.iter().all(|t| t.kind != Kind::Label) && l.has_values());
+    let nums: Vec<(u32, &Tok)> = lines
+        .iter()
+        .flat_map(|l| {
+            l.toks
+                .iter()
+                .filter(|t| t.is_value())
+                .map(move |t| (l.no, t))
+        })
+        .collect();
+    let grid_line = lines.iter().find(|l| {
+        l.toks.len() == nb * no && l.toks.iter().all(|t| t.kind != Kind::Label) && l.has_values()
+    });
     let placed: Vec<(u32, &Tok)> = if nums.len() == nb * no {
         nums
     } else if let Some(l) = grid_line {
         l.toks.iter().map(|t| (l.no, t)).collect()
     } else {
         if !nums.is_empty() {
-            out.flags.push(format!("table4_unreadable:{}_values", nums.len()));
+            out.flags
+                .push(format!("table4_unreadable:{}_values", nums.len()));
         }
         return out;
     };
     for (i, (line, t)) in placed.iter().enumerate() {
         if let Some(k) = index(border[i / no], outcomes[i % no]) {
-            out.slots[k] = slot(*line, t);
+            out.slots[k] = Slot::from_tok(t, *line);
         }
     }
     out

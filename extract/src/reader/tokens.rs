@@ -81,7 +81,10 @@ impl TLine {
             match t.kind {
                 Kind::Label => {
                     if cur.vals.iter().any(|v| v.is_value()) {
-                        out.push(Segment { labels: vec![t], vals: Vec::new() });
+                        out.push(Segment {
+                            labels: vec![t],
+                            vals: Vec::new(),
+                        });
                     } else {
                         cur.vals.clear();
                         cur.labels.push(t);
@@ -113,7 +116,12 @@ pub fn tokenize(lines: &[Line]) -> Vec<TLine> {
 fn tokenize_line(line: &Line) -> Option<TLine> {
     let cells: Vec<String> = line.cells.iter().map(|c| normalize_text(c)).collect();
     let non_empty = cells.iter().filter(|c| !c.trim().is_empty()).count();
-    if non_empty == 0 || cells.iter().filter(|c| !c.trim().is_empty()).all(|c| is_rule(c)) {
+    if non_empty == 0
+        || cells
+            .iter()
+            .filter(|c| !c.trim().is_empty())
+            .all(|c| is_rule(c))
+    {
         return None;
     }
     let multi = non_empty > 1;
@@ -122,7 +130,12 @@ fn tokenize_line(line: &Line) -> Option<TLine> {
         let cell = cell.trim().trim_start_matches('#').trim();
         if cell.is_empty() {
             if cells.len() > 1 {
-                toks.push(Tok { kind: Kind::Empty, raw: String::new(), key: String::new(), cell: i });
+                toks.push(Tok {
+                    kind: Kind::Empty,
+                    raw: String::new(),
+                    key: String::new(),
+                    cell: i,
+                });
             }
             continue;
         }
@@ -131,15 +144,31 @@ fn tokenize_line(line: &Line) -> Option<TLine> {
             match parse_value(w) {
                 Some(v) => {
                     flush_label(&mut label, &mut toks, i);
-                    toks.push(Tok { kind: Kind::Value(v), raw: w.to_string(), key: String::new(), cell: i });
+                    toks.push(Tok {
+                        kind: Kind::Value(v),
+                        raw: w.to_string(),
+                        key: String::new(),
+                        cell: i,
+                    });
                 }
                 None => label.push(w),
             }
         }
         flush_label(&mut label, &mut toks, i);
     }
-    let text = cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" ");
-    Some(TLine { no: line.no, key: key_of(&text), toks, multi, text })
+    let text = cells
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(TLine {
+        no: line.no,
+        key: key_of(&text),
+        toks,
+        multi,
+        text,
+    })
 }
 
 /// Text longer than this is prose, never a label or heading: its key is not computed.
@@ -147,7 +176,11 @@ const PROSE_CHARS: usize = 160;
 
 /// [`label_key`], or "" for prose.
 fn key_of(text: &str) -> String {
-    if text.chars().count() > PROSE_CHARS { String::new() } else { label_key(text) }
+    if text.chars().count() > PROSE_CHARS {
+        String::new()
+    } else {
+        label_key(text)
+    }
 }
 
 fn flush_label(label: &mut Vec<&str>, toks: &mut Vec<Tok>, cell: usize) {
@@ -157,7 +190,12 @@ fn flush_label(label: &mut Vec<&str>, toks: &mut Vec<Tok>, cell: usize) {
     let raw = label.join(" ");
     let key = key_of(&raw);
     label.clear();
-    toks.push(Tok { kind: Kind::Label, raw, key, cell });
+    toks.push(Tok {
+        kind: Kind::Label,
+        raw,
+        key,
+        cell,
+    });
 }
 
 #[cfg(test)]
@@ -165,7 +203,10 @@ mod tests {
     use super::*;
 
     fn line(cells: &[&str]) -> Line {
-        Line { no: 1, cells: cells.iter().map(|s| s.to_string()).collect() }
+        Line {
+            no: 1,
+            cells: cells.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     #[test]
@@ -180,7 +221,14 @@ mod tests {
 
     #[test]
     fn grid_line_keeps_empty_cells_after_labels() {
-        let t = tokenize(&[line(&["", "(三) 不予公开", "1. 属于国家秘密", "", "0", "0"])]);
+        let t = tokenize(&[line(&[
+            "",
+            "(三) 不予公开",
+            "1. 属于国家秘密",
+            "",
+            "0",
+            "0",
+        ])]);
         let segs = t[0].segments();
         assert_eq!(segs[0].labels.len(), 2);
         assert_eq!(segs[0].labels[1].key, "属于国家秘密");

@@ -42,19 +42,32 @@ fn a_news_article_is_not_a_report() {
 #[test]
 fn table3_cut_halfway_is_truncated_and_not_invented() {
     let (text, _) = seed(3);
-    let cut: String = text.lines().take_while(|l| !l.contains("8.属于行政查询事项")).collect::<Vec<_>>().join("\n");
+    let cut: String = text
+        .lines()
+        .take_while(|l| !l.contains("8.属于行政查询事项"))
+        .collect::<Vec<_>>()
+        .join("\n");
     let r = parse(&cut);
     assert_eq!(r.status, Status::Parsed);
     assert!(r.flags.iter().any(|f| f == "truncated"), "{:?}", r.flags);
     assert!(r.flags.iter().any(|f| f == "missing_table:4"));
-    for row in ["denied_admin_query", "unavailable_not_held", "processed_total", "carried_forward"] {
+    for row in [
+        "denied_admin_query",
+        "unavailable_not_held",
+        "processed_total",
+        "carried_forward",
+    ] {
         // Columns with requests cannot be recovered…
         assert_eq!(r.table3[row]["natural_person"], None, "{row}");
         assert_eq!(r.table3[row]["total"], None, "{row}");
         // …columns without any (new + carried over = 0) are determined: every cell is 0.
         for c in r.cells.iter().filter(|c| c.row == row) {
             match c.value {
-                Some(v) => assert_eq!((v, c.provenance), (Number::Int(0), Provenance::Inferred), "{row}"),
+                Some(v) => assert_eq!(
+                    (v, c.provenance),
+                    (Number::Int(0), Provenance::Inferred),
+                    "{row}"
+                ),
                 None => assert_eq!(c.provenance, Provenance::Missing, "{row}"),
             }
         }
@@ -64,14 +77,34 @@ fn table3_cut_halfway_is_truncated_and_not_invented() {
 
 #[test]
 fn template_2019_is_detected_from_labels() {
-    let s = synth(77, Layout::Tsv, &Options { template: Template::V2019, ..Options::default() });
+    let s = synth(
+        77,
+        Layout::Tsv,
+        &Options {
+            template: Template::V2019,
+            ..Options::default()
+        },
+    );
     let r = parse(&s.text);
     assert_eq!(r.template, Some(Template::V2019));
     let v = vocab();
-    let single = v.rows.iter().find(|r| r.templates == [Template::V2019]).expect("2019-only row");
+    let single = v
+        .rows
+        .iter()
+        .find(|r| r.templates == [Template::V2019])
+        .expect("2019-only row");
     assert!(r.table3.contains_key(&single.key));
-    assert!(v.rows.iter().filter(|x| x.templates == [Template::V2021]).all(|x| !r.table3.contains_key(&x.key)));
-    assert!(r.table2.keys().all(|k| v.table2.iter().any(|t| &t.key == k && t.template == Template::V2019)));
+    assert!(
+        v.rows
+            .iter()
+            .filter(|x| x.templates == [Template::V2021])
+            .all(|x| !r.table3.contains_key(&x.key))
+    );
+    assert!(r.table2.keys().all(|k| {
+        v.table2
+            .iter()
+            .any(|t| &t.key == k && t.template == Template::V2019)
+    }));
     assert!(checks_ok(&r));
 }
 
@@ -89,10 +122,17 @@ fn two_reports_concatenated_are_flagged_and_the_first_is_read() {
 #[test]
 fn short_row_that_contradicts_the_identities_is_a_conflict() {
     let (text, _) = seed(2);
-    let bad = text.replace("三、本年度办理结果\t(一) 予以公开\t0\t0\t0\t0\t0\t0", "三、本年度办理结果\t(一) 予以公开\t0\t0\t5\t0\t0\t0");
+    let bad = text.replace(
+        "三、本年度办理结果\t(一) 予以公开\t0\t0\t0\t0\t0\t0",
+        "三、本年度办理结果\t(一) 予以公开\t0\t0\t5\t0\t0\t0",
+    );
     assert_ne!(bad, text);
     let r = parse(&bad);
-    assert!(r.flags.iter().any(|f| f == "conflict:granted"), "{:?}", r.flags);
+    assert!(
+        r.flags.iter().any(|f| f == "conflict:granted"),
+        "{:?}",
+        r.flags
+    );
     assert!(r.table3["granted"].values().all(Option::is_none));
     assert!(!r.flags.iter().any(|f| f == "inferred:granted"));
     // Other short rows are still inferred.
@@ -103,22 +143,54 @@ fn short_row_that_contradicts_the_identities_is_a_conflict() {
 fn units_in_cells_are_parsed_and_kept() {
     let (text, _) = seed(2);
     let r = parse(&text.replace("行政事业性收费\t11.065", "行政事业性收费\t110650元"));
-    let fee = r.cells.iter().find(|c| c.table == TableId::T2 && c.row == "admin_fees_10k_cny").expect("fee");
+    let fee = r
+        .cells
+        .iter()
+        .find(|c| c.table == TableId::T2 && c.row == "admin_fees_10k_cny")
+        .expect("fee");
     assert!((fee.value.expect("value").as_f64() - 11.065).abs() < 1e-9);
     assert_eq!(fee.unit.as_deref(), Some("元"));
-    let r = parse(&text.replace("一、本年新收政府信息公开申请数量\t1\t", "一、本年新收政府信息公开申请数量\t1件\t"));
-    let c = r.cells.iter().find(|c| c.row == "new_received" && c.col.as_deref() == Some("natural_person")).expect("cell");
-    assert_eq!((c.value, c.unit.as_deref()), (Some(Number::Int(1)), Some("件")));
+    let r = parse(&text.replace(
+        "一、本年新收政府信息公开申请数量\t1\t",
+        "一、本年新收政府信息公开申请数量\t1件\t",
+    ));
+    let c = r
+        .cells
+        .iter()
+        .find(|c| c.row == "new_received" && c.col.as_deref() == Some("natural_person"))
+        .expect("cell");
+    assert_eq!(
+        (c.value, c.unit.as_deref()),
+        (Some(Number::Int(1)), Some("件"))
+    );
 }
 
 #[test]
 fn dashes_and_blanks_are_not_zero() {
     let (text, _) = seed(1);
-    let t = text.replace("规章\t0\t0\t0", "规章\t/\t—\t无").replace("(七) 总计\t0\t0\t0\t0\t0\t0\t0\t\t", "(七) 总计\t0\t\t0\t0\t0\t0\t0");
+    let t = text.replace("规章\t0\t0\t0", "规章\t/\t—\t无").replace(
+        "(七) 总计\t0\t0\t0\t0\t0\t0\t0\t\t",
+        "(七) 总计\t0\t\t0\t0\t0\t0\t0",
+    );
     let r = parse(&t);
-    let get = |row: &str, col: Option<&str>| r.cells.iter().find(|c| c.row == row && c.col.as_deref() == col).expect("cell").clone();
-    assert_eq!((get("regulations_issued", None).value, get("regulations_issued", None).provenance), (None, Provenance::Dash));
-    assert_eq!(get("regulations_repealed", None).provenance, Provenance::Dash);
+    let get = |row: &str, col: Option<&str>| {
+        r.cells
+            .iter()
+            .find(|c| c.row == row && c.col.as_deref() == col)
+            .expect("cell")
+            .clone()
+    };
+    assert_eq!(
+        (
+            get("regulations_issued", None).value,
+            get("regulations_issued", None).provenance
+        ),
+        (None, Provenance::Dash)
+    );
+    assert_eq!(
+        get("regulations_repealed", None).provenance,
+        Provenance::Dash
+    );
     assert_eq!(get("regulations_in_force", None).provenance, Provenance::Na);
     let c = get("processed_total", Some("org_commercial"));
     assert_eq!((c.value, c.provenance), (None, Provenance::Blank));
@@ -127,9 +199,27 @@ fn dashes_and_blanks_are_not_zero() {
 #[test]
 fn failed_checks_are_reported_not_fixed() {
     let (text, _) = seed(3);
-    let r = parse(&text.replace("\t\t6.属于四类过程性信息\t0\t0", "\t\t6.属于四类过程性信息\t4\t0"));
+    let r = parse(&text.replace(
+        "\t\t6.属于四类过程性信息\t0\t0",
+        "\t\t6.属于四类过程性信息\t4\t0",
+    ));
     let c2 = r.checks.iter().find(|c| c.id == "C2").expect("C2");
-    assert!(!c2.ok && c2.detail.contains("denied_process_info"), "{c2:?}");
-    assert_eq!(r.table3["denied_process_info"]["natural_person"], Some(Number::Int(4)));
+    assert!(
+        !c2.ok && c2.detail.contains("denied_process_info"),
+        "{c2:?}"
+    );
+    assert_eq!(
+        r.table3["denied_process_info"]["natural_person"],
+        Some(Number::Int(4))
+    );
     assert!(!r.checks.iter().find(|c| c.id == "C3").expect("C3").ok);
+}
+
+#[test]
+fn a_title_like_sentence_after_the_tables_is_not_a_second_report() {
+    let (text, _) = seed(3);
+    let r = parse(&format!(
+        "{text}\n二七区人民政府办公室2022年度政府信息公开工作年度报告\n"
+    ));
+    assert!(!r.flags.iter().any(|f| f == "two_reports"), "{:?}", r.flags);
 }

@@ -28,7 +28,8 @@ pub fn seeds() -> Vec<(String, String, serde_json::Value)> {
         .map(|n| {
             let text = std::fs::read_to_string(dir.join(&n)).expect("seed text");
             let gold_path = dir.join("gold").join(n.replace(".txt", ".json"));
-            let gold = serde_json::from_str(&std::fs::read_to_string(gold_path).expect("gold")).expect("gold json");
+            let gold = serde_json::from_str(&std::fs::read_to_string(gold_path).expect("gold"))
+                .expect("gold json");
             (n, text, gold)
         })
         .collect()

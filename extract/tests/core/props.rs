@@ -2,14 +2,14 @@
 
 use crate::common::{parse, seeds};
 use ogi_extract::normalize::normalize_text;
-use ogi_extract::{Number, Provenance, Report, TableId};
+use ogi_extract::{Number, Provenance, Report, TableId, lines_from_text};
 use proptest::prelude::*;
 
 /// Invariants every report keeps, whatever the input.
 fn invariants(r: &Report, text: &str) {
     let n = r.table2.len() + r.table4.len() + r.table3.values().map(|c| c.len()).sum::<usize>();
     assert_eq!(n, r.cells.len());
-    let lines: Vec<&str> = text.lines().collect();
+    let lines = lines_from_text(text);
     for c in &r.cells {
         let v = match c.table {
             TableId::T2 => r.table2[&c.row],
@@ -21,8 +21,12 @@ fn invariants(r: &Report, text: &str) {
             Provenance::Printed => {
                 assert!(c.value.is_some());
                 let line = c.line.expect("printed cells have a line") as usize;
-                let src = normalize_text(lines[line - 1]);
-                assert!(src.contains(&c.raw), "raw {:?} not on line {line}: {src:?}", c.raw);
+                let src = normalize_text(&lines[line - 1].cells.join(" "));
+                assert!(
+                    src.contains(&c.raw),
+                    "raw {:?} not on line {line}: {src:?}",
+                    c.raw
+                );
             }
             Provenance::Inferred => assert!(c.value.is_some()),
             _ => assert!(c.value.is_none()),
@@ -47,7 +51,8 @@ fn mutate(text: &str, op: u8, at: usize, arg: usize) -> String {
         _ => {
             let chars: Vec<char> = lines[i].chars().collect();
             let j = arg % (chars.len() + 1);
-            let (a, b): (String, String) = (chars[..j].iter().collect(), chars[j..].iter().collect());
+            let (a, b): (String, String) =
+                (chars[..j].iter().collect(), chars[j..].iter().collect());
             lines[i] = a;
             lines.insert(i + 1, b);
         }

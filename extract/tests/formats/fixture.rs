@@ -22,6 +22,20 @@ pub fn path(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Whether `program` is an executable on `PATH`.
+pub fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
+}
+
+/// PDF tests need poppler: fail with the fix rather than with a confusing diff.
+pub fn assert_pdftotext() {
+    assert!(
+        on_path("pdftotext"),
+        "pdftotext not found: install poppler-utils and poppler-data"
+    );
+}
+
 /// Reads a fixture file.
 pub fn bytes(name: &str) -> Vec<u8> {
     std::fs::read(path(name)).unwrap_or_else(|e| panic!("reading fixture {name}: {e}"))

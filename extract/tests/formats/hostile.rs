@@ -1,6 +1,6 @@
 //! Hostile and broken inputs: each ends with a flag and a status, never a panic or a hang.
 
-use crate::fixture;
+use crate::fixture::{self, assert_pdftotext};
 use ogi_extract::formats::{Limits, read_lines};
 use ogi_extract::{ParseOptions, Status, parse_bytes};
 
@@ -74,6 +74,7 @@ fn damaged_docx_keeps_a_flag() {
 
 #[test]
 fn truncated_pdf_ends_with_a_flag() {
+    assert_pdftotext();
     let pdf = fixture::bytes("report.pdf");
     for cut in [pdf.len() / 2, 200, 9] {
         let report = parse_bytes("cut.pdf", &pdf[..cut], &ParseOptions::default());
@@ -100,6 +101,7 @@ fn with_xref(wreck: impl Fn(&str) -> String) -> Vec<u8> {
 
 #[test]
 fn pdf_with_wrong_xref_offsets_is_rebuilt() {
+    assert_pdftotext();
     let good = read_lines(&fixture::bytes("report.pdf"), &ParseOptions::default());
     assert!(!good.lines.is_empty());
     // every offset and startxref wrong, trailer intact: poppler reconstructs the table
@@ -130,6 +132,7 @@ fn pdf_with_wrong_xref_offsets_is_rebuilt() {
 
 #[test]
 fn pdf_without_trailer_falls_back_to_lopdf_text() {
+    assert_pdftotext();
     let broken = with_xref(|_| {
         "\nxref\n0 9\nGARBAGE\ntrailer\n<< /Size 3 >>\nstartxref\n999999\n%%EOF\n".into()
     });
@@ -213,6 +216,49 @@ fn garbage_and_empty_inputs() {
                 String::from_utf8_lossy(bytes),
                 ex.flags
             );
+        }
+    }
+}
+
+mod arbitrary {
+    use ogi_extract::ParseOptions;
+    use ogi_extract::formats::read_lines;
+    use proptest::prelude::*;
+
+    /// Leading bytes that route input to each in-process reader (and to pdftotext).
+    /// OLE and RTF are left out: they start LibreOffice, seconds per case.
+    const PREFIXES: [&[u8]; 6] = [
+        b"%PDF-1.4\n",
+        b"PK\x03\x04",
+        b"<html><table><tr><td rowspan=3 colspan=2>",
+        b"\xEF\xBB\xBF\xe6\x94\xbf\t",
+        b"\xFF\xFE<\0t\0",
+        b"",
+    ];
+    const TYPES: [Option<&str>; 4] = [
+        None,
+        Some("text/html; charset=gbk"),
+        Some("application/pdf"),
+        Some("text/plain; charset=utf-8"),
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+        #[test]
+        fn no_reader_panics_and_failures_say_why(
+            p in 0..PREFIXES.len(),
+            t in 0..TYPES.len(),
+            tail in proptest::collection::vec(any::<u8>(), 0..2048),
+        ) {
+            let mut bytes = PREFIXES[p].to_vec();
+            bytes.extend(tail);
+            let opts = ParseOptions { content_type: TYPES[t].map(str::to_string), ..ParseOptions::default() };
+            let ex = read_lines(&bytes, &opts);
+            prop_assert!(!ex.flags.iter().any(|f| f == "reader_panic"), "{:?}", ex.flags);
+            if ex.status.is_some() {
+                prop_assert!(!ex.flags.is_empty());
+            }
+            prop_assert!(ex.lines.iter().enumerate().all(|(i, l)| l.no as usize == i + 1));
         }
     }
 }
