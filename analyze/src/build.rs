@@ -48,6 +48,27 @@ pub const CELL_COLUMNS: [&str; 7] = [
     "provenance",
 ];
 
+/// A `reports` column cast to the dtype this crate relies on (tolerates
+/// writers that use Int64 or large/view strings).
+pub fn typed_report_column(name: &str) -> Expr {
+    let dtype = match name {
+        "year" | "n_cells" | "n_inferred" | "checks_passed" | "checks_failed" => DataType::Int32,
+        _ => DataType::String,
+    };
+    col(name).cast(dtype)
+}
+
+/// A `cells` column cast to the dtype this crate relies on.
+fn typed_cell_column(name: &str) -> Expr {
+    let dtype = match name {
+        "table" => DataType::Int32,
+        "value" => DataType::Float64,
+        "value_int" => DataType::Int64,
+        _ => DataType::String,
+    };
+    col(name).cast(dtype)
+}
+
 /// Text of the de-duplication rule, as stored in `quality.detail`.
 pub const DEDUP_RULE: &str = "same agency, region_code and year; canonical = status parsed first, then all checks passed, then newest fetched_at, then smallest report_id";
 
@@ -314,7 +335,7 @@ pub fn compute_year(
     let mut cells: Option<DataFrame> = None;
     for part in cells_parts {
         let df = crate::io::scan(std::slice::from_ref(part))?
-            .select(CELL_COLUMNS.map(col))
+            .select(CELL_COLUMNS.map(typed_cell_column))
             .join(
                 wanted.clone().lazy(),
                 [col("report_id")],

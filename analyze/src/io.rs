@@ -151,10 +151,25 @@ pub fn read_partition(out: &Path, d: Dataset, year: Option<i32>) -> Result<LazyF
     Ok(lf.select(cols))
 }
 
+/// An empty frame with the documented schema of a dataset.
+pub fn empty_frame(d: Dataset) -> Result<DataFrame> {
+    let cols = columns(d)
+        .into_iter()
+        .map(|c| polars::prelude::Column::new_empty(c.name.as_str().into(), &c.dtype))
+        .collect();
+    Ok(DataFrame::new(0, cols)?)
+}
+
 /// Read a whole dataset (every partition) with its `year` column.
+///
+/// A dataset without partitions reads as an empty frame if `analyze` has run
+/// (its manifest exists), and is an error otherwise.
 pub fn read_dataset(out: &Path, d: Dataset) -> Result<DataFrame> {
     let years = partitions(out, d)?;
     if years.is_empty() {
+        if out.join("datasets").join("_manifest.json").is_file() {
+            return empty_frame(d);
+        }
         bail!(
             "dataset {d} has no partitions under {} (run analyze first)",
             dataset_dir(out, d).display()

@@ -60,8 +60,8 @@ impl Default for AnalyzeOptions {
     }
 }
 
-/// What one [`analyze`] run did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What one [`analyze`] run did (serialisable, e.g. for `ogi analyze` JSON output).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AnalyzeSummary {
     /// Documents in the `reports` parts.
     pub reports: usize,
@@ -203,7 +203,7 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
             .with_context(|| format!("in {}", part.display()))?;
     }
     let reports = reports_lf
-        .select(REPORT_COLUMNS.map(col))
+        .select(REPORT_COLUMNS.map(build::typed_report_column))
         .collect()
         .context("reading reports parts")?;
     let n_unique = reports
@@ -316,6 +316,68 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
     fs::write(&mpath, serde_json::to_vec_pretty(&manifest)?)
         .with_context(|| format!("writing {}", mpath.display()))?;
     Ok(summary)
+}
+
+/// Headline figures from the panel, one line per year: agency-years,
+/// new requests and pooled substantive disclosure rate over agency-scope
+/// reports, documents superseded, agency-years with failed checks or
+/// inferred values.
+pub fn headline(out: &Path) -> Result<Vec<String>> {
+    let panel = read_dataset(out, Dataset::Panel)?;
+    let agency = || col("scope").eq(lit("agency"));
+    let count = |e: polars::prelude::Expr| e.cast(DataType::Int64).sum();
+    let by_year = panel
+        .lazy()
+        .group_by([col("year")])
+        .agg([
+            polars::prelude::len().cast(DataType::Int64).alias("n"),
+            count(agency()).alias("n_agency"),
+            col("new_received").filter(agency()).sum().alias("new"),
+            col("granted").filter(agency()).sum().alias("g"),
+            col("partially_granted").filter(agency()).sum().alias("p"),
+            col("processed_total").filter(agency()).sum().alias("t"),
+            (col("n_documents") - lit(1))
+                .cast(DataType::Int64)
+                .sum()
+                .alias("sup"),
+            count(col("checks_ok").not()).alias("bad"),
+            count(col("has_inferred")).alias("inf"),
+        ])
+        .with_column(ratio(col("g") + col("p"), col("t")).alias("rate"))
+        .sort(["year"], SortMultipleOptions::default())
+        .collect()
+        .context("computing headline figures")?;
+    let i64s = |name: &str| -> Result<Vec<i64>> {
+        Ok(by_year
+            .column(name)?
+            .cast(&DataType::Int64)?
+            .i64()?
+            .iter()
+            .map(|v| v.unwrap_or(0))
+            .collect())
+    };
+    let years = by_year.column("year")?.i32()?.clone();
+    let rates = by_year.column("rate")?.f64()?.clone();
+    let (n, na, new, sup, bad, inf) = (
+        i64s("n")?,
+        i64s("n_agency")?,
+        i64s("new")?,
+        i64s("sup")?,
+        i64s("bad")?,
+        i64s("inf")?,
+    );
+    Ok((0..by_year.height())
+        .map(|i| {
+            let rate = rates
+                .get(i)
+                .map_or_else(|| "n/a".to_string(), |r| format!("{:.1} %", r * 100.0));
+            format!(
+                "{}: {} agency-years ({} agency-scope), {} new requests, substantive disclosure rate {rate}, {} superseded documents, {} with failed checks, {} with inferred values",
+                years.get(i).map_or_else(|| "?".to_string(), |y| y.to_string()),
+                n[i], na[i], new[i], sup[i], bad[i], inf[i]
+            )
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -577,6 +577,20 @@ fn panel_matches_independent_arithmetic() {
             None
         );
     }
+    // Headline figures: one line per year, 2022 pools the agency-scope rows.
+    let lines = ogi_analyze::headline(out).unwrap();
+    assert!(lines.iter().any(|l| l.starts_with("2021:")), "{lines:?}");
+    let agency22: Vec<&Doc> = canonical
+        .iter()
+        .copied()
+        .filter(|d| d.year == Some(2022) && d.scope == "agency")
+        .collect();
+    let new22: f64 = agency22
+        .iter()
+        .filter_map(|d| d.value(3, "new_received", Some("total")))
+        .sum();
+    let l22 = lines.iter().find(|l| l.starts_with("2022:")).unwrap();
+    assert!(l22.contains(&format!("{new22} new requests")), "{l22}");
     // Year-on-year for the Erqi office: 2022 seed vs 2021 synthetic.
     let erqi22 = seed(&docs, ERQI);
     let i = row_of(&panel, "report_id", &erqi22.id);
@@ -1124,8 +1138,13 @@ fn bad_inputs_give_clear_errors() {
         format!("{err:#}").contains("duplicate report_id"),
         "{err:#}"
     );
-    // Export of a dataset that was never written.
-    let err = export_csv(empty.path(), Dataset::Panel, Lang::Zh, None).unwrap_err();
+    // Analysed but empty: header-only CSV; never analysed: an error.
+    let p = export_csv(empty.path(), Dataset::Panel, Lang::En, None).unwrap();
+    let (headers, rows) = read_csv(&p);
+    assert_eq!(headers.len(), columns(Dataset::Panel).len());
+    assert!(rows.is_empty());
+    let never = tempfile::tempdir().unwrap();
+    let err = export_csv(never.path(), Dataset::Panel, Lang::Zh, None).unwrap_err();
     assert!(format!("{err:#}").contains("no partitions"), "{err:#}");
 }
 

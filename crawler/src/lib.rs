@@ -40,6 +40,8 @@
 //! [`serve_sample`] serves `data/sample-portal/` on loopback with virtual hosts and
 //! fault injection for tests, demos and benchmarks.
 
+#![warn(missing_docs)]
+
 pub mod config;
 pub mod content;
 pub mod crawl;
@@ -70,7 +72,12 @@ pub use urlnorm::{Refusal, check_url, is_forbidden_ip};
 pub use warc::export_warc;
 
 /// Runs [`crawl()`] on a fresh multi-threaded tokio runtime (for synchronous callers).
+/// Fails (instead of panicking) when called from inside a tokio runtime.
 pub fn crawl_blocking(cfg: &CrawlConfig) -> anyhow::Result<CrawlSummary> {
+    anyhow::ensure!(
+        tokio::runtime::Handle::try_current().is_err(),
+        "crawl_blocking called inside a tokio runtime; use `crawl(cfg).await` there"
+    );
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

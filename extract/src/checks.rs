@@ -15,8 +15,30 @@ const IDS: [&str; 4] = ["C1", "C2", "C3", "C4"];
 /// At most this many failures are spelled out in a check's detail.
 const MAX_DETAIL: usize = 5;
 
+/// FNV-1a: a fast hasher for the short keys of the cell index.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Cell positions by (table, row, column).
+pub(crate) type CellIndex<'a> =
+    HashMap<(TableId, &'a str, Option<&'a str>), usize, std::hash::BuildHasherDefault<Fnv>>;
+
 /// Cell lookup by reference.
-pub(crate) fn index(cells: &[Cell]) -> HashMap<(TableId, &str, Option<&str>), usize> {
+pub(crate) fn index(cells: &[Cell]) -> CellIndex<'_> {
     cells
         .iter()
         .enumerate()

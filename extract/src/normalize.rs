@@ -201,11 +201,16 @@ pub fn label_key(s: &str) -> String {
         .chars()
         .any(|c| matches!(c, '(' | '、' | '.' | ')' | '．' | '【' | '['));
     if !needs_regex {
-        return t.chars().filter(|c| c.is_alphanumeric()).collect();
+        return t.chars().filter(|&c| is_label_char(c)).collect();
     }
     let t = ENUMERATOR.replace_all(&t, "");
     let t = REMARK.replace_all(&t, "");
-    t.chars().filter(|c| c.is_alphanumeric()).collect()
+    t.chars().filter(|&c| is_label_char(c)).collect()
+}
+
+/// Letters and digits (unified ideographs without a table lookup).
+fn is_label_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || ('\u{4E00}'..='\u{9FFF}').contains(&c) || (!c.is_ascii() && c.is_alphanumeric())
 }
 
 /// Like [`label_key`] but keeps bracketed remarks (used to read units such as

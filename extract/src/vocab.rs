@@ -161,8 +161,7 @@ impl Vocab {
     /// Whether `a` comes right before `b` in the row order of some template.
     pub fn rows_adjacent(&self, a: &str, b: &str) -> bool {
         [Template::V2019, Template::V2021].into_iter().any(|t| {
-            let keys: Vec<&str> = self.rows_of(t).map(|r| r.key.as_str()).collect();
-            keys.windows(2).any(|w| w[0] == a && w[1] == b)
+            self.rows_of(t).zip(self.rows_of(t).skip(1)).any(|(x, y)| x.key == a && y.key == b)
         })
     }
 }

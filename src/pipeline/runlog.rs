@@ -97,6 +97,10 @@ pub fn human_summary(record: &RunRecord) -> String {
     let e = &record.extract;
     let c = &record.crawl;
     let num = |k: &str| c.get(k).and_then(|v| v.as_u64()).unwrap_or(0);
+    let failed: u64 = c
+        .get("failed")
+        .and_then(|v| v.as_object())
+        .map_or(0, |m| m.values().filter_map(|v| v.as_u64()).sum());
     let _ = writeln!(
         s,
         "crawl:   {} fetched, {} new, {} changed, {} not modified, {} failed",
@@ -104,15 +108,16 @@ pub fn human_summary(record: &RunRecord) -> String {
         num("new_documents"),
         num("changed_documents"),
         num("not_modified"),
-        num("failed")
+        failed
     );
     let _ = writeln!(
         s,
         "extract: {} new documents extracted ({} parsed, {} not a report, {} need OCR, {} need conversion, {} failed); {} with failing checks",
         e.extracted, e.parsed, e.not_a_report, e.needs_ocr, e.needs_conversion, e.failed, e.checks_failing
     );
-    if let Some(ds) = record.analyze.get("datasets").and_then(|d| d.as_array()) {
-        let _ = writeln!(s, "analyze: {} datasets written", ds.len());
+    if let Some(rows) = record.analyze.get("rows_written").and_then(|d| d.as_object()) {
+        let years = record.analyze.get("years_recomputed").and_then(|y| y.as_array()).map_or(0, Vec::len);
+        let _ = writeln!(s, "analyze: {} datasets written ({years} year partitions recomputed)", rows.len());
     }
     let ch = &record.changes;
     if ch.is_empty() {

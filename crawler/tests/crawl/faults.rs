@@ -245,3 +245,27 @@ async fn unreachable_robots_txt_disallows_the_host_for_the_run() {
     assert_eq!(summary.failed.get("robots_unreachable"), Some(&1));
     srv.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn per_host_request_budget_is_respected() {
+    let srv = server(Faults::none()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(dir.path(), srv.addr(), 20.0);
+    cfg.portal_ids = vec!["sample-beiguan".into()];
+    cfg.max_requests_per_host = Some(4);
+    let summary = tokio::time::timeout(Duration::from_secs(30), crawl(&cfg))
+        .await
+        .expect("bounded")
+        .expect("crawl");
+    assert_eq!(
+        srv.requests().len(),
+        4,
+        "robots.txt + 3 more, then the budget is spent"
+    );
+    assert!(
+        summary.failed.get("host_budget").is_some_and(|&n| n > 0),
+        "{:?}",
+        summary.failed
+    );
+    srv.shutdown().await;
+}

@@ -19,11 +19,15 @@ pub struct Sections {
     pub t3_without_heading: bool,
 }
 
+/// A heading may hold this many characters besides its key words
+/// (`四、因政府信息公开工作被申请行政复议、提起行政诉讼情况`).
+const HEADING_SLACK: usize = 16;
+
 /// Whether a line is a short heading containing every one of `words`.
 fn is_heading(line: &TLine, words: &[&str]) -> bool {
     let len: usize = words.iter().map(|w| w.chars().count()).sum();
     !line.has_values()
-        && line.key.chars().count() <= len + 10
+        && line.key.chars().count() <= len + HEADING_SLACK
         && words.iter().all(|w| line.key.contains(w))
 }
 

@@ -89,19 +89,18 @@ fn row_cands() -> impl Iterator<Item = (usize, &'static [String])> {
 /// A row label spans at most this many fragments (part, group, wrapped pieces).
 const MAX_LABEL_FRAGMENTS: usize = 8;
 
-/// Matches the fragments from the last one backwards; returns the row and how
-/// many trailing fragments its label used.
-fn match_frags(frags: &[Frag]) -> Option<(usize, usize)> {
+/// Matches the fragments from the last one backwards against the rows for
+/// which `keep` holds; returns the row and how many trailing fragments its
+/// label used. Exact or contained matches at any length beat fuzzy ones.
+fn match_frags(frags: &[Frag], keep: impl Fn(usize) -> bool) -> Option<(usize, usize)> {
     let n = frags.len();
-    let joined = |k: usize| {
-        frags[n - k..]
-            .iter()
-            .map(|f| f.key.as_str())
-            .collect::<String>()
-    };
+    let mut joined = String::new();
+    let cands = || row_cands().filter(|(i, _)| keep(*i));
     for strict in [true, false] {
+        joined.clear();
         for k in 1..=n.min(MAX_LABEL_FRAGMENTS) {
-            if let Some((row, _)) = best_match_by(&joined(k), row_cands(), !strict) {
+            joined.insert_str(0, &frags[n - k].key);
+            if let Some((row, _)) = best_match_by(&joined, cands(), !strict) {
                 return Some((row, k));
             }
         }
@@ -198,7 +197,7 @@ fn finish(group: &mut Group, out: &mut Table3Read) {
 fn emit(g: Group, out: &mut Table3Read) {
     let v = vocab();
     let ncols = v.cols.len();
-    let Some((row, k)) = match_frags(&g.frags) else {
+    let Some((row, k)) = match_frags(&g.frags, |_| true) else {
         if g.has_values() {
             let line = g
                 .frags
@@ -211,9 +210,8 @@ fn emit(g: Group, out: &mut Table3Read) {
         return;
     };
     let prefix = &g.frags[..g.frags.len() - k];
-    if let Some((prev, pk)) = match_frags(prefix)
-        && v.rows_adjacent(&v.rows[prev].key, &v.rows[row].key)
-    {
+    // Only the row just before the matched one can have lost its cells here.
+    if let Some((prev, pk)) = match_frags(prefix, |p| v.rows_adjacent(&v.rows[p].key, &v.rows[row].key)) {
         push_row(out, empty_row(prev, &prefix[prefix.len() - pk..]));
     }
     if !g.has_values() {

@@ -44,7 +44,8 @@ pub struct TLine {
     pub toks: Vec<Tok>,
     /// More than one non-empty cell (a grid or TSV row).
     pub multi: bool,
-    /// [`label_key`] of the whole line ("" for prose longer than 160 characters).
+    /// The label keys of the line's label tokens, joined (values left out;
+    /// prose longer than 160 characters has an empty key).
     pub key: String,
     /// Normalised text of the whole line, cells joined by a space.
     pub text: String,
@@ -164,7 +165,7 @@ fn tokenize_line(line: &Line) -> Option<TLine> {
         .join(" ");
     Some(TLine {
         no: line.no,
-        key: key_of(&text),
+        key: toks.iter().filter(|t| t.kind == Kind::Label).map(|t| t.key.as_str()).collect(),
         toks,
         multi,
         text,
