@@ -1,6 +1,6 @@
 //! `ogi.toml` configuration: defaults ← file ← `OGI_*` environment ← command-line flags.
 //!
-//! Every field is optional in the file; see `ogi.toml` at the repository root for a
+//! Every field is optional in the file; see `ogi.example.toml` at the repository root for a
 //! documented example.
 
 use anyhow::Context;
@@ -111,7 +111,7 @@ mod tests {
 
     #[test]
     fn example_config_parses() {
-        let text = include_str!("../ogi.toml");
+        let text = include_str!("../ogi.example.toml");
         let cfg: Config = toml::from_str(text).expect("ogi.toml parses");
         assert_eq!(cfg.crawl.rate_per_host, Some(1.0));
     }
