@@ -60,17 +60,24 @@ fn parquet_files(dir: &Path, acc: &mut Vec<PathBuf>) {
     acc.sort();
 }
 
-fn batches(dir: &Path) -> Vec<RecordBatch> {
+/// Every batch of a hive-partitioned dataset, with the `year=` of its partition.
+fn batches(dir: &Path) -> Vec<(Option<i64>, RecordBatch)> {
     let mut files = Vec::new();
     parquet_files(dir, &mut files);
     files
         .iter()
         .flat_map(|f| {
+            let year = f
+                .parent()
+                .and_then(|p| p.file_name())
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_prefix("year="))
+                .and_then(|y| y.parse().ok());
             let r = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(f).unwrap())
                 .unwrap()
                 .build()
                 .unwrap();
-            r.map(|b| b.unwrap()).collect::<Vec<_>>()
+            r.map(move |b| (year, b.unwrap())).collect::<Vec<_>>()
         })
         .collect()
 }
@@ -106,12 +113,9 @@ fn text(b: &RecordBatch, name: &str, i: usize) -> Option<String> {
 /// (agency, year) → new_received total, from the panel dataset.
 fn panel(out: &Path) -> BTreeMap<(String, i64), Option<f64>> {
     let mut m = BTreeMap::new();
-    for b in batches(&out.join("datasets").join("panel")) {
+    for (year, b) in batches(&out.join("datasets").join("panel")) {
         for i in 0..b.num_rows() {
-            let key = (
-                text(&b, "agency", i).unwrap(),
-                text(&b, "year", i).unwrap().parse().unwrap(),
-            );
+            let key = (text(&b, "agency", i).unwrap(), year.expect("panel partitioned by year"));
             let v = text(&b, "new_received", i).map(|s| s.parse::<f64>().unwrap());
             assert!(m.insert(key.clone(), v).is_none(), "panel has {key:?} twice");
         }
