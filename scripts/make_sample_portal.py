@@ -3,7 +3,7 @@
 
 Plain Python 3 standard library only. Run from the repository root:
 
-    python3 scripts/make_sample_portal.py [--seeds /work/shared/seeds] [--out data/sample-portal]
+    python3 scripts/make_sample_portal.py [--seeds extract/tests/fixtures/seeds] [--out data/sample-portal]
 
 Three districts on three virtual hosts (served by `ogi serve-sample` / `serve_sample`):
 
@@ -26,6 +26,7 @@ import os
 import shutil
 import unicodedata
 import zipfile
+from pathlib import Path
 
 ROWS = [
     ("new_received", "一、本年新收政府信息公开申请数量"),
@@ -290,22 +291,26 @@ def make_pdf(rep):
     r2, r3, r4 = flat_rows(rep)
     lines = [rep["title"], "一、总体情况"] + rep.get("intro", [])
     lines.append("二、主动公开政府信息情况")
-    lines += ["  ".join(fmt(c) for c in r) for r in r2]
+    # Table rows are never wrapped (a wrapped row would split numbers across
+    # lines, which no real report does); the landscape page is wide enough.
+    table_rows = ["  ".join(fmt(c) for c in r) for r in r2 + r3 + r4]
+    lines += table_rows[:len(r2)]
     lines.append("三、收到和处理政府信息公开申请情况")
-    lines += ["  ".join(fmt(c) for c in r) for r in r3]
+    lines += table_rows[len(r2):len(r2) + len(r3)]
     lines.append("四、政府信息公开行政复议、行政诉讼情况")
-    lines += ["  ".join(fmt(c) for c in r) for r in r4]
+    lines += table_rows[len(r2) + len(r3):]
     lines += ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
+    keep = set(table_rows)
     pages, cur = [], []
     for ln in lines:
-        while len(ln) > 38:
-            cur.append(ln[:38])
-            ln = ln[38:]
-            if len(cur) == 48:
+        while len(ln) > 60 and ln not in keep:
+            cur.append(ln[:60])
+            ln = ln[60:]
+            if len(cur) == 44:
                 pages.append(cur)
                 cur = []
         cur.append(ln)
-        if len(cur) == 48:
+        if len(cur) == 44:
             pages.append(cur)
             cur = []
     if cur:
@@ -317,13 +322,13 @@ def make_pdf(rep):
     kids = []
     n = 6
     for pg in pages:
-        ops = ["BT", "/F1 11 Tf", "14 TL", "50 800 Td"]
+        ops = ["BT", "/F1 9 Tf", "12 TL", "30 560 Td"]
         for ln in pg:
             ops.append("<" + ln.encode("utf-16-be").hex().upper() + "> Tj T*")
         ops.append("ET")
         stream = "\n".join(ops).encode("ascii")
         objs[n + 1] = b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"
-        objs[n] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (n + 1))
+        objs[n] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (n + 1))
         kids.append(n)
         n += 2
     objs[2] = b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % len(kids)
@@ -392,7 +397,7 @@ def write(path, data):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--seeds", default="/work/shared/seeds")
+    ap.add_argument("--seeds", default=str(Path(__file__).resolve().parent.parent / "extract/tests/fixtures/seeds"))
     ap.add_argument("--out", default="data/sample-portal")
     a = ap.parse_args()
     out, seeds = a.out, a.seeds
