@@ -101,7 +101,8 @@ impl Config {
 
     /// The output directory: the flag, else the configured one, else `default`.
     pub fn out_or(&self, flag: Option<PathBuf>, default: &str) -> PathBuf {
-        flag.or_else(|| self.out.clone()).unwrap_or_else(|| PathBuf::from(default))
+        flag.or_else(|| self.out.clone())
+            .unwrap_or_else(|| PathBuf::from(default))
     }
 }
 
@@ -118,8 +119,10 @@ mod tests {
 
     #[test]
     fn env_overrides_file_and_rejects_bad_numbers() {
-        let mut cfg: Config = toml::from_str("out = \"a\"\n[crawl]\nrate_per_host = 2.0\n").unwrap();
-        cfg.apply_env(|k| (k == "OGI_OUT").then(|| "b".to_string())).unwrap();
+        let mut cfg: Config =
+            toml::from_str("out = \"a\"\n[crawl]\nrate_per_host = 2.0\n").unwrap();
+        cfg.apply_env(|k| (k == "OGI_OUT").then(|| "b".to_string()))
+            .unwrap();
         assert_eq!(cfg.out, Some(PathBuf::from("b")));
         assert_eq!(cfg.crawl.rate_per_host, Some(2.0));
         let err = cfg

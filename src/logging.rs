@@ -7,10 +7,14 @@ use tracing_subscriber::EnvFilter;
 pub fn init(log: &LogSection) {
     let filter = EnvFilter::try_new(log.level.as_deref().unwrap_or("warn"))
         .unwrap_or_else(|_| EnvFilter::new("warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = if log.format.as_deref() == Some("json") {
         builder.json().try_init()
     } else {
-        builder.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).try_init()
+        builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init()
     };
 }

@@ -35,7 +35,10 @@ fn demo(out: &Path, portal: &Path) -> (i32, String) {
     let stdout = String::from_utf8_lossy(&o.stdout).to_string();
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.code().is_some(), "ogi demo was killed: {stderr}");
-    (o.status.code().unwrap(), format!("{stdout}\n--- stderr ---\n{stderr}"))
+    (
+        o.status.code().unwrap(),
+        format!("{stdout}\n--- stderr ---\n{stderr}"),
+    )
 }
 
 fn latest_run(out: &Path) -> Value {
@@ -84,7 +87,9 @@ fn batches(dir: &Path) -> Vec<(Option<i64>, RecordBatch)> {
 
 /// A column as strings, whatever its physical type.
 fn text(b: &RecordBatch, name: &str, i: usize) -> Option<String> {
-    let c = b.column_by_name(name).unwrap_or_else(|| panic!("column {name}"));
+    let c = b
+        .column_by_name(name)
+        .unwrap_or_else(|| panic!("column {name}"));
     if c.is_null(i) {
         return None;
     }
@@ -115,9 +120,15 @@ fn panel(out: &Path) -> BTreeMap<(String, i64), Option<f64>> {
     let mut m = BTreeMap::new();
     for (year, b) in batches(&out.join("datasets").join("panel")) {
         for i in 0..b.num_rows() {
-            let key = (text(&b, "agency", i).unwrap(), year.expect("panel partitioned by year"));
+            let key = (
+                text(&b, "agency", i).unwrap(),
+                year.expect("panel partitioned by year"),
+            );
             let v = text(&b, "new_received", i).map(|s| s.parse::<f64>().unwrap());
-            assert!(m.insert(key.clone(), v).is_none(), "panel has {key:?} twice");
+            assert!(
+                m.insert(key.clone(), v).is_none(),
+                "panel has {key:?} twice"
+            );
         }
     }
     m
@@ -126,7 +137,15 @@ fn panel(out: &Path) -> BTreeMap<(String, i64), Option<f64>> {
 fn dataset_bytes(out: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut files = Vec::new();
     parquet_files(&out.join("datasets"), &mut files);
-    files.into_iter().map(|f| (f.strip_prefix(out).unwrap().to_path_buf(), std::fs::read(&f).unwrap())).collect()
+    files
+        .into_iter()
+        .map(|f| {
+            (
+                f.strip_prefix(out).unwrap().to_path_buf(),
+                std::fs::read(&f).unwrap(),
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -143,17 +162,28 @@ fn demo_then_unchanged_rerun_then_one_revision() {
     assert_eq!(code, 0, "{log}");
     let run = latest_run(&out);
     let docs = expected["documents"].as_array().unwrap();
-    assert_eq!(run["crawl"]["new_documents"].as_u64().unwrap() as usize, docs.len(), "{log}");
+    assert_eq!(
+        run["crawl"]["new_documents"].as_u64().unwrap() as usize,
+        docs.len(),
+        "{log}"
+    );
     let panel1 = panel(&out);
     // Independent expectation: the newest document per agency-year wins, so the
     // panel holds each agency-year of the expected list once.
     let mut want: BTreeMap<(String, i64), BTreeSet<Option<i64>>> = BTreeMap::new();
     for d in docs.iter().filter(|d| !d["new_received_total"].is_null()) {
-        want.entry((d["agency"].as_str().unwrap().to_string(), d["year"].as_i64().unwrap()))
-            .or_default()
-            .insert(d["new_received_total"].as_i64());
+        want.entry((
+            d["agency"].as_str().unwrap().to_string(),
+            d["year"].as_i64().unwrap(),
+        ))
+        .or_default()
+        .insert(d["new_received_total"].as_i64());
     }
-    assert_eq!(panel1.keys().cloned().collect::<BTreeSet<_>>(), want.keys().cloned().collect(), "{log}");
+    assert_eq!(
+        panel1.keys().cloned().collect::<BTreeSet<_>>(),
+        want.keys().cloned().collect(),
+        "{log}"
+    );
     for (k, v) in &panel1 {
         let candidates = &want[k];
         assert!(
@@ -161,7 +191,11 @@ fn demo_then_unchanged_rerun_then_one_revision() {
             "{k:?}: panel new_received {v:?} not among the published {candidates:?}"
         );
     }
-    assert_eq!(run["changes"]["new_agency_years"].as_array().unwrap().len(), want.len(), "{run}");
+    assert_eq!(
+        run["changes"]["new_agency_years"].as_array().unwrap().len(),
+        want.len(),
+        "{run}"
+    );
     assert!(out.join("exports").join("panel.csv").is_file());
     let before = dataset_bytes(&out);
 
@@ -173,7 +207,11 @@ fn demo_then_unchanged_rerun_then_one_revision() {
     assert_eq!(run["crawl"]["changed_documents"], 0, "{run}");
     assert_eq!(run["extract"]["extracted"], 0, "{run}");
     assert!(log.contains("no changes since the last run"), "{log}");
-    assert_eq!(dataset_bytes(&out), before, "datasets differ after an unchanged rerun");
+    assert_eq!(
+        dataset_bytes(&out),
+        before,
+        "datasets differ after an unchanged rerun"
+    );
 
     // 3. One report edited on the portal: exactly one revised agency-year.
     let target = docs
@@ -192,7 +230,13 @@ fn demo_then_unchanged_rerun_then_one_revision() {
     assert_eq!(revised.len(), 1, "{run}");
     assert_eq!(revised[0]["agency"], "西工区民政局");
     assert_eq!(revised[0]["year"], 2023);
-    assert!(run["changes"]["new_agency_years"].as_array().unwrap().is_empty(), "{run}");
+    assert!(
+        run["changes"]["new_agency_years"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{run}"
+    );
 }
 
 /// `http://host/a/b.html` → `host/a/b.html` (the sample portal's file layout).
@@ -208,8 +252,13 @@ fn edit_first_review_cell(bytes: &[u8]) -> Vec<u8> {
     let needle_gbk: &[u8] = &[0xB8, 0xB4, 0xD2, 0xE9];
     let needle_utf8 = "复议".as_bytes();
     let find_last = |n: &[u8]| bytes.windows(n.len()).rposition(|w| w == n);
-    let start = find_last(needle_gbk).or_else(|| find_last(needle_utf8)).expect("table 4 present");
-    let rel = bytes[start..].windows(3).position(|w| w == b">0<").expect("a zero cell after table 4");
+    let start = find_last(needle_gbk)
+        .or_else(|| find_last(needle_utf8))
+        .expect("table 4 present");
+    let rel = bytes[start..]
+        .windows(3)
+        .position(|w| w == b">0<")
+        .expect("a zero cell after table 4");
     let mut v = bytes.to_vec();
     v[start + rel + 1] = b'7';
     v

@@ -128,6 +128,8 @@ pub struct Vocab {
     pub cols: Vec<ColTerm>,
     /// Table-4 keys in template order.
     pub table4: Vec<Table4Term>,
+    /// For each row (index into `rows`), the rows that come right before it in some template.
+    pub rows_before: Vec<Vec<usize>>,
 }
 
 impl Vocab {
@@ -158,12 +160,27 @@ impl Vocab {
         out
     }
 
-    /// Whether `a` comes right before `b` in the row order of some template.
+    /// Whether row `a` comes right before row `b` in the row order of some template.
     pub fn rows_adjacent(&self, a: &str, b: &str) -> bool {
-        [Template::V2019, Template::V2021].into_iter().any(|t| {
-            self.rows_of(t).zip(self.rows_of(t).skip(1)).any(|(x, y)| x.key == a && y.key == b)
-        })
+        match (self.row_index(a), self.row_index(b)) {
+            (Some(a), Some(b)) => self.rows_before[b].contains(&a),
+            _ => false,
+        }
     }
+}
+
+/// For each row, the rows right before it in the order of some template.
+fn rows_before(rows: &[RowTerm]) -> Vec<Vec<usize>> {
+    let mut before = vec![Vec::new(); rows.len()];
+    for t in [Template::V2019, Template::V2021] {
+        let order: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].templates.contains(&t)).collect();
+        for w in order.windows(2) {
+            if !before[w[1]].contains(&w[0]) {
+                before[w[1]].push(w[0]);
+            }
+        }
+    }
+    before
 }
 
 /// One CSV file as header-indexed records.
@@ -240,7 +257,7 @@ fn load() -> Vocab {
         })
         .collect();
     let c3 = Csv::parse(TABLE3_ROWS_CSV);
-    let rows = c3
+    let rows: Vec<RowTerm> = c3
         .records
         .iter()
         .map(|r| RowTerm {
@@ -287,6 +304,7 @@ fn load() -> Vocab {
         .collect();
     Vocab {
         table2,
+        rows_before: rows_before(&rows),
         rows,
         cols,
         table4,

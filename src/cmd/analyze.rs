@@ -20,7 +20,10 @@ pub struct AnalyzeArgs {
 pub fn run(args: AnalyzeArgs, cfg: &Config) -> anyhow::Result<i32> {
     let out = cfg.out_or(args.out, "ogi-out");
     let _lock = lock::acquire(&out, "analyze")?;
-    let opts = ogi_analyze::AnalyzeOptions { full: args.full, ..Default::default() };
+    let opts = ogi_analyze::AnalyzeOptions {
+        full: args.full,
+        ..Default::default()
+    };
     let summary = ogi_analyze::analyze(&out, &opts)?;
     println!("{}", serde_json::to_string_pretty(&summary)?);
     Ok(0)

@@ -21,7 +21,12 @@ pub struct CrawlArgs {
 }
 
 /// The crawler's configuration from `ogi.toml`/environment and the flags.
-pub fn crawl_config(cfg: &Config, out: &Path, portals: Option<PathBuf>, ids: Vec<String>) -> CrawlConfig {
+pub fn crawl_config(
+    cfg: &Config,
+    out: &Path,
+    portals: Option<PathBuf>,
+    ids: Vec<String>,
+) -> CrawlConfig {
     let c = &cfg.crawl;
     let mut cc = CrawlConfig {
         out: out.to_path_buf(),
@@ -31,7 +36,11 @@ pub fn crawl_config(cfg: &Config, out: &Path, portals: Option<PathBuf>, ids: Vec
     if let Some(p) = portals.or_else(|| c.portals.clone()) {
         cc.portals_file = p;
     }
-    cc.portal_ids = if ids.is_empty() { c.portal_ids.clone() } else { ids };
+    cc.portal_ids = if ids.is_empty() {
+        c.portal_ids.clone()
+    } else {
+        ids
+    };
     if let Some(v) = &c.contact {
         cc.contact_url = v.clone();
     }
@@ -50,13 +59,18 @@ pub fn crawl_config(cfg: &Config, out: &Path, portals: Option<PathBuf>, ids: Vec
     if let Some(v) = c.timeout_secs {
         cc.total_timeout = Duration::from_secs(v);
     }
-    cc.allow_private_hosts.extend(c.allow_private_hosts.iter().cloned());
+    cc.allow_private_hosts
+        .extend(c.allow_private_hosts.iter().cloned());
     cc
 }
 
 /// Exit code of a crawl: 1 when some URLs failed or a host blocked us.
 pub fn exit_code(s: &ogi_crawler::CrawlSummary) -> i32 {
-    if s.failed.values().sum::<u64>() > 0 || !s.blocked_hosts.is_empty() { 1 } else { 0 }
+    if s.failed.values().sum::<u64>() > 0 || !s.blocked_hosts.is_empty() {
+        1
+    } else {
+        0
+    }
 }
 
 /// Runs the crawl and prints its summary.

@@ -42,16 +42,30 @@ pub fn run(args: DemoArgs, cfg: &Config) -> anyhow::Result<i32> {
     let root = locate(&args.portal_root);
     let portals_file = locate(&args.portals);
     let portals = ogi_crawler::load_portals(&portals_file)?;
-    let sample: Vec<_> = portals.iter().filter(|p| p.id.starts_with(SAMPLE_PREFIX)).collect();
-    anyhow::ensure!(!sample.is_empty(), "no sample-* portals in {}", portals_file.display());
+    let sample: Vec<_> = portals
+        .iter()
+        .filter(|p| p.id.starts_with(SAMPLE_PREFIX))
+        .collect();
+    anyhow::ensure!(
+        !sample.is_empty(),
+        "no sample-* portals in {}",
+        portals_file.display()
+    );
 
     let rt = tokio::runtime::Runtime::new()?;
     let addr: SocketAddr = "127.0.0.1:0".parse()?;
     let server = rt
-        .block_on(ogi_crawler::serve_sample(addr, root.clone(), ogi_crawler::Faults::none()))
+        .block_on(ogi_crawler::serve_sample(
+            addr,
+            root.clone(),
+            ogi_crawler::Faults::none(),
+        ))
         .with_context(|| format!("starting the sample portal from {}", root.display()))?;
     let bound = server.addr();
-    eprintln!("sample portal serving {} on http://{bound}/", root.display());
+    eprintln!(
+        "sample portal serving {} on http://{bound}/",
+        root.display()
+    );
 
     let mut cc = crawl_config(
         cfg,
@@ -77,7 +91,11 @@ pub fn run(args: DemoArgs, cfg: &Config) -> anyhow::Result<i32> {
     println!();
     println!("outputs in {}:", args.out.display());
     for d in ogi_analyze::Dataset::ALL {
-        println!("  dataset {:<18} {}", d.name(), args.out.join("datasets").join(d.name()).display());
+        println!(
+            "  dataset {:<18} {}",
+            d.name(),
+            args.out.join("datasets").join(d.name()).display()
+        );
     }
     for e in &record.exports {
         println!("  export  {}", e.display());

@@ -73,7 +73,9 @@ pub fn run(cmd: ExportCommand, cfg: &Config) -> anyhow::Result<i32> {
         }
         ExportCommand::Warc(a) => {
             let out = cfg.out_or(a.out, "ogi-out");
-            let dest = a.dest.unwrap_or_else(|| out.join("exports").join("ogi.warc.gz"));
+            let dest = a
+                .dest
+                .unwrap_or_else(|| out.join("exports").join("ogi.warc.gz"));
             if let Some(dir) = dest.parent() {
                 std::fs::create_dir_all(dir)?;
             }

@@ -38,7 +38,9 @@ pub struct ParseArgs {
 fn read_input(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
     if path.as_os_str() == "-" {
         let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).context("reading standard input")?;
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .context("reading standard input")?;
         Ok(buf)
     } else {
         std::fs::read(path).with_context(|| format!("reading {}", path.display()))
@@ -61,7 +63,11 @@ pub fn run(args: ParseArgs) -> anyhow::Result<i32> {
                 let report = ogi_extract::parse_bytes(&source, &bytes, &opts);
                 if report.status != Status::Parsed {
                     failed += 1;
-                    eprintln!("ogi parse: {source}: {} {}", report.status.as_str(), report.flags.join(" "));
+                    eprintln!(
+                        "ogi parse: {source}: {} {}",
+                        report.status.as_str(),
+                        report.flags.join(" ")
+                    );
                 }
                 reports.push(report);
             }

@@ -76,7 +76,11 @@ pub fn execute(out: &Path, cc: Option<&CrawlConfig>, threads: usize) -> anyhow::
     let record = RunRecord {
         started_at,
         finished_at: now_rfc3339(),
-        outcome: if failures { Outcome::DoneWithFailures } else { Outcome::Done },
+        outcome: if failures {
+            Outcome::DoneWithFailures
+        } else {
+            Outcome::Done
+        },
         crawl,
         extract,
         analyze,

@@ -19,7 +19,11 @@ pub struct StatusArgs {
 /// Prints the status of OUT.
 pub fn run(args: StatusArgs, cfg: &Config) -> anyhow::Result<i32> {
     let out = cfg.out_or(args.out, "ogi-out");
-    anyhow::ensure!(out.is_dir(), "{} does not exist: nothing has run there yet", out.display());
+    anyhow::ensure!(
+        out.is_dir(),
+        "{} does not exist: nothing has run there yet",
+        out.display()
+    );
     let runs = runlog::list(&out);
     let last_runs: Vec<serde_json::Value> = runs
         .iter()
@@ -46,7 +50,10 @@ pub fn run(args: StatusArgs, cfg: &Config) -> anyhow::Result<i32> {
         println!("output directory: {}", out.display());
         println!("runs recorded:    {}", runs.len());
         for r in &last_runs {
-            println!("  {}  {}  extracted {}", r["started_at"], r["outcome"], r["extracted"]);
+            println!(
+                "  {}  {}  extracted {}",
+                r["started_at"], r["outcome"], r["extracted"]
+            );
         }
         match &crawl {
             Some(c) => println!("crawl:\n{}", serde_json::to_string_pretty(c)?),

@@ -29,18 +29,26 @@ pub struct SynthArgs {
 
 /// Writes `N` reports (`NNNNNN-<layout>.txt`) and `manifest.csv` describing each.
 pub fn run(args: SynthArgs) -> anyhow::Result<i32> {
-    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
     let mut rng = Rng::new(args.seed);
     let manifest_path = args.out.join("manifest.csv");
     let tmp = args.out.join(".manifest.csv.tmp");
     let mut manifest = std::io::BufWriter::new(
         std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?,
     );
-    writeln!(manifest, "file,seed,layout,agency,year,template,cells,perturbed")?;
+    writeln!(
+        manifest,
+        "file,seed,layout,agency,year,template,cells,perturbed"
+    )?;
     for i in 0..args.reports {
         let layout = Layout::ALL[(i % Layout::ALL.len() as u64) as usize];
         let opts = Options {
-            template: if rng.chance(args.template_2019_percent) { Template::V2019 } else { Template::V2021 },
+            template: if rng.chance(args.template_2019_percent) {
+                Template::V2019
+            } else {
+                Template::V2021
+            },
             inconsistent: rng.chance(args.inconsistent_percent),
             dashes: rng.chance(30),
         };
@@ -48,7 +56,8 @@ pub fn run(args: SynthArgs) -> anyhow::Result<i32> {
         let s = synth(seed, layout, &opts);
         let name = format!("{i:06}-{layout:?}.txt").to_lowercase();
         let path = args.out.join(&name);
-        std::fs::write(&path, s.text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(&path, s.text.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
         writeln!(
             manifest,
             "{name},{seed},{layout:?},{},{},{},{},{}",
@@ -59,7 +68,10 @@ pub fn run(args: SynthArgs) -> anyhow::Result<i32> {
             s.contents.perturbed.as_deref().unwrap_or("")
         )?;
     }
-    manifest.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    manifest
+        .into_inner()
+        .map_err(|e| e.into_error())?
+        .sync_all()?;
     std::fs::rename(&tmp, &manifest_path)?;
     println!("{} reports written to {}", args.reports, args.out.display());
     Ok(0)

@@ -54,7 +54,9 @@ pub struct Changes {
 impl Changes {
     /// True when nothing changed.
     pub fn is_empty(&self) -> bool {
-        self.new_agency_years.is_empty() && self.revised.is_empty() && self.republished_unchanged.is_empty()
+        self.new_agency_years.is_empty()
+            && self.revised.is_empty()
+            && self.republished_unchanged.is_empty()
     }
 }
 
@@ -69,7 +71,10 @@ fn address(table: i32, row: &str, col: Option<&str>) -> String {
 }
 
 /// Reads, from every part, ignoring the reports in `exclude`, the latest parsed report per agency-year and its figures.
-fn previous_state(out: &Path, exclude: &BTreeSet<String>) -> anyhow::Result<BTreeMap<AgencyYear, (String, Figures)>> {
+fn previous_state(
+    out: &Path,
+    exclude: &BTreeSet<String>,
+) -> anyhow::Result<BTreeMap<AgencyYear, (String, Figures)>> {
     let mut latest: BTreeMap<AgencyYear, String> = BTreeMap::new();
     for (_, path) in list(&reports_dir(out))? {
         for b in read_batches(&path)? {
@@ -82,7 +87,9 @@ fn previous_state(out: &Path, exclude: &BTreeSet<String>) -> anyhow::Result<BTre
                 if exclude.contains(ids.value(i)) || status.value(i) != Status::Parsed.as_str() {
                     continue;
                 }
-                let (Some(a), false) = (opt_str(agency, i), year.is_null(i)) else { continue };
+                let (Some(a), false) = (opt_str(agency, i), year.is_null(i)) else {
+                    continue;
+                };
                 let key = (opt_str(code, i).unwrap_or_default(), a, year.value(i));
                 latest.insert(key, ids.value(i).to_string());
             }
@@ -104,7 +111,10 @@ fn previous_state(out: &Path, exclude: &BTreeSet<String>) -> anyhow::Result<BTre
                 }
                 let col = (!cols.is_null(i)).then(|| cols.value(i));
                 let v = (!values.is_null(i)).then(|| values.value(i));
-                figures.entry(id).or_default().insert(address(tables.value(i), rows.value(i), col), v);
+                figures
+                    .entry(id)
+                    .or_default()
+                    .insert(address(tables.value(i), rows.value(i), col), v);
             }
         }
     }
@@ -120,7 +130,12 @@ fn previous_state(out: &Path, exclude: &BTreeSet<String>) -> anyhow::Result<BTre
 fn figures_of(r: &Report) -> Figures {
     r.cells
         .iter()
-        .map(|c| (address(u8::from(c.table).into(), &c.row, c.col.as_deref()), c.value.map(|v| v.as_f64())))
+        .map(|c| {
+            (
+                address(u8::from(c.table).into(), &c.row, c.col.as_deref()),
+                c.value.map(|v| v.as_f64()),
+            )
+        })
         .collect()
 }
 
@@ -131,12 +146,21 @@ pub fn compute(out: &Path, new_reports: &[Report]) -> anyhow::Result<Changes> {
     let mut changes = Changes::default();
     let mut seen = BTreeSet::new();
     for r in new_reports.iter().filter(|r| r.status == Status::Parsed) {
-        let (Some(agency), Some(year)) = (r.agency.clone(), r.year) else { continue };
-        let key = (r.region_code.clone().unwrap_or_default(), agency.clone(), year);
+        let (Some(agency), Some(year)) = (r.agency.clone(), r.year) else {
+            continue;
+        };
+        let key = (
+            r.region_code.clone().unwrap_or_default(),
+            agency.clone(),
+            year,
+        );
         if !seen.insert(key.clone()) {
             continue;
         }
-        let label = format!("{agency} {year} ({})", if key.0.is_empty() { "?" } else { &key.0 });
+        let label = format!(
+            "{agency} {year} ({})",
+            if key.0.is_empty() { "?" } else { &key.0 }
+        );
         match before.get(&key) {
             None => changes.new_agency_years.push(label),
             Some((old_id, old)) => {
@@ -146,7 +170,11 @@ pub fn compute(out: &Path, new_reports: &[Report]) -> anyhow::Result<Changes> {
                     .into_iter()
                     .filter_map(|a| {
                         let (o, n) = (old.get(a).copied().flatten(), new.get(a).copied().flatten());
-                        (o != n).then(|| FigureChange { cell: a.clone(), old: o, new: n })
+                        (o != n).then(|| FigureChange {
+                            cell: a.clone(),
+                            old: o,
+                            new: n,
+                        })
                     })
                     .collect();
                 if figures.is_empty() {

@@ -61,7 +61,10 @@ use super::parts::list as parts;
 
 /// Removes cells parts whose reports twin is missing (left by a crash).
 fn remove_orphans(out: &Path) -> anyhow::Result<()> {
-    let done: BTreeSet<u64> = parts(&reports_dir(out))?.into_iter().map(|(n, _)| n).collect();
+    let done: BTreeSet<u64> = parts(&reports_dir(out))?
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     for (n, path) in parts(&cells_dir(out))? {
         if !done.contains(&n) {
             tracing::warn!(part = %path.display(), "removing cells part left by an interrupted extract");
@@ -102,7 +105,9 @@ fn parse_one(doc: &DocInput, ocr: bool) -> Report {
     };
     if report.sha256 != doc.sha256 {
         // The raw store is content-addressed: a mismatch means a corrupted file.
-        report.flags.push(format!("sha256_mismatch:stored={}", doc.sha256));
+        report
+            .flags
+            .push(format!("sha256_mismatch:stored={}", doc.sha256));
     }
     report.portal_id = doc.portal_id.clone();
     report.fetched_at = doc.fetched_at.clone();
@@ -141,7 +146,10 @@ pub fn run(
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(doc) = todo.get(i) else { break };
                     let report = parse_one(doc, ocr);
-                    results.lock().expect("no thread panics while holding the lock").push((i, report));
+                    results
+                        .lock()
+                        .expect("no thread panics while holding the lock")
+                        .push((i, report));
                 }
             });
         }

@@ -41,7 +41,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let first = super::acquire(dir.path(), "run").unwrap();
         let err = super::acquire(dir.path(), "extract").unwrap_err();
-        assert!(err.to_string().contains("another ogi run/extract/analyze"), "{err}");
+        assert!(
+            err.to_string().contains("another ogi run/extract/analyze"),
+            "{err}"
+        );
         drop(first);
         super::acquire(dir.path(), "run").unwrap();
     }

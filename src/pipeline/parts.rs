@@ -7,7 +7,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn part_number(name: &str) -> Option<u64> {
-    name.strip_prefix("part-")?.strip_suffix(".parquet")?.parse().ok()
+    name.strip_prefix("part-")?
+        .strip_suffix(".parquet")?
+        .parse()
+        .ok()
 }
 
 /// The parts of a directory with their numbers, in order; empty when the directory is absent.
@@ -32,7 +35,9 @@ pub fn read_batches(path: &Path) -> anyhow::Result<Vec<RecordBatch>> {
     let reader = ParquetRecordBatchReaderBuilder::try_new(file)
         .with_context(|| format!("reading {}", path.display()))?
         .build()?;
-    reader.collect::<Result<Vec<_>, _>>().with_context(|| format!("decoding {}", path.display()))
+    reader
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("decoding {}", path.display()))
 }
 
 fn col<'a, T: 'static>(b: &'a RecordBatch, name: &str, ty: &str) -> anyhow::Result<&'a T> {

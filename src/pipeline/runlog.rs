@@ -75,7 +75,11 @@ pub fn list(out: &Path) -> Vec<PathBuf> {
     v.retain(|p| p.extension().is_some_and(|e| e == "json"));
     // `<stamp>.json` comes before `<stamp>-1.json`, `<stamp>-2.json`, …
     v.sort_by_key(|p| {
-        let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let stem = p
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
         match stem.rsplit_once('-') {
             Some((base, n)) if n.chars().all(|c| c.is_ascii_digit()) && base.ends_with('Z') => {
                 (base.to_string(), n.parse::<u64>().unwrap_or(0))
@@ -113,11 +117,29 @@ pub fn human_summary(record: &RunRecord) -> String {
     let _ = writeln!(
         s,
         "extract: {} new documents extracted ({} parsed, {} not a report, {} need OCR, {} need conversion, {} failed); {} with failing checks",
-        e.extracted, e.parsed, e.not_a_report, e.needs_ocr, e.needs_conversion, e.failed, e.checks_failing
+        e.extracted,
+        e.parsed,
+        e.not_a_report,
+        e.needs_ocr,
+        e.needs_conversion,
+        e.failed,
+        e.checks_failing
     );
-    if let Some(rows) = record.analyze.get("rows_written").and_then(|d| d.as_object()) {
-        let years = record.analyze.get("years_recomputed").and_then(|y| y.as_array()).map_or(0, Vec::len);
-        let _ = writeln!(s, "analyze: {} datasets written ({years} year partitions recomputed)", rows.len());
+    if let Some(rows) = record
+        .analyze
+        .get("rows_written")
+        .and_then(|d| d.as_object())
+    {
+        let years = record
+            .analyze
+            .get("years_recomputed")
+            .and_then(|y| y.as_array())
+            .map_or(0, Vec::len);
+        let _ = writeln!(
+            s,
+            "analyze: {} datasets written ({years} year partitions recomputed)",
+            rows.len()
+        );
     }
     let ch = &record.changes;
     if ch.is_empty() {
@@ -136,7 +158,13 @@ pub fn human_summary(record: &RunRecord) -> String {
         for r in &ch.revised {
             let _ = writeln!(s, "  revised  {} {} ({})", r.agency, r.year, r.region_code);
             for f in r.figures.iter().take(10) {
-                let _ = writeln!(s, "           {}: {} → {}", f.cell, fmt_value(f.old), fmt_value(f.new));
+                let _ = writeln!(
+                    s,
+                    "           {}: {} → {}",
+                    f.cell,
+                    fmt_value(f.old),
+                    fmt_value(f.new)
+                );
             }
             if r.figures.len() > 10 {
                 let _ = writeln!(s, "           … {} more", r.figures.len() - 10);

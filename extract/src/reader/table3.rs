@@ -211,9 +211,8 @@ fn emit(g: Group, out: &mut Table3Read) {
     };
     let prefix = &g.frags[..g.frags.len() - k];
     // Only the row just before the matched one can have lost its cells here.
-    let before: Vec<usize> = (0..v.rows.len()).filter(|&p| v.rows_adjacent(&v.rows[p].key, &v.rows[row].key)).collect();
     if !prefix.is_empty()
-        && let Some((prev, pk)) = match_frags(prefix, |p| before.contains(&p))
+        && let Some((prev, pk)) = match_frags(prefix, |p| v.rows_before[row].contains(&p))
     {
         push_row(out, empty_row(prev, &prefix[prefix.len() - pk..]));
     }
