@@ -194,3 +194,61 @@ pub fn compute(out: &Path, new_reports: &[Report]) -> anyhow::Result<Changes> {
     }
     Ok(changes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::extract_stage::{
+        self,
+        tests::{seed, stored},
+    };
+    use super::*;
+
+    #[test]
+    fn new_revised_and_unchanged_agency_years() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let original = seed("003");
+        let (_, first) =
+            extract_stage::run(&out, &[stored(tmp.path(), "a", &original)], 1, false).unwrap();
+        let ch = compute(&out, &first).unwrap();
+        assert_eq!(ch.new_agency_years.len(), 1, "{ch:?}");
+        assert!(ch.revised.is_empty());
+
+        // The same figures in a different document (trailing note): republished, not revised.
+        let mut same = original.clone();
+        same.extend_from_slice("\n附：本报告已更正错别字。\n".as_bytes());
+        let (_, second) =
+            extract_stage::run(&out, &[stored(tmp.path(), "b", &same)], 1, false).unwrap();
+        let ch = compute(&out, &second).unwrap();
+        assert_eq!(ch.republished_unchanged.len(), 1, "{ch:?}");
+        assert!(ch.revised.is_empty() && ch.new_agency_years.is_empty());
+
+        // One figure changed: table 4's fifteen-value row gets a 9 in front.
+        let text = String::from_utf8(original).unwrap();
+        let at = text.rfind("行政复议").unwrap();
+        let zero = at
+            + text[at..]
+                .find(" 0")
+                .or_else(|| text[at..].find("\t0"))
+                .unwrap()
+            + 1;
+        let mut edited = text.clone();
+        edited.replace_range(zero..zero + 1, "9");
+        let (_, third) = extract_stage::run(
+            &out,
+            &[stored(tmp.path(), "c", edited.as_bytes())],
+            1,
+            false,
+        )
+        .unwrap();
+        let ch = compute(&out, &third).unwrap();
+        assert_eq!(ch.revised.len(), 1, "{ch:?}");
+        let r = &ch.revised[0];
+        assert_eq!((r.agency.as_str(), r.year), ("二七区人民政府办公室", 2022));
+        assert!(
+            r.figures.iter().any(|f| f.new == Some(9.0)),
+            "{:?}",
+            r.figures
+        );
+    }
+}

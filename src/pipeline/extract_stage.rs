@@ -182,3 +182,93 @@ pub fn run(
     arrow_out::write_parquet(&reports_dir(out).join(&name), &batch)?;
     Ok((stats, reports))
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/extract/tests/fixtures/seeds");
+
+    /// Stores `text` as a raw document the way the crawler does and returns its input.
+    pub(crate) fn stored(dir: &Path, name: &str, text: &[u8]) -> DocInput {
+        let sha = hex::encode(Sha256::digest(text));
+        let path = dir.join(format!("{sha}.bin"));
+        std::fs::write(&path, text).unwrap();
+        DocInput {
+            source: format!("http://example.test/{name}"),
+            path,
+            sha256: sha,
+            content_type: Some("text/plain".into()),
+            portal_id: Some("test".into()),
+            fetched_at: Some("2024-01-15T08:00:00Z".into()),
+        }
+    }
+
+    pub(crate) fn seed(name: &str) -> Vec<u8> {
+        let entry = std::fs::read_dir(SEEDS)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(name))
+            .unwrap();
+        std::fs::read(entry).unwrap()
+    }
+
+    #[test]
+    fn extracts_once_and_cleans_up_after_an_interrupted_write() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let docs = vec![
+            stored(tmp.path(), "a", &seed("003")),
+            stored(tmp.path(), "b", &seed("004")),
+            stored(tmp.path(), "c", b"just a news article, no tables"),
+        ];
+        let (stats, reports) = run(&out, &docs, 2, false).unwrap();
+        assert_eq!(
+            (stats.extracted, stats.parsed, stats.not_a_report),
+            (3, 2, 1)
+        );
+        assert_eq!(
+            reports.iter().map(|r| r.sha256.clone()).collect::<Vec<_>>(),
+            stats.new_report_ids
+        );
+        assert_eq!(reports[0].portal_id.as_deref(), Some("test"));
+        assert_eq!(extracted_ids(&out).unwrap().len(), 3);
+
+        // Nothing new: nothing parsed, no new part.
+        let (again, _) = run(&out, &docs, 2, false).unwrap();
+        assert_eq!((again.extracted, again.already_extracted), (0, 3));
+        assert_eq!(parts(&reports_dir(&out)).unwrap().len(), 1);
+
+        // A cells part without its reports twin is an interrupted write: removed.
+        let orphan = cells_dir(&out).join("part-000009.parquet");
+        std::fs::copy(cells_dir(&out).join("part-000000.parquet"), &orphan).unwrap();
+        let more = vec![stored(tmp.path(), "d", &seed("000"))];
+        let (third, _) = run(&out, &more, 1, false).unwrap();
+        assert_eq!(third.extracted, 1);
+        assert!(!orphan.exists());
+        let names: Vec<u64> = parts(&cells_dir(&out))
+            .unwrap()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, vec![0, 1]);
+    }
+
+    #[test]
+    fn a_corrupted_raw_file_is_flagged_not_trusted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut doc = stored(tmp.path(), "a", &seed("003"));
+        std::fs::write(&doc.path, b"tampered").unwrap();
+        doc.sha256 = "0".repeat(64);
+        let report = parse_one(&doc, false);
+        assert!(
+            report
+                .flags
+                .iter()
+                .any(|f| f.starts_with("sha256_mismatch")),
+            "{:?}",
+            report.flags
+        );
+    }
+}

@@ -174,3 +174,52 @@ pub fn human_summary(record: &RunRecord) -> String {
     let _ = write!(s, "outcome: {:?}", record.outcome);
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(started_at: &str, outcome: Outcome) -> RunRecord {
+        RunRecord {
+            started_at: started_at.into(),
+            finished_at: started_at.into(),
+            outcome,
+            crawl: serde_json::json!({"fetched": 3, "failed": {"timeout": 2, "http_503": 1}}),
+            extract: ExtractStats::default(),
+            analyze: serde_json::Value::Null,
+            exports: Vec::new(),
+            changes: Changes::default(),
+        }
+    }
+
+    #[test]
+    fn records_in_the_same_second_are_kept_and_listed_in_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = save(tmp.path(), &record("2026-01-01T01:00:00Z", Outcome::Done)).unwrap();
+        let b = save(
+            tmp.path(),
+            &record("2026-01-01T01:00:00Z", Outcome::DoneWithFailures),
+        )
+        .unwrap();
+        let c = save(tmp.path(), &record("2026-01-01T01:00:01Z", Outcome::Done)).unwrap();
+        assert_ne!(a, b);
+        assert_eq!(
+            list(tmp.path()),
+            vec![a, b.clone()]
+                .into_iter()
+                .chain([c])
+                .collect::<Vec<_>>()
+        );
+        let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(b).unwrap()).unwrap();
+        assert_eq!(saved["outcome"], "done_with_failures");
+    }
+
+    #[test]
+    fn summary_counts_failures_and_says_when_nothing_changed() {
+        let s = human_summary(&record("2026-01-01T01:00:00Z", Outcome::DoneWithFailures));
+        assert!(s.contains("3 fetched"), "{s}");
+        assert!(s.contains("3 failed"), "{s}");
+        assert!(s.contains("no changes since the last run"), "{s}");
+        assert_eq!(Outcome::DoneWithFailures.exit_code(), 1);
+    }
+}
