@@ -58,8 +58,14 @@ fn docs_per_second(docs: &[Vec<Line>], rounds: usize) -> f64 {
 fn bench(c: &mut Criterion) {
     let seeds = seeds();
     let synth = synthetic();
-    println!("seeds: {:.0} docs/s/core (CPU time)", docs_per_second(&seeds, 100));
-    println!("synthetic: {:.0} docs/s/core (CPU time)", docs_per_second(&synth, 10));
+    println!(
+        "seeds: {:.0} docs/s/core (CPU time)",
+        docs_per_second(&seeds, 100)
+    );
+    println!(
+        "synthetic: {:.0} docs/s/core (CPU time)",
+        docs_per_second(&synth, 10)
+    );
     let mut g = c.benchmark_group("parse");
     g.throughput(Throughput::Elements(seeds.len() as u64));
     g.bench_function("seeds", |b| {

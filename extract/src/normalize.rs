@@ -210,7 +210,9 @@ pub fn label_key(s: &str) -> String {
 
 /// Letters and digits (unified ideographs without a table lookup).
 fn is_label_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || ('\u{4E00}'..='\u{9FFF}').contains(&c) || (!c.is_ascii() && c.is_alphanumeric())
+    c.is_ascii_alphanumeric()
+        || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+        || (!c.is_ascii() && c.is_alphanumeric())
 }
 
 /// Like [`label_key`] but keeps bracketed remarks (used to read units such as

@@ -15,8 +15,11 @@ use crate::Line;
 pub fn lines_from_text(text: &str) -> Vec<Line> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Old Mac line ends: a text with `\r` but no `\n` breaks at `\r`.
-    let split: Box<dyn Iterator<Item = &str>> =
-        if text.contains('\r') && !text.contains('\n') { Box::new(text.split('\r')) } else { Box::new(text.lines()) };
+    let split: Box<dyn Iterator<Item = &str>> = if text.contains('\r') && !text.contains('\n') {
+        Box::new(text.split('\r'))
+    } else {
+        Box::new(text.lines())
+    };
     split
         .enumerate()
         .map(|(i, l)| Line {

@@ -173,7 +173,9 @@ impl Vocab {
 fn rows_before(rows: &[RowTerm]) -> Vec<Vec<usize>> {
     let mut before = vec![Vec::new(); rows.len()];
     for t in [Template::V2019, Template::V2021] {
-        let order: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].templates.contains(&t)).collect();
+        let order: Vec<usize> = (0..rows.len())
+            .filter(|&i| rows[i].templates.contains(&t))
+            .collect();
         for w in order.windows(2) {
             if !before[w[1]].contains(&w[0]) {
                 before[w[1]].push(w[0]);

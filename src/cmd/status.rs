@@ -56,13 +56,53 @@ pub fn run(args: StatusArgs, cfg: &Config) -> anyhow::Result<i32> {
             );
         }
         match &crawl {
-            Some(c) => println!("crawl:\n{}", serde_json::to_string_pretty(c)?),
-            None => println!("crawl: no crawl state yet"),
+            Some(c) => {
+                let last = c.last_run.map_or("none".to_string(), |(id, done)| {
+                    format!(
+                        "#{id} ({})",
+                        if done {
+                            "finished"
+                        } else {
+                            "unfinished: the next crawl resumes it"
+                        }
+                    )
+                });
+                println!("crawl runs:       {} (last {last})", c.runs);
+                println!("portals:");
+                for p in &c.portals {
+                    println!(
+                        "  {:<24} last success {:<22} consecutive failures {:<3} documents {:<5} blocked {}",
+                        p.portal_id,
+                        p.last_success.as_deref().unwrap_or("never"),
+                        p.consecutive_failures,
+                        p.documents,
+                        if p.blocked_hosts.is_empty() {
+                            "-".to_string()
+                        } else {
+                            p.blocked_hosts.join(",")
+                        }
+                    );
+                }
+                println!("documents:        {}", counts(&c.documents_by_status));
+                println!("frontier URLs:    {}", counts(&c.urls_by_state));
+            }
+            None => println!("crawl:            no crawl state yet"),
         }
         match &coverage {
-            Some(c) => println!("extraction coverage:\n{}", serde_json::to_string_pretty(c)?),
-            None => println!("extraction coverage: nothing extracted yet"),
+            Some(c) if !c.is_empty() => println!("extraction:       {}", counts(c)),
+            _ => println!("extraction:       nothing extracted yet"),
         }
     }
     Ok(0)
+}
+
+/// `a 3, b 1` from a count map.
+fn counts<V: std::fmt::Display>(m: &std::collections::BTreeMap<String, V>) -> String {
+    if m.is_empty() {
+        return "none".to_string();
+    }
+    m.iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -165,7 +165,11 @@ fn tokenize_line(line: &Line) -> Option<TLine> {
         .join(" ");
     Some(TLine {
         no: line.no,
-        key: toks.iter().filter(|t| t.kind == Kind::Label).map(|t| t.key.as_str()).collect(),
+        key: toks
+            .iter()
+            .filter(|t| t.kind == Kind::Label)
+            .map(|t| t.key.as_str())
+            .collect(),
         toks,
         multi,
         text,

@@ -228,11 +228,24 @@ fn a_title_like_sentence_after_the_tables_is_not_a_second_report() {
 fn heading_variants_are_recognised() {
     let (text, gold) = seed(3);
     let t = text
-        .replace("#### 四、政府信息公开行政复议、行政诉讼情况", "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况")
-        .replace("## 三、收到和处理政府信息公开申请情况", "**三、收到和处理政府信息公开申请情况**");
+        .replace(
+            "#### 四、政府信息公开行政复议、行政诉讼情况",
+            "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况",
+        )
+        .replace(
+            "## 三、收到和处理政府信息公开申请情况",
+            "**三、收到和处理政府信息公开申请情况**",
+        );
     assert_ne!(t, text);
     let r = parse(&t);
-    assert_eq!(r.table4["review_upheld"], gold["table4"]["review_upheld"].as_i64().map(Number::Int));
-    assert!(!r.flags.iter().any(|f| f.starts_with("missing_table")), "{:?}", r.flags);
+    assert_eq!(
+        r.table4["review_upheld"],
+        gold["table4"]["review_upheld"].as_i64().map(Number::Int)
+    );
+    assert!(
+        !r.flags.iter().any(|f| f.starts_with("missing_table")),
+        "{:?}",
+        r.flags
+    );
     assert!(checks_ok(&r));
 }
