@@ -9,6 +9,7 @@ mod pipeline;
 use clap::Parser;
 
 fn main() {
+    restore_sigpipe();
     let cli = cmd::Cli::parse();
     let code = match cmd::run(cli) {
         Ok(code) => code,
@@ -18,4 +19,14 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+/// Lets `ogi … | head` end quietly, as command-line tools do, instead of
+/// panicking on a closed standard output (Rust ignores SIGPIPE by default).
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

@@ -51,8 +51,10 @@ pub fn run(args: StatusArgs, cfg: &Config) -> anyhow::Result<i32> {
         println!("runs recorded:    {}", runs.len());
         for r in &last_runs {
             println!(
-                "  {}  {}  extracted {}",
-                r["started_at"], r["outcome"], r["extracted"]
+                "  {}  {:<18}  extracted {}",
+                r["started_at"].as_str().unwrap_or("?"),
+                r["outcome"].as_str().unwrap_or("?"),
+                r["extracted"]
             );
         }
         match &crawl {
