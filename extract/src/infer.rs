@@ -11,9 +11,11 @@
 //! Solving repeats until nothing changes. Filled cells get provenance
 //! `inferred` and the report gets `inferred:<row>` and
 //! `inferred_rule:<row>:<ids>` flags. A short row (values printed but not
-//! placeable) is then verified: its printed values must appear, in order, in
-//! the inferred row; otherwise the row is flagged `conflict:<row>` and its
-//! cells are left missing. A negative solution is flagged
+//! placeable) whose every cell got determined is then verified: its printed
+//! values must appear, in order, in the inferred row; otherwise the row is
+//! flagged `conflict:<row>` and its cells are left missing. (A short row only
+//! partly determined keeps its determined cells; its printed values are not
+//! checked.) A negative solution is flagged
 //! `inference_conflict:<identity>:<instance>` and nothing is filled from it.
 
 use crate::checks::index;

@@ -26,20 +26,20 @@ pub struct Line {
 
 pub mod arrow_out;
 pub mod checks;
+pub mod formats;
 pub mod identities;
 pub mod infer;
 pub mod labels;
 pub mod metadata;
 pub mod normalize;
-pub mod reader;
-pub mod synth;
-pub mod value;
-pub mod vocab;
-pub mod formats;
 pub mod parse;
+pub mod reader;
 pub mod region;
 pub mod render;
+pub mod synth;
 pub mod text;
+pub mod value;
+pub mod vocab;
 
 pub use formats::{ParseOptions, parse_bytes};
 pub use parse::parse_lines;

@@ -6,17 +6,32 @@
 //! template cell of every table found → fill determined cells
 //! ([`crate::infer`]) → maps from cells → checks ([`crate::checks`]).
 //!
-//! Flags: `not_a_report`, `missing_table:N`, `two_reports`, `truncated`,
-//! `short_row:<row>`, `long_row:<row>`, `duplicate_row:<row>`,
-//! `unmatched_row:<line>`, `off_template_row:<row>`, `template_mixed`,
-//! `no_column_header`, `column_header_incomplete`, `no_heading:3`,
-//! `table4_unreadable:<n>_values`, `short_row:t2:<line>`, `no_title`, and the
-//! inference flags of [`crate::infer`].
+//! Flags (findings about the document; numbers are never changed to satisfy them):
+//!
+//! | flag | meaning |
+//! |---|---|
+//! | `not_a_report` + `missing_table:3` | no table 3: status `not_a_report` |
+//! | `missing_table:2`, `missing_table:4` | that table was not found (its keys are omitted) |
+//! | `two_reports` | a second report follows; only the first is read |
+//! | `truncated` | the document ends inside table 3, before its last rows |
+//! | `short_row:<row>` | the row's values could not be placed in columns (or it printed none): cells `missing` unless inferred |
+//! | `long_row:<row>` | more values than columns: not placed |
+//! | `duplicate_row:<row>` | a row label seen twice: the first is kept |
+//! | `unmatched_row:<line>` | numbers under a label that matches no row |
+//! | `off_template_row:<row>` | a row of the other template (dropped) |
+//! | `template_mixed` | table 2 and table 3 show different templates (table 3 wins) |
+//! | `no_column_header`, `column_header_incomplete` | table-3 columns in template order |
+//! | `no_column_header:4` | table-4 numbers read in template order without header labels |
+//! | `no_heading:3` | part 三 found by its first row label |
+//! | `table4_unreadable:<n>_values` | table 4 had neither 15 numbers nor 3 labelled rows of 5 |
+//! | `short_row:t2:<line>` | a table-2 line whose values do not fit its header |
+//! | `no_title` | no report title found |
+//! | `inferred:<row>`, `inferred_rule:<row>:<ids>`, `conflict:<row>`, `inference_conflict:<id>:<instance>` | see [`crate::infer`] |
 
 use crate::infer::{ShortRow, infer};
 use crate::metadata::title_meta;
 use crate::reader::sections;
-use crate::reader::tokens::{TLine, tokenize};
+use crate::reader::tokens::tokenize;
 use crate::reader::{Slot, table2, table3, table4};
 use crate::vocab::{RowRole, vocab};
 use crate::{Cell, Line, Report, Status, TableId, Template};
@@ -111,7 +126,9 @@ pub fn parse_lines(lines: &[Line]) -> Report {
         }
         None => report.flags.push("missing_table:2".into()),
     }
-    let short_rows = table3_cells(&mut report, &t3, template, &toks);
+    // Part 三 runs to the end of the document (nothing after it was recognised).
+    let t3_ends_document = sec.t3.as_ref().is_some_and(|r| r.end == toks.len()) && sec.t4.is_none();
+    let short_rows = table3_cells(&mut report, &t3, template, t3_ends_document);
     match &t4 {
         Some(t4) => {
             for (term, s) in v.table4.iter().zip(&t4.slots) {
@@ -134,7 +151,7 @@ fn table3_cells(
     report: &mut Report,
     t3: &table3::Table3Read,
     template: Template,
-    toks: &[TLine],
+    ends_document: bool,
 ) -> Vec<ShortRow> {
     let v = vocab();
     report.flags.extend(t3.flags.iter().cloned());
@@ -157,7 +174,7 @@ fn table3_cells(
         .map(|i| t3.rows.iter().any(|r| r.row == *i))
         .collect();
     // Cut off: the template's last rows were never read and the document ends in part 三.
-    if read.last() == Some(&false) && read.iter().any(|&x| x) && !toks.is_empty() {
+    if ends_document && read.last() == Some(&false) && read.iter().any(|&x| x) {
         report.flags.push("truncated".into());
     }
     let mut short = Vec::new();

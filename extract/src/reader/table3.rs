@@ -262,7 +262,13 @@ fn emit(g: Group, out: &mut Table3Read) {
         out.flags.push(format!("{kind}:{}", v.rows[row].key));
         RowRead {
             row,
-            slots: vec![Slot::missing(); ncols],
+            slots: vec![
+                Slot {
+                    line: nums.first().map(|n| n.0),
+                    ..Slot::missing()
+                };
+                ncols
+            ],
             printed,
             short: true,
         }
@@ -290,7 +296,13 @@ fn empty_row(row: usize, frags: &[Frag]) -> RowRead {
     } else {
         RowRead {
             row,
-            slots: vec![Slot::missing(); ncols],
+            slots: vec![
+                Slot {
+                    line: last.map(|f| f.line),
+                    ..Slot::missing()
+                };
+                ncols
+            ],
             printed: Vec::new(),
             short: true,
         }

@@ -249,3 +249,30 @@ fn heading_variants_are_recognised() {
     );
     assert!(checks_ok(&r));
 }
+
+#[test]
+fn a_lost_last_row_with_table4_after_it_is_not_truncation() {
+    let (text, _) = seed(3);
+    let t: String = text
+        .lines()
+        .filter(|l| !l.starts_with("四、结转下年度继续办理"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let r = parse(&t);
+    assert!(!r.flags.iter().any(|f| f == "truncated"), "{:?}", r.flags);
+    // …and C1 determines it: new + carried over − processed in every column.
+    assert_eq!(r.table3["carried_forward"]["total"], Some(Number::Int(0)));
+    let c = r
+        .cells
+        .iter()
+        .find(|c| c.row == "carried_forward" && c.col.as_deref() == Some("total"))
+        .expect("cell");
+    assert_eq!(c.provenance, Provenance::Inferred);
+    assert!(
+        r.flags
+            .iter()
+            .any(|f| f == "inferred_rule:carried_forward:C1"),
+        "{:?}",
+        r.flags
+    );
+}

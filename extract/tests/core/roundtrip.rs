@@ -107,37 +107,3 @@ fn inconsistent_reports_keep_their_numbers_and_fail_a_check() {
         },
     );
 }
-
-#[test]
-#[ignore]
-fn show_examples() {
-    for layout in Layout::ALL {
-        let s = synth(
-            5,
-            layout,
-            &Options {
-                dashes: true,
-                ..Options::default()
-            },
-        );
-        println!("===== {layout:?}\n{}", s.text);
-    }
-}
-
-#[test]
-#[ignore]
-fn time_synth() {
-    let docs: Vec<String> = (0..60u64)
-        .map(|i| synth(i, Layout::ALL[(i % 6) as usize], &Options::default()).text)
-        .collect();
-    let t = std::time::Instant::now();
-    for d in &docs {
-        std::hint::black_box(parse(d));
-    }
-    println!("parse {:?} per doc", t.elapsed() / 60);
-    let t = std::time::Instant::now();
-    for i in 0..60u64 {
-        std::hint::black_box(synth(i, Layout::ALL[(i % 6) as usize], &Options::default()));
-    }
-    println!("synth {:?} per doc", t.elapsed() / 60);
-}

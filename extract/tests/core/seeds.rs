@@ -159,28 +159,6 @@ fn printed_cells_keep_line_and_raw() {
 }
 
 #[test]
-#[ignore]
-fn dump_flags() {
-    for (name, text, _) in seeds() {
-        let r = parse(&text);
-        println!("{name}: {:?} {:?}", r.flags, r.checks);
-    }
-}
-
-#[test]
-#[ignore]
-fn time_seeds() {
-    let all = seeds();
-    let t = std::time::Instant::now();
-    for _ in 0..10 {
-        for (_, text, _) in &all {
-            std::hint::black_box(parse(text));
-        }
-    }
-    println!("{:?} per doc", t.elapsed() / 50);
-}
-
-#[test]
 fn seed_002_flags_its_short_rows() {
     let (_, text, _) = seeds().into_iter().nth(2).expect("seed 002");
     let r = parse(&text);
