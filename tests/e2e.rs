@@ -263,3 +263,170 @@ fn edit_first_review_cell(bytes: &[u8]) -> Vec<u8> {
     v[start + rel + 1] = b'7';
     v
 }
+
+fn ogi(args: &[&str], dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_ogi"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("ogi runs")
+}
+
+/// `ogi parse` JSON uses the gold files' keys and values for every seed.
+#[test]
+fn parse_json_matches_the_gold_files() {
+    let seeds = Path::new(ROOT).join("extract/tests/fixtures/seeds");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    let mut args = vec!["parse".to_string()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = ogi(&args, Path::new(ROOT));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), files.len(), "one JSON line per file");
+    for (file, got) in files.iter().zip(&lines) {
+        let stem = file.file_stem().unwrap().to_str().unwrap();
+        let gold: Value = serde_json::from_slice(
+            &std::fs::read(seeds.join("gold").join(format!("{stem}.json"))).unwrap(),
+        )
+        .unwrap();
+        for key in [
+            "agency",
+            "year",
+            "template",
+            "region",
+            "region_code",
+            "table2",
+            "table3",
+            "table4",
+        ] {
+            assert_eq!(got[key], gold[key], "{stem}: {key}");
+        }
+        // Numbers in the tables are exactly the values of the cells.
+        for c in got["cells"].as_array().unwrap() {
+            let table = format!("table{}", c["table"]);
+            let v = match c["col"].as_str() {
+                Some(col) => &got[&table][c["row"].as_str().unwrap()][col],
+                None => &got[&table][c["row"].as_str().unwrap()],
+            };
+            assert_eq!(v, &c["value"], "{stem}: {c}");
+        }
+        assert!(
+            got["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["ok"] == true),
+            "{stem}"
+        );
+    }
+}
+
+#[test]
+fn parse_exit_codes_and_parquet_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let news = tmp.path().join("news.txt");
+    std::fs::write(&news, "区长调研春耕生产工作。\n").unwrap();
+    let seed = Path::new(ROOT).join("extract/tests/fixtures/seeds/004_c5c1b09c05bce4b4.txt");
+    let pq = tmp.path().join("pq");
+    let o = ogi(
+        &[
+            "parse",
+            "--format",
+            "csv",
+            "--parquet",
+            pq.to_str().unwrap(),
+            seed.to_str().unwrap(),
+            news.to_str().unwrap(),
+        ],
+        tmp.path(),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a non-report among the files gives 1"
+    );
+    let csv = String::from_utf8(o.stdout).unwrap();
+    assert!(csv.lines().count() > 150, "cells of the seed are printed");
+    let reports: usize = batches(&pq)
+        .iter()
+        .filter(|(_, b)| b.schema().field_with_name("agency").is_ok())
+        .map(|(_, b)| b.num_rows())
+        .sum();
+    assert_eq!(reports, 2, "both documents are in reports.parquet");
+    assert!(pq.join("cells.parquet").is_file());
+
+    let missing = ogi(&["parse", "does-not-exist.pdf"], tmp.path());
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("does-not-exist.pdf"));
+    let usage = ogi(
+        &["parse", "--format", "xml", seed.to_str().unwrap()],
+        tmp.path(),
+    );
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+/// `ogi synth` is reproducible and everything it writes parses back with its cell count.
+#[test]
+fn synth_corpus_is_reproducible_and_parses() {
+    let tmp = tempfile::tempdir().unwrap();
+    for d in ["a", "b"] {
+        let o = ogi(
+            &["synth", "--out", d, "--reports", "24", "--seed", "9"],
+            tmp.path(),
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let manifest = std::fs::read_to_string(tmp.path().join("a/manifest.csv")).unwrap();
+    assert_eq!(
+        manifest,
+        std::fs::read_to_string(tmp.path().join("b/manifest.csv")).unwrap()
+    );
+    let rows: Vec<Vec<&str>> = manifest
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 24);
+    let layouts: BTreeSet<&str> = rows.iter().map(|r| r[2]).collect();
+    assert!(
+        layouts.len() >= 6,
+        "every layout family appears: {layouts:?}"
+    );
+    for r in &rows {
+        let file = tmp.path().join("a").join(r[0]);
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            std::fs::read(tmp.path().join("b").join(r[0])).unwrap()
+        );
+        let o = ogi(&["parse", file.to_str().unwrap()], tmp.path());
+        let got: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(got["status"], "parsed", "{}", r[0]);
+        assert_eq!(
+            got["cells"].as_array().unwrap().len().to_string(),
+            r[6],
+            "{}",
+            r[0]
+        );
+        assert_eq!(got["year"].to_string(), r[4], "{}", r[0]);
+    }
+}

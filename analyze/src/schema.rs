@@ -283,7 +283,7 @@ pub fn columns(d: Dataset) -> Vec<ColumnDoc> {
             cols.push(s(
                 "provenance",
                 "取值方式",
-                "How the value was obtained: printed, inferred, blank, dash, na, ocr",
+                "How the value was obtained (cells.provenance: printed, inferred, blank, dash, na, ocr, missing)",
                 "cells.provenance",
             ));
         }
