@@ -93,24 +93,26 @@ pub fn read(lines: &[TLine]) -> Table2Read {
                 key
             };
             let nums: Vec<&Tok> = seg.vals.iter().copied().filter(|t| t.is_value()).collect();
-            let toks: Vec<&Tok> = if nums.len() == current.len() {
-                nums
+            let hint = out.template();
+            let mut placed: Vec<(usize, &Tok)> = if nums.len() == current.len() {
+                under_header(&item, &current, nums.clone())
             } else if seg.vals.len() == current.len() {
-                seg.vals.clone()
+                under_header(&item, &current, seg.vals.clone())
             } else {
-                out.flags.push(format!("short_row:t2:{}", l.no));
-                continue;
+                Vec::new()
             };
-            for (m, t) in current.iter().zip(toks) {
-                let cands = v
-                    .table2
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, t)| t.measures[0] == *m)
-                    .map(|(i, t)| (i, t.items.as_slice()));
-                let Some((k, _)) = best_match(&item, cands) else {
-                    continue;
-                };
+            if placed.is_empty() {
+                // No header for this item (or a header of other items): the item's
+                // own measures in the vocabulary tell where its values go.
+                match by_item(&item, nums.len(), hint) {
+                    Some(keys) => placed = keys.into_iter().zip(nums).collect(),
+                    None => {
+                        out.flags.push(format!("short_row:t2:{}", l.no));
+                        continue;
+                    }
+                }
+            }
+            for (k, t) in placed {
                 if out.slots.iter().any(|(i, _)| *i == k) {
                     continue;
                 }
@@ -125,4 +127,90 @@ pub fn read(lines: &[TLine]) -> Table2Read {
         }
     }
     out
+}
+
+/// Pairs values with the header's measures, keeping those the item has.
+fn under_header<'t>(item: &str, current: &[String], toks: Vec<&'t Tok>) -> Vec<(usize, &'t Tok)> {
+    let v = vocab();
+    current
+        .iter()
+        .zip(toks)
+        .filter_map(|(m, t)| {
+            let cands = v
+                .table2
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.measures[0] == *m)
+                .map(|(i, t)| (i, t.items.as_slice()));
+            best_match(item, cands).map(|(k, _)| (k, t))
+        })
+        .collect()
+}
+
+/// The keys of `item`'s measures, in vocabulary order, when exactly `n` of them
+/// belong to one template (`hint` breaks a tie between templates).
+fn by_item(item: &str, n: usize, hint: Option<Template>) -> Option<Vec<usize>> {
+    let v = vocab();
+    let cands = v
+        .table2
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i, t.items.as_slice()));
+    let (k, _) = best_match(item, cands)?;
+    let name = &v.table2[k].items[0];
+    let keys_of = |tpl: Template| -> Vec<usize> {
+        (0..v.table2.len())
+            .filter(|&i| v.table2[i].items[0] == *name && v.table2[i].template == tpl)
+            .collect()
+    };
+    let fits: Vec<Vec<usize>> = [Template::V2021, Template::V2019]
+        .into_iter()
+        .filter(|&t| hint.is_none_or(|h| h == t))
+        .map(keys_of)
+        .filter(|keys| n > 0 && keys.len() == n)
+        .collect();
+    match fits.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{TableId, lines_from_text, parse_lines};
+
+    #[test]
+    fn single_measure_rows_without_their_header_still_read() {
+        // Seed 002 with the one-measure sub-headers (信息内容 | 本年处理决定数量 …) removed.
+        let seed = include_str!("../../tests/fixtures/seeds/002_46d3d5d51a8cc641.txt");
+        let mut first = true;
+        let text: String = seed
+            .lines()
+            .filter(|l| {
+                let header = l.starts_with("信息内容");
+                let keep = !header || first;
+                first &= !header;
+                keep
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert!(text.len() < seed.len());
+        let r = parse_lines(&lines_from_text(&text));
+        let get = |k: &str| r.table2.get(k).copied().flatten().map(|n| n.as_f64());
+        assert_eq!(get("licensing_decisions"), Some(0.0), "{:?}", r.flags);
+        assert_eq!(get("coercion_decisions"), Some(0.0));
+        assert_eq!(get("admin_fees_10k_cny"), Some(11.065));
+        assert_eq!(get("normative_docs_in_force"), Some(0.0));
+        assert!(
+            !r.flags.iter().any(|f| f.starts_with("short_row:t2")),
+            "{:?}",
+            r.flags
+        );
+        assert!(
+            r.cells
+                .iter()
+                .filter(|c| c.table == TableId::T2)
+                .all(|c| c.line.is_some())
+        );
+    }
 }

@@ -152,7 +152,13 @@ fn tokenize_line(line: &Line) -> Option<TLine> {
                         cell: i,
                     });
                 }
-                None => label.push(w),
+                None => {
+                    // `（六）其他处理 3.其他` in one grid cell: the sub-item starts a new label.
+                    if starts_item(w) {
+                        flush_label(&mut label, &mut toks, i);
+                    }
+                    label.push(w)
+                }
             }
         }
         flush_label(&mut label, &mut toks, i);
@@ -174,6 +180,19 @@ fn tokenize_line(line: &Line) -> Option<TLine> {
         multi,
         text,
     })
+}
+
+/// Whether a word opens a numbered item: `3.其他`, `2、…`, `(三)不予`.
+fn starts_item(w: &str) -> bool {
+    let rest = w.trim_start_matches(|c: char| c.is_ascii_digit());
+    if rest.len() < w.len() {
+        return rest.starts_with('.') || rest.starts_with('、');
+    }
+    let mut chars = w.chars();
+    matches!(chars.next(), Some('(' | '（'))
+        && chars
+            .next()
+            .is_some_and(|c| "一二三四五六七八九十".contains(c))
 }
 
 /// Text longer than this is prose, never a label or heading: its key is not computed.
@@ -206,6 +225,21 @@ fn flush_label(label: &mut Vec<&str>, toks: &mut Vec<Tok>, cell: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sub_item_inside_a_group_cell_is_its_own_label() {
+        let t = tokenize_line(&line(&["（六）其他处理 3.其他", "0", "1"])).unwrap();
+        let labels: Vec<&str> = t
+            .toks
+            .iter()
+            .filter(|t| t.kind == Kind::Label)
+            .map(|t| t.key.as_str())
+            .collect();
+        assert_eq!(labels, ["其他处理", "其他"]);
+        let t = tokenize_line(&line(&["1. 属于国家秘密", "0"])).unwrap();
+        assert_eq!(t.toks.iter().filter(|t| t.kind == Kind::Label).count(), 1);
+        assert!(starts_item("12、重复申请") && starts_item("(三)不予") && !starts_item("2021年"));
+    }
 
     fn line(cells: &[&str]) -> Line {
         Line {
