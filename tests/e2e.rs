@@ -430,3 +430,31 @@ fn synth_corpus_is_reproducible_and_parses() {
         assert_eq!(got["year"].to_string(), r[4], "{}", r[0]);
     }
 }
+
+/// A second pipeline run on the same OUT is refused at once with exit code 2.
+#[test]
+fn run_refuses_to_start_while_out_is_locked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let held = std::fs::File::create(out.join("pipeline.lock")).unwrap();
+    held.try_lock().unwrap();
+    let o = ogi(
+        &["run", "--out", out.to_str().unwrap(), "--no-crawl"],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("lock"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    drop(held);
+    // Without the lock it gets as far as the (empty) raw store, and says so.
+    let o = ogi(
+        &["run", "--out", out.to_str().unwrap(), "--no-crawl"],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no crawl state"));
+}

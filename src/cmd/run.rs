@@ -28,6 +28,10 @@ pub struct RunArgs {
     /// Skip the crawl (extract and analyze what is already stored).
     #[arg(long)]
     no_crawl: bool,
+    /// Print the summary even when standard output is not a terminal
+    /// (by default a run from cron prints only when something failed).
+    #[arg(long)]
+    summary: bool,
 }
 
 /// Runs every stage into `out` and records the run. `cc = None` skips the crawl.
@@ -97,6 +101,9 @@ pub fn run(args: RunArgs, cfg: &Config) -> anyhow::Result<i32> {
     let cc = crawl_config(cfg, &out, args.portals, args.portal_ids);
     let threads = args.threads.unwrap_or_else(default_threads);
     let record = execute(&out, (!args.no_crawl).then_some(&cc), threads)?;
-    println!("{}", runlog::human_summary(&record));
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    if tty || args.summary || record.outcome != Outcome::Done {
+        println!("{}", runlog::human_summary(&record));
+    }
     Ok(record.outcome.exit_code())
 }
