@@ -1,9 +1,13 @@
 //! The Polars computations, one reporting year at a time (lazy API).
 
 use anyhow::{Context as _, Result};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
 use polars::prelude::{
-    Column, DataFrame, DataType, Expr, IntoLazy, JoinArgs, JoinType, LazyFrame, NULL,
-    SortMultipleOptions, SortOptions, UnionArgs, col, concat, len, lit, when,
+    Categories, Column, DataFrame, DataType, Expr, IntoLazy, JoinArgs, JoinType, LazyFrame,
+    MaintainOrderJoin, NULL, SortMultipleOptions, SortOptions, UnionArgs, col, concat, len, lit,
+    when,
 };
 
 use crate::regions::{Gazetteer, resolve};
@@ -58,7 +62,19 @@ pub fn typed_report_column(name: &str) -> Expr {
     col(name).cast(dtype)
 }
 
-/// A `cells` column cast to the dtype this crate relies on.
+/// Row key of a report in the de-duplicated reports (`u32`, assigned in
+/// `report_id` order, so sorting by it equals sorting by `report_id`).
+pub const RID: &str = "_rid";
+
+/// The in-memory dtype of the low-cardinality cell strings (`row`, `col`,
+/// `provenance`): a global categorical, 4 bytes a cell instead of a view
+/// into the decoded Parquet pages (which would keep whole pages alive).
+fn cat() -> DataType {
+    DataType::from_categories(Categories::global())
+}
+
+/// A `cells` column cast to the dtype this crate relies on (the strings
+/// become [`cat`] after the join in [`read_cells`]).
 fn typed_cell_column(name: &str) -> Expr {
     let dtype = match name {
         "table" => DataType::Int32,
@@ -67,6 +83,70 @@ fn typed_cell_column(name: &str) -> Expr {
         _ => DataType::String,
     };
     col(name).cast(dtype)
+}
+
+/// Read the cells parts once: keep the cells of the reports in `wanted`
+/// (`report_id`, [`RID`], `year`), keyed by [`RID`] instead of the 64-character
+/// `report_id`, grouped by year. Every year in `years` gets a frame (empty if
+/// it has no cells). One part is decoded at a time, so memory holds one part
+/// plus the compact cells of the wanted years; the cell order within a year
+/// is the part order, then the order within each part.
+pub fn read_cells(
+    parts: &[PathBuf],
+    wanted: &DataFrame,
+    years: &[i32],
+) -> Result<BTreeMap<i32, DataFrame>> {
+    let mut acc: BTreeMap<i32, DataFrame> = BTreeMap::new();
+    let mut template: Option<DataFrame> = None;
+    let mut keep_left = JoinArgs::new(JoinType::Inner);
+    keep_left.maintain_order = MaintainOrderJoin::Left;
+    for part in parts {
+        let df = crate::io::scan(std::slice::from_ref(part))?
+            .select(CELL_COLUMNS.map(typed_cell_column))
+            .join(
+                wanted.clone().lazy(),
+                [col("report_id")],
+                [col("report_id")],
+                keep_left.clone(),
+            )
+            .select([
+                col(RID),
+                col("year"),
+                col("table"),
+                col("row").cast(cat()),
+                col("col").cast(cat()),
+                col("value"),
+                col("value_int"),
+                col("provenance").cast(cat()),
+            ])
+            .collect()
+            .with_context(|| format!("reading cells from {}", part.display()))?;
+        if template.is_none() {
+            template = Some(df.clear().drop("year")?);
+        }
+        for mut p in df.partition_by_stable(["year"], true)? {
+            let Some(y) = p.column("year")?.i32()?.get(0) else {
+                continue;
+            };
+            p.drop_in_place("year")?;
+            match acc.get_mut(&y) {
+                Some(a) => {
+                    a.vstack_mut(&p)?;
+                }
+                None => {
+                    acc.insert(y, p);
+                }
+            }
+        }
+    }
+    let template = template.context("no cells parts")?;
+    for y in years {
+        acc.entry(*y).or_insert_with(|| template.clone());
+    }
+    for df in acc.values_mut() {
+        df.rechunk_mut();
+    }
+    Ok(acc)
 }
 
 /// Text of the de-duplication rule, as stored in `quality.detail`.
@@ -150,10 +230,9 @@ fn finish(lf: LazyFrame, d: Dataset) -> LazyFrame {
 fn keys_frame(name: &str, keys: Vec<String>, extra: Vec<(&str, Vec<String>)>) -> Result<LazyFrame> {
     let n = keys.len();
     let order: Vec<i32> = (0..n as i32).collect();
-    let mut cols = vec![
-        Column::new(name.into(), keys),
-        Column::new(format!("_{name}_order").into(), order),
-    ];
+    // The key column has the dtype of the cells' key (see `cat`).
+    let key = Column::new(name.into(), keys).cast(&cat())?;
+    let mut cols = vec![key, Column::new(format!("_{name}_order").into(), order)];
     for (c, v) in extra {
         cols.push(Column::new(c.into(), v));
     }
@@ -305,13 +384,14 @@ pub struct YearFrames {
 
 /// Compute every dataset of one year.
 ///
-/// `reports` are the de-duplicated reports of that year; `cells_parts` are
-/// the cells part files (read one at a time); `prev_panel` is the panel of
-/// the previous year if it exists.
+/// `reports` are the de-duplicated reports of that year (with [`RID`]);
+/// `cells` are the cells of its canonical reports (from [`read_cells`];
+/// `None` only for the null year); `prev_panel` is the panel of the
+/// previous year if it exists.
 pub fn compute_year(
     year: Option<i32>,
     reports: LazyFrame,
-    cells_parts: &[std::path::PathBuf],
+    cells: Option<DataFrame>,
     prev_panel: Option<LazyFrame>,
     gazetteer: Option<&Gazetteer>,
 ) -> Result<YearFrames> {
@@ -327,47 +407,26 @@ pub fn compute_year(
         .clone()
         .lazy()
         .filter(col("is_canonical").and(col("status").neq(lit("not_a_report"))));
-    let ids = canon
-        .clone()
-        .select([col("report_id"), col("agency"), col("region_code")]);
-    // One part at a time: memory stays bounded by one part plus this year's cells.
-    let wanted = ids.clone().select([col("report_id")]).collect()?;
-    let mut cells: Option<DataFrame> = None;
-    for part in cells_parts {
-        let df = crate::io::scan(std::slice::from_ref(part))?
-            .select(CELL_COLUMNS.map(typed_cell_column))
-            .join(
-                wanted.clone().lazy(),
-                [col("report_id")],
-                [col("report_id")],
-                inner(),
-            )
-            .collect()
-            .with_context(|| format!("reading cells of the year from {}", part.display()))?;
-        match cells.as_mut() {
-            Some(acc) => {
-                acc.vstack_mut(&df)?;
-            }
-            None => cells = Some(df),
-        }
-    }
-    let mut cells = cells.context("no cells parts")?;
-    cells.rechunk_mut();
-    let cells = cells.lazy();
-    let with_ids =
-        |lf: LazyFrame| lf.join(ids.clone(), [col("report_id")], [col("report_id")], inner());
+    let ids = canon.clone().select([
+        col(RID),
+        col("report_id"),
+        col("agency"),
+        col("region_code"),
+    ]);
+    let cells = cells.context("cells of the year")?.lazy();
+    let with_ids = |lf: LazyFrame| lf.join(ids.clone(), [col(RID)], [col(RID)], inner());
 
-    let by_report = ["report_id"];
+    let by_report = [RID];
     let requests = finish_sorted(
         with_ids(requests(cells.clone())?),
         Dataset::Requests,
-        &["report_id", "_col_order"],
+        &[RID, "_col_order"],
     );
     frames.push((Dataset::Requests, requests.collect()?));
     let disp = finish_sorted(
         with_ids(dispositions(cells.clone())?),
         Dataset::Dispositions,
-        &["report_id", "_row_order", "_col_order"],
+        &[RID, "_row_order", "_col_order"],
     );
     frames.push((Dataset::Dispositions, disp.collect()?));
     let review = finish_sorted(
@@ -402,7 +461,7 @@ fn requests(cells: LazyFrame) -> Result<LazyFrame> {
     aggs.push(n_inferred_agg("n_inferred"));
     Ok(cells
         .filter(col("table").eq(lit(3)).and(one_of(col("row"), &FLOW_ROWS)))
-        .group_by([col("report_id"), col("col")])
+        .group_by([col(RID), col("col")])
         .agg(aggs)
         .join(applicants()?, [col("col")], [col("col")], inner())
         .rename(["col"], ["applicant"], true))
@@ -414,7 +473,7 @@ fn dispositions(cells: LazyFrame) -> Result<LazyFrame> {
         .join(outcomes()?, [col("row")], [col("row")], inner())
         .join(applicants()?, [col("col")], [col("col")], inner())
         .select([
-            col("report_id"),
+            col(RID),
             col("row").alias("disposition"),
             col("category"),
             col("col").alias("applicant"),
@@ -428,7 +487,7 @@ fn dispositions(cells: LazyFrame) -> Result<LazyFrame> {
 fn wide(cells: LazyFrame, table: i32, aggs: Vec<Expr>) -> LazyFrame {
     cells
         .filter(col("table").eq(lit(table)))
-        .group_by([col("report_id")])
+        .group_by([col(RID)])
         .agg(aggs)
 }
 
@@ -547,17 +606,17 @@ fn panel(
     let t3 = cells
         .clone()
         .filter(col("table").eq(lit(3)).and(col("col").eq(lit("total"))))
-        .group_by([col("report_id")])
+        .group_by([col(RID)])
         .agg(t3);
     let mut t4: Vec<Expr> = v.table4.iter().map(|t| cell(&t.key, "value_int")).collect();
     t4.push(n_inferred_agg("t4_inferred"));
     let t4 = cells
         .clone()
         .filter(col("table").eq(lit(4)))
-        .group_by([col("report_id")])
+        .group_by([col(RID)])
         .agg(t4);
     let any_inferred = cells
-        .group_by([col("report_id")])
+        .group_by([col(RID)])
         .agg([n_inferred_agg("_all_inferred")]);
     let fees: Vec<Expr> = std::iter::once(col("report_id"))
         .chain(
@@ -636,9 +695,9 @@ fn panel(
     let panel = canon_df
         .clone()
         .lazy()
-        .join(t3, [col("report_id")], [col("report_id")], left())
-        .join(t4, [col("report_id")], [col("report_id")], left())
-        .join(any_inferred, [col("report_id")], [col("report_id")], left())
+        .join(t3, [col(RID)], [col(RID)], left())
+        .join(t4, [col(RID)], [col(RID)], left())
+        .join(any_inferred, [col(RID)], [col(RID)], left())
         .join(
             proactive.select(fees),
             [col("report_id")],
@@ -658,7 +717,7 @@ fn panel(
             left(),
         )
         .with_columns(derived);
-    finish_sorted(panel, Dataset::Panel, &["report_id"])
+    finish_sorted(panel, Dataset::Panel, &[RID])
         .collect()
         .context("computing panel")
 }

@@ -186,6 +186,83 @@ fn plan(
     (false, recompute, removed)
 }
 
+/// Cells held in memory by one pass over the cells parts (≈ 40 bytes each);
+/// `OGI_ANALYZE_CELLS_PER_PASS` overrides it (tests, small machines).
+const CELLS_PER_PASS: u64 = 60_000_000;
+
+fn cells_per_pass() -> u64 {
+    std::env::var("OGI_ANALYZE_CELLS_PER_PASS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(CELLS_PER_PASS)
+}
+
+/// Canonical reports of `years`: `report_id`, `build::RID`, `year`.
+fn canonical_of(deduped: &polars::prelude::DataFrame, years: &[i32]) -> polars::prelude::LazyFrame {
+    let year_set = years
+        .iter()
+        .map(|y| col("year").eq(lit(*y)))
+        .reduce(polars::prelude::Expr::or)
+        .unwrap_or_else(|| lit(false));
+    deduped.clone().lazy().filter(
+        col("is_canonical")
+            .and(col("status").neq(lit("not_a_report")))
+            .and(year_set),
+    )
+}
+
+/// Split the recomputed years (in order) into batches whose canonical
+/// reports hold at most `budget` cells (by `reports.n_cells`), at least one
+/// year a batch.
+fn year_batches(
+    deduped: &polars::prelude::DataFrame,
+    order: &[Option<i32>],
+    budget: u64,
+) -> Result<Vec<Vec<i32>>> {
+    let years: Vec<i32> = order.iter().flatten().copied().collect();
+    let counts = canonical_of(deduped, &years)
+        .group_by([col("year")])
+        .agg([col("n_cells").cast(DataType::Int64).sum().alias("n")])
+        .collect()
+        .context("counting cells per year")?;
+    let per_year: BTreeMap<i32, u64> = counts
+        .column("year")?
+        .i32()?
+        .iter()
+        .zip(counts.column("n")?.i64()?.iter())
+        .filter_map(|(y, n)| Some((y?, n.unwrap_or(0).max(0) as u64)))
+        .collect();
+    let mut batches: Vec<Vec<i32>> = Vec::new();
+    let mut used = 0u64;
+    for y in years {
+        let n = per_year.get(&y).copied().unwrap_or(0);
+        match batches.last_mut() {
+            Some(b) if used + n <= budget => {
+                b.push(y);
+                used += n;
+            }
+            _ => {
+                batches.push(vec![y]);
+                used = n;
+            }
+        }
+    }
+    Ok(batches)
+}
+
+/// One pass over the cells parts for a batch of years.
+fn read_cells_of(
+    deduped: &polars::prelude::DataFrame,
+    cells_files: &[PathBuf],
+    years: &[i32],
+) -> Result<BTreeMap<i32, polars::prelude::DataFrame>> {
+    let wanted = canonical_of(deduped, years)
+        .select([col("report_id"), col(build::RID), col("year")])
+        .collect()
+        .context("selecting canonical reports")?;
+    build::read_cells(cells_files, &wanted, years)
+}
+
 /// Run the analysis: read `OUT/extract/{reports,cells}/part-*.parquet`, write
 /// every [`Dataset`] under `OUT/datasets/<name>/year=<year>/part-0.parquet`.
 ///
@@ -248,7 +325,10 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         }
     }
 
+    // `_rid` follows the report_id order (see `build::RID`).
     let deduped = build::dedup(reports.clone().lazy())?
+        .sort(["report_id"], SortMultipleOptions::default())
+        .with_row_index(build::RID, None)
         .collect()
         .context("de-duplicating reports")?;
     let mut summary = AnalyzeSummary {
@@ -279,6 +359,10 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
 
     let mut order: Vec<Option<i32>> = recompute.into_iter().collect();
     order.sort_by_key(|y| (y.is_none(), *y));
+    // The cells parts are read once per batch of years (one batch unless the
+    // cells of the recomputed years exceed `cells_per_pass`).
+    let batches = year_batches(&deduped, &order, cells_per_pass())?;
+    let mut cells: BTreeMap<i32, polars::prelude::DataFrame> = BTreeMap::new();
     for y in order {
         let year_filter = match y {
             Some(y) => col("year").eq(lit(y)),
@@ -290,10 +374,13 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
             }
             _ => None,
         };
+        if let Some(batch) = y.and_then(|y| batches.iter().find(|b| b.first() == Some(&y))) {
+            cells = read_cells_of(&deduped, &cells_files, batch)?;
+        }
         let frames = build::compute_year(
             y,
             deduped.clone().lazy().filter(year_filter),
-            &cells_files,
+            y.and_then(|y| cells.remove(&y)),
             prev,
             gazetteer.as_ref(),
         )
@@ -386,6 +473,33 @@ mod tests {
 
     fn fp(pairs: &[(Option<i32>, &str)]) -> BTreeMap<Option<i32>, String> {
         pairs.iter().map(|(y, f)| (*y, f.to_string())).collect()
+    }
+
+    #[test]
+    fn year_batches_respect_the_cell_budget() {
+        use polars::prelude::{Column, DataFrame};
+        let n = 5;
+        let deduped = DataFrame::new(
+            n,
+            vec![
+                Column::new("year".into(), [2020i32, 2020, 2021, 2022, 2023]),
+                Column::new("n_cells".into(), [40i32, 40, 100, 30, 50]),
+                Column::new("is_canonical".into(), [true, false, true, true, true]),
+                Column::new(
+                    "status".into(),
+                    ["parsed", "parsed", "parsed", "parsed", "not_a_report"],
+                ),
+            ],
+        )
+        .unwrap();
+        let order = [Some(2020), Some(2021), Some(2022), Some(2023), None];
+        let b = year_batches(&deduped, &order, 100).unwrap();
+        // 2020 counts only its canonical report (40); 2023 has no canonical one.
+        assert_eq!(b, vec![vec![2020], vec![2021], vec![2022, 2023]]);
+        let b = year_batches(&deduped, &order, 1000).unwrap();
+        assert_eq!(b, vec![vec![2020, 2021, 2022, 2023]]);
+        let b = year_batches(&deduped, &order, 0).unwrap();
+        assert_eq!(b.len(), 4);
     }
 
     #[test]
