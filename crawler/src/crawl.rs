@@ -29,24 +29,31 @@ use url::Url;
 #[error("another crawl run holds the lock on {0}")]
 pub struct LockHeld(pub String);
 
-/// Takes the exclusive run lock `OUT/crawl/lock` (released when the file is dropped).
-pub fn lock_out(out: &Path) -> Result<File> {
-    let dir = out.join("crawl");
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let path = dir.join("lock");
+/// Opens (creating it) and locks `path` exclusively without waiting: `Ok(None)`
+/// when another process holds the lock. The lock is released when the file is dropped.
+pub fn try_lock_file(path: &Path) -> Result<Option<File>> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
     let f = File::options()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(&path)
+        .open(path)
         .with_context(|| format!("opening {}", path.display()))?;
     match f.try_lock() {
-        Ok(()) => Ok(f),
-        Err(std::fs::TryLockError::WouldBlock) => Err(LockHeld(out.display().to_string()).into()),
+        Ok(()) => Ok(Some(f)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
         Err(std::fs::TryLockError::Error(e)) => {
             Err(e).with_context(|| format!("locking {}", path.display()))
         }
     }
+}
+
+/// Takes the exclusive run lock `OUT/crawl/lock` (released when the file is dropped).
+pub fn lock_out(out: &Path) -> Result<File> {
+    try_lock_file(&out.join("crawl").join("lock"))?
+        .ok_or_else(|| LockHeld(out.display().to_string()).into())
 }
 
 struct Ctx {

@@ -61,7 +61,7 @@ pub mod urlnorm;
 pub mod warc;
 
 pub use config::CrawlConfig;
-pub use crawl::{LockHeld, crawl, lock_out};
+pub use crawl::{LockHeld, crawl, lock_out, try_lock_file};
 pub use documents::{
     CrawlStatus, PortalHealth, StoredDocument, UrlState, frontier, status, stored_documents,
 };

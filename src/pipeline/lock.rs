@@ -1,7 +1,6 @@
 //! An exclusive lock on the output directory, so two runs never interleave.
 
-use anyhow::Context;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::path::Path;
 
 /// Holds the lock until dropped.
@@ -13,24 +12,14 @@ pub struct OutLock {
 /// Takes `OUT/pipeline.lock` for the stage `what` without waiting; fails clearly
 /// when another `ogi run`, `ogi extract` or `ogi analyze` holds it.
 pub fn acquire(out: &Path, what: &str) -> anyhow::Result<OutLock> {
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let path = out.join("pipeline.lock");
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("opening lock file {}", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => Ok(OutLock { _file: file }),
-        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+    match ogi_crawler::try_lock_file(&path)? {
+        Some(file) => Ok(OutLock { _file: file }),
+        None => anyhow::bail!(
             "cannot start ogi {what}: another ogi run/extract/analyze is using {} (lock {} is held)",
             out.display(),
             path.display()
         ),
-        Err(std::fs::TryLockError::Error(e)) => {
-            Err(e).with_context(|| format!("locking {}", path.display()))
-        }
     }
 }
 
