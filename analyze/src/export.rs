@@ -15,9 +15,9 @@ use crate::schema::{ColumnDoc, Dataset, columns};
 pub enum Lang {
     /// Chinese labels, e.g. `予以公开（总计）`.
     Zh,
-    /// English column keys, e.g. `granted` (meanings in the codebook).
+    /// English labels, e.g. `Disclosed in full (total)` (keys in the codebook).
     En,
-    /// Both: `予以公开（总计） / granted`.
+    /// Both: `予以公开（总计） / Disclosed in full (total)`.
     Both,
 }
 
@@ -37,8 +37,8 @@ impl std::str::FromStr for Lang {
 pub fn header(c: &ColumnDoc, lang: Lang) -> String {
     match lang {
         Lang::Zh => c.zh.clone(),
-        Lang::En => c.name.clone(),
-        Lang::Both => format!("{} / {}", c.zh, c.name),
+        Lang::En => c.en.clone(),
+        Lang::Both => format!("{} / {}", c.zh, c.en),
     }
 }
 

@@ -1055,6 +1055,17 @@ fn csv_export_round_trips_with_bom_and_headers() {
             if lang == Lang::Both {
                 assert!(headers.iter().all(|h| h.contains(" / ")));
             }
+            if lang == Lang::En {
+                assert!(
+                    headers
+                        .iter()
+                        .zip(&cols)
+                        .all(|(h, c)| *h == c.en && !h.is_empty())
+                );
+            }
+            // Readable headers must still tell the columns apart.
+            let distinct: std::collections::BTreeSet<&String> = headers.iter().collect();
+            assert_eq!(distinct.len(), headers.len(), "{} {lang:?}", d.name());
             assert_eq!(rows.len(), df.height());
             for (j, c) in cols.iter().enumerate() {
                 let series = df.column(&c.name).unwrap();
