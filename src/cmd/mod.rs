@@ -21,7 +21,13 @@ use std::path::PathBuf;
 /// Exit codes: 0 done, 1 done with failures (some portals or documents failed),
 /// 2 could not run (usage or configuration error, lock held, I/O error).
 #[derive(Debug, Parser)]
-#[command(name = "ogi", version, about, long_about = None)]
+#[command(
+    name = "ogi",
+    version,
+    about,
+    long_about = None,
+    after_help = "Exit codes: 0 done, 1 done with failures, 2 could not run.\nConfiguration: flags > OGI_* environment > ogi.toml > defaults (see ogi.example.toml)."
+)]
 pub struct Cli {
     /// Configuration file (default: ./ogi.toml when present).
     #[arg(long, global = true, value_name = "FILE")]
