@@ -4,7 +4,7 @@ use super::crawl::{crawl_config, exit_code as crawl_exit};
 use super::extract::{default_threads, stored_inputs};
 use crate::config::Config;
 use crate::pipeline::runlog::{Outcome, RunRecord};
-use crate::pipeline::{changes, extract_stage, lock, now_rfc3339, runlog};
+use crate::pipeline::{changes, extract_stage, lock, now_rfc3339, parts, reports_dir, runlog};
 use anyhow::Context;
 use clap::Args;
 use ogi_crawler::CrawlConfig;
@@ -58,7 +58,8 @@ pub fn execute(out: &Path, cc: Option<&CrawlConfig>, threads: usize) -> anyhow::
     let changes = changes::compute(out, &new_reports).context("comparing with the last run")?;
 
     tracing::info!("analyze stage");
-    let analyze = if extract_stage::extracted_ids(out)?.is_empty() {
+    // A directory listing, not a read: nothing to analyze before the first part.
+    let analyze = if parts::list(&reports_dir(out))?.is_empty() {
         serde_json::json!({"skipped": "nothing extracted yet"})
     } else {
         let summary = ogi_analyze::analyze(out, &ogi_analyze::AnalyzeOptions::default())

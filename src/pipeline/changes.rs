@@ -70,9 +70,18 @@ fn address(table: i32, row: &str, col: Option<&str>) -> String {
     }
 }
 
-/// Reads, from every part, ignoring the reports in `exclude`, the latest parsed report per agency-year and its figures.
+/// The agency-year a parsed report speaks for.
+fn agency_year(r: &Report) -> Option<AgencyYear> {
+    let agency = r.agency.clone().filter(|_| r.status == Status::Parsed)?;
+    Some((r.region_code.clone().unwrap_or_default(), agency, r.year?))
+}
+
+/// For the agency-years in `keys` only: the latest earlier parsed report and its
+/// figures, read from the parts while ignoring the reports in `exclude`. Cells
+/// are read only when some key has an earlier report.
 fn previous_state(
     out: &Path,
+    keys: &BTreeSet<AgencyYear>,
     exclude: &BTreeSet<String>,
 ) -> anyhow::Result<BTreeMap<AgencyYear, (String, Figures)>> {
     let mut latest: BTreeMap<AgencyYear, String> = BTreeMap::new();
@@ -91,13 +100,20 @@ fn previous_state(
                     continue;
                 };
                 let key = (opt_str(code, i).unwrap_or_default(), a, year.value(i));
-                latest.insert(key, ids.value(i).to_string());
+                if keys.contains(&key) {
+                    latest.insert(key, ids.value(i).to_string());
+                }
             }
         }
     }
-    let wanted: BTreeSet<&String> = latest.values().collect();
     let mut figures: BTreeMap<String, Figures> = BTreeMap::new();
-    for (_, path) in list(&cells_dir(out))? {
+    let wanted: BTreeSet<&str> = latest.values().map(String::as_str).collect();
+    let cell_parts = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        list(&cells_dir(out))?
+    };
+    for (_, path) in cell_parts {
         for b in read_batches(&path)? {
             let ids = str_col(&b, "report_id")?;
             let rows = str_col(&b, "row")?;
@@ -105,14 +121,14 @@ fn previous_state(
             let tables = i32_col(&b, "table")?;
             let values = f64_col(&b, "value")?;
             for i in 0..b.num_rows() {
-                let id = ids.value(i).to_string();
-                if !wanted.contains(&id) {
+                let id = ids.value(i);
+                if !wanted.contains(id) {
                     continue;
                 }
                 let col = (!cols.is_null(i)).then(|| cols.value(i));
                 let v = (!values.is_null(i)).then(|| values.value(i));
                 figures
-                    .entry(id)
+                    .entry(id.to_string())
                     .or_default()
                     .insert(address(tables.value(i), rows.value(i), col), v);
             }
@@ -142,21 +158,19 @@ fn figures_of(r: &Report) -> Figures {
 /// Compares this run's new reports with the state of `OUT/extract` before them.
 pub fn compute(out: &Path, new_reports: &[Report]) -> anyhow::Result<Changes> {
     let new_ids: BTreeSet<String> = new_reports.iter().map(|r| r.sha256.clone()).collect();
-    let before = previous_state(out, &new_ids)?;
+    let keys: BTreeSet<AgencyYear> = new_reports.iter().filter_map(agency_year).collect();
+    if keys.is_empty() {
+        return Ok(Changes::default());
+    }
+    let before = previous_state(out, &keys, &new_ids)?;
     let mut changes = Changes::default();
     let mut seen = BTreeSet::new();
-    for r in new_reports.iter().filter(|r| r.status == Status::Parsed) {
-        let (Some(agency), Some(year)) = (r.agency.clone(), r.year) else {
-            continue;
-        };
-        let key = (
-            r.region_code.clone().unwrap_or_default(),
-            agency.clone(),
-            year,
-        );
+    for r in new_reports {
+        let Some(key) = agency_year(r) else { continue };
         if !seen.insert(key.clone()) {
             continue;
         }
+        let (agency, year) = (key.1.clone(), key.2);
         let label = format!(
             "{agency} {year} ({})",
             if key.0.is_empty() { "?" } else { &key.0 }
