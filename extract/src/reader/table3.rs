@@ -218,7 +218,50 @@ pub fn read(lines: &[TLine]) -> Table3Read {
         }
     }
     finish(&mut group, &mut out, &ctx);
+    drop_out_of_order(&mut out);
     out
+}
+
+/// Rows are printed in template order (the vocabulary's order fits both
+/// templates and the hybrid). A row read out of that order — a label matched
+/// to the wrong row, such as a typo containing `其他` taken for `（六）3.其他`
+/// between `（三）1` and `（三）3` — is dropped and flagged
+/// `out_of_order_row:<row>`: the rows kept are the longest run in order.
+fn drop_out_of_order(out: &mut Table3Read) {
+    let idx: Vec<usize> = out.rows.iter().map(|r| r.row).collect();
+    let n = idx.len();
+    // best[i]: length of the longest increasing run ending at i; prev[i]: the row before.
+    let mut best = vec![1usize; n];
+    let mut prev = vec![usize::MAX; n];
+    for i in 0..n {
+        for j in 0..i {
+            if idx[j] < idx[i] && best[j] + 1 > best[i] {
+                best[i] = best[j] + 1;
+                prev[i] = j;
+            }
+        }
+    }
+    let Some(mut i) = (0..n).max_by_key(|&i| (best[i], std::cmp::Reverse(i))) else {
+        return;
+    };
+    let mut keep = vec![false; n];
+    loop {
+        keep[i] = true;
+        if prev[i] == usize::MAX {
+            break;
+        }
+        i = prev[i];
+    }
+    let v = vocab();
+    let mut k = keep.into_iter();
+    out.rows.retain(|r| {
+        let kept = k.next().unwrap_or(true);
+        if !kept {
+            out.flags
+                .push(format!("out_of_order_row:{}", v.rows[r.row].key));
+        }
+        kept
+    });
 }
 
 /// Each column's cell from the grid header hits: only when every column was
