@@ -4,7 +4,8 @@
 //! Gold files live in `tests/realdocs/gold/*.json` (keys of the JSON contract;
 //! a `null` is a blank source cell). The documents are looked up by the gold's
 //! `file` name in `$OGI_REALDOCS_DIR` when it is set, else in `tests/realdocs/`
-//! and then in the shared corpus next to the repository (`../shared/realdocs`).
+//! and then in the shared corpus beside the repository (`../shared/realdocs`, or
+//! the nearest `shared/realdocs` of a parent directory).
 //! Matching follows `shared/tools/realdocs_check.py`: numbers equal within
 //! 1e-9, a gold `null` matches a missing or `null` value, and the agency matches
 //! when equal or when the gold name (without a final `（…）` alias) ends with the
@@ -26,15 +27,22 @@ fn corpus_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/realdocs")
 }
 
-/// Directories searched for a document, in order.
+/// Directories searched for a document, in order: `$OGI_REALDOCS_DIR` alone when
+/// set, else this crate's corpus directory and the nearest `shared/realdocs` beside
+/// the workspace or one of its parents (the main checkout and worktrees differ in depth).
 fn document_dirs() -> Vec<PathBuf> {
     if let Some(dir) = std::env::var_os("OGI_REALDOCS_DIR") {
         return vec![PathBuf::from(dir)];
     }
-    vec![
-        corpus_dir(),
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/realdocs"),
-    ]
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the crate sits in the workspace");
+    let shared = workspace
+        .ancestors()
+        .skip(1)
+        .map(|a| a.join("shared/realdocs"))
+        .find(|d| d.is_dir());
+    std::iter::once(corpus_dir()).chain(shared).collect()
 }
 
 /// One gold cell: its name, the gold value and the parsed value.
@@ -120,8 +128,8 @@ struct Figure {
 
 /// Reads `known_gaps.tsv` (header line, `#` comments and blank lines skipped).
 fn known_gaps(path: &Path) -> BTreeMap<String, Figure> {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let mut gaps = BTreeMap::new();
     for (i, line) in text.lines().enumerate().skip(1) {
         let line = line.trim();
@@ -169,8 +177,8 @@ fn gold_files() -> Vec<(String, Value)> {
         .map(|p| {
             let text = std::fs::read_to_string(&p)
                 .unwrap_or_else(|e| panic!("reading {}: {e}", p.display()));
-            let gold: Value = serde_json::from_str(&text)
-                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let gold: Value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             let file = gold["file"]
                 .as_str()
                 .unwrap_or_else(|| panic!("{}: no \"file\"", p.display()))
@@ -182,8 +190,7 @@ fn gold_files() -> Vec<(String, Value)> {
 
 /// Parses one document as `ogi parse --format json` does and returns its JSON.
 fn parse_document(path: &Path) -> Value {
-    let bytes =
-        std::fs::read(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let source = path.display().to_string();
     let opts = ParseOptions {
         file_name: Some(source.clone()),
@@ -262,11 +269,7 @@ fn real_documents_keep_their_known_accuracy() {
     for note in &notes {
         println!("note: {note}");
     }
-    assert!(
-        problems.is_empty(),
-        "{table}\n{}",
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "{table}\n{}", problems.join("\n"));
 }
 
 #[test]
@@ -279,8 +282,16 @@ fn matching_follows_the_shared_checker() {
     assert!(!same("table3.a.b", &json!(0), &Value::Null));
     let gold = json!("平潭综合实验区（管委会）");
     assert!(same("agency", &gold, &json!("平潭综合实验区")));
-    assert!(same("agency", &json!("淮安市洪泽区人民政府"), &json!("洪泽区人民政府")));
-    assert!(!same("agency", &json!("淮安市洪泽区人民政府"), &json!("人民政府")));
+    assert!(same(
+        "agency",
+        &json!("淮安市洪泽区人民政府"),
+        &json!("洪泽区人民政府")
+    ));
+    assert!(!same(
+        "agency",
+        &json!("淮安市洪泽区人民政府"),
+        &json!("人民政府")
+    ));
     assert!(!same("agency", &json!("淮安市人民政府"), &json!("淮安市")));
     assert_eq!(strip_alias("上海市人民政府办公厅"), "上海市人民政府办公厅");
 }
