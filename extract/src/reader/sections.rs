@@ -45,9 +45,14 @@ fn heading3(l: &TLine) -> bool {
     is_heading(l, &[HEADING_TABLE3])
 }
 
+/// Part 四's heading; its key words may carry a typo (`行政法复议`), so the
+/// stems `复议` and `诉讼` are enough in a short line that also says `情况`.
 fn heading4(l: &TLine) -> bool {
-    is_heading(l, &HEADING_TABLE4) && l.key.contains("情况")
+    (is_heading(l, &HEADING_TABLE4) || is_heading(l, &HEADING_TABLE4_STEMS)) && l.key.contains("情况")
 }
+
+/// The stems of [`HEADING_TABLE4`]'s words.
+const HEADING_TABLE4_STEMS: [&str; 2] = ["复议", "诉讼"];
 
 /// Finds the parts. `first_row` is the normalised label of table 3's first
 /// row, used when part 三 has no recognisable heading.

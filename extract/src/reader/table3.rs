@@ -26,6 +26,9 @@ pub struct RowRead {
     pub slots: Vec<Slot>,
     /// For short rows: the values printed (in order) that could not be placed.
     pub printed: Vec<CellValue>,
+    /// For short rows: the printed text of those values (`640020470`), for
+    /// cutting fused digits ([`super::split`]).
+    pub printed_raw: Vec<String>,
     /// The values could not be placed in columns.
     pub short: bool,
 }
@@ -237,6 +240,7 @@ fn emit(g: Group, out: &mut Table3Read) {
             row,
             slots: nums.iter().map(|(l, t)| Slot::from_tok(t, *l)).collect(),
             printed: Vec::new(),
+            printed_raw: Vec::new(),
             short: false,
         }
     } else if let Some((l, toks)) = single_grid_line {
@@ -244,6 +248,7 @@ fn emit(g: Group, out: &mut Table3Read) {
             row,
             slots: toks.iter().map(|t| Slot::from_tok(t, *l)).collect(),
             printed: Vec::new(),
+            printed_raw: Vec::new(),
             short: false,
         }
     } else {
@@ -254,6 +259,7 @@ fn emit(g: Group, out: &mut Table3Read) {
                 _ => None,
             })
             .collect();
+        let printed_raw = nums.iter().map(|(_, t)| t.raw.clone()).collect();
         let kind = if nums.len() > ncols {
             "long_row"
         } else {
@@ -270,6 +276,7 @@ fn emit(g: Group, out: &mut Table3Read) {
                 ncols
             ],
             printed,
+            printed_raw,
             short: true,
         }
     };
@@ -291,6 +298,7 @@ fn empty_row(row: usize, frags: &[Frag]) -> RowRead {
             row,
             slots: vec![blank; ncols],
             printed: Vec::new(),
+            printed_raw: Vec::new(),
             short: false,
         }
     } else {
@@ -304,6 +312,7 @@ fn empty_row(row: usize, frags: &[Frag]) -> RowRead {
                 ncols
             ],
             printed: Vec::new(),
+            printed_raw: Vec::new(),
             short: true,
         }
     }

@@ -1,5 +1,6 @@
 //! Lines → label and value tokens.
 
+use super::flat;
 use crate::Line;
 use crate::normalize::{label_key, normalize_text};
 use crate::value::{CellValue, parse_value};
@@ -110,8 +111,29 @@ fn is_rule(cell: &str) -> bool {
 }
 
 /// Tokenises lines; blank lines and Markdown separator rows are dropped.
+///
+/// A flattened line (a whole report's tables on one line, see
+/// [`super::flat`]) becomes one tokenised line per piece, all with its number.
 pub fn tokenize(lines: &[Line]) -> Vec<TLine> {
-    lines.iter().filter_map(tokenize_line).collect()
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if let [cell] = line.cells.as_slice()
+            && flat::may_be_flattened(cell)
+        {
+            let text = normalize_text(cell);
+            if flat::is_flattened(&text) {
+                out.extend(flat::reflow(&text).into_iter().filter_map(|p| {
+                    tokenize_line(&Line {
+                        no: line.no,
+                        cells: vec![p],
+                    })
+                }));
+                continue;
+            }
+        }
+        out.extend(tokenize_line(line));
+    }
+    out
 }
 
 fn tokenize_line(line: &Line) -> Option<TLine> {
