@@ -208,7 +208,7 @@ mod tests {
         let raw = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
         assert!(is_fused_print(&raw("640020470"), &row));
         assert!(is_fused_print(&raw("6400 20470"), &row));
-        assert!(!is_fused_print(&raw("64002 0470"), &row));
+        assert!(!is_fused_print(&raw("6 40020470"), &row));
         assert!(!is_fused_print(&raw("64002047"), &row));
         assert!(!is_fused_print(&raw("6400204700"), &row));
     }

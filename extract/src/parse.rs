@@ -32,8 +32,8 @@
 use crate::infer::{ShortRow, infer};
 use crate::metadata::title_meta;
 use crate::reader::sections;
-use crate::reader::tokens::tokenize;
 use crate::reader::split::{self, FusedRun};
+use crate::reader::tokens::tokenize;
 use crate::reader::{Slot, table2, table3, table4};
 use crate::vocab::{RowRole, vocab};
 use crate::{Cell, Line, Report, Status, TableId, Template};

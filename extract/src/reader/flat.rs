@@ -143,7 +143,9 @@ fn push_num(out: &mut Vec<Item>, digits: &str) {
 
 /// Whether the characters at `i` open a part or group enumerator (`三、`).
 fn part_enumerator_at(c: &[char], i: usize) -> bool {
-    c.get(i).is_some_and(|&x| "一二三四五六七八九十".contains(x)) && c.get(i + 1) == Some(&'、')
+    c.get(i)
+        .is_some_and(|&x| "一二三四五六七八九十".contains(x))
+        && c.get(i + 1) == Some(&'、')
 }
 
 /// Cuts a label before part enumerators and after a leading part heading.
@@ -186,6 +188,7 @@ pub fn reflow(text: &str) -> Vec<String> {
             Item::Label(l) => pieces.extend(cut_label(&l)),
             Item::Num(num) => match pieces.last_mut() {
                 Some(p) => {
+                    p.truncate(p.trim_end().len());
                     p.push(' ');
                     p.push_str(&num);
                 }
@@ -260,7 +263,9 @@ mod tests {
 
     #[test]
     fn only_long_lines_with_fused_runs_are_flattened() {
-        assert!(!is_flattened("一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3"));
+        assert!(!is_flattened(
+            "一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3"
+        ));
         let prose = "根据条例编制本报告，".repeat(20);
         assert!(!is_flattened(&prose));
         let flat = format!("{prose}数量640020470结转0000000公开270020130");

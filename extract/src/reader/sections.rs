@@ -48,7 +48,8 @@ fn heading3(l: &TLine) -> bool {
 /// Part 四's heading; its key words may carry a typo (`行政法复议`), so the
 /// stems `复议` and `诉讼` are enough in a short line that also says `情况`.
 fn heading4(l: &TLine) -> bool {
-    (is_heading(l, &HEADING_TABLE4) || is_heading(l, &HEADING_TABLE4_STEMS)) && l.key.contains("情况")
+    (is_heading(l, &HEADING_TABLE4) || is_heading(l, &HEADING_TABLE4_STEMS))
+        && l.key.contains("情况")
 }
 
 /// The stems of [`HEADING_TABLE4`]'s words.

@@ -378,10 +378,7 @@ pub fn resolve(report: &mut Report, runs: &[FusedRun]) -> Vec<String> {
         })
         .collect();
     if !open.is_empty() {
-        let all: Vec<Vec<Cut>> = cuts
-            .iter()
-            .map(|c| c.clone().unwrap_or_default())
-            .collect();
+        let all: Vec<Vec<Cut>> = cuts.iter().map(|c| c.clone().unwrap_or_default()).collect();
         // Runs with no cut leave their cells unknown to the joint search.
         for (r, c) in all.iter().enumerate() {
             if c.is_empty() {
@@ -395,7 +392,10 @@ pub fn resolve(report: &mut Report, runs: &[FusedRun]) -> Vec<String> {
             let Some(rs) = runs_of(inst, &vals) else {
                 continue;
             };
-            let last = rs.iter().filter_map(|r| open.iter().position(|o| o == r)).max();
+            let last = rs
+                .iter()
+                .filter_map(|r| open.iter().position(|o| o == r))
+                .max();
             if let Some(k) = last {
                 checks[k].push(inst);
             }
@@ -488,7 +488,14 @@ mod tests {
         // only with one 6-digit cell, 7 ways), and the search stops well inside its step cap.
         assert_eq!(r.map(|c| c.len()), Some(7));
         let many = "123456789".repeat(5);
-        let r = cuts_of(&Digits::of(&parts(&many[..40])), 0, 7, &[], &vals, usize::MAX);
+        let r = cuts_of(
+            &Digits::of(&parts(&many[..40])),
+            0,
+            7,
+            &[],
+            &vals,
+            usize::MAX,
+        );
         assert!(r.is_none_or(|c| c.len() < 100_000));
     }
 }

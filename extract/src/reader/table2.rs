@@ -166,16 +166,23 @@ pub fn read(lines: &[TLine]) -> Table2Read {
 fn measures_template(current: &[String]) -> Option<Template> {
     let v = vocab();
     let has = |t: Template| {
-        current
-            .iter()
-            .any(|m| v.table2.iter().any(|x| x.measures[0] == *m && x.template == t))
+        current.iter().any(|m| {
+            v.table2
+                .iter()
+                .any(|x| x.measures[0] == *m && x.template == t)
+        })
     };
     let only = |t: Template| {
-        current
-            .iter()
-            .any(|m| v.table2.iter().all(|x| x.measures[0] != *m || x.template == t))
+        current.iter().any(|m| {
+            v.table2
+                .iter()
+                .all(|x| x.measures[0] != *m || x.template == t)
+        })
     };
-    match (has(Template::V2019) && only(Template::V2019), has(Template::V2021) && only(Template::V2021)) {
+    match (
+        has(Template::V2019) && only(Template::V2019),
+        has(Template::V2021) && only(Template::V2021),
+    ) {
         (true, false) => Some(Template::V2019),
         (false, true) => Some(Template::V2021),
         _ => None,
