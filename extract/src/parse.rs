@@ -123,6 +123,7 @@ pub fn parse_lines(lines: &[Line]) -> Report {
         report.flags.push("template_mixed".into());
     }
     report.template = Some(template);
+    let mut fused: Vec<FusedRun> = Vec::new();
     match &t2 {
         Some(t2) => {
             let tt = t2_template.unwrap_or(template);
@@ -140,12 +141,33 @@ pub fn parse_lines(lines: &[Line]) -> Report {
                 report.cells.push(cell(TableId::T2, &term.key, None, s));
             }
             report.flags.extend(t2.flags.iter().cloned());
+            for (keys, parts, line) in &t2.fused {
+                let cells: Vec<usize> = keys
+                    .iter()
+                    .filter_map(|&k| {
+                        let key = &v.table2[k].key;
+                        report
+                            .cells
+                            .iter()
+                            .position(|c| c.table == TableId::T2 && c.row == *key)
+                    })
+                    .collect();
+                if cells.len() == keys.len() {
+                    fused.push(FusedRun {
+                        name: format!("t2:{}", v.table2[keys[0]].key),
+                        parts: parts.clone(),
+                        cells,
+                        line: Some(*line),
+                    });
+                }
+            }
         }
         None => report.flags.push("missing_table:2".into()),
     }
     // Part 三 runs to the end of the document (nothing after it was recognised).
     let t3_ends_document = sec.t3.as_ref().is_some_and(|r| r.end == toks.len()) && sec.t4.is_none();
-    let (mut short_rows, mut fused) = table3_cells(&mut report, &t3, template, t3_ends_document);
+    let (mut short_rows, t3_fused) = table3_cells(&mut report, &t3, template, t3_ends_document);
+    fused.extend(t3_fused);
     match &t4 {
         Some(t4) => {
             let first_cell = report.cells.len();

@@ -6,6 +6,7 @@
 //! measures also tell the template (2019: 本年新制作数量 …; 2021: 本年制发件数 …).
 
 use super::Slot;
+use super::split::FusedRun;
 use super::tokens::{TLine, Tok};
 use crate::Template;
 use crate::labels::{best_match, scan};
@@ -19,6 +20,10 @@ pub struct Table2Read {
     pub slots: Vec<(usize, Slot)>,
     /// Findings.
     pub flags: Vec<String>,
+    /// Items whose values were printed fused (`规章 000` for three measures):
+    /// the item's keys (indices into [`crate::vocab::Vocab::table2`]) in
+    /// header order, the digit tokens and the line, for [`super::split`].
+    pub fused: Vec<(Vec<usize>, Vec<String>, u32)>,
 }
 
 impl Table2Read {
@@ -131,7 +136,16 @@ pub fn read(lines: &[TLine]) -> Table2Read {
             if placed.is_empty() && !under_header(&item, &current, nums.clone()).is_empty() {
                 // The header in force is this item's, but the values do not fit it
                 // (fused or lost cells): reading them under other measures would guess.
-                out.flags.push(format!("short_row:t2:{}", l.no));
+                let keys: Vec<usize> = under_header(&item, &current, vec![nums[0]; current.len()])
+                    .into_iter()
+                    .map(|(k, _)| k)
+                    .collect();
+                let raw: Vec<String> = nums.iter().map(|t| t.raw.clone()).collect();
+                if keys.len() == current.len() && FusedRun::plausible(&raw, keys.len()) {
+                    out.fused.push((keys, raw, l.no));
+                } else {
+                    out.flags.push(format!("short_row:t2:{}", l.no));
+                }
                 continue;
             }
             if placed.is_empty() {
