@@ -24,6 +24,9 @@
 //! | `no_column_header:4` | table-4 numbers read in template order without header labels |
 //! | `no_heading:3` | part 三 found by its first row label |
 //! | `table4_unreadable:<n>_values` | table 4 had neither 15 numbers nor 3 labelled rows of 5 |
+//! | `row_by_position:<row>` | the row's numbers had no label on their line (or one that disagreed with the template order) and were placed by their position between rows labelled on their own lines (see [`crate::reader::align`]) |
+//! | `unplaced_row:<line>` | a row of numbers without a usable label that its position could not place: dropped |
+//! | `stray_values:<line>` | numbers that fit no row (a stray number line, a partial row of a floated label): not read |
 //! | `ambiguous_split:<row>` | the row's (or `table4`'s) digits were printed fused and zero or several cuts satisfy the identities: cells left missing (see [`crate::reader::split`]) |
 //! | `short_row:t2:<line>` | a table-2 line whose values do not fit its header |
 //! | `no_title` | no report title found |

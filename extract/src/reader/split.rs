@@ -18,8 +18,11 @@
 //!
 //! A run with exactly one surviving cut gets provenance
 //! [`Provenance::Split`] (each cell's `raw` is its own digits: nothing is
-//! invented); any other run keeps its cells missing and is flagged
-//! `ambiguous_split:<name>`. Work is capped ([`MAX_NODES`] search steps per
+//! invented). A run with several surviving cuts is flagged
+//! `ambiguous_split:<name>`; only the cells that all of them cut alike (same
+//! digits at the same place, e.g. table 4's first blocks when only the last
+//! is in doubt) are filled, the others stay missing. A run with no surviving
+//! cut is flagged the same way and keeps its cells missing. Work is capped ([`MAX_NODES`] search steps per
 //! run and for the joint search), so hostile input costs bounded time.
 
 use crate::identities::identities;
@@ -363,18 +366,20 @@ pub fn resolve(report: &mut Report, runs: &[FusedRun]) -> Vec<String> {
                 .filter(|(_, rs)| rs.as_deref() == Some(&[r][..]))
                 .map(|(i, _)| i)
                 .collect();
-            cuts_of(&digits, r, n, &local, &vals, MAX_CUTS)
+            // At the cap the list may be incomplete: no conclusion from it.
+            cuts_of(&digits, r, n, &local, &vals, MAX_CUTS).filter(|c| c.len() < MAX_CUTS)
         })
         .collect();
     // Runs still open: decided jointly by the identities that span runs.
     let open: Vec<usize> = (0..runs.len())
         .filter(|&r| cuts[r].as_ref().is_some_and(|c| c.len() > 1))
         .collect();
-    let mut decided: Vec<Option<Cut>> = cuts
+    // The cuts that survive every identity, per run (empty: none known).
+    let mut survivors: Vec<Vec<Cut>> = cuts
         .iter()
         .map(|c| match c.as_deref() {
-            Some([one]) => Some(one.clone()),
-            _ => None,
+            Some([one]) => vec![one.clone()],
+            _ => Vec::new(),
         })
         .collect();
     if !open.is_empty() {
@@ -411,32 +416,60 @@ pub fn resolve(report: &mut Report, runs: &[FusedRun]) -> Vec<String> {
         };
         if joint.go(0) {
             for &r in &open {
-                let kept: Vec<usize> = (0..all[r].len()).filter(|&c| joint.seen[r][c]).collect();
-                if let [one] = kept.as_slice() {
-                    decided[r] = Some(all[r][*one].clone());
-                }
+                survivors[r] = (0..all[r].len())
+                    .filter(|&c| joint.seen[r][c])
+                    .map(|c| all[r][c].clone())
+                    .collect();
             }
         }
     }
     let mut filled = Vec::new();
-    for (run, cut) in runs.iter().zip(&decided) {
-        let Some(cut) = cut else {
-            report.flags.push(format!("ambiguous_split:{}", run.name));
-            continue;
-        };
+    for (run, surv) in runs.iter().zip(&survivors) {
         let digits: String = run.parts.concat();
-        let mut at = 0;
-        for ((&c, &x), &len) in run.cells.iter().zip(&cut.values).zip(&cut.lens) {
-            let cell = &mut report.cells[c];
-            cell.value = Some(Number::Int(x));
+        // A cell that every surviving cut cuts alike is determined.
+        let agreed = agreed_cells(surv);
+        for (k, span) in agreed.iter().enumerate() {
+            let Some((at, len)) = *span else {
+                continue;
+            };
+            let cell = &mut report.cells[run.cells[k]];
+            cell.value = Some(Number::Int(surv[0].values[k]));
             cell.raw = digits[at..at + len].to_string();
             cell.provenance = Provenance::Split;
             cell.line = run.line;
-            at += len;
         }
-        filled.push(run.name.clone());
+        if surv.len() == 1 {
+            filled.push(run.name.clone());
+        } else {
+            report.flags.push(format!("ambiguous_split:{}", run.name));
+        }
     }
     filled
+}
+
+/// For each cell, `(offset, length)` of its digits when every cut places it
+/// alike (`None` otherwise; empty when there is no cut).
+fn agreed_cells(cuts: &[Cut]) -> Vec<Option<(usize, usize)>> {
+    let Some(first) = cuts.first() else {
+        return Vec::new();
+    };
+    let spans = |c: &Cut| -> Vec<(usize, usize)> {
+        let mut at = 0;
+        c.lens
+            .iter()
+            .map(|&l| {
+                at += l;
+                (at - l, l)
+            })
+            .collect()
+    };
+    let all: Vec<Vec<(usize, usize)>> = cuts.iter().map(spans).collect();
+    (0..first.lens.len())
+        .map(|k| {
+            let s = all[0][k];
+            all.iter().all(|c| c[k] == s).then_some(s)
+        })
+        .collect()
 }
 
 #[cfg(test)]
