@@ -57,6 +57,10 @@ pub enum Provenance {
     Na,
     /// A value read by OCR from a scanned page.
     Ocr,
+    /// Cut from a digit string printed for several cells with their boundaries
+    /// lost (`640020470` → 64, 0, 0, 2, 0, 4, 70): the only cut for which the
+    /// accounting identities hold. `raw` holds the cell's own digits.
+    Split,
     /// The layout lost the cell (short row, vanished row, cut-off table) and the
     /// identities do not determine it; the value is `None`.
     Missing,
@@ -72,6 +76,7 @@ impl Provenance {
             Provenance::Dash => "dash",
             Provenance::Na => "na",
             Provenance::Ocr => "ocr",
+            Provenance::Split => "split",
             Provenance::Missing => "missing",
         }
     }
