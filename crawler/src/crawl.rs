@@ -393,7 +393,10 @@ async fn robots_for(ctx: &Ctx, url: &Url) -> RobotsRules {
             let Ok(permit) = ctx.polite.acquire(&host_key(&robots_url)).await else {
                 break RobotsRules::disallow_all();
             };
-            let res = ctx.fetcher.get(&robots_url, &Validators::default()).await;
+            let res = ctx
+                .fetcher
+                .get_prefix(&robots_url, crate::robots::MAX_ROBOTS_BYTES as u64)
+                .await;
             drop(permit);
             ctx.progress
                 .request(res.as_ref().map(|r| r.body.len()).unwrap_or(0));

@@ -41,7 +41,7 @@ pub(crate) fn convert(
         "out",
         input.as_str(),
     ];
-    let run = tool::run(program, &args, &work, limits.tool_timeout).map_err(flag)?;
+    let run = tool::run(program, &args, &work, limits).map_err(flag)?;
     let out = work.path().join("out").join(format!("in.{target}"));
     std::fs::read(&out).map_err(|e| format!("conversion_error:soffice:{e}:{}", run.stderr_head))
 }
@@ -51,6 +51,7 @@ fn flag(e: ToolError) -> String {
     match e {
         ToolError::Missing => "tool_missing:soffice".to_string(),
         ToolError::Timeout => Exceeded::Timeout.flag(),
+        ToolError::TooMuchOutput => Exceeded::ToolOutput.flag(),
         ToolError::Failed(m) => format!("conversion_error:{m}"),
     }
 }
