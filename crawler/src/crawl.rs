@@ -325,13 +325,12 @@ async fn dispatch(ctx: &Arc<Ctx>) -> Result<()> {
 }
 
 fn backoff(cfg: &CrawlConfig, attempts: u32) -> Duration {
-    let exp = cfg
-        .backoff_base
-        .saturating_mul(1u32 << attempts.min(16))
-        .min(cfg.backoff_max);
-    // Full jitter in [exp/2, exp].
-    let half = exp / 2;
-    half + Duration::from_secs_f64(half.as_secs_f64() * fastrand::f64())
+    crate::politeness::full_jitter_backoff(
+        cfg.backoff_base,
+        cfg.backoff_max,
+        attempts,
+        fastrand::f64(),
+    )
 }
 
 fn retry_or_fail(

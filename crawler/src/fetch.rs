@@ -208,8 +208,12 @@ impl Fetcher {
     /// the body and stops reading there: for robots.txt, of which RFC 9309 §2.5
     /// asks crawlers to honour at least 500 KiB and lets them ignore the rest.
     pub async fn get_prefix(&self, url: &Url, max: u64) -> Result<Response, FetchError> {
-        self.exchange(url, &Validators::default(), BodyCap::Truncate(max.min(self.max_body)))
-            .await
+        self.exchange(
+            url,
+            &Validators::default(),
+            BodyCap::Truncate(max.min(self.max_body)),
+        )
+        .await
     }
 
     async fn exchange(
@@ -331,7 +335,9 @@ mod tests {
                 let mut buf = [0u8; 2048];
                 let _ = tokio::io::AsyncReadExt::read(&mut s, &mut buf).await;
                 let _ = s
-                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+                    .write_all(
+                        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+                    )
                     .await;
             }
         });

@@ -46,7 +46,13 @@ fn proxies_from_the_environment_are_ignored_and_a_configured_one_is_used() {
     // SAFETY: no other thread of this test binary exists yet (one test, the
     // proxy thread and the runtime are started after this).
     unsafe {
-        for k in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY"] {
+        for k in [
+            "HTTP_PROXY",
+            "http_proxy",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "ALL_PROXY",
+        ] {
             std::env::set_var(k, &proxy);
         }
         for k in ["NO_PROXY", "no_proxy"] {
@@ -67,7 +73,11 @@ fn proxies_from_the_environment_are_ignored_and_a_configured_one_is_used() {
         matches!(got, Err(FetchError::ForbiddenAddress(_))),
         "{got:?}"
     );
-    assert_eq!(hits.load(Ordering::SeqCst), 0, "the request went to the environment's proxy");
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        0,
+        "the request went to the environment's proxy"
+    );
 
     // A proxy configured on purpose is used (and trusted with name resolution).
     let with_proxy = Fetcher::new(&CrawlConfig {
@@ -78,6 +88,6 @@ fn proxies_from_the_environment_are_ignored_and_a_configured_one_is_used() {
     let got = rt
         .block_on(with_proxy.get(&target, &Validators::default()))
         .unwrap();
-    assert_eq!((got.status, got.body.as_slice()), (200, b"secret".as_slice()));
+    assert_eq!((got.status, &got.body[..]), (200, &b"secret"[..]));
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }

@@ -46,7 +46,10 @@ mod tests {
             panic!("index out of bounds: the len is 3 but the index is 7")
         });
         assert_eq!(r.status, Status::Failed);
-        assert_eq!((r.source.as_str(), r.sha256.as_str()), ("http://x.test/a.pdf", "ab"));
+        assert_eq!(
+            (r.source.as_str(), r.sha256.as_str()),
+            ("http://x.test/a.pdf", "ab")
+        );
         assert_eq!(
             r.flags,
             vec!["panic:index out of bounds: the len is 3 but the index is 7".to_string()]
@@ -67,6 +70,9 @@ mod tests {
     fn long_messages_are_cut() {
         let long = "长".repeat(1000);
         let r = isolated("s", "h", || panic!("{long}"));
-        assert_eq!(r.flags[0].chars().count(), "panic:".len() + MAX_MESSAGE_CHARS);
+        assert_eq!(
+            r.flags[0].chars().count(),
+            "panic:".len() + MAX_MESSAGE_CHARS
+        );
     }
 }

@@ -69,6 +69,7 @@ pub fn execute(out: &Path, cc: Option<&CrawlConfig>, threads: usize) -> anyhow::
 
     let mut exports = Vec::new();
     if analyze.get("skipped").is_none() {
+        tracing::info!("export stage");
         for d in ogi_analyze::Dataset::ALL {
             let path = ogi_analyze::export_csv(out, d, ogi_analyze::Lang::Both, None)
                 .with_context(|| format!("exporting {}", d.name()))?;

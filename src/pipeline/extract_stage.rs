@@ -88,7 +88,8 @@ pub fn extracted_ids(out: &Path) -> anyhow::Result<BTreeSet<String>> {
     Ok(ids)
 }
 
-fn parse_one(doc: &DocInput, ocr: bool) -> Report {
+/// Extracts one stored document (read from the raw store, parsed, its sha256 checked).
+pub(crate) fn parse_one(doc: &DocInput, ocr: bool) -> Report {
     let opts = ParseOptions {
         content_type: doc.content_type.clone(),
         file_name: Some(doc.source.clone()),

@@ -19,7 +19,7 @@
 //! the call stack; below [`Limits::max_html_depth`] the reader stops descending
 //! and flags `limit:html_depth`.
 
-use super::cells::{LineSink, join_cell_lines, MAX_GRID_COLS};
+use super::cells::{LineSink, MAX_GRID_COLS, join_cell_lines};
 use super::limits::{Exceeded, Limits};
 use crate::Line;
 use ego_tree::NodeRef;

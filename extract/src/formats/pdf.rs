@@ -246,7 +246,9 @@ static LOPDF_SLOTS: Slots = Slots::new(2);
 fn lopdf_text(bytes: &[u8], limits: &Limits) -> Result<(String, Vec<String>), String> {
     let data = bytes.to_vec();
     let lim = limits.clone();
-    match LOPDF_SLOTS.run("ogi-lopdf", limits.tool_timeout, move || lopdf_read(&data, &lim)) {
+    match LOPDF_SLOTS.run("ogi-lopdf", limits.tool_timeout, move || {
+        lopdf_read(&data, &lim)
+    }) {
         Ok(r) => r,
         Err(Bounded::Timeout) => Err(Exceeded::Timeout.flag()),
         Err(Bounded::Panicked(_)) => Err("pdf_error:lopdf:panic".to_string()),

@@ -63,8 +63,7 @@ type SparseSheet = BTreeMap<u32, BTreeMap<u32, String>>;
 /// Reads an XLSX cell by cell; each sheet becomes rows padded from its first
 /// to its last used column (at most `MAX_GRID_COLS` wide).
 fn read_xlsx_sparse(bytes: &[u8], limits: &Limits) -> Result<(Vec<Line>, Vec<String>), String> {
-    let mut book: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes)).map_err(|e| format!("xlsx_error:{e}"))?;
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| format!("xlsx_error:{e}"))?;
     let mut sink = LineSink::new(limits.max_lines);
     let mut flags = Vec::new();
     let mut budget = limits.max_sheet_cells;
@@ -110,8 +109,16 @@ fn read_xlsx_sparse(bytes: &[u8], limits: &Limits) -> Result<(Vec<Line>, Vec<Str
 
 /// Emits a sparse sheet as grid rows starting at its first used column.
 fn emit_sheet(sheet: SparseSheet, sink: &mut LineSink) {
-    let first = sheet.values().filter_map(|r| r.keys().next()).min().copied();
-    let last = sheet.values().filter_map(|r| r.keys().next_back()).max().copied();
+    let first = sheet
+        .values()
+        .filter_map(|r| r.keys().next())
+        .min()
+        .copied();
+    let last = sheet
+        .values()
+        .filter_map(|r| r.keys().next_back())
+        .max()
+        .copied();
     let (Some(first), Some(last)) = (first, last) else {
         return;
     };
@@ -143,7 +150,10 @@ mod tests {
     fn xlsx(dim: &str, cells: &[(&str, &str)]) -> Vec<u8> {
         let mut rows: BTreeMap<u32, String> = BTreeMap::new();
         for (r, v) in cells {
-            let n: u32 = r.trim_start_matches(|c: char| c.is_ascii_alphabetic()).parse().unwrap();
+            let n: u32 = r
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                .parse()
+                .unwrap();
             rows.entry(n).or_default().push_str(&format!(
                 r#"<c r="{r}" t="inlineStr"><is><t>{v}</t></is></c>"#
             ));
