@@ -22,6 +22,9 @@ python3 -m pip install -q --disable-pip-version-check -r notebooks/requirements.
 # warcio: the independent WARC reader of the crawler's WARC export test.
 python3 -m pip install -q --disable-pip-version-check warcio
 
+echo "== real-document gold (vocabulary and identities)"
+python3 scripts/check_gold.py >/dev/null
+
 echo "== cargo test"
 cargo test --workspace
 

@@ -93,15 +93,24 @@ impl Extracted {
 pub fn parse_bytes(source: &str, bytes: &[u8], opts: &ParseOptions) -> Report {
     let sha256 = hex::encode(Sha256::digest(bytes));
     crate::isolate::isolated(source, &sha256, || {
-        parse_bytes_unguarded(source, &sha256, bytes, opts)
+        parse_bytes_with_lines(source, bytes, opts).0
     })
 }
 
-fn parse_bytes_unguarded(source: &str, sha256: &str, bytes: &[u8], opts: &ParseOptions) -> Report {
-    let ex = read_lines(bytes, opts);
-    let mut report = crate::parse_lines(&ex.lines);
+/// [`parse_bytes`], also returning the lines the report was read from (for
+/// [`crate::explain::explain`]). Not isolated: callers that must survive a
+/// panic use [`parse_bytes`].
+pub fn parse_bytes_with_lines(
+    source: &str,
+    bytes: &[u8],
+    opts: &ParseOptions,
+) -> (Report, Vec<Line>) {
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let mut ex = read_lines(bytes, opts);
+    let lines = std::mem::take(&mut ex.lines);
+    let mut report = crate::parse_lines(&lines);
     report.source = source.to_string();
-    report.sha256 = sha256.to_string();
+    report.sha256 = sha256;
     report.format = Some(ex.format);
     report.charset = ex.charset;
     if let Some(status) = ex.status {
@@ -118,7 +127,7 @@ fn parse_bytes_unguarded(source: &str, sha256: &str, bytes: &[u8], opts: &ParseO
     flags.append(&mut report.flags);
     report.flags = flags;
     crate::region::annotate(&mut report);
-    report
+    (report, lines)
 }
 
 /// Reads a document into lines: sniff → decode → format reader. Never panics on
