@@ -11,6 +11,7 @@ mod run;
 mod serve_sample;
 mod status;
 mod synth;
+mod verify;
 
 use crate::config::Config;
 use clap::{Parser, Subcommand};
@@ -62,6 +63,8 @@ enum Command {
     Status(status::StatusArgs),
     /// Generate a reproducible synthetic corpus of reports.
     Synth(synth::SynthArgs),
+    /// Check OUT: re-hash the raw store, re-extract a sample, read every data file.
+    Verify(verify::VerifyArgs),
 }
 
 /// Runs the chosen subcommand and returns the process exit code.
@@ -82,5 +85,6 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Demo(a) => demo::run(a, &cfg),
         Command::Status(a) => status::run(a, &cfg),
         Command::Synth(a) => synth::run(a),
+        Command::Verify(a) => verify::run(a, &cfg),
     }
 }
