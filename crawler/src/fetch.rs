@@ -145,6 +145,8 @@ impl Resolve for GuardedResolver {
 #[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
+    /// Client that accepts broken certificates, for portals with `tls = "insecure"`.
+    insecure: reqwest::Client,
     max_body: u64,
     read_timeout: Duration,
 }
@@ -168,21 +170,26 @@ impl Fetcher {
             allow: cfg.allow_private_hosts.clone(),
             overrides,
         };
-        let client = reqwest::Client::builder()
-            .user_agent(cfg.user_agent_header())
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(cfg.connect_timeout)
-            .read_timeout(cfg.read_timeout)
-            .timeout(cfg.total_timeout)
-            .gzip(true)
-            .brotli(true)
-            .deflate(true)
-            .pool_max_idle_per_host(2)
-            .dns_resolver(Arc::new(resolver))
-            .build()
-            .context("building the HTTP client")?;
+        let resolver = Arc::new(resolver);
+        let build = |insecure: bool| {
+            reqwest::Client::builder()
+                .user_agent(cfg.user_agent_header())
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(cfg.connect_timeout)
+                .read_timeout(cfg.read_timeout)
+                .timeout(cfg.total_timeout)
+                .gzip(true)
+                .brotli(true)
+                .deflate(true)
+                .pool_max_idle_per_host(2)
+                .dns_resolver(resolver.clone())
+                .tls_danger_accept_invalid_certs(insecure)
+                .build()
+                .context("building the HTTP client")
+        };
         Ok(Fetcher {
-            client,
+            client: build(false)?,
+            insecure: build(true)?,
             max_body: cfg.max_body_bytes,
             read_timeout: cfg.read_timeout,
         })
@@ -191,8 +198,36 @@ impl Fetcher {
     /// Sends one GET (conditional if `validators` has values) and reads the body up to
     /// the size limit. Redirect responses are returned as they are.
     pub async fn get(&self, url: &Url, validators: &Validators) -> Result<Response, FetchError> {
+        self.send(url, None, validators, false).await
+    }
+
+    /// Sends one request: a GET, or a POST of `form` (`application/x-www-form-urlencoded`,
+    /// as list endpoints expect it, with `X-Requested-With: XMLHttpRequest`).
+    /// `insecure` accepts broken certificates (portal `tls = "insecure"`).
+    pub async fn send(
+        &self,
+        url: &Url,
+        form: Option<&str>,
+        validators: &Validators,
+        insecure: bool,
+    ) -> Result<Response, FetchError> {
         let started = Instant::now();
-        let mut req = self.client.get(url.as_str());
+        let client = if insecure {
+            &self.insecure
+        } else {
+            &self.client
+        };
+        let mut req = match form {
+            Some(body) => client
+                .post(url.as_str())
+                .header(
+                    header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded; charset=UTF-8",
+                )
+                .header("X-Requested-With", "XMLHttpRequest")
+                .body(body.to_string()),
+            None => client.get(url.as_str()),
+        };
         if let Some(e) = &validators.etag {
             req = req.header(header::IF_NONE_MATCH, e);
         }

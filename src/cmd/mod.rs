@@ -7,6 +7,7 @@ mod demo;
 mod export;
 mod extract;
 mod parse;
+mod portals;
 mod run;
 mod serve_sample;
 mod status;
@@ -62,6 +63,9 @@ enum Command {
     Status(status::StatusArgs),
     /// Generate a reproducible synthetic corpus of reports.
     Synth(synth::SynthArgs),
+    /// The portal registry: import a seed list, probe sites, list and check entries.
+    #[command(subcommand)]
+    Portals(portals::PortalsCommand),
 }
 
 /// Runs the chosen subcommand and returns the process exit code.
@@ -82,5 +86,6 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Demo(a) => demo::run(a, &cfg),
         Command::Status(a) => status::run(a, &cfg),
         Command::Synth(a) => synth::run(a),
+        Command::Portals(c) => portals::run(c, &cfg),
     }
 }
