@@ -169,29 +169,30 @@ fn level_of(level: &str, region: &str) -> Option<AgencyLevel> {
     })
 }
 
-/// Portal id from a URL: host without `www.`, dots → `-`, plus the first path
-/// segment when the site lives under a prefix (`gdmx-gov-cn-mzmxnkzzf`).
+/// Portal id from a URL: host without `www.`, dots → `-`, plus the directories
+/// of the path when the site lives under a prefix on a shared host
+/// (`gdmx-gov-cn-mzmxnkzzf`, `jiangsu-chinatax-gov-cn-col-col8970`).
 pub fn id_of(url: &Url) -> String {
     let host = url.host_str().unwrap_or("").to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host);
     let mut id = host.replace('.', "-");
-    if let Some(seg) = url
+    let segs: Vec<&str> = url
         .path_segments()
-        .and_then(|mut s| s.next())
-        .filter(|s| !s.is_empty() && !s.contains('.'))
-    {
+        .map(|s| s.filter(|x| !x.is_empty()).collect())
+        .unwrap_or_default();
+    for (i, seg) in segs.iter().enumerate() {
+        let last = i + 1 == segs.len();
+        if last && seg.contains('.') {
+            break;
+        }
         id.push('-');
         id.push_str(&seg.to_ascii_lowercase());
     }
-    id.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect()
+    let id: String = id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+        .collect();
+    id.trim_matches('-').to_string()
 }
 
 /// Hosts of a site: the URL's host and its `www.` twin.
@@ -312,7 +313,10 @@ fn entry(
             }
             Some((name, full)) => {
                 let region = row.region.trim();
-                if !(region == full || region.ends_with(&name) || full.ends_with(region)) {
+                // Seeds shorten names (`罗城县` for 罗城仫佬族自治县): the region must at
+                // least carry the division's first two characters.
+                let stem: String = name.chars().take(2).collect();
+                if !(region == full || region.ends_with(&name) || region.contains(&stem)) {
                     mismatches.push(RegionMismatch {
                         line,
                         id: id.clone(),
