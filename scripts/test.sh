@@ -18,6 +18,9 @@ fi
 echo "== installing Python packages for notebooks and interop checks"
 python3 -m pip install -q --disable-pip-version-check -r notebooks/requirements.txt
 
+echo "== real-document gold (vocabulary and identities)"
+python3 scripts/check_gold.py >/dev/null
+
 echo "== cargo test"
 cargo test --workspace
 

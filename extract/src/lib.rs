@@ -26,6 +26,8 @@ pub struct Line {
 
 pub mod arrow_out;
 pub mod checks;
+pub mod confusable;
+pub mod explain;
 pub mod formats;
 pub mod identities;
 pub mod infer;

@@ -26,6 +26,11 @@
 //! | `table4_unreadable:<n>_values` | table 4 had neither 15 numbers nor 3 labelled rows of 5 |
 //! | `short_row:t2:<line>` | a table-2 line whose values do not fit its header |
 //! | `no_title` | no report title found |
+//! | `title_two_lines` | the title was split over two lines (agency on the first) |
+//! | `agency_source:paragraph` | the title names no agency: it was read from the first paragraph (`本报告由…编制`) |
+//! | `agency_source:title+paragraph` | the first paragraph confirms the title's agency |
+//! | `agency_source:title`, `agency_paragraph:<name>` | the first paragraph names another body; the title's agency is kept |
+//! | `no_cells_read` | table 3 was located but not one template cell could be read: status `failed` |
 //! | `inferred:<row>`, `inferred_rule:<row>:<ids>`, `conflict:<row>`, `inference_conflict:<id>:<instance>` | see [`crate::infer`] |
 
 use crate::infer::{ShortRow, infer};
@@ -34,7 +39,7 @@ use crate::reader::sections;
 use crate::reader::tokens::tokenize;
 use crate::reader::{Slot, table2, table3, table4};
 use crate::vocab::{RowRole, vocab};
-use crate::{Cell, Line, Report, Status, TableId, Template};
+use crate::{Cell, Line, Provenance, Report, Status, TableId, Template};
 
 fn cell(table: TableId, row: &str, col: Option<&str>, s: Slot) -> Cell {
     Cell {
@@ -52,18 +57,28 @@ fn cell(table: TableId, row: &str, col: Option<&str>, s: Slot) -> Cell {
 /// Reads the template tables and title metadata from lines of a document.
 ///
 /// Fills everything but `source`, `sha256`, `format`, `charset` and the region
-/// fields (see [`crate::region::annotate`]). Never panics on any input.
+/// fields (see [`crate::region::annotate`]). The status is `parsed` when every
+/// template cell was read, `partial` when some are missing (see
+/// [`Report::completeness`]), `failed` when table 3 was found but no cell could
+/// be read, `not_a_report` without table 3. Never panics on any input.
 pub fn parse_lines(lines: &[Line]) -> Report {
     let toks = tokenize(lines);
     let meta = title_meta(&toks);
     let mut report = Report {
-        title: meta.title,
-        agency: meta.agency,
+        title: meta.title.clone(),
+        agency: meta.agency.clone(),
         year: meta.year,
         ..Report::default()
     };
     if report.title.is_none() {
         report.flags.push("no_title".into());
+    }
+    if meta.two_lines {
+        report.flags.push("title_two_lines".into());
+    }
+    report.flags.extend(meta.source.flag().map(str::to_string));
+    if let Some(p) = &meta.paragraph_agency {
+        report.flags.push(format!("agency_paragraph:{p}"));
     }
     let v = vocab();
     let first_row = v
@@ -143,7 +158,42 @@ pub fn parse_lines(lines: &[Line]) -> Report {
     infer(&mut report, &short_rows);
     fill_maps(&mut report);
     report.checks = crate::checks::run_checks(&report);
+    let total = template_cells(t2_template.unwrap_or(template), template);
+    judge_completeness(&mut report, total);
     report
+}
+
+/// Number of template cells: table 2's cells of its template, table 3's rows
+/// × columns of its template and table 4's fifteen cells. (A hybrid report
+/// prints table 2 of the 2021 template over a 2019 table 3.)
+pub fn template_cells(table2: Template, table3: Template) -> usize {
+    let v = vocab();
+    v.table2_of(table2).count() + v.rows_of(table3).count() * v.cols.len() + v.table4.len()
+}
+
+/// Sets `completeness` (cells read ÷ `total` template cells; a table not found
+/// counts as all missing) and the status: `parsed` when every template cell
+/// was read, `partial` when some are missing, `failed` (flag `no_cells_read`)
+/// when none was.
+fn judge_completeness(report: &mut Report, total: usize) {
+    let read = report
+        .cells
+        .iter()
+        .filter(|c| c.provenance != Provenance::Missing)
+        .count();
+    report.completeness = Some(if total == 0 {
+        0.0
+    } else {
+        read.min(total) as f64 / total as f64
+    });
+    report.status = if read == 0 {
+        report.flags.push("no_cells_read".into());
+        Status::Failed
+    } else if read < total {
+        Status::Partial
+    } else {
+        Status::Parsed
+    };
 }
 
 /// Table-3 cells for every row of the template; returns the short rows.

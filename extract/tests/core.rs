@@ -10,3 +10,5 @@ mod props;
 mod roundtrip;
 #[path = "core/seeds.rs"]
 mod seeds;
+#[path = "core/templates.rs"]
+mod templates;

@@ -8,7 +8,7 @@
 
 use super::{cells_dir, reports_dir};
 use anyhow::Context;
-use ogi_extract::{ParseOptions, Report, Status, arrow_out};
+use ogi_extract::{CheckState, ParseOptions, Report, Status, arrow_out};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -41,8 +41,10 @@ pub struct ExtractStats {
     pub already_extracted: usize,
     /// Extracted now.
     pub extracted: usize,
-    /// Of those: parsed into tables.
+    /// Of those: parsed into tables, every template cell read.
     pub parsed: usize,
+    /// Of those: parsed with some template cells missing (status `partial`).
+    pub partial: usize,
     /// Of those: not an annual report.
     pub not_a_report: usize,
     /// Of those: scanned, OCR needed.
@@ -51,7 +53,7 @@ pub struct ExtractStats {
     pub needs_conversion: usize,
     /// Of those: unreadable (with a flag saying why).
     pub failed: usize,
-    /// Parsed reports with at least one failed check.
+    /// Parsed or partial reports with at least one failed check.
     pub checks_failing: usize,
     /// Report ids extracted now.
     pub new_report_ids: Vec<String>,
@@ -161,12 +163,15 @@ pub fn run(
         stats.extracted += 1;
         match r.status {
             Status::Parsed => stats.parsed += 1,
+            Status::Partial => stats.partial += 1,
             Status::NotAReport => stats.not_a_report += 1,
             Status::NeedsOcr => stats.needs_ocr += 1,
             Status::NeedsConversion => stats.needs_conversion += 1,
             Status::Failed => stats.failed += 1,
         }
-        if r.status == Status::Parsed && r.checks.iter().any(|c| !c.ok) {
+        if matches!(r.status, Status::Parsed | Status::Partial)
+            && r.checks.iter().any(|c| c.state == CheckState::Failed)
+        {
             stats.checks_failing += 1;
         }
         stats.new_report_ids.push(r.sha256.clone());

@@ -87,8 +87,19 @@ impl Extracted {
 
 /// Parses one document from its bytes: sniff format, decode, read lines, parse, annotate.
 pub fn parse_bytes(source: &str, bytes: &[u8], opts: &ParseOptions) -> Report {
-    let ex = read_lines(bytes, opts);
-    let mut report = crate::parse_lines(&ex.lines);
+    parse_bytes_with_lines(source, bytes, opts).0
+}
+
+/// [`parse_bytes`], also returning the lines the report was read from (for
+/// [`crate::explain::explain`]).
+pub fn parse_bytes_with_lines(
+    source: &str,
+    bytes: &[u8],
+    opts: &ParseOptions,
+) -> (Report, Vec<Line>) {
+    let mut ex = read_lines(bytes, opts);
+    let lines = std::mem::take(&mut ex.lines);
+    let mut report = crate::parse_lines(&lines);
     report.source = source.to_string();
     report.sha256 = hex::encode(Sha256::digest(bytes));
     report.format = Some(ex.format);
@@ -107,7 +118,7 @@ pub fn parse_bytes(source: &str, bytes: &[u8], opts: &ParseOptions) -> Report {
     flags.append(&mut report.flags);
     report.flags = flags;
     crate::region::annotate(&mut report);
-    report
+    (report, lines)
 }
 
 /// Reads a document into lines: sniff → decode → format reader. Never panics on
