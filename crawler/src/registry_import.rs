@@ -190,7 +190,13 @@ pub fn id_of(url: &Url) -> String {
     }
     let id: String = id
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     id.trim_matches('-').to_string()
 }

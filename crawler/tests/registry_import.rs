@@ -7,7 +7,10 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// code → (name, full name from the province down), read from divisions.csv.
@@ -41,15 +44,29 @@ fn seed_list_imports_row_by_row() {
     let imp = registry_import::import(&csv, &|c| g.get(c).cloned());
     let data_rows = csv::Reader::from_reader(csv.as_bytes()).records().count();
     assert_eq!(imp.rows, data_rows);
-    assert_eq!(imp.entries() + imp.errors.len(), imp.rows, "every row is an entry or an error");
-    assert!(imp.entries() * 100 >= imp.rows * 98, "{} of {} rows imported", imp.entries(), imp.rows);
+    assert_eq!(
+        imp.entries() + imp.errors.len(),
+        imp.rows,
+        "every row is an entry or an error"
+    );
+    assert!(
+        imp.entries() * 100 >= imp.rows * 98,
+        "{} of {} rows imported",
+        imp.entries(),
+        imp.rows
+    );
     for e in &imp.errors {
         assert!(!e.reason.is_empty() && e.line >= 2, "{e:?}");
     }
     for p in imp.files.values().flatten() {
         p.validate().unwrap_or_else(|e| panic!("{}: {e:#}", p.id));
         if !p.region_code.is_empty() {
-            assert!(g.contains_key(&p.region_code), "{}: kept code {} is in the gazetteer", p.id, p.region_code);
+            assert!(
+                g.contains_key(&p.region_code),
+                "{}: kept code {} is in the gazetteer",
+                p.id,
+                p.region_code
+            );
         }
     }
     for m in &imp.mismatches {
@@ -62,8 +79,14 @@ fn seed_list_imports_row_by_row() {
         let name = w.file_name().unwrap();
         let shipped = std::fs::read_to_string(repo().join("data/portals").join(name))
             .unwrap_or_else(|_| panic!("data/portals/{} shipped", name.to_string_lossy()));
-        assert_eq!(std::fs::read_to_string(w).unwrap(), shipped, "{} is stale: rerun `ogi portals import data/seeds/portals-seed.csv`", name.to_string_lossy());
+        assert_eq!(
+            std::fs::read_to_string(w).unwrap(),
+            shipped,
+            "{} is stale: rerun `ogi portals import data/seeds/portals-seed.csv`",
+            name.to_string_lossy()
+        );
     }
-    let loaded = ogi_crawler::load_portals(&repo().join("data/portals")).expect("shipped registry loads");
+    let loaded =
+        ogi_crawler::load_portals(&repo().join("data/portals")).expect("shipped registry loads");
     assert_eq!(loaded.len(), imp.entries());
 }
