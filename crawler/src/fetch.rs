@@ -147,6 +147,8 @@ impl Resolve for GuardedResolver {
 #[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
+    /// Client that accepts broken certificates, for portals with `tls = "insecure"`.
+    insecure: reqwest::Client,
     max_body: u64,
     read_timeout: Duration,
 }
@@ -170,27 +172,32 @@ impl Fetcher {
             allow: cfg.allow_private_hosts.clone(),
             overrides,
         };
-        let builder = match &cfg.proxy {
-            Some(p) => reqwest::Client::builder()
-                .proxy(reqwest::Proxy::all(p).with_context(|| format!("proxy {p}"))?),
-            // Never from the environment: a proxy would resolve names past the guard.
-            None => reqwest::Client::builder().no_proxy(),
+        let resolver = Arc::new(resolver);
+        let build = |insecure: bool| -> Result<reqwest::Client> {
+            let builder = match &cfg.proxy {
+                Some(p) => reqwest::Client::builder()
+                    .proxy(reqwest::Proxy::all(p).with_context(|| format!("proxy {p}"))?),
+                // Never from the environment: a proxy would resolve names past the guard.
+                None => reqwest::Client::builder().no_proxy(),
+            };
+            builder
+                .user_agent(cfg.user_agent_header())
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(cfg.connect_timeout)
+                .read_timeout(cfg.read_timeout)
+                .timeout(cfg.total_timeout)
+                .gzip(true)
+                .brotli(true)
+                .deflate(true)
+                .pool_max_idle_per_host(2)
+                .dns_resolver(resolver.clone())
+                .tls_danger_accept_invalid_certs(insecure)
+                .build()
+                .context("building the HTTP client")
         };
-        let client = builder
-            .user_agent(cfg.user_agent_header())
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(cfg.connect_timeout)
-            .read_timeout(cfg.read_timeout)
-            .timeout(cfg.total_timeout)
-            .gzip(true)
-            .brotli(true)
-            .deflate(true)
-            .pool_max_idle_per_host(2)
-            .dns_resolver(Arc::new(resolver))
-            .build()
-            .context("building the HTTP client")?;
         Ok(Fetcher {
-            client,
+            client: build(false)?,
+            insecure: build(true)?,
             max_body: cfg.max_body_bytes,
             read_timeout: cfg.read_timeout,
         })
@@ -200,8 +207,7 @@ impl Fetcher {
     /// the size limit (a larger body is [`FetchError::TooLarge`]). Redirect responses
     /// are returned as they are.
     pub async fn get(&self, url: &Url, validators: &Validators) -> Result<Response, FetchError> {
-        self.exchange(url, validators, BodyCap::Refuse(self.max_body))
-            .await
+        self.send(url, None, validators, false).await
     }
 
     /// Like [`Fetcher::get`] (unconditional), but keeps only the first `max` bytes of
@@ -210,20 +216,54 @@ impl Fetcher {
     pub async fn get_prefix(&self, url: &Url, max: u64) -> Result<Response, FetchError> {
         self.exchange(
             url,
+            None,
             &Validators::default(),
+            false,
             BodyCap::Truncate(max.min(self.max_body)),
         )
         .await
     }
 
+    /// Sends one request: a GET, or a POST of `form` (`application/x-www-form-urlencoded`,
+    /// as list endpoints expect it, with `X-Requested-With: XMLHttpRequest`), and reads
+    /// the body up to the size limit (a larger body is [`FetchError::TooLarge`]).
+    /// `insecure` accepts broken certificates (portal `tls = "insecure"`).
+    pub async fn send(
+        &self,
+        url: &Url,
+        form: Option<&str>,
+        validators: &Validators,
+        insecure: bool,
+    ) -> Result<Response, FetchError> {
+        self.exchange(url, form, validators, insecure, BodyCap::Refuse(self.max_body))
+            .await
+    }
+
     async fn exchange(
         &self,
         url: &Url,
+        form: Option<&str>,
         validators: &Validators,
+        insecure: bool,
         cap: BodyCap,
     ) -> Result<Response, FetchError> {
         let started = Instant::now();
-        let mut req = self.client.get(url.as_str());
+        let client = if insecure {
+            &self.insecure
+        } else {
+            &self.client
+        };
+        let mut req = match form {
+            Some(body) => client
+                .post(url.as_str())
+                .header(
+                    header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded; charset=UTF-8",
+                )
+                .header("X-Requested-With", "XMLHttpRequest")
+                .body(body.to_string()),
+            None => client.get(url.as_str()),
+        };
         if let Some(e) = &validators.etag {
             req = req.header(header::IF_NONE_MATCH, e);
         }

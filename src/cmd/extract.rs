@@ -35,6 +35,11 @@ pub fn stored_inputs(out: &std::path::Path) -> anyhow::Result<Vec<extract_stage:
             content_type: Some(d.content_type),
             portal_id: Some(d.portal_id),
             fetched_at: Some(d.fetched_at),
+            listed: extract_stage::Listed {
+                title: d.list_title,
+                year: d.year.map(i32::from),
+                region_code: d.portal_region_code,
+            },
         })
         .collect())
 }

@@ -7,6 +7,7 @@ mod demo;
 mod export;
 mod extract;
 mod parse;
+mod portals;
 mod run;
 mod serve_sample;
 mod status;
@@ -65,6 +66,9 @@ enum Command {
     Synth(synth::SynthArgs),
     /// Check OUT: re-hash the raw store, re-extract a sample, read every data file.
     Verify(verify::VerifyArgs),
+    /// The portal registry: import a seed list, probe sites, list and check entries.
+    #[command(subcommand)]
+    Portals(portals::PortalsCommand),
 }
 
 /// Runs the chosen subcommand and returns the process exit code.
@@ -86,5 +90,6 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Status(a) => status::run(a, &cfg),
         Command::Synth(a) => synth::run(a),
         Command::Verify(a) => verify::run(a, &cfg),
+        Command::Portals(c) => portals::run(c, &cfg),
     }
 }

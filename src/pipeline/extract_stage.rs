@@ -32,6 +32,19 @@ pub struct DocInput {
     pub portal_id: Option<String>,
     /// When it was fetched (RFC 3339).
     pub fetched_at: Option<String>,
+    /// What the portal's list said about it: fallbacks for what the document does not say.
+    pub listed: Listed,
+}
+
+/// What a portal's list (and registry) said about a document, from the crawl state.
+#[derive(Debug, Clone, Default)]
+pub struct Listed {
+    /// Title as listed.
+    pub title: Option<String>,
+    /// Report year from the listed title.
+    pub year: Option<i32>,
+    /// GB/T 2260 code of the portal's region.
+    pub region_code: Option<String>,
 }
 
 /// What the extract stage did.
@@ -116,8 +129,49 @@ pub(crate) fn parse_one(doc: &DocInput, ocr: bool) -> Report {
     }
     report.portal_id = doc.portal_id.clone();
     report.fetched_at = doc.fetched_at.clone();
+    apply_listed(&mut report, &doc.listed);
     report
 }
+
+/// Fills what a report does not say from its list entry and portal, each marked
+/// with a flag (`title_from_list`, `year_from_list`, `region_from_portal`), and
+/// flags where document and list disagree (`year_differs_from_list:<listed>`).
+/// The portal's region is a county-level fallback: a county portal also hosts its
+/// departments' and townships' reports.
+pub fn apply_listed(report: &mut Report, listed: &Listed) {
+    if matches!(report.status, Status::NotAReport | Status::Failed) {
+        return;
+    }
+    let mut flag = |report: &mut Report, f: String| {
+        if !report.flags.contains(&f) {
+            report.flags.push(f);
+        }
+    };
+    if report.title.is_none()
+        && let Some(t) = &listed.title
+    {
+        report.title = Some(t.clone());
+        flag(report, "title_from_list".into());
+    }
+    match (report.year, listed.year) {
+        (None, Some(y)) => {
+            report.year = Some(y);
+            flag(report, "year_from_list".into());
+        }
+        (Some(a), Some(b)) if a != b => flag(report, format!("year_differs_from_list:{b}")),
+        _ => {}
+    }
+    if report.region_code.is_none()
+        && let Some(code) = &listed.region_code
+        && let Some(d) = ogi_extract::region::lookup(code)
+    {
+        report.region = Some(d.full_name);
+        report.region_code = Some(d.code);
+        report.flags.retain(|f| f != "region_unknown");
+        flag(report, "region_from_portal".into());
+    }
+}
+
 
 /// Documents per Parquet part: the extract stage writes a part (cells, then
 /// reports) after every this many documents, so a crash loses at most this many
@@ -258,6 +312,7 @@ pub(crate) mod tests {
             content_type: Some("text/plain".into()),
             portal_id: Some("test".into()),
             fetched_at: Some("2024-01-15T08:00:00Z".into()),
+            listed: Listed::default(),
         }
     }
 
@@ -372,6 +427,51 @@ pub(crate) mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         assert_eq!(extracted_ids(&out).unwrap().len(), 5);
         assert_eq!(parts(&cells_dir(&out)).unwrap().len(), 3);
+
+    #[test]
+    fn list_and_portal_fill_what_the_document_does_not_say() {
+        let listed = Listed {
+            title: Some("某县2023年政府信息公开工作年度报告".into()),
+            year: Some(2023),
+            region_code: Some("410503".into()),
+        };
+        let mut r = Report {
+            status: Status::Partial,
+            flags: vec!["region_unknown".into()],
+            ..Report::default()
+        };
+        apply_listed(&mut r, &listed);
+        assert_eq!(r.year, Some(2023));
+        assert_eq!(r.title, listed.title);
+        assert_eq!(r.region_code.as_deref(), Some("410503"));
+        assert!(r.region.as_deref().unwrap_or("").ends_with("北关区"));
+        assert_eq!(
+            r.flags,
+            ["title_from_list", "year_from_list", "region_from_portal"]
+        );
+
+        let mut r = Report {
+            status: Status::Parsed,
+            year: Some(2022),
+            region_code: Some("410103".into()),
+            ..Report::default()
+        };
+        apply_listed(&mut r, &listed);
+        assert_eq!(
+            (r.year, r.region_code.as_deref()),
+            (Some(2022), Some("410103"))
+        );
+        assert_eq!(r.flags, ["title_from_list", "year_differs_from_list:2023"]);
+
+        let mut r = Report {
+            status: Status::NotAReport,
+            ..Report::default()
+        };
+        apply_listed(&mut r, &listed);
+        assert!(
+            r.year.is_none() && r.flags.is_empty(),
+            "not a report: nothing filled"
+        );
     }
 
     #[test]
