@@ -143,7 +143,18 @@ pub fn parse_lines(lines: &[Line]) -> Report {
     infer(&mut report, &short_rows);
     fill_maps(&mut report);
     report.checks = crate::checks::run_checks(&report);
+    narrative(&mut report, lines);
     report
+}
+
+/// Figures of the prose and their check `N1` ([`crate::reader::narrative`]).
+fn narrative(report: &mut Report, lines: &[Line]) {
+    let (cells, flags) = crate::reader::narrative::read(lines);
+    report.narrative = cells;
+    report.flags.extend(flags);
+    report
+        .checks
+        .extend(crate::reader::narrative::check(report));
 }
 
 /// Table-3 cells for every row of the template; returns the short rows.
@@ -217,7 +228,7 @@ fn fill_maps(report: &mut Report) {
             (TableId::T4, _) => {
                 report.table4.insert(c.row.clone(), c.value);
             }
-            (TableId::T3, None) => {}
+            (TableId::T3, None) | (TableId::Narrative, _) => {}
         }
     }
 }

@@ -30,6 +30,10 @@ pub struct DocInput {
     pub portal_id: Option<String>,
     /// When it was fetched (RFC 3339).
     pub fetched_at: Option<String>,
+    /// Agency name to use when the document names none (`ogi import` hints).
+    pub agency_hint: Option<String>,
+    /// Year to use when the document gives none (`ogi import` hints).
+    pub year_hint: Option<i32>,
 }
 
 /// What the extract stage did.
@@ -111,7 +115,27 @@ fn parse_one(doc: &DocInput, ocr: bool) -> Report {
     }
     report.portal_id = doc.portal_id.clone();
     report.fetched_at = doc.fetched_at.clone();
+    apply_hints(&mut report, doc);
     report
+}
+
+/// Fills the agency and year the document does not give from the import
+/// hints (flagged), and places the agency in its region again.
+fn apply_hints(report: &mut Report, doc: &DocInput) {
+    if report.status != Status::Parsed {
+        return;
+    }
+    if let (None, Some(a)) = (&report.agency, &doc.agency_hint) {
+        report.agency = Some(a.clone());
+        report.flags.push("agency_from_hint".into());
+        if report.region_code.is_none() {
+            ogi_extract::region::annotate(report);
+        }
+    }
+    if let (None, Some(y)) = (report.year, doc.year_hint) {
+        report.year = Some(y);
+        report.flags.push("year_from_hint".into());
+    }
 }
 
 /// Parses `docs` not yet extracted, using up to `threads` threads, and appends one part.
@@ -202,6 +226,8 @@ pub(crate) mod tests {
             content_type: Some("text/plain".into()),
             portal_id: Some("test".into()),
             fetched_at: Some("2024-01-15T08:00:00Z".into()),
+            agency_hint: None,
+            year_hint: None,
         }
     }
 

@@ -6,6 +6,7 @@
 //! ([`tokens`]), the parts are located by their headings ([`sections`]), and
 //! each table has its own reader ([`table2`], [`table3`], [`table4`]).
 
+pub mod narrative;
 pub mod sections;
 pub mod table2;
 pub mod table3;
