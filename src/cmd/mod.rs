@@ -6,6 +6,7 @@ mod crawl;
 mod demo;
 mod export;
 mod extract;
+mod import;
 mod parse;
 mod portals;
 mod run;
@@ -49,6 +50,8 @@ enum Command {
     Crawl(crawl::CrawlArgs),
     /// Serve the bundled sample portal on a loopback address.
     ServeSample(serve_sample::ServeArgs),
+    /// Copy local report files or folders into OUT's raw store (then `ogi extract`).
+    Import(import::ImportArgs),
     /// Extract every stored document not yet extracted into OUT/extract.
     Extract(extract::ExtractArgs),
     /// Build the Parquet datasets in OUT/datasets from OUT/extract.
@@ -82,6 +85,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Parse(a) => parse::run(a),
         Command::Crawl(a) => crawl::run(a, &cfg),
         Command::ServeSample(a) => serve_sample::run(a),
+        Command::Import(a) => import::run(a, &cfg),
         Command::Extract(a) => extract::run(a, &cfg),
         Command::Analyze(a) => analyze::run(a, &cfg),
         Command::Export(c) => export::run(c, &cfg),

@@ -72,7 +72,11 @@ pub fn execute(out: &Path, cc: Option<&CrawlConfig>, threads: usize) -> anyhow::
     if analyze.get("skipped").is_none() {
         tracing::info!("export stage");
         for d in ogi_analyze::Dataset::ALL {
-            let path = ogi_analyze::export_csv(out, d, ogi_analyze::Lang::Both, None)
+            let opts = ogi_analyze::ExportOptions {
+                lang: ogi_analyze::Lang::Both,
+                headers: ogi_analyze::Headers::Short,
+            };
+            let path = ogi_analyze::export_csv(out, d, &opts, None)
                 .with_context(|| format!("exporting {}", d.name()))?;
             exports.push(path);
         }

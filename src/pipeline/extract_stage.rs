@@ -32,19 +32,43 @@ pub struct DocInput {
     pub portal_id: Option<String>,
     /// When it was fetched (RFC 3339).
     pub fetched_at: Option<String>,
-    /// What the portal's list said about it: fallbacks for what the document does not say.
+    /// What the portal's list (or an `ogi import` hint file) said about it:
+    /// fallbacks for what the document does not say.
     pub listed: Listed,
 }
 
-/// What a portal's list (and registry) said about a document, from the crawl state.
+/// Where the fallbacks in [`Listed`] came from; names the flags they leave.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HintOrigin {
+    /// A portal's list entry and the registry (flags `*_from_list`).
+    #[default]
+    List,
+    /// An `ogi import` hint file (flags `*_from_hint`).
+    Import,
+}
+
+impl HintOrigin {
+    fn suffix(self) -> &'static str {
+        match self {
+            HintOrigin::List => "list",
+            HintOrigin::Import => "hint",
+        }
+    }
+}
+
+/// What a portal's list (and registry), or an import hint, said about a document.
 #[derive(Debug, Clone, Default)]
 pub struct Listed {
     /// Title as listed.
     pub title: Option<String>,
-    /// Report year from the listed title.
+    /// Agency name (import hints).
+    pub agency: Option<String>,
+    /// Report year from the listed title or the hint.
     pub year: Option<i32>,
     /// GB/T 2260 code of the portal's region.
     pub region_code: Option<String>,
+    /// Where these came from.
+    pub origin: HintOrigin,
 }
 
 /// What the extract stage did.
@@ -133,9 +157,10 @@ pub(crate) fn parse_one(doc: &DocInput, ocr: bool) -> Report {
     report
 }
 
-/// Fills what a report does not say from its list entry and portal, each marked
-/// with a flag (`title_from_list`, `year_from_list`, `region_from_portal`), and
-/// flags where document and list disagree (`year_differs_from_list:<listed>`).
+/// Fills what a report does not say from its list entry and portal (or import
+/// hints), each marked with a flag (`title_from_list`, `agency_from_hint`,
+/// `year_from_list`, `region_from_portal`, …), and flags where document and
+/// list disagree (`year_differs_from_list:<listed>`).
 /// The portal's region is a county-level fallback: a county portal also hosts its
 /// departments' and townships' reports.
 pub fn apply_listed(report: &mut Report, listed: &Listed) {
@@ -147,18 +172,28 @@ pub fn apply_listed(report: &mut Report, listed: &Listed) {
             report.flags.push(f);
         }
     };
+    let from = listed.origin.suffix();
     if report.title.is_none()
         && let Some(t) = &listed.title
     {
         report.title = Some(t.clone());
-        flag(report, "title_from_list".into());
+        flag(report, format!("title_from_{from}"));
+    }
+    if report.agency.is_none()
+        && let Some(a) = &listed.agency
+    {
+        report.agency = Some(a.clone());
+        flag(report, format!("agency_from_{from}"));
+        if report.region_code.is_none() {
+            ogi_extract::region::annotate(report);
+        }
     }
     match (report.year, listed.year) {
         (None, Some(y)) => {
             report.year = Some(y);
-            flag(report, "year_from_list".into());
+            flag(report, format!("year_from_{from}"));
         }
-        (Some(a), Some(b)) if a != b => flag(report, format!("year_differs_from_list:{b}")),
+        (Some(a), Some(b)) if a != b => flag(report, format!("year_differs_from_{from}:{b}")),
         _ => {}
     }
     if report.region_code.is_none()
@@ -171,7 +206,6 @@ pub fn apply_listed(report: &mut Report, listed: &Listed) {
         flag(report, "region_from_portal".into());
     }
 }
-
 
 /// Documents per Parquet part: the extract stage writes a part (cells, then
 /// reports) after every this many documents, so a crash loses at most this many
