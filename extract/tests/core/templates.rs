@@ -102,11 +102,18 @@ fn a_row_label_matched_out_of_template_order_is_dropped() {
     );
     assert_eq!(r.template, Some(Template::V2019), "{:?}", r.flags);
     assert!(!r.cells.iter().any(|c| c.row == "other_other"));
-    // The lost row is all zeros and the identities say so.
+    // Its values are the one row missing between (三)1 and (三)3: placed there by position.
+    assert!(
+        r.flags
+            .iter()
+            .any(|f| f == "row_by_position:denied_law_prohibited"),
+        "{:?}",
+        r.flags
+    );
     for c in r.cells.iter().filter(|c| c.row == "denied_law_prohibited") {
         assert_eq!(
             (c.value, c.provenance),
-            (Some(Number::Int(0)), Provenance::Inferred)
+            (Some(Number::Int(0)), Provenance::Printed)
         );
     }
     assert_eq!(r.table3["other_total_2019"]["total"], Some(Number::Int(3)));
