@@ -19,6 +19,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::model::CheckState;
 use crate::{Cell, Check, Line, Number, Provenance, Report, TableId};
 
 /// Key of the information processing fees (yuan).
@@ -219,9 +220,13 @@ pub fn check(report: &Report) -> Option<Check> {
         }
         None => format!("narrative {stated} vs table 3 new_received {new}"),
     };
+    let (held, failed) = if ok { (1, 0) } else { (0, 1) };
     Some(Check {
         id: "N1".to_string(),
-        ok,
+        state: CheckState::from_counts(held, failed),
+        held,
+        failed,
+        unverified: 0,
         detail,
     })
 }
@@ -305,11 +310,11 @@ mod tests {
         let mut t = std::collections::BTreeMap::new();
         t.insert("total".to_string(), Some(Number::Int(60)));
         r.table3.insert("new_received".into(), t.clone());
-        assert!(!check(&r).unwrap().ok);
+        assert!(!check(&r).unwrap().ok());
         t.insert("total".to_string(), Some(Number::Int(2)));
         r.table3.insert("carried_over_in".into(), t);
         let c = check(&r).unwrap();
-        assert!(c.ok, "{c:?}");
+        assert!(c.ok(), "{c:?}");
         assert_eq!(c.id, "N1");
     }
 }
