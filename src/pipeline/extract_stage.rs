@@ -167,7 +167,7 @@ pub fn apply_listed(report: &mut Report, listed: &Listed) {
     if matches!(report.status, Status::NotAReport | Status::Failed) {
         return;
     }
-    let mut flag = |report: &mut Report, f: String| {
+    let flag = |report: &mut Report, f: String| {
         if !report.flags.contains(&f) {
             report.flags.push(f);
         }
