@@ -167,7 +167,7 @@ pub fn apply_listed(report: &mut Report, listed: &Listed) {
     if matches!(report.status, Status::NotAReport | Status::Failed) {
         return;
     }
-    let mut flag = |report: &mut Report, f: String| {
+    let flag = |report: &mut Report, f: String| {
         if !report.flags.contains(&f) {
             report.flags.push(f);
         }
@@ -461,6 +461,7 @@ pub(crate) mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         assert_eq!(extracted_ids(&out).unwrap().len(), 5);
         assert_eq!(parts(&cells_dir(&out)).unwrap().len(), 3);
+    }
 
     #[test]
     fn list_and_portal_fill_what_the_document_does_not_say() {
@@ -468,6 +469,7 @@ pub(crate) mod tests {
             title: Some("某县2023年政府信息公开工作年度报告".into()),
             year: Some(2023),
             region_code: Some("410503".into()),
+            ..Listed::default()
         };
         let mut r = Report {
             status: Status::Partial,
