@@ -159,7 +159,7 @@ pub fn explain(report: &Report, lines: &[Line]) -> String {
             table = Some(spec.table);
             let _ = writeln!(out, "table {}:", u8::from(spec.table));
         }
-        let row_cells: Vec<(&(String, Option<String>), Option<&&Cell>)> = spec
+        let row_cells: Vec<_> = spec
             .cells
             .iter()
             .map(|k| (k, cells.get(&(spec.table, k.0.as_str(), k.1.as_deref()))))

@@ -203,6 +203,7 @@ pub fn parse_lines(lines: &[Line]) -> Report {
     infer(&mut report, &short_rows);
     fill_maps(&mut report);
     report.checks = crate::checks::run_checks(&report);
+    narrative(&mut report, lines);
     let total = template_cells(t2_template.unwrap_or(template), template);
     judge_completeness(&mut report, total);
     report
@@ -239,6 +240,16 @@ fn judge_completeness(report: &mut Report, total: usize) {
     } else {
         Status::Parsed
     };
+}
+
+/// Figures of the prose and their check `N1` ([`crate::reader::narrative`]).
+fn narrative(report: &mut Report, lines: &[Line]) {
+    let (cells, flags) = crate::reader::narrative::read(lines);
+    report.narrative = cells;
+    report.flags.extend(flags);
+    report
+        .checks
+        .extend(crate::reader::narrative::check(report));
 }
 
 /// Table-3 cells for every row of the template; returns the short rows.
@@ -323,7 +334,7 @@ fn fill_maps(report: &mut Report) {
             (TableId::T4, _) => {
                 report.table4.insert(c.row.clone(), c.value);
             }
-            (TableId::T3, None) => {}
+            (TableId::T3, None) | (TableId::Narrative, _) => {}
         }
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod align;
 pub mod flat;
+pub mod narrative;
 pub mod sections;
 pub mod split;
 pub mod table2;
