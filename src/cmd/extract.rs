@@ -42,6 +42,7 @@ pub fn stored_inputs(out: &std::path::Path) -> anyhow::Result<Vec<extract_stage:
             content_type: Some(d.content_type),
             portal_id: Some(d.portal_id),
             fetched_at: Some(d.fetched_at),
+            file_name: None,
             agency_hint: None,
             year_hint: None,
         })
@@ -53,6 +54,7 @@ pub fn stored_inputs(out: &std::path::Path) -> anyhow::Result<Vec<extract_stage:
         content_type: None,
         portal_id: Some("import".to_string()),
         fetched_at: Some(d.imported_at),
+        file_name: Some(d.file_name),
         agency_hint: d.agency_hint,
         year_hint: d.year_hint,
     }));

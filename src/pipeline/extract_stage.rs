@@ -30,6 +30,9 @@ pub struct DocInput {
     pub portal_id: Option<String>,
     /// When it was fetched (RFC 3339).
     pub fetched_at: Option<String>,
+    /// File name for format detection when the source does not end in it
+    /// (an imported file recorded under a URL); `None`: the source.
+    pub file_name: Option<String>,
     /// Agency name to use when the document names none (`ogi import` hints).
     pub agency_hint: Option<String>,
     /// Year to use when the document gives none (`ogi import` hints).
@@ -93,7 +96,7 @@ pub fn extracted_ids(out: &Path) -> anyhow::Result<BTreeSet<String>> {
 fn parse_one(doc: &DocInput, ocr: bool) -> Report {
     let opts = ParseOptions {
         content_type: doc.content_type.clone(),
-        file_name: Some(doc.source.clone()),
+        file_name: Some(doc.file_name.clone().unwrap_or_else(|| doc.source.clone())),
         ocr,
         ..ParseOptions::default()
     };
@@ -226,6 +229,7 @@ pub(crate) mod tests {
             content_type: Some("text/plain".into()),
             portal_id: Some("test".into()),
             fetched_at: Some("2024-01-15T08:00:00Z".into()),
+            file_name: None,
             agency_hint: None,
             year_hint: None,
         }

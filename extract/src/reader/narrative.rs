@@ -114,9 +114,9 @@ fn number(s: &str) -> Option<f64> {
 }
 
 /// The fee of one sentence, if it states one.
-fn fee_of(s: &str) -> Option<(f64, String, &'static str)> {
+fn fee_of(s: &str) -> Option<(f64, String, &'static str, usize)> {
     if let Some(m) = NO_FEES.find(s) {
-        return Some((0.0, m.as_str().to_string(), "元"));
+        return Some((0.0, m.as_str().to_string(), "元", m.start()));
     }
     let c = FEES.captures(s)?;
     let v = number(&c[1])?;
@@ -125,17 +125,17 @@ fn fee_of(s: &str) -> Option<(f64, String, &'static str)> {
     } else {
         (v, "元")
     };
-    Some((v, c[0].to_string(), unit))
+    Some((v, c[0].to_string(), unit, c.get(0)?.start()))
 }
 
 /// The request count of one clause, if it states one.
-fn received_of(s: &str) -> Option<(i64, String)> {
+fn received_of(s: &str) -> Option<(i64, String, usize)> {
     if let Some(m) = NO_RECEIVED.find(s) {
-        return Some((0, m.as_str().to_string()));
+        return Some((0, m.as_str().to_string(), m.start()));
     }
     let c = RECEIVED_RE.captures(s)?;
     let n = c.get(1).or_else(|| c.get(2))?.as_str().parse().ok()?;
-    Some((n, c[0].to_string()))
+    Some((n, c[0].to_string(), c.get(0)?.start()))
 }
 
 /// Read the narrative figures of `lines` (see the module documentation).
@@ -146,7 +146,12 @@ pub fn read(lines: &[Line]) -> (Vec<Cell>, Vec<String>) {
         .map(|l| l.cells.join(" "))
         .collect::<Vec<_>>()
         .join("\n");
-    let line_no = |i: usize| lines.get(i).map(|l| l.no);
+    // The source line of a match at byte `at` of a sentence.
+    let line_no = |s: &Sentence, at: usize| {
+        lines
+            .get(s.line + s.text[..at].matches('\n').count())
+            .map(|l| l.no)
+    };
     let mut cells: Vec<Cell> = Vec::new();
     let mut flags = Vec::new();
     let mut put = |cell: Cell, cells: &mut Vec<Cell>| match cells.iter().find(|c| c.row == cell.row)
@@ -164,14 +169,14 @@ pub fn read(lines: &[Line]) -> (Vec<Cell>, Vec<String>) {
         if PREVIOUS_YEAR.is_match(s.text) || !s.text.contains("信息处理费") {
             continue;
         }
-        if let Some((v, raw, unit)) = fee_of(s.text) {
+        if let Some((v, raw, unit, at)) = fee_of(s.text) {
             let value = if v.fract() == 0.0 && v.abs() < 9.0e15 {
                 Number::Int(v as i64)
             } else {
                 Number::Dec(v)
             };
             put(
-                narrative_cell(INFO_FEES, value, &raw, line_no(s.line), unit),
+                narrative_cell(INFO_FEES, value, &raw, line_no(&s, at), unit),
                 &mut cells,
             );
         }
@@ -180,9 +185,9 @@ pub fn read(lines: &[Line]) -> (Vec<Cell>, Vec<String>) {
         if PREVIOUS_YEAR.is_match(s.text) {
             continue;
         }
-        if let Some((n, raw)) = received_of(s.text) {
+        if let Some((n, raw, at)) = received_of(s.text) {
             put(
-                narrative_cell(RECEIVED, Number::Int(n), &raw, line_no(s.line), "件"),
+                narrative_cell(RECEIVED, Number::Int(n), &raw, line_no(&s, at), "件"),
                 &mut cells,
             );
         }
