@@ -190,11 +190,12 @@ fn left() -> JoinArgs {
     JoinArgs::new(JoinType::Left)
 }
 
-/// A cell's value came from an identity or from OCR.
+/// A cell's value came from an identity, from OCR or from cutting fused digits.
 fn is_inferred() -> Expr {
     col("provenance")
         .eq(lit("inferred"))
         .or(col("provenance").eq(lit("ocr")))
+        .or(col("provenance").eq(lit("split")))
 }
 
 /// `expr` is one of `keys` (string equality chain; avoids the `is_in` feature).

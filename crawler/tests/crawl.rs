@@ -5,6 +5,8 @@ mod support;
 
 #[path = "crawl/e2e.rs"]
 mod e2e;
+#[path = "crawl/fault_matrix.rs"]
+mod fault_matrix;
 #[path = "crawl/faults.rs"]
 mod faults;
 #[path = "crawl/registry.rs"]

@@ -43,8 +43,13 @@ pub fn stored_inputs(out: &std::path::Path) -> anyhow::Result<Vec<extract_stage:
             portal_id: Some(d.portal_id),
             fetched_at: Some(d.fetched_at),
             file_name: None,
-            agency_hint: None,
-            year_hint: None,
+            listed: extract_stage::Listed {
+                title: d.list_title,
+                agency: None,
+                year: d.year.map(i32::from),
+                region_code: d.portal_region_code,
+                origin: extract_stage::HintOrigin::List,
+            },
         })
         .collect();
     docs.extend(imported.into_iter().map(|d| extract_stage::DocInput {
@@ -55,8 +60,13 @@ pub fn stored_inputs(out: &std::path::Path) -> anyhow::Result<Vec<extract_stage:
         portal_id: Some("import".to_string()),
         fetched_at: Some(d.imported_at),
         file_name: Some(d.file_name),
-        agency_hint: d.agency_hint,
-        year_hint: d.year_hint,
+        listed: extract_stage::Listed {
+            title: None,
+            agency: d.agency_hint,
+            year: d.year_hint,
+            region_code: None,
+            origin: extract_stage::HintOrigin::Import,
+        },
     }));
     Ok(docs)
 }

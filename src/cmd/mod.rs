@@ -8,10 +8,12 @@ mod export;
 mod extract;
 mod import;
 mod parse;
+mod portals;
 mod run;
 mod serve_sample;
 mod status;
 mod synth;
+mod verify;
 
 use crate::config::Config;
 use clap::{Parser, Subcommand};
@@ -65,6 +67,11 @@ enum Command {
     Status(status::StatusArgs),
     /// Generate a reproducible synthetic corpus of reports.
     Synth(synth::SynthArgs),
+    /// Check OUT: re-hash the raw store, re-extract a sample, read every data file.
+    Verify(verify::VerifyArgs),
+    /// The portal registry: import a seed list, probe sites, list and check entries.
+    #[command(subcommand)]
+    Portals(portals::PortalsCommand),
 }
 
 /// Runs the chosen subcommand and returns the process exit code.
@@ -86,5 +93,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Demo(a) => demo::run(a, &cfg),
         Command::Status(a) => status::run(a, &cfg),
         Command::Synth(a) => synth::run(a),
+        Command::Verify(a) => verify::run(a, &cfg),
+        Command::Portals(c) => portals::run(c, &cfg),
     }
 }

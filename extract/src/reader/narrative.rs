@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::{Cell, Check, Line, Number, Provenance, Report, TableId};
+use crate::{Cell, Check, CheckState, Line, Number, Provenance, Report, TableId};
 
 /// Key of the information processing fees (yuan).
 pub const INFO_FEES: &str = "info_processing_fees_cny";
@@ -197,7 +197,8 @@ pub fn read(lines: &[Line]) -> (Vec<Cell>, Vec<String>) {
 
 /// Check `N1`: the count the narrative states equals table 3's new requests
 /// (total column), or new plus carried-over requests (some reports count
-/// both as received). No check when either side is missing.
+/// both as received). No check when the text states no count; unverified
+/// when table 3 has no new_received total.
 pub fn check(report: &Report) -> Option<Check> {
     let stated = report
         .narrative
@@ -214,7 +215,16 @@ pub fn check(report: &Report) -> Option<Check> {
             .flatten()
             .map(Number::as_f64)
     };
-    let new = t3("new_received")?;
+    let Some(new) = t3("new_received") else {
+        return Some(Check {
+            id: "N1".to_string(),
+            state: CheckState::Unverified,
+            held: 0,
+            failed: 0,
+            unverified: 1,
+            detail: format!("narrative {stated} vs table 3 new_received (no value)"),
+        });
+    };
     let carried = t3("carried_over_in");
     let with_carried = carried.map(|c| new + c);
     let ok = stated == new || with_carried == Some(stated);
@@ -224,9 +234,13 @@ pub fn check(report: &Report) -> Option<Check> {
         }
         None => format!("narrative {stated} vs table 3 new_received {new}"),
     };
+    let (held, failed) = if ok { (1, 0) } else { (0, 1) };
     Some(Check {
         id: "N1".to_string(),
-        ok,
+        state: CheckState::from_counts(held, failed),
+        held,
+        failed,
+        unverified: 0,
         detail,
     })
 }
@@ -305,16 +319,17 @@ mod tests {
     #[test]
     fn check_compares_with_table_three() {
         let mut r = Report::default();
+        assert!(check(&r).is_none(), "no count in the text, no check");
         r.narrative = read(&lines_from_text("收到政府信息公开申请62件。")).0;
-        assert!(check(&r).is_none(), "no table 3, no check");
+        assert_eq!(check(&r).unwrap().state, CheckState::Unverified);
         let mut t = std::collections::BTreeMap::new();
         t.insert("total".to_string(), Some(Number::Int(60)));
         r.table3.insert("new_received".into(), t.clone());
-        assert!(!check(&r).unwrap().ok);
+        assert_eq!(check(&r).unwrap().state, CheckState::Failed);
         t.insert("total".to_string(), Some(Number::Int(2)));
         r.table3.insert("carried_over_in".into(), t);
         let c = check(&r).unwrap();
-        assert!(c.ok, "{c:?}");
+        assert!(c.ok(), "{c:?}");
         assert_eq!(c.id, "N1");
     }
 }
