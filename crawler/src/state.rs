@@ -263,7 +263,8 @@ impl StateDb {
     }
 
     /// Resumes the last run if it did not finish, else starts a new one and re-queues
-    /// list pages, unfinished URLs and reports due for revisit. Returns (run, resumed).
+    /// list pages, unfinished URLs and reports due for revisit — `gone` ones (404/410)
+    /// too, since a document may come back. Returns (run, resumed).
     pub fn begin_run(&mut self, revisit_after: Duration) -> Result<(i64, bool)> {
         let tx = self.conn.transaction()?;
         let last: Option<(i64, Option<String>)> = tx
@@ -287,7 +288,7 @@ impl StateDb {
         let due = unix_now() - revisit_after.as_secs() as i64;
         tx.execute(
             "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0
-             WHERE state='done' AND kind IN ('page','attachment') AND COALESCE(checked_unix,0) <= ?2
+             WHERE state IN ('done','gone') AND kind IN ('page','attachment') AND COALESCE(checked_unix,0) <= ?2
                AND (?3 = 'null' OR portal_id IN (SELECT value FROM json_each(?3)))",
             params![run, due, self.scope],
         )?;
@@ -444,6 +445,13 @@ impl StateDb {
             params![row.url, c.state, c.error, attempts, c.not_before_ms],
         )?;
         let is_doc = row.kind == kind::PAGE || row.kind == kind::ATTACHMENT;
+        if c.state == "gone" {
+            // Checked now: looked at again when its revisit is due.
+            tx.execute(
+                "UPDATE urls SET checked_unix=?2 WHERE url=?1",
+                params![row.url, unix_now()],
+            )?;
+        }
         if c.not_modified {
             tx.execute(
                 "UPDATE urls SET checked_unix=?2, doc_status=CASE WHEN ?3 THEN 'unchanged' ELSE doc_status END,
