@@ -57,11 +57,13 @@ pub(super) fn lis(keys: &[usize]) -> Vec<usize> {
 
 /// Places the loose rows of `t3` (see the module docs) and rebuilds its rows.
 pub fn place_loose(t3: &mut Table3Read) {
+    // The labels of the loose rows count too (a repeated label may be the only 2021 row).
+    let template = t3.template();
     let loose = std::mem::take(&mut t3.loose);
     if loose.is_empty() {
         return;
     }
-    let Some(template) = t3.template() else {
+    let Some(template) = template else {
         drop_loose(t3, &loose);
         return;
     };

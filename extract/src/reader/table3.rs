@@ -63,10 +63,17 @@ pub struct Table3Read {
 }
 
 impl Table3Read {
-    /// The template the row labels show, if they tell.
+    /// The template the row labels show, if they tell (the labels of rows
+    /// read, and of value rows not yet placed).
     pub fn template(&self) -> Option<Template> {
         let v = vocab();
-        let only = |t: Template| self.rows.iter().any(|r| v.rows[r.row].templates == [t]);
+        let labels = || {
+            self.rows
+                .iter()
+                .map(|r| r.row)
+                .chain(self.loose.iter().filter_map(|l| l.label))
+        };
+        let only = |t: Template| labels().any(|r| v.rows[r].templates == [t]);
         match (only(Template::V2019), only(Template::V2021)) {
             (true, false) => Some(Template::V2019),
             (false, true) => Some(Template::V2021),
