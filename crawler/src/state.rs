@@ -287,7 +287,7 @@ impl StateDb {
         let due = unix_now() - revisit_after.as_secs() as i64;
         tx.execute(
             "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0
-             WHERE state='done' AND kind IN ('page','attachment') AND COALESCE(checked_unix,0) <= ?2
+             WHERE state IN ('done','gone') AND kind IN ('page','attachment') AND COALESCE(checked_unix,0) <= ?2
                AND (?3 = 'null' OR portal_id IN (SELECT value FROM json_each(?3)))",
             params![run, due, self.scope],
         )?;

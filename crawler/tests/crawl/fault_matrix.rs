@@ -146,6 +146,8 @@ async fn one_schedule(seed: u64) -> usize {
     let srv = server(Faults::none()).await;
     let mut cfg = config(dir.path(), srv.addr(), 50.0);
     cfg.max_attempts = 3;
+    // A document that answered 404 under the faults (`gone`) is asked again when due.
+    cfg.revisit_after = Duration::ZERO;
     let second = tokio::time::timeout(Duration::from_secs(120), crawl(&cfg))
         .await
         .expect("bounded")
