@@ -235,8 +235,14 @@ impl Fetcher {
         validators: &Validators,
         insecure: bool,
     ) -> Result<Response, FetchError> {
-        self.exchange(url, form, validators, insecure, BodyCap::Refuse(self.max_body))
-            .await
+        self.exchange(
+            url,
+            form,
+            validators,
+            insecure,
+            BodyCap::Refuse(self.max_body),
+        )
+        .await
     }
 
     async fn exchange(
