@@ -83,9 +83,10 @@ fn items(text: &str) -> Vec<Item> {
     let mut i = 0;
     while i < n {
         if !c[i].is_ascii_digit() {
-            let mut s = String::new();
-            s.push(c[i]);
-            push_label(&mut out, &s);
+            match out.last_mut() {
+                Some(Item::Label(l)) => l.push(c[i]),
+                _ => out.push(Item::Label(c[i].to_string())),
+            }
             i += 1;
             continue;
         }
