@@ -121,7 +121,8 @@ async fn one_schedule(seed: u64) -> usize {
     for s in &states {
         match s.state.as_str() {
             "done" | "disallowed" => {}
-            "failed" | "blocked" => {
+            // `gone`: a permanent 404/410, a finding for `ogi status`, not a failure.
+            "failed" | "blocked" | "gone" => {
                 let why = s.error.as_deref().unwrap_or("");
                 assert!(
                     !why.is_empty(),
