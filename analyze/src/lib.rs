@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 mod build;
+pub mod compliance;
 mod export;
 mod io;
 pub mod regions;

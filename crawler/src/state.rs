@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS fetches(
   content_type TEXT, length INTEGER, sha256 TEXT, fetched_at TEXT NOT NULL, elapsed_ms INTEGER,
   error TEXT);
 CREATE INDEX IF NOT EXISTS fetches_run ON fetches(run_id);
+CREATE INDEX IF NOT EXISTS fetches_url ON fetches(url);
 CREATE TABLE IF NOT EXISTS robots(
   host TEXT PRIMARY KEY, fetched_unix INTEGER NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS column_events(
@@ -87,7 +88,11 @@ pub struct UrlRow {
 }
 
 /// Columns added to `urls` after the first release (added on open when missing).
-const ADDED_COLUMNS: &[(&str, &str)] = &[("form", "TEXT"), ("meta_date", "TEXT")];
+const ADDED_COLUMNS: &[(&str, &str)] = &[
+    ("form", "TEXT"),
+    ("meta_date", "TEXT"),
+    ("variant_key", "TEXT"),
+];
 
 /// A URL discovered on a fetched page.
 #[derive(Debug, Clone)]
@@ -240,6 +245,9 @@ impl StateDb {
                     .with_context(|| format!("adding column urls.{col}"))?;
             }
         }
+        conn.execute_batch(
+            "CREATE INDEX IF NOT EXISTS urls_variant ON urls(portal_id, variant_key)",
+        )?;
         Ok(StateDb {
             conn,
             scope: "null".into(),
@@ -550,12 +558,36 @@ fn enqueue(tx: &rusqlite::Transaction<'_>, d: &Discovered, run: i64) -> Result<(
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
+    // `http://www.x/…` and `https://x/…` are one document: the first variant seen is kept.
+    let key = (d.kind == kind::PAGE || d.kind == kind::ATTACHMENT)
+        .then(|| {
+            url::Url::parse(&d.url)
+                .ok()
+                .map(|u| crate::urlnorm::variant_key(&u))
+        })
+        .flatten();
+    if existing.is_none()
+        && let Some(k) = &key
+    {
+        let twin: Option<String> = tx
+            .query_row(
+                "SELECT url FROM urls WHERE portal_id=?1 AND variant_key=?2 LIMIT 1",
+                params![d.portal_id, k],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(twin) = twin {
+            let mut same = d.clone();
+            same.url = twin;
+            return enqueue(tx, &same, run);
+        }
+    }
     match existing {
         None => {
             tx.execute(
                 "INSERT INTO urls(url, portal_id, host, kind, state, run_id, page, parent_url, list_title, year,
-                   list_date, list_sig, form) VALUES (?1,?2,?3,?4,'pending',?5,?6,?7,?8,?9,?10,?11,?12)",
-                params![d.url, d.portal_id, d.host, d.kind, run, d.page, d.parent, d.title, d.year, d.date, d.sig, d.form],
+                   list_date, list_sig, form, variant_key) VALUES (?1,?2,?3,?4,'pending',?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+                params![d.url, d.portal_id, d.host, d.kind, run, d.page, d.parent, d.title, d.year, d.date, d.sig, d.form, key],
             )?;
         }
         Some((_, r, _, _)) if r == run => {}
