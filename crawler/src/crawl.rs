@@ -369,13 +369,12 @@ async fn dispatch(ctx: &Arc<Ctx>) -> Result<()> {
 }
 
 fn backoff(cfg: &CrawlConfig, attempts: u32) -> Duration {
-    let exp = cfg
-        .backoff_base
-        .saturating_mul(1u32 << attempts.min(16))
-        .min(cfg.backoff_max);
-    // Full jitter in [exp/2, exp].
-    let half = exp / 2;
-    half + Duration::from_secs_f64(half.as_secs_f64() * fastrand::f64())
+    crate::politeness::full_jitter_backoff(
+        cfg.backoff_base,
+        cfg.backoff_max,
+        attempts,
+        fastrand::f64(),
+    )
 }
 
 fn retry_or_fail(
@@ -439,7 +438,10 @@ async fn robots_for(ctx: &Ctx, url: &Url) -> RobotsRules {
             let Ok(permit) = ctx.polite.acquire(&host_key(&robots_url)).await else {
                 break RobotsRules::disallow_all();
             };
-            let res = ctx.fetcher.get(&robots_url, &Validators::default()).await;
+            let res = ctx
+                .fetcher
+                .get_prefix(&robots_url, crate::robots::MAX_ROBOTS_BYTES as u64)
+                .await;
             drop(permit);
             ctx.progress
                 .request(res.as_ref().map(|r| r.body.len()).unwrap_or(0));

@@ -548,6 +548,15 @@ impl StateDb {
     pub fn conn(&self) -> &Connection {
         &self.conn
     }
+
+    /// SQLite's `PRAGMA integrity_check`: an empty list when the database is
+    /// whole, otherwise SQLite's findings.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        let found: Vec<String> = rows.collect::<rusqlite::Result<_>>()?;
+        Ok(found.into_iter().filter(|r| r != "ok").collect())
+    }
 }
 
 fn enqueue(tx: &rusqlite::Transaction<'_>, d: &Discovered, run: i64) -> Result<()> {

@@ -37,6 +37,8 @@ pub enum Unit {
     Count,
     /// An amount of money in 万元 (10 000 CNY): `10k_cny`.
     TenThousandCny,
+    /// An amount of money in yuan: `cny` (narrative fees).
+    Cny,
 }
 
 impl Unit {
@@ -45,13 +47,17 @@ impl Unit {
         match self {
             Unit::Count => "count",
             Unit::TenThousandCny => "10k_cny",
+            Unit::Cny => "cny",
         }
     }
 }
 
 /// The unit of a template cell, from the vocabulary: table 2's fee cells are
-/// 万元, every other cell is a count.
+/// 万元, narrative keys ending in `_cny` are yuan, every other cell is a count.
 pub fn unit_of(table: TableId, key: &str) -> Unit {
+    if table == TableId::Narrative && key.ends_with("_cny") {
+        return Unit::Cny;
+    }
     let money = || {
         crate::vocab::vocab()
             .table2
@@ -244,7 +250,7 @@ pub fn value_int(cell: &Cell) -> Option<i64> {
 pub fn cells_batch(reports: &[Report]) -> Result<RecordBatch, ArrowError> {
     let cells: Vec<(&Report, &Cell)> = reports
         .iter()
-        .flat_map(|r| r.cells.iter().map(move |c| (r, c)))
+        .flat_map(|r| r.cells.iter().chain(&r.narrative).map(move |c| (r, c)))
         .collect();
     let columns: Vec<ArrayRef> = vec![
         Arc::new(

@@ -17,6 +17,9 @@ pub enum TableId {
     T3,
     /// 四、政府信息公开行政复议、行政诉讼情况
     T4,
+    /// Figures stated in the prose outside the tables (`0` in Arrow and JSON;
+    /// see [`crate::reader::narrative`]); these cells are in [`Report::narrative`].
+    Narrative,
 }
 
 impl From<TableId> for u8 {
@@ -25,6 +28,7 @@ impl From<TableId> for u8 {
             TableId::T2 => 2,
             TableId::T3 => 3,
             TableId::T4 => 4,
+            TableId::Narrative => 0,
         }
     }
 }
@@ -36,6 +40,7 @@ impl TryFrom<u8> for TableId {
             2 => Ok(TableId::T2),
             3 => Ok(TableId::T3),
             4 => Ok(TableId::T4),
+            0 => Ok(TableId::Narrative),
             other => Err(format!("no table {other} in the template")),
         }
     }
@@ -57,9 +62,15 @@ pub enum Provenance {
     Na,
     /// A value read by OCR from a scanned page.
     Ocr,
+    /// Cut from a digit string printed for several cells with their boundaries
+    /// lost (`640020470` → 64, 0, 0, 2, 0, 4, 70): the only cut for which the
+    /// accounting identities hold. `raw` holds the cell's own digits.
+    Split,
     /// The layout lost the cell (short row, vanished row, cut-off table) and the
     /// identities do not determine it; the value is `None`.
     Missing,
+    /// A figure stated in the report's prose, outside the tables.
+    Narrative,
 }
 
 impl Provenance {
@@ -72,7 +83,9 @@ impl Provenance {
             Provenance::Dash => "dash",
             Provenance::Na => "na",
             Provenance::Ocr => "ocr",
+            Provenance::Split => "split",
             Provenance::Missing => "missing",
+            Provenance::Narrative => "narrative",
         }
     }
 }
@@ -316,6 +329,10 @@ pub struct Report {
     pub table4: FlatTable,
     /// Every cell, traced.
     pub cells: Vec<Cell>,
+    /// Figures stated in the prose (table `0`, provenance `narrative`), see
+    /// [`crate::reader::narrative`]; not part of `cells` or the table maps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub narrative: Vec<Cell>,
     /// Results of the accounting identity checks.
     pub checks: Vec<Check>,
     /// Share of the template's cells (tables 2, 3 and 4 of the detected

@@ -12,3 +12,5 @@ mod roundtrip;
 mod seeds;
 #[path = "core/templates.rs"]
 mod templates;
+#[path = "core/text_families.rs"]
+mod text_families;

@@ -26,8 +26,27 @@ pub struct RowRead {
     pub slots: Vec<Slot>,
     /// For short rows: the values printed (in order) that could not be placed.
     pub printed: Vec<CellValue>,
+    /// For short rows read from running text (not grid rows): the printed
+    /// text of those values (`640020470`), for cutting fused digits ([`super::split`]).
+    pub printed_raw: Vec<String>,
     /// The values could not be placed in columns.
     pub short: bool,
+    /// The label was printed on the line of the values (a grid row, a text
+    /// row); `false` when it came from lines above them.
+    pub label_on_line: bool,
+}
+
+/// A row of values that its label did not place: numbers with no label (a
+/// converter floated it away), a label that matches no row, or a row label
+/// seen again. [`super::align`] places them by the template order.
+#[derive(Debug, Clone)]
+pub struct Loose {
+    /// How many rows of [`Table3Read::rows`] were read before it.
+    pub after: usize,
+    /// The row its label names, if any.
+    pub label: Option<usize>,
+    /// The values (`row` is meaningless until placed).
+    pub read: RowRead,
 }
 
 /// Table 3 as read.
@@ -39,6 +58,8 @@ pub struct Table3Read {
     pub flags: Vec<String>,
     /// Column order: vocabulary column index of each document column.
     pub order: Vec<usize>,
+    /// Value rows not placed by their label, in document order (see [`Loose`]).
+    pub loose: Vec<Loose>,
 }
 
 impl Table3Read {
@@ -218,7 +239,54 @@ pub fn read(lines: &[TLine]) -> Table3Read {
         }
     }
     finish(&mut group, &mut out, &ctx);
+    drop_out_of_order(&mut out);
+    super::align::place_loose(&mut out);
     out
+}
+
+/// Rows are printed in template order (the vocabulary's order fits both
+/// templates and the hybrid). A row read out of that order — a label matched
+/// to the wrong row, such as a typo containing `其他` taken for `（六）3.其他`
+/// between `（三）1` and `（三）3` — is not that row: it is flagged
+/// `out_of_order_row:<row>` and its values become a [`Loose`] row, which
+/// [`super::align`] places by position between the rows in order (or drops).
+/// The rows kept are the longest run in template order.
+fn drop_out_of_order(out: &mut Table3Read) {
+    let idx: Vec<usize> = out.rows.iter().map(|r| r.row).collect();
+    let mut keep = vec![false; idx.len()];
+    for i in super::align::lis(&idx) {
+        keep[i] = true;
+    }
+    if keep.iter().all(|&k| k) {
+        return;
+    }
+    let v = vocab();
+    // Loose rows count the rows read before them: recount without the dropped ones.
+    let kept_before = |n: usize| keep[..n.min(keep.len())].iter().filter(|k| **k).count();
+    for l in &mut out.loose {
+        l.after = kept_before(l.after);
+    }
+    let rows = std::mem::take(&mut out.rows);
+    for (i, r) in rows.into_iter().enumerate() {
+        if keep[i] {
+            out.rows.push(r);
+            continue;
+        }
+        out.flags
+            .push(format!("out_of_order_row:{}", v.rows[r.row].key));
+        if !r.short {
+            let after = kept_before(i);
+            let at = out.loose.partition_point(|l| l.after <= after);
+            out.loose.insert(
+                at,
+                Loose {
+                    after,
+                    label: None,
+                    read: r,
+                },
+            );
+        }
+    }
 }
 
 /// Each column's cell from the grid header hits: only when every column was
@@ -262,15 +330,27 @@ fn add_segment(
         }
     }
     if nv > 0 {
+        // A full row of numbers without a label after a row that has its numbers:
+        // a row of its own (its label floated away), not more values of that row.
+        if seg.labels.is_empty() && group.has_values() && is_full_row(seg, nv) {
+            let g = std::mem::take(group);
+            emit(g, out, ctx);
+        }
         group
             .vals
             .push((line, seg.vals.iter().map(|t| (*t).clone()).collect()));
     }
 }
 
+/// Whether a segment holds one value per column (or one cell per column).
+fn is_full_row(seg: &Segment<'_>, nv: usize) -> bool {
+    let ncols = vocab().cols.len();
+    nv == ncols || seg.vals.len() == ncols
+}
+
 fn finish(group: &mut Group, out: &mut Table3Read, ctx: &Ctx<'_>) {
     let g = std::mem::take(group);
-    if !g.frags.is_empty() {
+    if !g.frags.is_empty() || g.has_values() {
         emit(g, out, ctx);
     }
 }
@@ -280,7 +360,6 @@ fn finish(group: &mut Group, out: &mut Table3Read, ctx: &Ctx<'_>) {
 /// vanished, or rows printed blank).
 fn emit(g: Group, out: &mut Table3Read, ctx: &Ctx<'_>) {
     let v = vocab();
-    let ncols = v.cols.len();
     let Some((row, k)) = match_frags(&g.frags, |_| true) else {
         if g.has_values() {
             let line = g
@@ -289,7 +368,19 @@ fn emit(g: Group, out: &mut Table3Read, ctx: &Ctx<'_>) {
                 .map(|f| f.line)
                 .or(g.vals.first().map(|v| v.0))
                 .unwrap_or(0);
-            out.flags.push(format!("unmatched_row:{line}"));
+            if !g.frags.is_empty() {
+                out.flags.push(format!("unmatched_row:{line}"));
+            }
+            let read = values_read(&g, 0, ctx);
+            if read.short {
+                out.flags.push(format!("stray_values:{line}"));
+            } else {
+                out.loose.push(Loose {
+                    after: out.rows.len(),
+                    label: None,
+                    read,
+                });
+            }
         }
         return;
     };
@@ -320,26 +411,47 @@ fn emit(g: Group, out: &mut Table3Read, ctx: &Ctx<'_>) {
                     row,
                     slots,
                     printed: Vec::new(),
+                    printed_raw: Vec::new(),
                     short: false,
+                    label_on_line: true,
                 },
             );
         }
         return;
     }
+    let read = values_read(&g, row, ctx);
+    if read.short {
+        let kind = if read.printed.len() > v.cols.len() {
+            "long_row"
+        } else {
+            "short_row"
+        };
+        out.flags.push(format!("{kind}:{}", v.rows[row].key));
+    }
+    push_row(out, read);
+}
+
+/// The row `row` read from a group's values: by grid position, one value per
+/// column, or one cell per column; otherwise short (values kept, cells missing).
+fn values_read(g: &Group, row: usize, ctx: &Ctx<'_>) -> RowRead {
+    let ncols = vocab().cols.len();
+    let label_on_line = g
+        .frags
+        .last()
+        .zip(g.vals.first())
+        .is_some_and(|(f, v)| f.line == v.0);
     // One grid line holds the row: read its cells by position.
     if let (Some(grid), [(l, _)]) = (&ctx.grid, g.vals.as_slice())
         && let Some(slots) = ctx.lines.get(l).and_then(|line| grid.read(line))
     {
-        push_row(
-            out,
-            RowRead {
-                row,
-                slots,
-                printed: Vec::new(),
-                short: false,
-            },
-        );
-        return;
+        return RowRead {
+            row,
+            slots,
+            printed: Vec::new(),
+            printed_raw: Vec::new(),
+            short: false,
+            label_on_line,
+        };
     }
     let nums: Vec<(u32, &Tok)> = g
         .vals
@@ -350,19 +462,23 @@ fn emit(g: Group, out: &mut Table3Read, ctx: &Ctx<'_>) {
         [one] if one.1.len() == ncols => Some(one),
         _ => None,
     };
-    let read = if nums.len() == ncols {
+    if nums.len() == ncols {
         RowRead {
             row,
             slots: in_vocab_order(nums.iter().map(|(l, t)| Slot::from_tok(t, *l)), ctx),
             printed: Vec::new(),
+            printed_raw: Vec::new(),
             short: false,
+            label_on_line,
         }
     } else if let Some((l, toks)) = single_grid_line {
         RowRead {
             row,
             slots: in_vocab_order(toks.iter().map(|t| Slot::from_tok(t, *l)), ctx),
             printed: Vec::new(),
+            printed_raw: Vec::new(),
             short: false,
+            label_on_line,
         }
     } else {
         let printed = nums
@@ -372,12 +488,17 @@ fn emit(g: Group, out: &mut Table3Read, ctx: &Ctx<'_>) {
                 _ => None,
             })
             .collect();
-        let kind = if nums.len() > ncols {
-            "long_row"
+        // Digits of adjacent cells fuse only in running text: a grid row that
+        // is short lost a cell, its values are not cut.
+        let in_text = g
+            .vals
+            .iter()
+            .all(|(l, _)| ctx.lines.get(l).is_some_and(|t| !t.multi));
+        let printed_raw = if in_text {
+            nums.iter().map(|(_, t)| t.raw.clone()).collect()
         } else {
-            "short_row"
+            Vec::new()
         };
-        out.flags.push(format!("{kind}:{}", v.rows[row].key));
         RowRead {
             row,
             slots: vec![
@@ -388,10 +509,11 @@ fn emit(g: Group, out: &mut Table3Read, ctx: &Ctx<'_>) {
                 ncols
             ],
             printed,
+            printed_raw,
             short: true,
+            label_on_line,
         }
-    };
-    push_row(out, read);
+    }
 }
 
 /// Slots in document column order → vocabulary order.
@@ -438,7 +560,9 @@ fn empty_row(row: usize, frags: &[Frag], ctx: &Ctx<'_>) -> RowRead {
             row,
             slots,
             printed: Vec::new(),
+            printed_raw: Vec::new(),
             short: false,
+            label_on_line: true,
         },
         None => RowRead {
             row,
@@ -450,7 +574,9 @@ fn empty_row(row: usize, frags: &[Frag], ctx: &Ctx<'_>) -> RowRead {
                 ncols
             ],
             printed: Vec::new(),
+            printed_raw: Vec::new(),
             short: true,
+            label_on_line: false,
         },
     }
 }
@@ -463,6 +589,13 @@ fn push_row(out: &mut Table3Read, r: RowRead) {
     if out.rows.iter().any(|x| x.row == r.row) {
         out.flags
             .push(format!("duplicate_row:{}", vocab().rows[r.row].key));
+        if !r.short {
+            out.loose.push(Loose {
+                after: out.rows.len(),
+                label: Some(r.row),
+                read: r,
+            });
+        }
     } else {
         out.rows.push(r);
     }

@@ -15,6 +15,7 @@ fn invariants(r: &Report, text: &str) {
             TableId::T2 => r.table2[&c.row],
             TableId::T3 => r.table3[&c.row][c.col.as_deref().unwrap_or("")],
             TableId::T4 => r.table4[&c.row],
+            TableId::Narrative => unreachable!("narrative cells are not in cells"),
         };
         assert_eq!(v, c.value);
         match c.provenance {
