@@ -271,7 +271,9 @@ impl StateDb {
     }
 
     /// Resumes the last run if it did not finish, else starts a new one and re-queues
-    /// list pages, unfinished URLs and reports due for revisit. Returns (run, resumed).
+    /// list pages, unfinished URLs and the stored documents to revalidate this night
+    /// (every one overdue by `revisit_after`, and the least recently checked
+    /// 1/days-th of them). Returns (run, resumed).
     pub fn begin_run(&mut self, revisit_after: Duration) -> Result<(i64, bool)> {
         let tx = self.conn.transaction()?;
         let last: Option<(i64, Option<String>)> = tx
@@ -289,15 +291,43 @@ impl StateDb {
         let run = tx.last_insert_rowid();
         tx.execute(
             "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0, error=NULL
-             WHERE state NOT IN ('gone','skipped') AND (state<>'done' OR kind IN ('list','api','platform')) AND (?2 = 'null' OR portal_id IN (SELECT value FROM json_each(?2)))",
+             WHERE state<>'skipped' AND NOT (state='gone' AND kind NOT IN ('page','attachment'))
+               AND (state<>'done' OR kind IN ('list','api','platform')) AND (?2 = 'null' OR portal_id IN (SELECT value FROM json_each(?2)))",
             params![run, self.scope],
         )?;
-        let due = unix_now() - revisit_after.as_secs() as i64;
+        // Stored documents are revalidated (conditional GET) so that each is checked at
+        // least every `revisit_after`, spread over the nights: every document overdue,
+        // plus the least recently checked share of 1/(days of revisit_after) of them
+        // (never one checked in the last day), so the load does not come all at once.
+        let now = unix_now();
+        let due = now - revisit_after.as_secs() as i64;
+        let days = (revisit_after.as_secs() / 86_400).max(1) as i64;
+        let in_scope = "(?3 = 'null' OR portal_id IN (SELECT value FROM json_each(?3)))";
         tx.execute(
-            "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0
-             WHERE state='done' AND kind IN ('page','attachment') AND COALESCE(checked_unix,0) <= ?2
-               AND (?3 = 'null' OR portal_id IN (SELECT value FROM json_each(?3)))",
+            &format!(
+                "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0
+                 WHERE state='done' AND kind IN ('page','attachment') AND COALESCE(checked_unix,0) <= ?2
+                   AND {in_scope}"
+            ),
             params![run, due, self.scope],
+        )?;
+        let stored: i64 = tx.query_row(
+            &format!(
+                "SELECT COUNT(*) FROM urls WHERE kind IN ('page','attachment') AND sha256 IS NOT NULL AND {}",
+                in_scope.replace("?3", "?1")
+            ),
+            params![self.scope],
+            |r| r.get(0),
+        )?;
+        let share = (stored + days - 1) / days;
+        tx.execute(
+            &format!(
+                "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0 WHERE url IN (
+                   SELECT url FROM urls WHERE state='done' AND kind IN ('page','attachment')
+                     AND COALESCE(checked_unix,0) <= ?2 AND {in_scope}
+                   ORDER BY COALESCE(checked_unix,0), url LIMIT ?4)"
+            ),
+            params![run, now - 86_400, self.scope, share],
         )?;
         tx.commit()?;
         Ok((run, false))
@@ -650,4 +680,46 @@ fn update_host(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revalidation_is_spread_over_nights() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = StateDb::open(dir.path()).unwrap();
+        let (run, _) = db.begin_run(Duration::from_secs(10 * 86_400)).unwrap();
+        db.finish_run(run, "{}").unwrap();
+        let now = unix_now();
+        // 20 stored documents: one checked 11 days ago (overdue), the others 2..=20 hours/days ago.
+        for i in 0..20i64 {
+            let checked = if i == 0 {
+                now - 11 * 86_400
+            } else {
+                now - i * 3 * 3600
+            };
+            db.conn()
+                .execute(
+                    "INSERT INTO urls(url, portal_id, host, kind, state, run_id, sha256, checked_unix)
+                     VALUES (?1, 'p', 'h', 'page', 'done', ?2, 'x', ?3)",
+                    params![format!("http://h/{i:02}"), run, checked],
+                )
+                .unwrap();
+        }
+        let (run2, resumed) = db.begin_run(Duration::from_secs(10 * 86_400)).unwrap();
+        assert!(!resumed);
+        let mut st = db
+            .conn()
+            .prepare("SELECT url FROM urls WHERE run_id=?1 AND state='pending' ORDER BY url")
+            .unwrap();
+        let queued: Vec<String> = st
+            .query_map([run2], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        // The overdue one, and ceil(20/10) = 2 of the least recently checked (> 1 day ago).
+        assert_eq!(queued, ["http://h/00", "http://h/18", "http://h/19"]);
+    }
 }

@@ -131,6 +131,12 @@ async fn one_schedule(seed: u64) -> usize {
                 );
                 failed += u64::from(s.state == "failed");
             }
+            // A document answering 404 is a finding (not a failure), with its reason.
+            "gone" => assert!(
+                s.error.as_deref().is_some_and(|e| e.starts_with("http_4")),
+                "seed {seed}: {} gone without a reason",
+                s.url
+            ),
             other => panic!("seed {seed}: {} left {other} after the run", s.url),
         }
     }
