@@ -291,12 +291,12 @@ impl StateDb {
         let run = tx.last_insert_rowid();
         tx.execute(
             "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0, error=NULL
-             WHERE state<>'skipped' AND NOT (state='gone' AND kind NOT IN ('page','attachment'))
-               AND (state<>'done' OR kind IN ('list','api','platform')) AND (?2 = 'null' OR portal_id IN (SELECT value FROM json_each(?2)))",
+             WHERE state NOT IN ('gone','skipped') AND (state<>'done' OR kind IN ('list','api','platform')) AND (?2 = 'null' OR portal_id IN (SELECT value FROM json_each(?2)))",
             params![run, self.scope],
         )?;
         // Stored documents are revalidated (conditional GET) so that each is checked at
-        // least every `revisit_after`, spread over the nights: every document overdue,
+        // least every `revisit_after`, spread over the nights: every document overdue
+        // (and every gone one, since portals restore pages),
         // plus the least recently checked share of 1/(days of revisit_after) of them
         // (never one checked in the last day), so the load does not come all at once.
         let now = unix_now();
@@ -306,7 +306,7 @@ impl StateDb {
         tx.execute(
             &format!(
                 "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0
-                 WHERE state='done' AND kind IN ('page','attachment') AND COALESCE(checked_unix,0) <= ?2
+                 WHERE state IN ('done','gone') AND kind IN ('page','attachment') AND COALESCE(checked_unix,0) <= ?2
                    AND {in_scope}"
             ),
             params![run, due, self.scope],
