@@ -165,6 +165,7 @@ fn is_inferred() -> Expr {
     col("provenance")
         .eq(lit("inferred"))
         .or(col("provenance").eq(lit("ocr")))
+        .or(col("provenance").eq(lit("ocr_inferred")))
 }
 
 /// `expr` is one of `keys` (string equality chain; avoids the `is_in` feature).

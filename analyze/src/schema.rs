@@ -205,7 +205,7 @@ fn n_inferred(what: &str) -> ColumnDoc {
         "推算或OCR取得的单元格数",
         &format!("Number of {what} cells whose value was inferred or read by OCR"),
         "count",
-        "cells.provenance in (inferred, ocr)",
+        "cells.provenance in (inferred, ocr, ocr_inferred)",
     )
 }
 
@@ -283,7 +283,7 @@ pub fn columns(d: Dataset) -> Vec<ColumnDoc> {
             cols.push(s(
                 "provenance",
                 "取值方式",
-                "How the value was obtained (cells.provenance: printed, inferred, blank, dash, na, ocr, missing)",
+                "How the value was obtained (cells.provenance: printed, inferred, blank, dash, na, ocr, ocr_inferred, missing)",
                 "cells.provenance",
             ));
         }

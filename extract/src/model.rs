@@ -57,12 +57,21 @@ pub enum Provenance {
     Na,
     /// A value read by OCR from a scanned page.
     Ocr,
+    /// Inferred like [`Provenance::Inferred`], in a document read by OCR: the
+    /// identities were solved from values read by OCR, so it is only as sure as they are.
+    OcrInferred,
     /// The layout lost the cell (short row, vanished row, cut-off table) and the
     /// identities do not determine it; the value is `None`.
     Missing,
 }
 
 impl Provenance {
+    /// Whether the value was not read but solved from the identities
+    /// ([`Provenance::Inferred`] or [`Provenance::OcrInferred`]).
+    pub fn is_inferred(self) -> bool {
+        matches!(self, Provenance::Inferred | Provenance::OcrInferred)
+    }
+
     /// The lowercase name used in JSON, CSV and Parquet.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -72,6 +81,7 @@ impl Provenance {
             Provenance::Dash => "dash",
             Provenance::Na => "na",
             Provenance::Ocr => "ocr",
+            Provenance::OcrInferred => "ocr_inferred",
             Provenance::Missing => "missing",
         }
     }

@@ -11,3 +11,5 @@ mod fixture;
 mod hostile;
 #[path = "formats/same_content.rs"]
 mod same_content;
+#[path = "formats/scans.rs"]
+mod scans;
