@@ -8,6 +8,12 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 [ -d /usr/share/poppler/cMap ] || need_apt+=(poppler-data)
+# LibreOffice Writer (DOC/WPS/RTF conversion); its core library marks the component.
+[ -e /usr/lib/libreoffice/program/libswlo.so ] || need_apt+=(libreoffice-writer-nogui)
+# LibreOffice Calc: the XLSX export test opens the workbook with it.
+[ -e /usr/lib/libreoffice/program/libsclo.so ] || need_apt+=(libreoffice-calc-nogui)
+# A CJK font for the notebooks' charts (Noto Sans CJK).
+[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need_apt+=(fonts-noto-cjk)
 # OCR of scanned reports (extract/tests/formats/scans.rs): tesseract with chi_sim and eng
 command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
 tesseract --list-langs 2>/dev/null | grep -qx chi_sim || need_apt+=(tesseract-ocr-chi-sim)
@@ -21,6 +27,11 @@ fi
 
 echo "== installing Python packages for notebooks and interop checks"
 python3 -m pip install -q --disable-pip-version-check -r notebooks/requirements.txt
+# warcio: the independent WARC reader of the crawler's WARC export test.
+python3 -m pip install -q --disable-pip-version-check warcio
+
+echo "== real-document gold (vocabulary and identities)"
+python3 scripts/check_gold.py >/dev/null
 
 echo "== cargo test"
 cargo test --workspace

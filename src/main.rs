@@ -15,10 +15,42 @@ fn main() {
         Ok(code) => code,
         Err(err) => {
             eprintln!("ogi: error: {err:#}");
+            if is_write_failure(&err) {
+                eprintln!(
+                    "ogi: the output directory could not be written (disk full, read-only, \
+                     or over a file-size limit); what was stored before is unchanged. \
+                     Free space or fix permissions, then run again."
+                );
+            }
             2
         }
     };
     std::process::exit(code);
+}
+
+/// Whether an error comes from a failed write: no space, file too large, a
+/// read-only file system, no permission, or SQLite's disk errors.
+fn is_write_failure(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                std::io::ErrorKind::StorageFull
+                    | std::io::ErrorKind::FileTooLarge
+                    | std::io::ErrorKind::ReadOnlyFilesystem
+                    | std::io::ErrorKind::PermissionDenied
+            );
+        }
+        let text = e.to_string();
+        [
+            "disk I/O error",
+            "database or disk is full",
+            "readonly database",
+            "File too large",
+        ]
+        .iter()
+        .any(|m| text.contains(m))
+    })
 }
 
 /// Lets `ogi … | head` end quietly, as command-line tools do, instead of

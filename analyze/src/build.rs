@@ -11,7 +11,10 @@ use polars::prelude::{
 };
 
 use crate::regions::{Gazetteer, resolve};
-use crate::schema::{CATEGORY_TOTALS, Dataset, columns, rollup_measures, yuan_name};
+use crate::schema::{
+    CATEGORY_TOTALS, Dataset, FEE_SUSPECT_10K, INFO_FEES, JUMP_FACTOR, NARRATIVE_RECEIVED,
+    POOLED_RATES, SMALL_N, columns, rollup_measures, yuan_name,
+};
 use crate::vocab::{FLOW_ROWS, category_of, vocabulary};
 
 /// Columns the `reports` parts must have.
@@ -40,6 +43,33 @@ pub const REPORT_COLUMNS: [&str; 23] = [
     "fetched_at",
     "parser_version",
 ];
+
+/// Columns of the `reports` parts read when present (newer extract stages):
+/// name and dtype. Absent ones read as null.
+pub const OPTIONAL_REPORT_COLUMNS: [(&str, DataType); 2] = [
+    ("checks_unverified", DataType::Int32),
+    ("completeness", DataType::Float64),
+];
+
+/// Expressions for [`OPTIONAL_REPORT_COLUMNS`]: the column cast to its dtype
+/// when the parts have it, else a typed null.
+pub fn optional_report_columns(lf: &mut LazyFrame) -> Result<Vec<Expr>> {
+    let schema = lf.collect_schema().context("reading reports schema")?;
+    Ok(OPTIONAL_REPORT_COLUMNS
+        .iter()
+        .map(|(name, dtype)| match schema.get(name) {
+            Some(_) => col(*name).cast(dtype.clone()),
+            None => lit(NULL).cast(dtype.clone()).alias(*name),
+        })
+        .collect())
+}
+
+/// Select the documented columns of the `agencies` dataset.
+pub fn finish_agencies(df: DataFrame) -> Result<DataFrame> {
+    finish(df.lazy(), Dataset::Agencies)
+        .collect()
+        .context("selecting agencies columns")
+}
 
 /// Columns of the `cells` parts used here.
 pub const CELL_COLUMNS: [&str; 7] = [
@@ -150,7 +180,7 @@ pub fn read_cells(
 }
 
 /// Text of the de-duplication rule, as stored in `quality.detail`.
-pub const DEDUP_RULE: &str = "same agency, region_code and year; canonical = status parsed first, then all checks passed, then newest fetched_at, then smallest report_id";
+pub const DEDUP_RULE: &str = "same agency_id and year (agency_id needs a region code); canonical = status parsed first, then all checks passed, then newest fetched_at, then smallest report_id";
 
 fn inner() -> JoinArgs {
     JoinArgs::new(JoinType::Inner)
@@ -160,12 +190,13 @@ fn left() -> JoinArgs {
     JoinArgs::new(JoinType::Left)
 }
 
-/// A cell's value came from an identity or from OCR.
+/// A cell's value came from an identity, from OCR or from cutting fused digits.
 fn is_inferred() -> Expr {
     col("provenance")
         .eq(lit("inferred"))
         .or(col("provenance").eq(lit("ocr")))
         .or(col("provenance").eq(lit("ocr_inferred")))
+        .or(col("provenance").eq(lit("split")))
 }
 
 /// `expr` is one of `keys` (string equality chain; avoids the `is_in` feature).
@@ -273,9 +304,9 @@ pub fn dedup(reports: LazyFrame) -> Result<LazyFrame> {
     let eligible = col("status")
         .neq(lit("not_a_report"))
         .and(col("year").is_not_null())
-        .and(col("agency").is_not_null())
+        .and(col("agency_id").is_not_null())
         .and(col("region_code").is_not_null());
-    let key = [col("agency"), col("region_code"), col("year"), col("_solo")];
+    let key = [col("agency_id"), col("year"), col("_solo")];
     let parsed = col("status").eq(lit("parsed"));
     let sorted = reports
         .with_columns([
@@ -295,8 +326,7 @@ pub fn dedup(reports: LazyFrame) -> Result<LazyFrame> {
         .sort_by_exprs(
             [
                 col("_solo"),
-                col("agency"),
-                col("region_code"),
+                col("agency_id"),
                 col("year"),
                 col("_r_status"),
                 col("_r_checks"),
@@ -304,9 +334,7 @@ pub fn dedup(reports: LazyFrame) -> Result<LazyFrame> {
                 col("report_id"),
             ],
             SortMultipleOptions::default()
-                .with_order_descending_multi([
-                    false, false, false, false, false, false, true, false,
-                ])
+                .with_order_descending_multi([false, false, false, false, false, true, false])
                 .with_nulls_last(true)
                 .with_maintain_order(true),
         )
@@ -411,6 +439,7 @@ pub fn compute_year(
     let ids = canon.clone().select([
         col(RID),
         col("report_id"),
+        col("agency_id"),
         col("agency"),
         col("region_code"),
     ]);
@@ -442,10 +471,12 @@ pub fn compute_year(
         &by_report,
     )
     .collect()?;
+    let spread = duplicate_spread(&reports, cells.clone());
     let panel = panel(
         canon,
         cells,
         proactive.clone().lazy(),
+        spread,
         prev_panel,
         gazetteer,
     )?;
@@ -577,10 +608,90 @@ fn rows_of_category(cat: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// Per canonical report ([`RID`]): `duplicate_spread`, the largest absolute
+/// difference between its table-3 total-column values and those of the other
+/// documents of its agency-year (null when no value can be compared).
+/// `cells` must hold the cells of the superseded documents too.
+fn duplicate_spread(reports: &DataFrame, cells: LazyFrame) -> LazyFrame {
+    let docs = reports.clone().lazy().filter(col("n_documents").gt(lit(1)));
+    let canon_rid = docs.clone().filter(col("is_canonical")).select([
+        col("report_id").alias("canonical_id"),
+        col(RID).alias("_canon"),
+    ]);
+    let map = docs
+        .select([col(RID), col("canonical_id")])
+        .join(
+            canon_rid,
+            [col("canonical_id")],
+            [col("canonical_id")],
+            inner(),
+        )
+        .select([col(RID), col("_canon")]);
+    let t3 = cells
+        .filter(
+            col("table")
+                .eq(lit(3))
+                .and(col("col").eq(lit("total")))
+                .and(col("value_int").is_not_null()),
+        )
+        .join(map, [col(RID)], [col(RID)], inner())
+        .select([col(RID), col("_canon"), col("row"), col("value_int")]);
+    let kept = t3.clone().filter(col(RID).eq(col("_canon"))).select([
+        col("_canon"),
+        col("row"),
+        col("value_int").alias("_kept"),
+    ]);
+    t3.filter(col(RID).neq(col("_canon")))
+        .join(
+            kept,
+            [col("_canon"), col("row")],
+            [col("_canon"), col("row")],
+            inner(),
+        )
+        .with_column((col("value_int") - col("_kept")).alias("_d"))
+        .with_column(
+            when(col("_d").lt(lit(0i64)))
+                .then(lit(0i64) - col("_d"))
+                .otherwise(col("_d"))
+                .alias("_d"),
+        )
+        .group_by([col("_canon")])
+        .agg([col("_d").max().alias("duplicate_spread")])
+        .rename(["_canon"], [RID], true)
+}
+
+/// Table-4 block sums with implied zeros: a blank component counts 0 only
+/// when the printed total equals the sum of the printed components
+/// (upheld + corrected + other + pending). Returns (corrected, decided).
+fn block_decided(block: &str) -> (Expr, Expr) {
+    let k = |o: &str| col(format!("{block}_{o}").as_str());
+    let z = |o: &str| k(o).fill_null(lit(0i64));
+    let implied = k("total")
+        .is_not_null()
+        .and(k("total").eq(z("upheld") + z("corrected") + z("other") + z("pending")));
+    let part = |o: &str| when(implied.clone()).then(z(o)).otherwise(k(o));
+    (
+        part("corrected"),
+        part("upheld") + part("corrected") + part("other"),
+    )
+}
+
+/// Narrative figures per report (table 0 of the cells).
+fn narrative(cells: LazyFrame) -> LazyFrame {
+    cells
+        .filter(col("table").eq(lit(0)))
+        .group_by([col(RID)])
+        .agg([
+            cell(INFO_FEES, "value"),
+            cell(NARRATIVE_RECEIVED, "value_int"),
+        ])
+}
+
 fn panel(
     canon: LazyFrame,
     cells: LazyFrame,
     proactive: LazyFrame,
+    spread: LazyFrame,
     prev_panel: Option<LazyFrame>,
     gazetteer: Option<&Gazetteer>,
 ) -> Result<DataFrame> {
@@ -616,6 +727,7 @@ fn panel(
         .filter(col("table").eq(lit(4)))
         .group_by([col(RID)])
         .agg(t4);
+    let cells_all = cells.clone();
     let any_inferred = cells
         .group_by([col(RID)])
         .agg([n_inferred_agg("_all_inferred")]);
@@ -629,17 +741,17 @@ fn panel(
         .collect();
     let canon_df = canon.collect().context("collecting canonical reports")?;
     let prev = match prev_panel {
-        Some(p) => p.select([
-            col("agency"),
-            col("region_code"),
+        Some(p) => p.filter(col("agency_id").is_not_null()).select([
+            col("agency_id"),
             col("new_received").alias("new_received_prev_year"),
+            col("carried_forward").alias("prev_carried_forward"),
         ]),
         None => DataFrame::new(
             0,
             vec![
-                Column::new_empty("agency".into(), &DataType::String),
-                Column::new_empty("region_code".into(), &DataType::String),
+                Column::new_empty("agency_id".into(), &DataType::String),
                 Column::new_empty("new_received_prev_year".into(), &DataType::Int64),
+                Column::new_empty("prev_carried_forward".into(), &DataType::Int64),
             ],
         )?
         .lazy(),
@@ -655,7 +767,17 @@ fn panel(
             .reduce(|a, b| a + b)
             .unwrap_or_else(|| lit(NULL))
     };
+    let (review_corrected, review_decided) = block_decided("review");
+    let (direct_c, direct_d) = block_decided("lit_direct");
+    let (after_c, after_d) = block_decided("lit_after_review");
+    let components = [
+        review_corrected.alias("review_corrected"),
+        review_decided.alias("review_decided"),
+        (direct_c + after_c).alias("litigation_corrected"),
+        (direct_d + after_d).alias("litigation_decided"),
+    ];
     let processed = || col("processed_total");
+    let unverified = col("checks_unverified").cast(DataType::Int32);
     let mut derived = vec![
         ratio(col("granted") + col("partially_granted"), processed())
             .alias("substantive_disclosure_rate"),
@@ -665,21 +787,49 @@ fn panel(
         (col("new_received") - col("new_received_prev_year")).alias("new_received_yoy_change"),
         (ratio(col("new_received"), col("new_received_prev_year")) - lit(1.0))
             .alias("new_received_yoy_rate"),
-        ratio(
-            col("review_corrected"),
-            col("review_upheld") + col("review_corrected") + col("review_other"),
-        )
-        .alias("review_correction_rate"),
-        ratio(
-            lit_sum("corrected"),
-            lit_sum("upheld") + lit_sum("corrected") + lit_sum("other"),
-        )
-        .alias("litigation_correction_rate"),
+        ratio(col("review_corrected"), col("review_decided")).alias("review_correction_rate"),
+        ratio(col("litigation_corrected"), col("litigation_decided"))
+            .alias("litigation_correction_rate"),
         lit_sum("total").alias("litigation_total"),
-        col("status")
-            .eq(lit("parsed"))
-            .and(col("checks_failed").eq(lit(0)))
-            .alias("checks_ok"),
+        // Unevaluated checks are not passed: unknown stays unknown.
+        when(
+            col("status")
+                .eq(lit("parsed"))
+                .and(col("checks_failed").eq(lit(0)))
+                .not(),
+        )
+        .then(lit(false))
+        .when(unverified.clone().is_null())
+        .then(lit(NULL).cast(DataType::Boolean))
+        .otherwise(unverified.clone().eq(lit(0)))
+        .alias("checks_ok"),
+        unverified.alias("checks_unverified"),
+        processed().lt(lit(SMALL_N)).alias("small_n"),
+        when(col("n_documents").gt(lit(1)))
+            .then(col("duplicate_spread").gt(lit(0)))
+            .otherwise(lit(false))
+            .alias("conflicting_duplicate"),
+        col("carried_over_in")
+            .eq(col("prev_carried_forward"))
+            .alias("continuity_ok"),
+        col("admin_fees_10k_cny")
+            .gt_eq(lit(FEE_SUSPECT_10K))
+            .alias("fee_unit_suspect"),
+        when(
+            col("new_received")
+                .gt(lit(0))
+                .and(col("new_received_prev_year").gt(lit(0))),
+        )
+        .then(
+            (col("new_received").cast(DataType::Float64)
+                / col("new_received_prev_year").cast(DataType::Float64))
+            .gt(lit(JUMP_FACTOR))
+            .or((col("new_received_prev_year").cast(DataType::Float64)
+                / col("new_received").cast(DataType::Float64))
+            .gt(lit(JUMP_FACTOR))),
+        )
+        .otherwise(lit(NULL).cast(DataType::Boolean))
+        .alias("yoy_jump"),
         col("_all_inferred")
             .fill_null(lit(0))
             .gt(lit(0))
@@ -711,12 +861,10 @@ fn panel(
             key,
             region_join,
         )
-        .join(
-            prev,
-            [col("agency"), col("region_code")],
-            [col("agency"), col("region_code")],
-            left(),
-        )
+        .join(narrative(cells_all), [col(RID)], [col(RID)], left())
+        .join(spread, [col(RID)], [col(RID)], left())
+        .join(prev, [col("agency_id")], [col("agency_id")], left())
+        .with_columns(components)
         .with_columns(derived);
     finish_sorted(panel, Dataset::Panel, &[RID])
         .collect()
@@ -727,7 +875,20 @@ fn regions(panel: LazyFrame) -> Result<DataFrame> {
     let agency = || col("scope").eq(lit("agency"));
     let jur = || col("scope").eq(lit("jurisdiction"));
     let count = |e: Expr| e.cast(DataType::Int32).sum();
-    let levels = [("province", 0), ("prefecture", 1), ("county", 2)];
+    let panel = panel
+        .with_columns([
+            col("scope").fill_null(lit("unknown")),
+            // The whole country: one group for every report.
+            lit("000000").alias("national_code"),
+            lit("全国").alias("national"),
+        ])
+        .with_column((col("granted") + col("partially_granted")).alias("_granted_any"));
+    let levels = [
+        ("national", 0),
+        ("province", 1),
+        ("prefecture", 2),
+        ("county", 3),
+    ];
     let mut parts = Vec::new();
     for (level, order) in levels {
         let code = format!("{level}_code");
@@ -738,29 +899,34 @@ fn regions(panel: LazyFrame) -> Result<DataFrame> {
             count(agency().or(jur()).not()).alias("n_unknown_scope_reports"),
             sum_or_null(col("new_received").filter(jur())).alias("jurisdiction_new_received"),
             count(agency().and(col("has_inferred"))).alias("n_with_inferred"),
+            count(agency().and(col("small_n").fill_null(lit(false)))).alias("n_small_n"),
+            sum_or_null(col("_granted_any").filter(agency())).alias("_granted_any"),
         ];
         aggs.extend(
             rollup_measures()
                 .into_iter()
                 .map(|m| sum_or_null(col(m).filter(agency())).alias(m)),
         );
+        aggs.extend(POOLED_RATES.iter().map(|(rate, _, _)| {
+            col(*rate)
+                .filter(agency())
+                .mean()
+                .alias(format!("{rate}_mean"))
+        }));
         parts.push(
             panel
                 .clone()
-                .with_column(col("scope").fill_null(lit("unknown")))
                 .filter(col(code.as_str()).is_not_null())
                 .group_by([col(code.as_str()).alias("region_code")])
                 .agg(aggs)
                 .with_columns([lit(level).alias("level"), lit(order).alias("_level_order")]),
         );
     }
-    let all = concat(parts, UnionArgs::default())?.with_column(
-        ratio(
-            col("granted") + col("partially_granted"),
-            col("processed_total"),
-        )
-        .alias("substantive_disclosure_rate"),
-    );
+    let pooled: Vec<Expr> = POOLED_RATES
+        .iter()
+        .map(|(rate, num, den)| ratio(col(*num), col(*den)).alias(*rate))
+        .collect();
+    let all = concat(parts, UnionArgs::default())?.with_columns(pooled);
     finish_sorted(all, Dataset::Regions, &["_level_order", "region_code"])
         .collect()
         .context("computing regions")
@@ -913,6 +1079,13 @@ fn quality(reports: &DataFrame) -> Result<DataFrame> {
         }),
         UnionArgs::default(),
     )?;
+    let per_doc = reports.clone().lazy().select([
+        col("report_id"),
+        col("agency_id"),
+        col("checks_unverified"),
+        col("completeness"),
+    ]);
+    let all = all.join(per_doc, [col("report_id")], [col("report_id")], left());
     finish_sorted(all, Dataset::Quality, &["report_id", "_seq"])
         .collect()
         .context("computing quality")

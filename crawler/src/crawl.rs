@@ -5,6 +5,7 @@ use crate::config::CrawlConfig;
 use crate::content::{detect_challenge, is_soft_404, matches_extension, sniff_mime};
 use crate::discover::{self, ListItem, ListPage, decode_html, extension, is_attachment};
 use crate::fetch::{FetchError, Fetcher, Response, Validators};
+use crate::platform_crawl;
 use crate::politeness::{HostLimits, HostReadiness, Politeness};
 use crate::portals::{Portal, load_portals};
 use crate::progress::Progress;
@@ -113,8 +114,49 @@ pub async fn crawl(cfg: &CrawlConfig) -> Result<CrawlSummary> {
             rate: p.rate.unwrap_or(cfg.per_host_rate),
             concurrency: p.concurrency.unwrap_or(cfg.per_host_concurrency),
         };
-        for h in &p.allowed_hosts {
-            polite.configure(&h.to_ascii_lowercase(), limits);
+        // Requests are keyed by `host:port`; configure every key the portal's URLs use.
+        let mut keys: Vec<String> = p
+            .allowed_hosts
+            .iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
+        for u in p
+            .start_urls
+            .iter()
+            .chain(p.home_url.iter())
+            .chain(p.api.iter().map(|a| &a.url))
+        {
+            if let Ok(u) = Url::parse(
+                &u.replace("{page}", "1")
+                    .replace("{start}", "1")
+                    .replace("{end}", "2"),
+            ) {
+                keys.push(host_key(&u));
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        for k in &keys {
+            polite.configure(k, limits);
+        }
+        if p.tls_insecure() {
+            tracing::warn!(portal = %p.id, "tls = \"insecure\": certificates of this portal are not verified");
+        }
+        db.put_portal(
+            &p.id,
+            &p.name,
+            &p.region,
+            &p.region_code,
+            p.level.map(|l| l.as_str()),
+            p.platform.map(|x| x.as_str()),
+        )?;
+        if let Some(platform) = p.platform
+            && p.api.is_none()
+        {
+            for d in platform_crawl::seeds(&db, p, platform)? {
+                db.seed(&d, run)?;
+            }
+            continue;
         }
         for s in &p.start_urls {
             let url = canonicalize(&Url::parse(s)?);
@@ -130,7 +172,7 @@ pub async fn crawl(cfg: &CrawlConfig) -> Result<CrawlSummary> {
                     kind::API,
                     Some(api.first_page),
                     None,
-                    &p.start_urls[0],
+                    p.start_urls.first().map_or("", String::as_str),
                 ),
                 run,
             )?;
@@ -184,6 +226,7 @@ fn discovered(
         date: item.and_then(|i| i.date.clone()),
         sig: item.map(ListItem::signature),
         parent: parent.to_string(),
+        form: None,
     }
 }
 
@@ -325,13 +368,12 @@ async fn dispatch(ctx: &Arc<Ctx>) -> Result<()> {
 }
 
 fn backoff(cfg: &CrawlConfig, attempts: u32) -> Duration {
-    let exp = cfg
-        .backoff_base
-        .saturating_mul(1u32 << attempts.min(16))
-        .min(cfg.backoff_max);
-    // Full jitter in [exp/2, exp].
-    let half = exp / 2;
-    half + Duration::from_secs_f64(half.as_secs_f64() * fastrand::f64())
+    crate::politeness::full_jitter_backoff(
+        cfg.backoff_base,
+        cfg.backoff_max,
+        attempts,
+        fastrand::f64(),
+    )
 }
 
 fn retry_or_fail(
@@ -350,6 +392,7 @@ fn retry_or_fail(
             fetch,
             not_modified: false,
             children: Vec::new(),
+            column: None,
         }
     } else {
         Completion {
@@ -359,6 +402,7 @@ fn retry_or_fail(
             fetch,
             not_modified: false,
             children: Vec::new(),
+            column: None,
         }
     }
 }
@@ -393,7 +437,10 @@ async fn robots_for(ctx: &Ctx, url: &Url) -> RobotsRules {
             let Ok(permit) = ctx.polite.acquire(&host_key(&robots_url)).await else {
                 break RobotsRules::disallow_all();
             };
-            let res = ctx.fetcher.get(&robots_url, &Validators::default()).await;
+            let res = ctx
+                .fetcher
+                .get_prefix(&robots_url, crate::robots::MAX_ROBOTS_BYTES as u64)
+                .await;
             drop(permit);
             ctx.progress
                 .request(res.as_ref().map(|r| r.body.len()).unwrap_or(0));
@@ -428,18 +475,30 @@ async fn robots_for(ctx: &Ctx, url: &Url) -> RobotsRules {
                         .hold(&host_key(&robots_url), backoff(&ctx.cfg, tries));
                 }
                 Ok(r) => {
-                    if detect_challenge(r.status, &r.body).is_some() {
+                    if let Some(why) = detect_challenge(r.status, &r.body) {
+                        eprintln!(
+                            "ogi: {robots_url}: HTTP {} script challenge ({why}); {host} needs a browser and is not crawled",
+                            r.status
+                        );
                         ctx.polite.park(&host, "blocked");
                         break RobotsRules::disallow_all();
                     }
                     let body = String::from_utf8_lossy(&r.body).into_owned();
                     let rules = RobotsRules::from_status(r.status, &body, &ctx.cfg.user_agent);
-                    if !rules.unreachable {
+                    if rules.unreachable {
+                        eprintln!(
+                            "ogi: {robots_url}: HTTP {}; robots.txt unreachable, {host} is not crawled this run",
+                            r.status
+                        );
+                    } else {
                         let _ = ctx.db().put_robots(&host, r.status, &body);
                     }
                     break rules;
                 }
-                Err(_) => break RobotsRules::disallow_all(),
+                Err(e) => {
+                    eprintln!("ogi: {robots_url}: {e}; robots.txt unreachable, {host} is not crawled this run");
+                    break RobotsRules::disallow_all();
+                }
             }
         };
         if let Some(d) = rules.crawl_delay {
@@ -473,6 +532,7 @@ fn fetch_record(
             sha256: sha.map(|(s, _)| s),
             elapsed_ms: Some(r.elapsed.as_millis() as u64),
             error: None,
+            meta_date: None,
         },
         Err(e) => FetchRecord {
             final_url: Some(url.to_string()),
@@ -503,6 +563,18 @@ async fn process(ctx: &Ctx, row: &UrlRow) -> Completion {
             &portal.allowed_hosts,
             &ctx.cfg.allow_private_hosts,
         ) {
+            // A report link off the portal is a finding, not a failure of the run.
+            let is_doc = row.kind == kind::PAGE || row.kind == kind::ATTACHMENT;
+            if is_doc && matches!(r, crate::urlnorm::Refusal::OutOfScope(_)) {
+                return Completion::state("skipped", r.reason());
+            }
+            if matches!(r, crate::urlnorm::Refusal::ForbiddenAddress(_)) {
+                eprintln!(
+                    "ogi: {}: refused, {} (not a public address)",
+                    current,
+                    r.reason()
+                );
+            }
             return Completion::state("failed", r.reason());
         }
         let rules = robots_for(ctx, &current).await;
@@ -511,6 +583,11 @@ async fn process(ctx: &Ctx, row: &UrlRow) -> Completion {
             None => current.path().to_string(),
         };
         if !rules.allowed(&pq) {
+            if let HostReadiness::Parked(reason) = ctx.polite.ready(&host_key(&current))
+                && reason == "blocked"
+            {
+                return Completion::state("blocked", "challenge_robots");
+            }
             return if rules.unreachable {
                 Completion::state("failed", "robots_unreachable")
             } else {
@@ -531,9 +608,16 @@ async fn process(ctx: &Ctx, row: &UrlRow) -> Completion {
         };
         let conditional = hops == 0 && validators.any();
         let none = Validators::default();
+        // A POST form is sent to the first URL only; redirects are followed with GET.
+        let form = if hops == 0 { row.form.as_deref() } else { None };
         let res = ctx
             .fetcher
-            .get(&current, if hops == 0 { &validators } else { &none })
+            .send(
+                &current,
+                form,
+                if hops == 0 { &validators } else { &none },
+                portal.tls_insecure(),
+            )
             .await;
         drop(permit);
         ctx.progress
@@ -546,14 +630,17 @@ async fn process(ctx: &Ctx, row: &UrlRow) -> Completion {
                     if ctx.polite.failure(&host) {
                         tracing::warn!(host, "circuit breaker open: host parked for this run");
                     }
-                    return retry_or_fail(
-                        ctx,
-                        row,
-                        e.reason().to_string(),
-                        Duration::ZERO,
-                        Some(rec),
-                    );
+                    let c =
+                        retry_or_fail(ctx, row, e.reason().to_string(), Duration::ZERO, Some(rec));
+                    if c.state == "failed" {
+                        eprintln!(
+                            "ogi: {current}: {e} (gave up after {} attempts)",
+                            row.attempts + 1
+                        );
+                    }
+                    return c;
                 }
+                eprintln!("ogi: {current}: {e}");
                 return Completion {
                     state: "failed",
                     error: Some(e.reason().into()),
@@ -561,6 +648,7 @@ async fn process(ctx: &Ctx, row: &UrlRow) -> Completion {
                     fetch: Some(rec),
                     not_modified: false,
                     children: Vec::new(),
+                    column: None,
                 };
             }
             Ok(r) => r,
@@ -603,6 +691,7 @@ async fn handle_response(
         fetch: Some(rec),
         not_modified,
         children,
+        column: None,
     };
     if status == 304 {
         ctx.polite.success(&host);
@@ -624,6 +713,7 @@ async fn handle_response(
             fetch: Some(rec),
             not_modified: false,
             children: Vec::new(),
+            column: None,
         };
     }
     if status == 429 || status == 503 || status == 408 || status >= 500 {
@@ -646,6 +736,18 @@ async fn handle_response(
         );
     }
     ctx.polite.success(&host);
+    if let Some(mut c) = platform_crawl::column_gone(portal, row, status) {
+        c.fetch = Some(fetch_record(url, &Ok(resp), conditional, None));
+        return c;
+    }
+    let is_doc = row.kind == kind::PAGE || row.kind == kind::ATTACHMENT;
+    if (is_doc || row.kind == kind::DISCOVER) && matches!(status, 404 | 410) {
+        // A report that is gone (or a dead link on the way to a column) is a finding
+        // for `ogi status`, not a failed run.
+        let mut c = Completion::state("gone", format!("http_{status}"));
+        c.fetch = Some(fetch_record(url, &Ok(resp), conditional, None));
+        return c;
+    }
     if !(200..300).contains(&status) {
         ctx.progress.error();
         let rec = fetch_record(url, &Ok(resp), conditional, None);
@@ -656,6 +758,7 @@ async fn handle_response(
             fetch: Some(rec),
             not_modified: false,
             children: Vec::new(),
+            column: None,
         };
     }
     let ext = extension(url).or_else(|| Url::parse(&row.url).ok().and_then(|u| extension(&u)));
@@ -670,25 +773,46 @@ async fn handle_response(
             fetch: Some(rec),
             not_modified: false,
             children: Vec::new(),
+            column: None,
         }
     };
     if is_soft_404(&resp.body) {
         return fail("soft_404", resp);
     }
-    let is_doc = row.kind == kind::PAGE || row.kind == kind::ATTACHMENT;
     if is_doc && !matches_extension(&mime, ext.as_deref()) {
         return fail("content_mismatch", resp);
     }
-    if row.kind == kind::LIST && mime != "text/html" {
+    if (row.kind == kind::LIST || row.kind == kind::DISCOVER) && mime != "text/html" {
         return fail("content_mismatch", resp);
     }
-    let children = if mime == "text/html" || row.kind == kind::API {
+    let mut column = None;
+    let mut meta_date = None;
+    let children = if mime == "text/html" || row.kind == kind::API || row.kind == kind::PLATFORM {
         let html = decode_html(
             &resp.body,
             resp.header("content-type"),
             portal.encoding.as_deref(),
         );
-        children_of(portal, row, url, &html)
+        let platform = portal
+            .platform
+            .unwrap_or(crate::platforms::Platform::Generic);
+        match row.kind.as_str() {
+            k if k == kind::PLATFORM => {
+                platform_crawl::platform_children(portal, platform, row, url, &html)
+            }
+            k if k == kind::DISCOVER => {
+                let (c, event) =
+                    platform_crawl::discover_children(portal, platform, row, url, &html);
+                column = event;
+                c
+            }
+            _ => {
+                if row.kind == kind::PAGE {
+                    meta_date = crate::platforms::pubdate::meta_date(&html);
+                }
+                children_of(portal, row, url, &html)
+            }
+        }
     } else {
         Vec::new()
     };
@@ -709,11 +833,11 @@ async fn handle_response(
         }
     };
     ctx.progress.page();
-    done(
-        fetch_record(url, &Ok(resp), conditional, Some((sha, mime))),
-        children,
-        false,
-    )
+    let mut rec = fetch_record(url, &Ok(resp), conditional, Some((sha, mime)));
+    rec.meta_date = meta_date;
+    let mut c = done(rec, children, false);
+    c.column = column;
+    c
 }
 
 fn children_of(portal: &Portal, row: &UrlRow, url: &Url, html: &str) -> Vec<Discovered> {
@@ -768,6 +892,7 @@ fn children_of(portal: &Portal, row: &UrlRow, url: &Url, html: &str) -> Vec<Disc
                 date: None,
                 sig: item_title.as_ref().map(|t| format!("{t}\u{1f}attachment")),
                 parent: url.to_string(),
+                form: None,
             });
         }
     }

@@ -5,8 +5,12 @@ mod support;
 
 #[path = "crawl/e2e.rs"]
 mod e2e;
+#[path = "crawl/fault_matrix.rs"]
+mod fault_matrix;
 #[path = "crawl/faults.rs"]
 mod faults;
+#[path = "crawl/fuzz.rs"]
+mod fuzz;
 #[path = "crawl/registry.rs"]
 mod registry;
 #[path = "crawl/resume.rs"]

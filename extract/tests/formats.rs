@@ -5,8 +5,12 @@
 //! PDF tests need `pdftotext` (Debian `poppler-utils`, plus `poppler-data` for
 //! CID fonts); fixtures are regenerated with `scripts/make_fixtures.py`.
 
+#[path = "formats/blank_cells.rs"]
+mod blank_cells;
 #[path = "formats/fixture.rs"]
 mod fixture;
+#[path = "formats/fuzz.rs"]
+mod fuzz;
 #[path = "formats/hostile.rs"]
 mod hostile;
 #[path = "formats/same_content.rs"]

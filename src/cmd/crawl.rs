@@ -61,6 +61,7 @@ pub fn crawl_config(
     }
     cc.allow_private_hosts
         .extend(c.allow_private_hosts.iter().cloned());
+    cc.proxy.clone_from(&c.proxy);
     cc
 }
 

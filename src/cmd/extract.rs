@@ -24,9 +24,16 @@ pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// Lists the crawler's stored documents as extract inputs.
+/// Lists the crawler's stored documents and the imported ones (`ogi import`)
+/// as extract inputs. OUT needs one or the other.
 pub fn stored_inputs(out: &std::path::Path) -> anyhow::Result<Vec<extract_stage::DocInput>> {
-    Ok(ogi_crawler::stored_documents(out)?
+    let imported = crate::pipeline::imports::list(out)?;
+    let crawled = if ogi_crawler::state::db_path(out).exists() || imported.is_empty() {
+        ogi_crawler::stored_documents(out)?
+    } else {
+        Vec::new()
+    };
+    let mut docs: Vec<extract_stage::DocInput> = crawled
         .into_iter()
         .map(|d| extract_stage::DocInput {
             source: d.url,
@@ -35,8 +42,33 @@ pub fn stored_inputs(out: &std::path::Path) -> anyhow::Result<Vec<extract_stage:
             content_type: Some(d.content_type),
             portal_id: Some(d.portal_id),
             fetched_at: Some(d.fetched_at),
+            file_name: None,
+            listed: extract_stage::Listed {
+                title: d.list_title,
+                agency: None,
+                year: d.year.map(i32::from),
+                region_code: d.portal_region_code,
+                origin: extract_stage::HintOrigin::List,
+            },
         })
-        .collect())
+        .collect();
+    docs.extend(imported.into_iter().map(|d| extract_stage::DocInput {
+        path: ogi_crawler::raw::raw_path(out, &d.sha256),
+        source: d.source,
+        sha256: d.sha256,
+        content_type: None,
+        portal_id: Some("import".to_string()),
+        fetched_at: Some(d.imported_at),
+        file_name: Some(d.file_name),
+        listed: extract_stage::Listed {
+            title: None,
+            agency: d.agency_hint,
+            year: d.year_hint,
+            region_code: None,
+            origin: extract_stage::HintOrigin::Import,
+        },
+    }));
+    Ok(docs)
 }
 
 /// Runs the stage; exit code 1 when some documents could not be read.

@@ -43,7 +43,8 @@ pub fn execute(out: &Path, cc: Option<&CrawlConfig>, threads: usize) -> anyhow::
     let crawl = match cc {
         Some(cc) => {
             tracing::info!("crawl stage");
-            let s = ogi_crawler::crawl_blocking(cc).context("crawl stage")?;
+            let s = ogi_crawler::crawl_blocking(cc)
+                .with_context(|| format!("crawl stage in {}", out.display()))?;
             failures |= crawl_exit(&s) != 0;
             serde_json::to_value(&s)?
         }
@@ -52,8 +53,8 @@ pub fn execute(out: &Path, cc: Option<&CrawlConfig>, threads: usize) -> anyhow::
 
     tracing::info!("extract stage");
     let docs = stored_inputs(out).context("listing stored documents")?;
-    let (extract, new_reports) =
-        extract_stage::run(out, &docs, threads, false).context("extract stage")?;
+    let (extract, new_reports) = extract_stage::run(out, &docs, threads, false)
+        .with_context(|| format!("extract stage in {}", out.display()))?;
     failures |= extract.failed > 0;
     let changes = changes::compute(out, &new_reports).context("comparing with the last run")?;
 
@@ -69,8 +70,13 @@ pub fn execute(out: &Path, cc: Option<&CrawlConfig>, threads: usize) -> anyhow::
 
     let mut exports = Vec::new();
     if analyze.get("skipped").is_none() {
+        tracing::info!("export stage");
         for d in ogi_analyze::Dataset::ALL {
-            let path = ogi_analyze::export_csv(out, d, ogi_analyze::Lang::Both, None)
+            let opts = ogi_analyze::ExportOptions {
+                lang: ogi_analyze::Lang::Both,
+                headers: ogi_analyze::Headers::Short,
+            };
+            let path = ogi_analyze::export_csv(out, d, &opts, None)
                 .with_context(|| format!("exporting {}", d.name()))?;
             exports.push(path);
         }

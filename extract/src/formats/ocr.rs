@@ -70,7 +70,7 @@ pub(crate) fn available(limits: &Limits) -> bool {
         let Ok((work, _)) = Workdir::with_input("probe", b"") else {
             return false;
         };
-        tool::run("tesseract", &["--list-langs"], &work, limits.tool_timeout).is_ok_and(|r| {
+        tool::run("tesseract", &["--list-langs"], &work, limits).is_ok_and(|r| {
             String::from_utf8_lossy(&r.stdout)
                 .lines()
                 .any(|l| l.trim() == "chi_sim")
@@ -116,7 +116,7 @@ fn page_sizes(work: &Workdir, limits: &Limits) -> Result<Vec<(f64, f64)>, String
         "pdfinfo",
         &["-f", "1", "-l", "100000", "in.pdf"],
         work,
-        limits.tool_timeout,
+        limits,
     )
     .map_err(flag)?;
     if !r.success {
@@ -145,7 +145,7 @@ fn parse_page_sizes(info: &str) -> Vec<(f64, f64)> {
 
 /// The resolution of the largest image on each page (`pdfimages -list`), by page index.
 fn image_ppi(work: &Workdir, limits: &Limits) -> Vec<Option<f64>> {
-    match tool::run("pdfimages", &["-list", "in.pdf"], work, limits.tool_timeout) {
+    match tool::run("pdfimages", &["-list", "in.pdf"], work, limits) {
         Ok(r) if r.success => parse_image_list(&String::from_utf8_lossy(&r.stdout)),
         _ => Vec::new(),
     }
@@ -209,7 +209,7 @@ fn render(work: &Workdir, page: u32, dpi: u32, limits: &Limits) -> Result<Gray, 
         "in.pdf",
         "page",
     ];
-    let run = tool::run("pdftoppm", &args, work, limits.tool_timeout).map_err(flag)?;
+    let run = tool::run("pdftoppm", &args, work, limits).map_err(flag)?;
     let path = work.path().join("page.pgm");
     let bytes = std::fs::read(&path)
         .map_err(|e| format!("ocr_error:pdftoppm:page {page}:{}:{e}", run.stderr_head))?;
@@ -591,7 +591,7 @@ fn tesseract(
     let mut args: Vec<&str> = vec![input, base.as_str()];
     args.extend_from_slice(opts);
     args.push("tsv");
-    let r = tool::run("tesseract", &args, work, limits.tool_timeout).map_err(flag)?;
+    let r = tool::run("tesseract", &args, work, limits).map_err(flag)?;
     std::fs::read_to_string(work.path().join(format!("{base}.tsv")))
         .map_err(|e| format!("ocr_error:tesseract:{}:{e}", r.stderr_head))
 }
@@ -677,6 +677,7 @@ fn flag(e: ToolError) -> String {
     match e {
         ToolError::Missing => "ocr:unavailable".to_string(),
         ToolError::Timeout => Exceeded::Timeout.flag(),
+        ToolError::TooMuchOutput => Exceeded::ToolOutput.flag(),
         ToolError::Failed(m) => format!("ocr_error:{m}"),
     }
 }
