@@ -241,7 +241,7 @@ fn n_inferred(what: &str) -> ColumnDoc {
             "Number of {what} cells whose value was inferred, read by OCR or cut from fused digits"
         ),
         "count",
-        "cells.provenance in (inferred, ocr, split)",
+        "cells.provenance in (inferred, ocr, ocr_inferred, split)",
     )
 }
 
@@ -319,7 +319,7 @@ pub fn columns(d: Dataset) -> Vec<ColumnDoc> {
             cols.push(s(
                 "provenance",
                 "取值方式",
-                "How the value was obtained (cells.provenance: printed, inferred, split, blank, dash, na, ocr, missing)",
+                "How the value was obtained (cells.provenance: printed, inferred, split, blank, dash, na, ocr, ocr_inferred, missing)",
                 "cells.provenance",
             ));
         }
