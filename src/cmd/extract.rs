@@ -42,6 +42,7 @@ pub fn stored_inputs(out: &std::path::Path) -> anyhow::Result<Vec<extract_stage:
             content_type: Some(d.content_type),
             portal_id: Some(d.portal_id),
             fetched_at: Some(d.fetched_at),
+            file_name: None,
             listed: extract_stage::Listed {
                 title: d.list_title,
                 agency: None,
@@ -58,6 +59,7 @@ pub fn stored_inputs(out: &std::path::Path) -> anyhow::Result<Vec<extract_stage:
         content_type: None,
         portal_id: Some("import".to_string()),
         fetched_at: Some(d.imported_at),
+        file_name: Some(d.file_name),
         listed: extract_stage::Listed {
             title: None,
             agency: d.agency_hint,

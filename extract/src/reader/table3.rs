@@ -26,8 +26,8 @@ pub struct RowRead {
     pub slots: Vec<Slot>,
     /// For short rows: the values printed (in order) that could not be placed.
     pub printed: Vec<CellValue>,
-    /// For short rows: the printed text of those values (`640020470`), for
-    /// cutting fused digits ([`super::split`]).
+    /// For short rows read from running text (not grid rows): the printed
+    /// text of those values (`640020470`), for cutting fused digits ([`super::split`]).
     pub printed_raw: Vec<String>,
     /// The values could not be placed in columns.
     pub short: bool,
@@ -488,7 +488,17 @@ fn values_read(g: &Group, row: usize, ctx: &Ctx<'_>) -> RowRead {
                 _ => None,
             })
             .collect();
-        let printed_raw = nums.iter().map(|(_, t)| t.raw.clone()).collect();
+        // Digits of adjacent cells fuse only in running text: a grid row that
+        // is short lost a cell, its values are not cut.
+        let in_text = g
+            .vals
+            .iter()
+            .all(|(l, _)| ctx.lines.get(l).is_some_and(|t| !t.multi));
+        let printed_raw = if in_text {
+            nums.iter().map(|(_, t)| t.raw.clone()).collect()
+        } else {
+            Vec::new()
+        };
         RowRead {
             row,
             slots: vec![
