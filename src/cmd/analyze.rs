@@ -26,5 +26,16 @@ pub fn run(args: AnalyzeArgs, cfg: &Config) -> anyhow::Result<i32> {
     };
     let summary = ogi_analyze::analyze(&out, &opts)?;
     println!("{}", serde_json::to_string_pretty(&summary)?);
+    match ogi_analyze::compliance::write(&out)? {
+        Some((parquet, csv, rows)) => eprintln!(
+            "compliance: {rows} rows in {} and {}",
+            parquet.display(),
+            csv.display()
+        ),
+        None => eprintln!(
+            "compliance: no crawl in {} (OUT/crawl/portals.csv missing)",
+            out.display()
+        ),
+    }
     Ok(0)
 }

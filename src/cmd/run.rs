@@ -83,6 +83,13 @@ pub fn execute(out: &Path, cc: Option<&CrawlConfig>, threads: usize) -> anyhow::
         let (csv, md) = ogi_analyze::write_codebook(&out.join("exports"))?;
         exports.extend([csv, md]);
     }
+    // Publication compliance needs only the crawl's files (and extract parts when present).
+    if let Some((_, csv, rows)) =
+        ogi_analyze::compliance::write(out).context("publication compliance dataset")?
+    {
+        tracing::info!(rows, "compliance dataset");
+        exports.push(csv);
+    }
 
     let record = RunRecord {
         started_at,

@@ -121,8 +121,8 @@ async fn one_schedule(seed: u64) -> usize {
     for s in &states {
         match s.state.as_str() {
             "done" | "disallowed" => {}
-            // `gone` (404/410) and `skipped` are findings, not failures: still with a reason.
-            "failed" | "blocked" | "gone" | "skipped" => {
+            // `gone`: a permanent 404/410, a finding for `ogi status`, not a failure.
+            "failed" | "blocked" | "gone" => {
                 let why = s.error.as_deref().unwrap_or("");
                 assert!(
                     !why.is_empty(),
@@ -142,11 +142,11 @@ async fn one_schedule(seed: u64) -> usize {
         first.failed
     );
 
-    // A later run without faults (after the revisit period, so documents that
-    // answered 404 are looked at again) picks up everything that failed.
+    // A later run without faults picks up everything that failed.
     let srv = server(Faults::none()).await;
     let mut cfg = config(dir.path(), srv.addr(), 50.0);
     cfg.max_attempts = 3;
+    // A document that answered 404 under the faults (`gone`) is asked again when due.
     cfg.revisit_after = Duration::ZERO;
     let second = tokio::time::timeout(Duration::from_secs(120), crawl(&cfg))
         .await
