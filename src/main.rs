@@ -4,7 +4,9 @@
 mod cmd;
 mod config;
 mod logging;
+mod messages;
 mod pipeline;
+mod settings;
 
 use clap::Parser;
 
@@ -14,7 +16,7 @@ fn main() {
     let code = match cmd::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("ogi: error: {err:#}");
+            eprintln!("{}", messages::fatal(&err));
             2
         }
     };

@@ -31,30 +31,31 @@ pub use schema::{ColumnDoc, Dataset, columns};
 /// Version of the analysis logic; a change forces a full recomputation.
 pub const ANALYZE_VERSION: &str = concat!("ogi-analyze ", env!("CARGO_PKG_VERSION"), " schema 1");
 
-/// Gazetteer path used when none is configured (relative to the working directory).
-pub const DEFAULT_GAZETTEER: &str = "data/gazetteer/divisions.csv";
+/// Where region names come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GazetteerSource {
+    /// The gazetteer compiled into the binary (`data/gazetteer/divisions.csv`
+    /// via `ogi-spec`): the same on every machine, wherever ogi runs.
+    Bundled,
+    /// An operator's own CSV of the same shape (`code,name,level,parent`).
+    File(PathBuf),
+}
 
 /// Options of [`analyze`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnalyzeOptions {
-    /// Gazetteer CSV (`code,name,level,parent`). `None`: names are parsed
-    /// from the region strings of the documents.
-    pub gazetteer: Option<PathBuf>,
+    /// The gazetteer that names regions. `None`: names are parsed from the
+    /// region strings of the documents.
+    pub gazetteer: Option<GazetteerSource>,
     /// Recompute every year even if nothing changed.
     pub full: bool,
 }
 
 impl Default for AnalyzeOptions {
-    /// Uses [`DEFAULT_GAZETTEER`] (or the workspace copy) when it exists.
+    /// The bundled gazetteer, incremental.
     fn default() -> Self {
-        let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("..")
-            .join(DEFAULT_GAZETTEER);
-        let gazetteer = [PathBuf::from(DEFAULT_GAZETTEER), workspace]
-            .into_iter()
-            .find(|p| p.is_file());
         AnalyzeOptions {
-            gazetteer,
+            gazetteer: Some(GazetteerSource::Bundled),
             full: false,
         }
     }
@@ -137,14 +138,18 @@ fn fingerprints(reports: &polars::prelude::DataFrame) -> Result<BTreeMap<Option<
         .collect())
 }
 
-fn globals_digest(gazetteer: Option<&Path>) -> Result<String> {
+fn globals_digest(gazetteer: Option<&GazetteerSource>) -> Result<String> {
     let mut h = Sha256::new();
     h.update(ANALYZE_VERSION.as_bytes());
-    for t in vocab::vocabulary_text() {
+    for t in ogi_spec::vocab::texts() {
         h.update(t.as_bytes());
     }
-    if let Some(p) = gazetteer {
-        h.update(fs::read(p).with_context(|| format!("reading gazetteer {}", p.display()))?);
+    match gazetteer {
+        Some(GazetteerSource::Bundled) => h.update(ogi_spec::gazetteer::DIVISIONS_CSV.as_bytes()),
+        Some(GazetteerSource::File(p)) => {
+            h.update(fs::read(p).with_context(|| format!("reading gazetteer {}", p.display()))?)
+        }
+        None => {}
     }
     Ok(hex::encode(h.finalize()))
 }
@@ -296,13 +301,18 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         reports.column("report_id")?.null_count() == 0,
         "reports parts hold rows without report_id"
     );
+    let loaded;
     let gazetteer = match &opts.gazetteer {
-        Some(p) => Some(Gazetteer::load(p)?),
+        Some(GazetteerSource::Bundled) => Some(Gazetteer::bundled()),
+        Some(GazetteerSource::File(p)) => {
+            loaded = Gazetteer::load(p)?;
+            Some(&loaded)
+        }
         None => None,
     };
 
     let fps = fingerprints(&reports)?;
-    let globals = globals_digest(opts.gazetteer.as_deref())?;
+    let globals = globals_digest(opts.gazetteer.as_ref())?;
     let mpath = manifest_path(out);
     let old: Option<Manifest> = fs::read(&mpath)
         .ok()
@@ -382,7 +392,7 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
             deduped.clone().lazy().filter(year_filter),
             y.and_then(|y| cells.remove(&y)),
             prev,
-            gazetteer.as_ref(),
+            gazetteer,
         )
         .with_context(|| format!("analysing year {}", year_key(y)))?;
         for (d, mut df) in frames.frames {
@@ -399,8 +409,7 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         globals,
         years: fps.into_iter().map(|(y, f)| (year_key(y), f)).collect(),
     };
-    fs::create_dir_all(out.join("datasets"))?;
-    fs::write(&mpath, serde_json::to_vec_pretty(&manifest)?)
+    ogi_util::write_atomic(&mpath, &serde_json::to_vec_pretty(&manifest)?)
         .with_context(|| format!("writing {}", mpath.display()))?;
     Ok(summary)
 }

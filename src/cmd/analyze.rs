@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::pipeline::lock;
+use crate::settings::Flags;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -18,13 +19,13 @@ pub struct AnalyzeArgs {
 
 /// Builds the datasets and prints what was written.
 pub fn run(args: AnalyzeArgs, cfg: &Config) -> anyhow::Result<i32> {
-    let out = cfg.out_or(args.out, "ogi-out");
-    let _lock = lock::acquire(&out, "analyze")?;
-    let opts = ogi_analyze::AnalyzeOptions {
+    let stages = cfg.stages(Flags {
+        out: args.out,
         full: args.full,
-        ..Default::default()
-    };
-    let summary = ogi_analyze::analyze(&out, &opts)?;
+        ..Flags::default()
+    });
+    let _lock = lock::acquire(&stages.out, "analyze")?;
+    let summary = ogi_analyze::analyze(&stages.out, &stages.analyze)?;
     println!("{}", serde_json::to_string_pretty(&summary)?);
     Ok(0)
 }

@@ -65,14 +65,14 @@ pub fn lang(l: LangArg) -> ogi_analyze::Lang {
 pub fn run(cmd: ExportCommand, cfg: &Config) -> anyhow::Result<i32> {
     match cmd {
         ExportCommand::Csv(a) => {
-            let out = cfg.out_or(a.out, "ogi-out");
+            let out = cfg.out(a.out);
             let dataset: ogi_analyze::Dataset = a.dataset.parse()?;
             let path = ogi_analyze::export_csv(&out, dataset, lang(a.lang), a.dest.as_deref())?;
             let (csv, md) = ogi_analyze::write_codebook(path.parent().unwrap_or(&out))?;
             println!("{}\n{}\n{}", path.display(), csv.display(), md.display());
         }
         ExportCommand::Warc(a) => {
-            let out = cfg.out_or(a.out, "ogi-out");
+            let out = cfg.out(a.out);
             let dest = a
                 .dest
                 .unwrap_or_else(|| out.join("exports").join("ogi.warc.gz"));

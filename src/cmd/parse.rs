@@ -1,5 +1,6 @@
 //! `ogi parse`: extract the template tables of report files and print them.
 
+use crate::messages;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use ogi_extract::{ParseOptions, Report, Status, arrow_out, render};
@@ -64,16 +65,15 @@ pub fn run(args: ParseArgs) -> anyhow::Result<i32> {
                 if report.status != Status::Parsed {
                     failed += 1;
                     eprintln!(
-                        "ogi parse: {source}: {} {}",
-                        report.status.as_str(),
-                        report.flags.join(" ")
+                        "{}",
+                        messages::not_parsed(&source, report.status.as_str(), &report.flags)
                     );
                 }
                 reports.push(report);
             }
             Err(err) => {
                 failed += 1;
-                eprintln!("ogi parse: {err:#}");
+                eprintln!("{}", messages::unreadable(&err));
             }
         }
     }

@@ -32,6 +32,21 @@ pub struct DocInput {
     pub fetched_at: Option<String>,
 }
 
+/// The crawler's stored report documents as extract inputs.
+pub fn stored_inputs(out: &Path) -> anyhow::Result<Vec<DocInput>> {
+    Ok(ogi_crawler::stored_documents(out)?
+        .into_iter()
+        .map(|d| DocInput {
+            source: d.url,
+            path: d.path,
+            sha256: d.sha256,
+            content_type: Some(d.content_type),
+            portal_id: Some(d.portal_id),
+            fetched_at: Some(d.fetched_at),
+        })
+        .collect())
+}
+
 /// What the extract stage did.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct ExtractStats {
@@ -172,14 +187,7 @@ pub fn run(
         stats.new_report_ids.push(r.sha256.clone());
     }
     let n = parts(&reports_dir(out))?.last().map_or(0, |(n, _)| n + 1);
-    let name = format!("part-{n:06}.parquet");
-    for dir in [cells_dir(out), reports_dir(out)] {
-        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    let cells = arrow_out::cells_batch(&reports).context("building the cells batch")?;
-    arrow_out::write_parquet(&cells_dir(out).join(&name), &cells)?;
-    let batch = arrow_out::reports_batch(&reports).context("building the reports batch")?;
-    arrow_out::write_parquet(&reports_dir(out).join(&name), &batch)?;
+    arrow_out::write_part(&out.join("extract"), &format!("{n:06}"), &reports)?;
     Ok((stats, reports))
 }
 

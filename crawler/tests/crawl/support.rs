@@ -1,6 +1,7 @@
 //! Shared helpers: sample server, test configuration, expected documents.
 
-use ogi_crawler::{CrawlConfig, Faults, RequestRecord, SampleServer, serve_sample};
+use ogi_crawler::CrawlConfig;
+use ogi_testkit::{Faults, RequestRecord, SampleServer, serve_sample};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -29,7 +29,6 @@
 //! under a fixed name, with an argv array and a time budget (see `tool`).
 
 mod cells;
-mod decode;
 mod docx;
 mod html;
 mod layout;
@@ -40,6 +39,7 @@ mod pdf;
 pub mod sniff;
 mod tool;
 mod xlsx;
+mod xml;
 mod zipfile;
 
 use crate::{Line, Provenance, Report, Status};
@@ -160,11 +160,11 @@ fn read_lines_unguarded(bytes: &[u8], opts: &ParseOptions) -> Extracted {
     let header_charset = opts
         .content_type
         .as_deref()
-        .and_then(decode::header_charset);
+        .and_then(ogi_util::charset::header_charset);
     match sniffed.format {
         Format::Text | Format::Html => {
             let html = sniffed.format == Format::Html;
-            let d = decode::decode(bytes, header_charset, html);
+            let d = ogi_util::charset::decode(bytes, header_charset, html);
             ex.charset = Some(d.charset);
             ex.flags.extend(d.flags);
             if html {
