@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 [ -d /usr/share/poppler/cMap ] || need_apt+=(poppler-data)
+# LibreOffice Writer (DOC/WPS/RTF conversion); its core library marks the component.
+[ -e /usr/lib/libreoffice/program/libswlo.so ] || need_apt+=(libreoffice-writer-nogui)
 if [ ${#need_apt[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "== installing Debian packages: ${need_apt[*]}"
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -17,6 +19,11 @@ fi
 
 echo "== installing Python packages for notebooks and interop checks"
 python3 -m pip install -q --disable-pip-version-check -r notebooks/requirements.txt
+# warcio: the independent WARC reader of the crawler's WARC export test.
+python3 -m pip install -q --disable-pip-version-check warcio
+
+echo "== real-document gold (vocabulary and identities)"
+python3 scripts/check_gold.py >/dev/null
 
 echo "== cargo test"
 cargo test --workspace

@@ -43,6 +43,8 @@ pub struct CrawlSection {
     pub timeout_secs: Option<u64>,
     /// Host names allowed to resolve to private or loopback addresses.
     pub allow_private_hosts: Vec<String>,
+    /// HTTP proxy to use on purpose (`HTTP_PROXY` and friends are ignored).
+    pub proxy: Option<String>,
 }
 
 /// `[analyze]` section.

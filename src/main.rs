@@ -17,10 +17,38 @@ fn main() {
         Ok(code) => code,
         Err(err) => {
             eprintln!("{}", messages::fatal(&err));
+            if is_write_failure(&err) {
+                eprintln!("{}", messages::WRITE_FAILURE_HINT);
+            }
             2
         }
     };
     std::process::exit(code);
+}
+
+/// Whether an error comes from a failed write: no space, file too large, a
+/// read-only file system, no permission, or SQLite's disk errors.
+fn is_write_failure(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                std::io::ErrorKind::StorageFull
+                    | std::io::ErrorKind::FileTooLarge
+                    | std::io::ErrorKind::ReadOnlyFilesystem
+                    | std::io::ErrorKind::PermissionDenied
+            );
+        }
+        let text = e.to_string();
+        [
+            "disk I/O error",
+            "database or disk is full",
+            "readonly database",
+            "File too large",
+        ]
+        .iter()
+        .any(|m| text.contains(m))
+    })
 }
 
 /// Lets `ogi … | head` end quietly, as command-line tools do, instead of

@@ -11,6 +11,11 @@ pub fn fatal(err: &anyhow::Error) -> String {
     format!("ogi: error: {err:#}")
 }
 
+/// Said after [`fatal`] when the error is a failed write (disk full, read-only, …).
+pub const WRITE_FAILURE_HINT: &str = "ogi: the output directory could not be written (disk full, read-only, \
+     or over a file-size limit); what was stored before is unchanged. \
+     Free space or fix permissions, then run again.";
+
 /// Another `ogi run`, `ogi extract` or `ogi analyze` holds the pipeline lock.
 pub fn pipeline_locked(stage: &str, out: &Path, lock: &Path) -> String {
     format!(
@@ -56,6 +61,20 @@ pub fn no_headline(err: &anyhow::Error) -> String {
 /// `ogi parse`: a file was read but is not a parsed report.
 pub fn not_parsed(source: &str, status: &str, flags: &[String]) -> String {
     format!("ogi parse: {source}: {status} {}", flags.join(" "))
+}
+
+/// `ogi parse`: a file was read in part (`completeness` is 0–1); `explaining`:
+/// `--explain` was given, so the hint to use it is left out.
+pub fn partial(source: &str, completeness: f64, explaining: bool) -> String {
+    format!(
+        "ogi parse: {source}: partial, {:.1} % of template cells read{}",
+        completeness * 100.0,
+        if explaining {
+            ""
+        } else {
+            " (--explain tells which and why)"
+        }
+    )
 }
 
 /// `ogi parse`: a file could not be read.

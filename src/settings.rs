@@ -99,6 +99,7 @@ impl Config {
         }
         cc.allow_private_hosts
             .extend(c.allow_private_hosts.iter().cloned());
+        cc.proxy.clone_from(&c.proxy);
         cc
     }
 }

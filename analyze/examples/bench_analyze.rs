@@ -443,7 +443,15 @@ fn run_analysis(out: &Path) -> Result<()> {
     );
     let t3 = Instant::now();
     write_codebook(&out.join("exports"))?;
-    let csv = export_csv(out, Dataset::Panel, Lang::Both, None)?;
+    let csv = export_csv(
+        out,
+        Dataset::Panel,
+        &ogi_analyze::ExportOptions {
+            lang: Lang::Both,
+            headers: ogi_analyze::Headers::Short,
+        },
+        None,
+    )?;
     println!(
         "codebook + panel CSV export: {:.2}s -> {}",
         t3.elapsed().as_secs_f64(),

@@ -29,8 +29,16 @@ use crate::vocab::{category_of, vocabulary};
 pub use dedup::{DEDUP_RULE, dedup};
 use read::cat;
 pub use read::{
-    REPORT_COLUMNS, RID, check_cell_schema, check_report_schema, read_cells, typed_report_column,
+    REPORT_COLUMNS, RID, check_cell_schema, check_report_schema, optional_report_columns,
+    read_cells, typed_report_column,
 };
+
+/// Select the documented columns of the `agencies` dataset.
+pub fn finish_agencies(df: DataFrame) -> Result<DataFrame> {
+    finish(df.lazy(), Dataset::Agencies)
+        .collect()
+        .context("selecting agencies columns")
+}
 
 pub(super) fn inner() -> JoinArgs {
     JoinArgs::new(JoinType::Inner)
@@ -40,11 +48,12 @@ pub(super) fn left() -> JoinArgs {
     JoinArgs::new(JoinType::Left)
 }
 
-/// A cell's value came from an identity or from OCR.
+/// A cell's value came from an identity, from OCR or from cutting fused digits.
 pub(super) fn is_inferred() -> Expr {
     col("provenance")
         .eq(lit("inferred"))
         .or(col("provenance").eq(lit("ocr")))
+        .or(col("provenance").eq(lit("split")))
 }
 
 /// `expr` is one of `keys` (string equality chain; avoids the `is_in` feature).
@@ -189,6 +198,7 @@ pub fn compute_year(
     let ids = canon.clone().select([
         col(RID),
         col("report_id"),
+        col("agency_id"),
         col("agency"),
         col("region_code"),
     ]);
@@ -220,10 +230,12 @@ pub fn compute_year(
         &by_report,
     )
     .collect()?;
+    let spread = panel::duplicate_spread(&reports, cells.clone());
     let panel = panel::panel(
         canon,
         cells,
         proactive.clone().lazy(),
+        spread,
         prev_panel,
         gazetteer,
     )?;

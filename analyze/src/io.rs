@@ -67,8 +67,12 @@ pub fn partition_name(year: Option<i32>) -> String {
     }
 }
 
-/// Path of the single Parquet file of one dataset partition.
+/// Path of the single Parquet file of one dataset partition (of the
+/// dataset itself when it is not partitioned; `year` is then ignored).
 pub fn partition_file(out: &Path, d: Dataset, year: Option<i32>) -> PathBuf {
+    if !d.partitioned() {
+        return dataset_dir(out, d).join("part-0.parquet");
+    }
     dataset_dir(out, d)
         .join(partition_name(year))
         .join("part-0.parquet")
@@ -92,8 +96,12 @@ pub fn write_partition(
     .with_context(|| format!("writing {}", file.display()))
 }
 
-/// Remove one partition directory of a dataset (if present).
+/// Remove one partition directory of a dataset (if present; nothing for an
+/// unpartitioned dataset, which is rewritten whole).
 pub fn remove_partition(out: &Path, d: Dataset, year: Option<i32>) -> Result<()> {
+    if !d.partitioned() {
+        return Ok(());
+    }
     let dir = dataset_dir(out, d).join(partition_name(year));
     if dir.exists() {
         fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
@@ -102,7 +110,15 @@ pub fn remove_partition(out: &Path, d: Dataset, year: Option<i32>) -> Result<()>
 }
 
 /// Years present as partitions of a dataset (`None` = null partition), sorted.
+/// An unpartitioned dataset has the one "partition" `None` once written.
 pub fn partitions(out: &Path, d: Dataset) -> Result<Vec<Option<i32>>> {
+    if !d.partitioned() {
+        return Ok(if partition_file(out, d, None).is_file() {
+            vec![None]
+        } else {
+            Vec::new()
+        });
+    }
     let dir = dataset_dir(out, d);
     if !dir.exists() {
         return Ok(Vec::new());

@@ -6,12 +6,15 @@
 
 #![warn(missing_docs)]
 
+pub mod agencies;
 mod build;
 mod export;
 mod io;
+pub mod labels;
 pub mod regions;
 mod schema;
 pub mod vocab;
+mod xlsx;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -23,13 +26,17 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use build::{DEDUP_RULE, REPORT_COLUMNS, ratio};
-pub use export::{Lang, codebook_markdown, codebook_rows, export_csv, header, write_codebook};
+pub use export::{
+    ExportOptions, Headers, LIST_CAP, LIST_COLUMNS, Lang, RATIO_DECIMALS, codebook_markdown,
+    codebook_rows, export_csv, export_frame, header, value_label_rows, write_codebook,
+};
 pub use io::{NULL_PARTITION, partition_file, partitions, read_dataset};
 pub use regions::Gazetteer;
 pub use schema::{ColumnDoc, Dataset, columns};
+pub use xlsx::export_xlsx;
 
 /// Version of the analysis logic; a change forces a full recomputation.
-pub const ANALYZE_VERSION: &str = concat!("ogi-analyze ", env!("CARGO_PKG_VERSION"), " schema 1");
+pub const ANALYZE_VERSION: &str = concat!("ogi-analyze ", env!("CARGO_PKG_VERSION"), " schema 2");
 
 /// Where region names come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,7 +109,17 @@ fn parse_year_key(k: &str) -> Option<i32> {
 /// years whose inputs changed. Cells are assumed to change only together
 /// with their report row (same document + same parser version → same cells).
 fn fingerprints(reports: &polars::prelude::DataFrame) -> Result<BTreeMap<Option<i32>, String>> {
-    let as_text: Vec<_> = REPORT_COLUMNS
+    let fingerprinted: Vec<&str> = REPORT_COLUMNS
+        .iter()
+        .copied()
+        .chain(
+            ogi_spec::parts::REPORT_COLUMNS
+                .iter()
+                .filter(|c| !c.required)
+                .map(|c| c.name),
+        )
+        .collect();
+    let as_text: Vec<_> = fingerprinted
         .iter()
         .map(|c| col(*c).cast(DataType::String).fill_null(lit("\u{0}")))
         .collect();
@@ -119,7 +136,7 @@ fn fingerprints(reports: &polars::prelude::DataFrame) -> Result<BTreeMap<Option<
         .collect()
         .context("fingerprinting reports")?;
     let years = df.column("_year")?.i32()?.clone();
-    let cols = REPORT_COLUMNS
+    let cols = fingerprinted
         .iter()
         .map(|c| Ok(df.column(c)?.str()?.clone()))
         .collect::<Result<Vec<_>>>()?;
@@ -144,6 +161,7 @@ fn globals_digest(gazetteer: Option<&GazetteerSource>) -> Result<String> {
     for t in ogi_spec::vocab::texts() {
         h.update(t.as_bytes());
     }
+    h.update(agencies::SECTORS_CSV.as_bytes());
     match gazetteer {
         Some(GazetteerSource::Bundled) => h.update(ogi_spec::gazetteer::DIVISIONS_CSV.as_bytes()),
         Some(GazetteerSource::File(p)) => {
@@ -216,6 +234,24 @@ fn canonical_of(deduped: &polars::prelude::DataFrame, years: &[i32]) -> polars::
     )
 }
 
+/// Canonical reports of `years` and the other documents of agency-years with
+/// several (their cells give `duplicate_spread`).
+fn with_duplicates_of(
+    deduped: &polars::prelude::DataFrame,
+    years: &[i32],
+) -> polars::prelude::LazyFrame {
+    let year_set = years
+        .iter()
+        .map(|y| col("year").eq(lit(*y)))
+        .reduce(polars::prelude::Expr::or)
+        .unwrap_or_else(|| lit(false));
+    deduped.clone().lazy().filter(
+        (col("is_canonical").or(col("n_documents").gt(lit(1))))
+            .and(col("status").neq(lit("not_a_report")))
+            .and(year_set),
+    )
+}
+
 /// Split the recomputed years (in order) into batches whose canonical
 /// reports hold at most `budget` cells (by `reports.n_cells`), at least one
 /// year a batch.
@@ -261,7 +297,7 @@ fn read_cells_of(
     cells_files: &[PathBuf],
     years: &[i32],
 ) -> Result<BTreeMap<i32, polars::prelude::DataFrame>> {
-    let wanted = canonical_of(deduped, years)
+    let wanted = with_duplicates_of(deduped, years)
         .select([col("report_id"), col(build::RID), col("year")])
         .collect()
         .context("selecting canonical reports")?;
@@ -284,8 +320,22 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         build::check_cell_schema(&mut io::scan(std::slice::from_ref(part))?)
             .with_context(|| format!("in {}", part.display()))?;
     }
+    let loaded;
+    let gazetteer = match &opts.gazetteer {
+        Some(GazetteerSource::Bundled) => Some(Gazetteer::bundled()),
+        Some(GazetteerSource::File(p)) => {
+            loaded = Gazetteer::load(p)?;
+            Some(&loaded)
+        }
+        None => None,
+    };
+    let mut select: Vec<_> = REPORT_COLUMNS
+        .map(build::typed_report_column)
+        .into_iter()
+        .collect();
+    select.extend(build::optional_report_columns(&mut reports_lf)?);
     let reports = reports_lf
-        .select(REPORT_COLUMNS.map(build::typed_report_column))
+        .select(select)
         .collect()
         .context("reading reports parts")?;
     let n_unique = reports
@@ -301,16 +351,6 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         reports.column("report_id")?.null_count() == 0,
         "reports parts hold rows without report_id"
     );
-    let loaded;
-    let gazetteer = match &opts.gazetteer {
-        Some(GazetteerSource::Bundled) => Some(Gazetteer::bundled()),
-        Some(GazetteerSource::File(p)) => {
-            loaded = Gazetteer::load(p)?;
-            Some(&loaded)
-        }
-        None => None,
-    };
-
     let fps = fingerprints(&reports)?;
     let globals = globals_digest(opts.gazetteer.as_ref())?;
     let mpath = manifest_path(out);
@@ -323,7 +363,7 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
     if mpath.exists() {
         fs::remove_file(&mpath).with_context(|| format!("removing {}", mpath.display()))?;
     }
-    for d in Dataset::ALL {
+    for d in Dataset::ALL.into_iter().filter(|d| d.partitioned()) {
         if full {
             let dir = io::dataset_dir(out, d);
             if dir.exists() {
@@ -335,8 +375,10 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         }
     }
 
+    // One id per agency (a pure function of each document's own fields).
+    let identities = agencies::lookup(&reports, gazetteer)?;
     // `_rid` follows the report_id order (see `build::RID`).
-    let deduped = build::dedup(reports.clone().lazy())?
+    let deduped = build::dedup(agencies::with_identity(reports.clone().lazy(), &identities))?
         .sort(["report_id"], SortMultipleOptions::default())
         .with_row_index(build::RID, None)
         .collect()
@@ -404,6 +446,14 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         }
         summary.years_recomputed.push(y);
     }
+
+    // The agencies span all years: rewritten whole on every run (reports only).
+    let mut agencies_df = build::finish_agencies(agencies::agencies(&deduped, &identities)?)?;
+    *summary
+        .rows_written
+        .entry(Dataset::Agencies.name().to_string())
+        .or_default() += agencies_df.height();
+    io::write_partition(out, Dataset::Agencies, None, &mut agencies_df)?;
 
     let manifest = Manifest {
         globals,

@@ -22,11 +22,13 @@ pub enum Dataset {
     Regions,
     /// Per report: status, every check and flag, superseded documents (long form).
     Quality,
+    /// One row per agency id over all years: name forms, level, sector, years present.
+    Agencies,
 }
 
 impl Dataset {
     /// Every dataset, in the order they are computed.
-    pub const ALL: [Dataset; 7] = [
+    pub const ALL: [Dataset; 8] = [
         Dataset::Requests,
         Dataset::Dispositions,
         Dataset::ReviewLitigation,
@@ -34,7 +36,14 @@ impl Dataset {
         Dataset::Panel,
         Dataset::Regions,
         Dataset::Quality,
+        Dataset::Agencies,
     ];
+
+    /// Whether the dataset is partitioned by `year=` (all but `agencies`,
+    /// which is one file, `OUT/datasets/agencies/part-0.parquet`).
+    pub fn partitioned(self) -> bool {
+        self != Dataset::Agencies
+    }
 
     /// Directory name of the dataset.
     pub fn name(self) -> &'static str {
@@ -46,6 +55,7 @@ impl Dataset {
             Dataset::Panel => "panel",
             Dataset::Regions => "regions",
             Dataset::Quality => "quality",
+            Dataset::Agencies => "agencies",
         }
     }
 
@@ -79,6 +89,10 @@ impl Dataset {
             Dataset::Quality => (
                 "每份文档的状态、校验和标记（长表）",
                 "Per document: status, every check and flag, superseded duplicates (long form)",
+            ),
+            Dataset::Agencies => (
+                "机关名录：每个机关编号一行（全部年度）",
+                "Agencies: one row per agency id over all years, with the name forms seen (the crosswalk), level, sector and years present",
             ),
         }
     }
@@ -146,21 +160,35 @@ fn ratio(name: &str, zh: &str, en: &str, source: &str) -> ColumnDoc {
     c(name, DataType::Float64, zh, en, "ratio", source)
 }
 
-fn term_col(t: &Term, table: u8, source_col: &str) -> ColumnDoc {
-    let dtype = if t.is_fee() {
-        DataType::Float64
-    } else {
-        DataType::Int64
+/// Labels of a 万元 fee term without any unit: (Chinese, English). The spec
+/// label may carry the unit in brackets (`… (in 10 000 CNY)`).
+fn fee_base(t: &Term) -> (String, String) {
+    let strip = |s: &str| -> String {
+        let s = s.trim();
+        match s.rfind(['(', '（']) {
+            Some(i) if s[i..].contains("10 000") || s[i..].contains("万元") => {
+                s[..i].trim_end().to_string()
+            }
+            _ => s.to_string(),
+        }
     };
-    let unit = t.unit.as_str();
-    c(
-        &t.key,
-        dtype,
-        &t.zh,
-        &t.en,
-        unit,
-        &format!("table {table} {}{source_col}", t.key),
-    )
+    (strip(&t.zh), strip(&t.en))
+}
+
+fn term_col(t: &Term, table: u8, source_col: &str) -> ColumnDoc {
+    let source = format!("table {table} {}{source_col}", t.key);
+    if t.is_fee() {
+        let (zh, en) = fee_base(t);
+        return c(
+            &t.key,
+            DataType::Float64,
+            &format!("{zh}（万元）"),
+            &format!("{en} (10 000 CNY, 万元)"),
+            &t.unit,
+            &source,
+        );
+    }
+    c(&t.key, DataType::Int64, &t.zh, &t.en, &t.unit, &source)
 }
 
 /// Name of the yuan column derived from a 万元 fee key.
@@ -187,6 +215,12 @@ fn id_columns() -> Vec<ColumnDoc> {
             "报告编号（文档SHA-256）",
             "Report id (SHA-256 of the document)",
             "reports.report_id",
+        ),
+        s(
+            "agency_id",
+            "机关编号",
+            "Agency id, stable across years and title forms (see the agencies dataset)",
+            "derived from agency, region_code, region",
         ),
         s("agency", "机关名称", "Agency name", "reports.agency"),
         s(
@@ -295,11 +329,12 @@ pub fn columns(d: Dataset) -> Vec<ColumnDoc> {
             for t in &v.table2 {
                 cols.push(term_col(t, 2, ""));
                 if t.is_fee() {
+                    let (zh, en) = fee_base(t);
                     cols.push(c(
                         &yuan_name(&t.key),
                         DataType::Float64,
-                        &format!("{}（元）", t.zh),
-                        &format!("{} (in yuan)", t.en),
+                        &format!("{zh}（元）"),
+                        &format!("{en} (yuan)"),
                         "cny",
                         &format!("table 2 {} × 10000", t.key),
                     ));
@@ -312,6 +347,7 @@ pub fn columns(d: Dataset) -> Vec<ColumnDoc> {
             cols.truncate(1);
             cols.extend(regions_columns());
         }
+        Dataset::Agencies => return agencies_columns(),
         Dataset::Quality => {
             cols.extend(vec![
                 s(
@@ -336,7 +372,7 @@ pub fn columns(d: Dataset) -> Vec<ColumnDoc> {
                     "ok",
                     DataType::Boolean,
                     "是否通过",
-                    "Check passed (null for flags)",
+                    "Check passed (null for flags and for checks that could not be evaluated)",
                     "",
                     "reports.checks_json",
                 ),
@@ -345,6 +381,22 @@ pub fn columns(d: Dataset) -> Vec<ColumnDoc> {
                     "说明",
                     "Detail of the check, or why a document was superseded",
                     "reports.checks_json",
+                ),
+                c(
+                    "checks_unverified",
+                    DataType::Int32,
+                    "文档未能校验的校验数",
+                    "Checks of this document that could not be evaluated (null when the extract stage did not report it)",
+                    "count",
+                    "reports.checks_unverified",
+                ),
+                c(
+                    "completeness",
+                    DataType::Float64,
+                    "文档单元格完整度",
+                    "Share of the document's template cells with a value printed, inferred or split (null when not reported)",
+                    "ratio",
+                    "reports.completeness",
                 ),
             ]);
         }
@@ -360,6 +412,18 @@ fn panel_columns() -> Vec<ColumnDoc> {
             "机关类型",
             "Agency type derived from the name (government, government_office, township_government, subdistrict_office, commission, bureau, office, department, center, other)",
             "derived from agency",
+        ),
+        s(
+            "agency_level",
+            "机关层级",
+            "Administrative level of the agency: province, prefecture, county, township_street (null when unknown)",
+            "agency name and region_code (gazetteer levels)",
+        ),
+        s(
+            "sector",
+            "机关领域",
+            "Sector from the agency name (keys of data/agency_sectors.csv; other when none matches)",
+            "agency name × data/agency_sectors.csv",
         ),
         s(
             "scope",
@@ -397,6 +461,7 @@ fn panel_columns() -> Vec<ColumnDoc> {
         "carried_over_in",
         "granted",
         "partially_granted",
+        "unavailable_not_held",
     ] {
         cols.push(t3_total(k));
     }
@@ -418,6 +483,20 @@ fn panel_columns() -> Vec<ColumnDoc> {
     for t in v.table2.iter().filter(|t| t.is_fee()) {
         cols.push(term_col(t, 2, ""));
     }
+    cols.push(c(
+        INFO_FEES,
+        DataType::Float64,
+        "信息处理费（元）",
+        "Information processing fees collected for requests (yuan), read from the narrative",
+        "cny",
+        "narrative: 未收取信息处理费 → 0, 收取信息处理费X元 → X (cells table 0, provenance narrative)",
+    ));
+    cols.push(count(
+        NARRATIVE_RECEIVED,
+        "正文所述收到申请数",
+        "Requests received as stated in the narrative (checked against new_received, check N1)",
+        "narrative: 收到政府信息公开申请X件 (cells table 0)",
+    ));
     cols.push(count(
         "review_total",
         "行政复议总计",
@@ -429,6 +508,30 @@ fn panel_columns() -> Vec<ColumnDoc> {
         "行政诉讼总计",
         "Litigation: total (direct + after review)",
         "table 4 lit_direct_total + lit_after_review_total",
+    ));
+    cols.push(count(
+        "review_corrected",
+        "行政复议结果纠正",
+        "Administrative review: corrected (0 where the printed total implies it)",
+        "table 4 review_corrected",
+    ));
+    cols.push(count(
+        "review_decided",
+        "行政复议已审结",
+        "Administrative review decided: upheld + corrected + other (blank components count 0 only where the printed total implies it)",
+        "table 4 review_*",
+    ));
+    cols.push(count(
+        "litigation_corrected",
+        "行政诉讼结果纠正",
+        "Litigation corrected, both blocks (0 where the printed totals imply it)",
+        "table 4 lit_*_corrected",
+    ));
+    cols.push(count(
+        "litigation_decided",
+        "行政诉讼已审结",
+        "Litigation decided, both blocks: upheld + corrected + other",
+        "table 4 lit_*",
     ));
     cols.push(ratio(
         "substantive_disclosure_rate",
@@ -483,15 +586,16 @@ fn panel_columns() -> Vec<ColumnDoc> {
     cols.push(ratio(
         "review_correction_rate",
         "行政复议纠错率",
-        "Review correction rate corrected / (upheld + corrected + other)",
+        "Review correction rate review_corrected / review_decided",
         "table 4 review_*",
     ));
     cols.push(ratio(
         "litigation_correction_rate",
         "行政诉讼纠错率",
-        "Litigation correction rate corrected / (upheld + corrected + other), both litigation blocks",
+        "Litigation correction rate litigation_corrected / litigation_decided (both litigation blocks)",
         "table 4 lit_*",
     ));
+    cols.extend(quality_flag_columns());
     cols.extend(vec![
         c(
             "checks_passed",
@@ -510,12 +614,28 @@ fn panel_columns() -> Vec<ColumnDoc> {
             "reports.checks_failed",
         ),
         c(
+            "checks_unverified",
+            DataType::Int32,
+            "未能校验的校验数",
+            "Number of checks that could not be evaluated (a blank input); null when the extract stage did not report it",
+            "count",
+            "reports.checks_unverified",
+        ),
+        c(
             "checks_ok",
             DataType::Boolean,
             "校验全部通过",
-            "Parsed and every check passed",
+            "Parsed, every check passed and none left unevaluated (null when the number of unevaluated checks is unknown)",
             "",
-            "reports.status, reports.checks_failed",
+            "reports.status, reports.checks_failed, reports.checks_unverified",
+        ),
+        c(
+            "completeness",
+            DataType::Float64,
+            "单元格完整度",
+            "Share of the template cells with a value printed, inferred or split (null when the extract stage did not report it)",
+            "ratio",
+            "reports.completeness",
         ),
         s(
             "failed_checks",
@@ -606,18 +726,216 @@ fn panel_columns() -> Vec<ColumnDoc> {
     cols
 }
 
+/// Panel column of the information processing fees (yuan, from the narrative).
+pub const INFO_FEES: &str = "info_processing_fees_cny";
+/// Panel column of the request count stated in the narrative.
+pub const NARRATIVE_RECEIVED: &str = "narrative_new_received";
+
+/// Processed requests below which an agency-year is `small_n`.
+pub const SMALL_N: i64 = 10;
+/// Year-on-year factor beyond which `yoy_jump` is set.
+pub const JUMP_FACTOR: f64 = 10.0;
+/// 万元 amount from which `fee_unit_suspect` is set (1 亿元).
+pub const FEE_SUSPECT_10K: f64 = 10_000.0;
+
+fn boolean(name: &str, zh: &str, en: &str, source: &str) -> ColumnDoc {
+    c(name, DataType::Boolean, zh, en, "", source)
+}
+
+/// The panel's quality and plausibility columns.
+fn quality_flag_columns() -> Vec<ColumnDoc> {
+    vec![
+        boolean(
+            "small_n",
+            "申请量过小（<10件）",
+            "Fewer than 10 requests processed: rates are unstable (null when processed_total is blank)",
+            "processed_total < 10",
+        ),
+        boolean(
+            "conflicting_duplicate",
+            "重复文档数值不一致",
+            "Another document of this agency-year differs from the kept one in some table-3 total-column value",
+            "dedup; table 3 total column of every document of the agency-year",
+        ),
+        count(
+            "duplicate_spread",
+            "重复文档最大差值（件）",
+            "Largest absolute difference between the kept document and a superseded one over the table-3 total column (null without duplicates to compare)",
+            "dedup; table 3 total column",
+        ),
+        count(
+            "prev_carried_forward",
+            "上年报告结转下年度数",
+            "carried_forward (total) of the same agency's report for the previous year",
+            "panel of year − 1, same agency_id",
+        ),
+        boolean(
+            "continuity_ok",
+            "跨年结转一致",
+            "carried_over_in this year equals carried_forward of the previous year's report (null when either is missing)",
+            "carried_over_in = prev_carried_forward",
+        ),
+        boolean(
+            "fee_unit_suspect",
+            "收费金额疑似单位错误",
+            "Administrative fees of 10 000 万元 (100 million yuan) or more: probably yuan printed in the 万元 column (flag only; the value is not changed)",
+            "admin_fees_10k_cny >= 10000",
+        ),
+        boolean(
+            "yoy_jump",
+            "新收申请同比异常（超过10倍）",
+            "new_received changed by more than a factor of 10 against the previous year (both > 0; null without a previous year)",
+            "new_received vs new_received_prev_year",
+        ),
+    ]
+}
+
+/// The columns of the `agencies` dataset (not partitioned; no `year`).
+fn agencies_columns() -> Vec<ColumnDoc> {
+    vec![
+        s(
+            "agency_id",
+            "机关编号",
+            "Agency id: <region_code>-<8 hex digits of SHA-256 of the core name> (unknown-<hash of the name> without region code)",
+            "derived from agency, region_code, region",
+        ),
+        s(
+            "agency",
+            "机关名称",
+            "Name in the latest canonical report",
+            "reports.agency",
+        ),
+        s(
+            "agency_core",
+            "机关核心名称",
+            "Core name the id is made from: region prefixes, brackets and office forms removed",
+            "derived from agency",
+        ),
+        s(
+            "name_forms",
+            "名称形式",
+            "Every name form seen for this id (semicolon-separated, sorted): the crosswalk",
+            "reports.agency",
+        ),
+        c(
+            "n_name_forms",
+            DataType::Int32,
+            "名称形式数",
+            "Number of name forms seen",
+            "count",
+            "reports.agency",
+        ),
+        s(
+            "agency_level",
+            "机关层级",
+            "Administrative level: province, prefecture, county, township_street (null when unknown)",
+            "agency name and region_code",
+        ),
+        s(
+            "sector",
+            "机关领域",
+            "Sector from the agency name (data/agency_sectors.csv)",
+            "agency name",
+        ),
+        s(
+            "region_code",
+            "行政区划代码（GB/T 2260）",
+            "Region code (GB/T 2260)",
+            "reports.region_code",
+        ),
+        s(
+            "region",
+            "行政区划（文档）",
+            "Region as named in the latest document",
+            "reports.region",
+        ),
+        s(
+            "years_present",
+            "有报告的年度",
+            "Years with a canonical report (semicolon-separated)",
+            "dedup",
+        ),
+        c(
+            "first_year",
+            DataType::Int32,
+            "首个年度",
+            "First year with a canonical report",
+            "",
+            "dedup",
+        ),
+        c(
+            "last_year",
+            DataType::Int32,
+            "最近年度",
+            "Last year with a canonical report",
+            "",
+            "dedup",
+        ),
+        c(
+            "n_years",
+            DataType::Int32,
+            "年度数",
+            "Number of years with a canonical report",
+            "count",
+            "dedup",
+        ),
+        c(
+            "n_documents",
+            DataType::Int32,
+            "文档数",
+            "Documents (canonical and superseded) of this agency",
+            "count",
+            "reports",
+        ),
+        s(
+            "ambiguity",
+            "存疑情况",
+            "Why the id may be wrong, semicolon-separated: no_region_code, name_is_region, bracket_forms, region_code_varies (empty when none)",
+            "derived",
+        ),
+    ]
+}
+
 /// Measures summed in the regional rollups (panel column names).
-pub const ROLLUP_SUMS: [&str; 10] = [
+pub const ROLLUP_SUMS: [&str; 16] = [
     "new_received",
     "processed_total",
     "granted",
     "partially_granted",
     "denied_total",
     "unavailable_total",
+    "unavailable_not_held",
     "carried_forward",
     "admin_fees_10k_cny",
+    INFO_FEES,
     "review_total",
+    "review_corrected",
+    "review_decided",
     "litigation_total",
+    "litigation_corrected",
+    "litigation_decided",
+];
+
+/// The panel rates that `regions` gives both pooled (ratio of the sums) and
+/// as the unweighted mean over agencies: (rate, numerator sum, denominator sum).
+pub const POOLED_RATES: [(&str, &str, &str); 5] = [
+    (
+        "substantive_disclosure_rate",
+        "_granted_any",
+        "processed_total",
+    ),
+    ("denied_share", "denied_total", "processed_total"),
+    ("not_held_share", "unavailable_not_held", "processed_total"),
+    (
+        "review_correction_rate",
+        "review_corrected",
+        "review_decided",
+    ),
+    (
+        "litigation_correction_rate",
+        "litigation_corrected",
+        "litigation_decided",
+    ),
 ];
 
 /// The panel columns summed in the regional rollups (those present in this vocabulary).
@@ -635,7 +953,7 @@ fn regions_columns() -> Vec<ColumnDoc> {
         s(
             "level",
             "层级",
-            "Level: province, prefecture or county",
+            "Level: national, province, prefecture or county",
             "derived",
         ),
         s(
@@ -693,11 +1011,35 @@ fn regions_columns() -> Vec<ColumnDoc> {
         "New requests in jurisdiction-scope reports of this region (for comparison only)",
         "panel.new_received where scope = jurisdiction",
     ));
-    cols.push(ratio(
-        "substantive_disclosure_rate",
-        "实质公开率",
-        "(granted + partially_granted) / processed_total over the summed agencies",
-        "derived from the sums",
+    for (rate, num, den) in POOLED_RATES {
+        let Some(p) = panel.iter().find(|p| p.name == rate) else {
+            continue;
+        };
+        let num = if num == "_granted_any" {
+            "granted + partially_granted"
+        } else {
+            num
+        };
+        cols.push(ratio(
+            rate,
+            &format!("{}（合并口径）", p.zh),
+            &format!("Pooled: sum of {num} / sum of {den} over the agency-scope reports"),
+            "derived from the sums",
+        ));
+        cols.push(ratio(
+            &format!("{rate}_mean"),
+            &format!("{}（各机关平均）", p.zh),
+            &format!("Unweighted mean of panel.{rate} over agency-scope reports with a value (small agencies weigh as much as large ones)"),
+            &format!("mean of panel.{rate}"),
+        ));
+    }
+    cols.push(c(
+        "n_small_n",
+        DataType::Int32,
+        "申请量过小的报告数",
+        "Agency-scope reports with small_n (fewer than 10 requests processed)",
+        "count",
+        "panel.small_n",
     ));
     cols.push(c(
         "n_with_inferred",
@@ -726,12 +1068,38 @@ mod tests {
             zh.sort();
             zh.dedup();
             assert_eq!(zh.len(), cols.len(), "{d}: Chinese headers must be unique");
-            assert_eq!(cols[0].name, "year");
+            assert_eq!(cols[0].name == "year", d.partitioned(), "{d}");
             assert!(
                 cols.iter().all(|c| !c.zh.is_empty() && !c.en.is_empty()),
                 "{d}"
             );
         }
+    }
+
+    #[test]
+    fn fee_labels_carry_their_unit_once() {
+        let panel = columns(Dataset::Proactive);
+        let fee = panel
+            .iter()
+            .find(|c| c.name == "admin_fees_10k_cny")
+            .unwrap();
+        assert!(fee.zh.ends_with("（万元）"), "{}", fee.zh);
+        assert!(
+            fee.en.contains("万元") && !fee.en.contains("in 10 000"),
+            "{}",
+            fee.en
+        );
+        let yuan = panel.iter().find(|c| c.name == "admin_fees_cny").unwrap();
+        assert!(
+            yuan.zh.ends_with("（元）") && !yuan.zh.contains("万元"),
+            "{}",
+            yuan.zh
+        );
+        assert!(
+            yuan.en.ends_with("(yuan)") && !yuan.en.contains("10 000"),
+            "{}",
+            yuan.en
+        );
     }
 
     #[test]

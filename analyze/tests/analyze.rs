@@ -7,8 +7,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use ogi_analyze::{
-    AnalyzeOptions, Dataset, GazetteerSource, Lang, analyze, columns, export_csv, header,
-    read_dataset, write_codebook,
+    AnalyzeOptions, Dataset, ExportOptions, GazetteerSource, Headers, LIST_CAP, Lang, analyze,
+    columns, export_csv, header, labels, read_dataset, write_codebook,
 };
 use polars::prelude::{AnyValue, Column, DataFrame, ParquetWriter};
 
@@ -937,6 +937,12 @@ fn dataset_files(out: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     for d in Dataset::ALL {
         let dir = out.join("datasets").join(d.name());
+        if !d.partitioned() {
+            let p = dir.join("part-0.parquet");
+            let rel = p.strip_prefix(out).unwrap().to_string_lossy().to_string();
+            files.insert(rel, fs::read(&p).unwrap());
+            continue;
+        }
         for e in fs::read_dir(&dir).unwrap() {
             let p = e.unwrap().path().join("part-0.parquet");
             let rel = p.strip_prefix(out).unwrap().to_string_lossy().to_string();
@@ -1046,56 +1052,120 @@ fn csv_export_round_trips_with_bom_and_headers() {
     for d in Dataset::ALL {
         let df = read_dataset(out, d).unwrap();
         let cols = columns(d);
-        for lang in [Lang::Zh, Lang::En, Lang::Both] {
-            let dest = out.join(format!("{}_{lang:?}.csv", d.name()));
-            let p = export_csv(out, d, lang, Some(&dest)).unwrap();
+        for (lang, style) in [
+            (Lang::Zh, Headers::Short),
+            (Lang::En, Headers::Long),
+            (Lang::En, Headers::Short),
+            (Lang::Both, Headers::Long),
+            (Lang::Both, Headers::Short),
+        ] {
+            let opts = ExportOptions {
+                lang,
+                headers: style,
+            };
+            let dest = out.join(format!("{}_{lang:?}_{style:?}.csv", d.name()));
+            let p = export_csv(out, d, &opts, Some(&dest)).unwrap();
             let (headers, rows) = read_csv(&p);
-            let want: Vec<String> = cols.iter().map(|c| header(c, lang)).collect();
+            let want: Vec<String> = cols.iter().map(|c| header(c, lang, style)).collect();
             assert_eq!(headers, want);
             if lang == Lang::Both {
                 assert!(headers.iter().all(|h| h.contains(" / ")));
             }
-            if lang == Lang::En {
-                assert!(
+            match (lang, style) {
+                (Lang::En, Headers::Long) => assert!(
                     headers
                         .iter()
                         .zip(&cols)
                         .all(|(h, c)| *h == c.en && !h.is_empty())
+                ),
+                (Lang::En, Headers::Short) => {
+                    assert!(headers.iter().zip(&cols).all(|(h, c)| *h == c.name));
+                }
+                _ => {}
+            }
+            if style == Headers::Short {
+                let longest = headers.iter().map(|h| h.chars().count()).max().unwrap();
+                assert!(
+                    longest <= 60,
+                    "{} {lang:?}: a {longest}-character header",
+                    d.name()
                 );
             }
             // Readable headers must still tell the columns apart.
             let distinct: std::collections::BTreeSet<&String> = headers.iter().collect();
             assert_eq!(distinct.len(), headers.len(), "{} {lang:?}", d.name());
             assert_eq!(rows.len(), df.height());
+            let zh = lang == Lang::Zh;
             for (j, c) in cols.iter().enumerate() {
                 let series = df.column(&c.name).unwrap();
                 for (i, row) in rows.iter().enumerate() {
                     let field = &row[j];
                     let numeric = c.dtype.is_primitive_numeric();
                     assert!(!numeric || !field.contains(['e', 'E']), "{field}");
+                    let text = |v: &str| {
+                        let v = if zh && labels::is_coded(&c.name) {
+                            labels::to_zh(&c.name, v)
+                        } else {
+                            v.to_string()
+                        };
+                        let items: Vec<&str> = v.split(';').collect();
+                        if ogi_analyze::LIST_COLUMNS.contains(&c.name.as_str())
+                            && items.len() > LIST_CAP
+                        {
+                            format!(
+                                "{};…(+{})",
+                                items[..LIST_CAP].join(";"),
+                                items.len() - LIST_CAP
+                            )
+                        } else {
+                            v
+                        }
+                    };
                     match series.get(i).unwrap() {
                         AnyValue::Null => assert_eq!(field, "", "{} {}", d, c.name),
+                        AnyValue::Float64(v) if c.unit == "ratio" => {
+                            let got = field.parse::<f64>().unwrap();
+                            assert!((got - v).abs() <= 0.00005 + 1e-12, "{} {got} {v}", c.name);
+                            assert!(
+                                field.split('.').nth(1).is_none_or(|f| f.len() <= 4),
+                                "{field}"
+                            );
+                        }
                         AnyValue::Float64(v) => assert_eq!(field.parse::<f64>().unwrap(), v),
                         AnyValue::Int64(v) => assert_eq!(field.parse::<i64>().unwrap(), v),
                         AnyValue::Int32(v) => assert_eq!(field.parse::<i32>().unwrap(), v),
-                        AnyValue::Boolean(v) => assert_eq!(field, if v { "true" } else { "false" }),
-                        AnyValue::String(v) => assert_eq!(field, v),
-                        AnyValue::StringOwned(v) => assert_eq!(field, v.as_str()),
+                        AnyValue::Boolean(v) => assert_eq!(
+                            field,
+                            match (zh, v) {
+                                (true, true) => "是",
+                                (true, false) => "否",
+                                (false, true) => "true",
+                                (false, false) => "false",
+                            }
+                        ),
+                        AnyValue::String(v) => assert_eq!(*field, text(v)),
+                        AnyValue::StringOwned(v) => assert_eq!(*field, text(v.as_str())),
                         other => panic!("unexpected {other:?}"),
                     }
                 }
             }
         }
     }
-    // Default destination and the tiny rate printed positionally.
-    let p = export_csv(out, Dataset::Panel, Lang::En, None).unwrap();
+    // Default destination; a tiny rate is rounded, large money written positionally.
+    let en = ExportOptions {
+        lang: Lang::En,
+        headers: Headers::Short,
+    };
+    let p = export_csv(out, Dataset::Panel, &en, None).unwrap();
     assert_eq!(p, out.join("exports").join("panel.csv"));
     let text = fs::read_to_string(&p).unwrap();
-    assert!(
-        text.contains("0.00000005"),
-        "tiny rate written without exponent"
-    );
+    assert!(!text.contains("0.00000005"), "ratios are rounded");
     assert!(text.contains("123456789.123"));
+    // Chinese values: applicant types and statuses.
+    let zh = ExportOptions::default();
+    let p = export_csv(out, Dataset::Requests, &zh, Some(&out.join("r_zh.csv"))).unwrap();
+    let text = fs::read_to_string(&p).unwrap();
+    assert!(text.contains("自然人") && !text.contains("natural_person"));
     // Codebook.
     let (cb, md) = write_codebook(&out.join("exports")).unwrap();
     let (h, rows) = read_csv(&cb);
@@ -1150,12 +1220,16 @@ fn bad_inputs_give_clear_errors() {
         "{err:#}"
     );
     // Analysed but empty: header-only CSV; never analysed: an error.
-    let p = export_csv(empty.path(), Dataset::Panel, Lang::En, None).unwrap();
+    let en = ExportOptions {
+        lang: Lang::En,
+        headers: Headers::Long,
+    };
+    let p = export_csv(empty.path(), Dataset::Panel, &en, None).unwrap();
     let (headers, rows) = read_csv(&p);
     assert_eq!(headers.len(), columns(Dataset::Panel).len());
     assert!(rows.is_empty());
     let never = tempfile::tempdir().unwrap();
-    let err = export_csv(never.path(), Dataset::Panel, Lang::Zh, None).unwrap_err();
+    let err = export_csv(never.path(), Dataset::Panel, &en, None).unwrap_err();
     assert!(format!("{err:#}").contains("no partitions"), "{err:#}");
 }
 
@@ -1204,4 +1278,239 @@ fn gazetteer_names_are_used_when_given() {
         },
     );
     assert!(format!("{:#}", missing.unwrap_err()).contains("gazetteer"));
+}
+
+fn bool_at(df: &DataFrame, col: &str, i: usize) -> Option<bool> {
+    match df.column(col).unwrap().get(i).unwrap() {
+        AnyValue::Boolean(b) => Some(b),
+        AnyValue::Null => None,
+        other => panic!("{col}: {other:?}"),
+    }
+}
+
+/// A synthetic province: 3 districts × 4 agencies + one city bureau, 4 years,
+/// every agency titled differently from year to year.
+fn province() -> Vec<Doc> {
+    let districts = [
+        ("410502", "文峰区"),
+        ("410503", "北关区"),
+        ("410505", "殷都区"),
+    ];
+    let agencies = ["民政局", "教育局", "人民政府办公室", "财政局"];
+    let mut docs = Vec::new();
+    for year in 2020..2024 {
+        let k = (year - 2020) as usize;
+        for (ci, (code, county)) in districts.iter().enumerate() {
+            let region = format!("河南省安阳市{county}");
+            for (ai, a) in agencies.iter().enumerate() {
+                // Title forms cycle: bare, with city, with province and city, with a bracket.
+                let office = match (a, k % 3) {
+                    (&"人民政府办公室", 1) => "政府办公室".to_string(),
+                    (&"人民政府办公室", 2) => "人民政府办公厅".to_string(),
+                    _ => a.to_string(),
+                };
+                let name = match (k + ai) % 4 {
+                    0 => format!("{county}{office}"),
+                    1 => format!("安阳市{county}{office}"),
+                    2 => format!("河南省安阳市{county}{office}"),
+                    _ => format!("{county}{office}（{county}某某办）"),
+                };
+                let n = (10 * (ci + 1) + ai + k) as i64;
+                // carried_over_in = previous year's carried_forward (= k), except one break.
+                let carried_in = if year == 2022 && ci == 0 && ai == 0 {
+                    99
+                } else {
+                    k as i64
+                };
+                let d = Doc::new(&format!("p{year}_{ci}_{ai}"), &name, year, code, &region)
+                    .t3("new_received", [n, 0, 0, 0, 0, 0])
+                    .t3("carried_over_in", [carried_in, 0, 0, 0, 0, 0])
+                    .t3("granted", [n, 0, 0, 0, 0, 0])
+                    .t3("partially_granted", [0, 0, 0, 0, 0, 0])
+                    .t3("processed_total", [n, 0, 0, 0, 0, 0])
+                    .t3("carried_forward", [k as i64 + 1, 0, 0, 0, 0, 0]);
+                docs.push(d);
+            }
+        }
+        let city = if k % 2 == 0 {
+            "安阳市教育局"
+        } else {
+            "河南省安阳市教育局"
+        };
+        docs.push(
+            Doc::new(&format!("city{year}"), city, year, "410500", "河南省安阳市")
+                .t3("new_received", [3, 0, 0, 0, 0, 0])
+                .t3("processed_total", [3, 0, 0, 0, 0, 0])
+                .cell(4, "review_upheld", None, Some(3.0), "printed")
+                .cell(4, "review_corrected", None, None, "blank")
+                .cell(4, "review_other", None, None, "blank")
+                .cell(4, "review_pending", None, Some(0.0), "printed")
+                .cell(4, "review_total", None, Some(3.0), "printed"),
+        );
+    }
+    // A re-published 2023 report of one bureau that disagrees by 7 requests.
+    let mut dup = docs.iter().find(|d| d.id == "p2023_1_1").unwrap().clone();
+    dup.id = "p2023_1_1_old".into();
+    dup.fetched_at = Some("2023-01-01T00:00:00Z".into());
+    dup.agency = Some("河南省安阳市北关区教育局".into());
+    let v = dup.value(3, "new_received", Some("total")).unwrap();
+    dup = dup.cell(3, "new_received", Some("total"), Some(v + 7.0), "printed");
+    docs.push(dup);
+    docs
+}
+
+#[test]
+fn balanced_panel_whatever_the_title_forms() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path();
+    let docs = province();
+    write_part(out, 0, &docs);
+    analyze(out, &opts()).unwrap();
+    let panel = read_dataset(out, Dataset::Panel).unwrap();
+    // One row per agency-year: 13 agencies × 4 years.
+    assert_eq!(panel.height(), 13 * 4);
+    let ids: std::collections::BTreeSet<String> = (0..panel.height())
+        .filter_map(|i| str_at(&panel, "agency_id", i))
+        .collect();
+    assert_eq!(ids.len(), 13, "{ids:?}");
+    let agencies = read_dataset(out, Dataset::Agencies).unwrap();
+    assert_eq!(agencies.height(), 13);
+    for i in 0..agencies.height() {
+        assert_eq!(
+            str_at(&agencies, "years_present", i).as_deref(),
+            Some("2020;2021;2022;2023")
+        );
+        let forms = str_at(&agencies, "name_forms", i).unwrap();
+        assert!(forms.split(';').count() >= 2, "{forms}");
+    }
+    let civil = (0..agencies.height())
+        .find(|&i| {
+            str_at(&agencies, "agency_core", i).as_deref() == Some("民政局")
+                && str_at(&agencies, "region_code", i).as_deref() == Some("410503")
+        })
+        .unwrap();
+    assert_eq!(
+        str_at(&agencies, "sector", civil).as_deref(),
+        Some("civil_affairs")
+    );
+    assert_eq!(
+        str_at(&agencies, "agency_level", civil).as_deref(),
+        Some("county")
+    );
+    assert!(
+        str_at(&agencies, "ambiguity", civil)
+            .unwrap()
+            .contains("bracket_forms")
+    );
+    let city = row_of(&agencies, "region_code", "410500");
+    assert_eq!(
+        str_at(&agencies, "agency_level", city).as_deref(),
+        Some("prefecture")
+    );
+    assert_eq!(
+        str_at(&agencies, "sector", city).as_deref(),
+        Some("education")
+    );
+    // The county rollup counts each agency once.
+    let regions = read_dataset(out, Dataset::Regions).unwrap();
+    let years = regions.column("year").unwrap().i32().unwrap().clone();
+    let levels = regions.column("level").unwrap().str().unwrap().clone();
+    let codes = regions
+        .column("region_code")
+        .unwrap()
+        .str()
+        .unwrap()
+        .clone();
+    let n = regions
+        .column("n_agency_reports")
+        .unwrap()
+        .i32()
+        .unwrap()
+        .clone();
+    for i in 0..regions.height() {
+        let expect = match (levels.get(i).unwrap(), codes.get(i).unwrap()) {
+            ("county", _) => 4,
+            ("national", "000000") | ("province", "410000") | ("prefecture", "410500") => 13,
+            other => panic!("unexpected region row {other:?}"),
+        };
+        assert_eq!(
+            n.get(i),
+            Some(expect),
+            "{:?} {:?}",
+            years.get(i),
+            codes.get(i)
+        );
+    }
+    // Year-on-year across title forms: every 2021+ row has a previous year.
+    let y = panel.column("year").unwrap().i32().unwrap().clone();
+    for i in 0..panel.height() {
+        let prev = f64_at(&panel, "new_received_prev_year", i);
+        assert_eq!(prev.is_some(), y.get(i) != Some(2020), "row {i}");
+    }
+    // Continuity: broken once (2022, first district, first agency), unknown in 2020.
+    let bad = row_of(&panel, "report_id", "p2022_0_0");
+    assert_eq!(bool_at(&panel, "continuity_ok", bad), Some(false));
+    assert_eq!(f64_at(&panel, "prev_carried_forward", bad), Some(2.0));
+    let good = row_of(&panel, "report_id", "p2022_1_0");
+    assert_eq!(bool_at(&panel, "continuity_ok", good), Some(true));
+    let first = row_of(&panel, "report_id", "p2020_1_0");
+    assert_eq!(bool_at(&panel, "continuity_ok", first), None);
+    // The disagreeing duplicate is kept visible.
+    let kept = row_of(&panel, "report_id", "p2023_1_1");
+    assert_eq!(bool_at(&panel, "conflicting_duplicate", kept), Some(true));
+    assert_eq!(f64_at(&panel, "duplicate_spread", kept), Some(7.0));
+    let single = row_of(&panel, "report_id", "p2023_0_1");
+    assert_eq!(
+        bool_at(&panel, "conflicting_duplicate", single),
+        Some(false)
+    );
+    assert_eq!(f64_at(&panel, "duplicate_spread", single), None);
+    // small_n and the correction rate implied by the printed total.
+    let c = row_of(&panel, "report_id", "city2021");
+    assert_eq!(bool_at(&panel, "small_n", c), Some(true));
+    assert_eq!(f64_at(&panel, "review_correction_rate", c), Some(0.0));
+    assert_eq!(bool_at(&panel, "small_n", kept), Some(false));
+    // Without checks_unverified from the extract stage, checks_ok is unknown.
+    assert_eq!(bool_at(&panel, "checks_ok", kept), None);
+}
+
+#[test]
+fn regions_give_pooled_and_mean_rates_and_national_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path();
+    let docs = vec![
+        Doc::new("a", "文峰区民政局", 2022, "410502", "河南省安阳市文峰区")
+            .t3("new_received", [1, 0, 0, 0, 0, 0])
+            .t3("granted", [1, 0, 0, 0, 0, 0])
+            .t3("partially_granted", [0, 0, 0, 0, 0, 0])
+            .t3("processed_total", [1, 0, 0, 0, 0, 0]),
+        Doc::new("b", "二七区民政局", 2022, "410103", "河南省郑州市二七区")
+            .t3("new_received", [99, 0, 0, 0, 0, 0])
+            .t3("granted", [0, 0, 0, 0, 0, 0])
+            .t3("partially_granted", [0, 0, 0, 0, 0, 0])
+            .t3("processed_total", [99, 0, 0, 0, 0, 0]),
+    ];
+    write_part(out, 0, &docs);
+    analyze(out, &opts()).unwrap();
+    let regions = read_dataset(out, Dataset::Regions).unwrap();
+    let nat = row_of(&regions, "level", "national");
+    assert_eq!(
+        str_at(&regions, "region_code", nat).as_deref(),
+        Some("000000")
+    );
+    assert_eq!(
+        str_at(&regions, "region_name", nat).as_deref(),
+        Some("全国")
+    );
+    close(
+        f64_at(&regions, "substantive_disclosure_rate", nat),
+        Some(0.01),
+        "pooled",
+    );
+    close(
+        f64_at(&regions, "substantive_disclosure_rate_mean", nat),
+        Some(0.5),
+        "mean",
+    );
+    assert_eq!(f64_at(&regions, "n_small_n", nat), Some(1.0));
 }

@@ -54,6 +54,11 @@ pub struct CrawlConfig {
     /// Fixed address overrides for host names (like curl `--resolve`); only honoured
     /// for hosts in `allow_private_hosts` or public addresses.
     pub resolve: BTreeMap<String, SocketAddr>,
+    /// An HTTP proxy configured on purpose (`http://host:port`). Without it the
+    /// client ignores `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY` from the environment,
+    /// which would otherwise bypass the private-address guard (a proxy resolves
+    /// names itself). With it, the proxy is trusted to refuse private addresses.
+    pub proxy: Option<String>,
     /// Maximum requests per host per run (`None`: unlimited).
     pub max_requests_per_host: Option<u64>,
     /// Show progress bars when standard error is a terminal.
@@ -85,6 +90,7 @@ impl Default for CrawlConfig {
             robots_ttl: Duration::from_secs(86_400),
             allow_private_hosts: Vec::new(),
             resolve: BTreeMap::new(),
+            proxy: None,
             max_requests_per_host: None,
             progress: true,
         }

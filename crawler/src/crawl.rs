@@ -2,8 +2,8 @@
 //! frontier to the scheduler, write the summary. The work is split by job:
 //! `schedule` (which URL goes next, under the politeness gates), `fetching`
 //! (the request, its redirects and the classification of the response into a
-//! [`Completion`]), `robots_txt` (fetching and caching robots.txt) and
-//! `discovery` (the URLs a list page or report page yields).
+//! [`Completion`](crate::state::Completion)), `robots_txt` (fetching and
+//! caching robots.txt) and `discovery` (the URLs a list page or report page yields).
 
 mod discovery;
 mod fetching;
@@ -13,6 +13,7 @@ mod schedule;
 use crate::config::CrawlConfig;
 use crate::discover::{self, ListItem};
 use crate::fetch::Fetcher;
+use crate::platform_crawl;
 use crate::politeness::{HostLimits, Politeness};
 use crate::portals::{Portal, load_portals};
 use crate::progress::Progress;
@@ -98,8 +99,49 @@ pub async fn crawl(cfg: &CrawlConfig) -> Result<CrawlSummary> {
             rate: p.rate.unwrap_or(cfg.per_host_rate),
             concurrency: p.concurrency.unwrap_or(cfg.per_host_concurrency),
         };
-        for h in &p.allowed_hosts {
-            polite.configure(&h.to_ascii_lowercase(), limits);
+        // Requests are keyed by `host:port`; configure every key the portal's URLs use.
+        let mut keys: Vec<String> = p
+            .allowed_hosts
+            .iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
+        for u in p
+            .start_urls
+            .iter()
+            .chain(p.home_url.iter())
+            .chain(p.api.iter().map(|a| &a.url))
+        {
+            if let Ok(u) = Url::parse(
+                &u.replace("{page}", "1")
+                    .replace("{start}", "1")
+                    .replace("{end}", "2"),
+            ) {
+                keys.push(host_key(&u));
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        for k in &keys {
+            polite.configure(k, limits);
+        }
+        if p.tls_insecure() {
+            tracing::warn!(portal = %p.id, "tls = \"insecure\": certificates of this portal are not verified");
+        }
+        db.put_portal(
+            &p.id,
+            &p.name,
+            &p.region,
+            &p.region_code,
+            p.level.map(|l| l.as_str()),
+            p.platform.map(|x| x.as_str()),
+        )?;
+        if let Some(platform) = p.platform
+            && p.api.is_none()
+        {
+            for d in platform_crawl::seeds(&db, p, platform)? {
+                db.seed(&d, run)?;
+            }
+            continue;
         }
         for s in &p.start_urls {
             let url = canonicalize(&Url::parse(s)?);
@@ -115,7 +157,7 @@ pub async fn crawl(cfg: &CrawlConfig) -> Result<CrawlSummary> {
                     kind::API,
                     Some(api.first_page),
                     None,
-                    &p.start_urls[0],
+                    p.start_urls.first().map_or("", String::as_str),
                 ),
                 run,
             )?;
@@ -169,5 +211,6 @@ fn discovered(
         date: item.and_then(|i| i.date.clone()),
         sig: item.map(ListItem::signature),
         parent: parent.to_string(),
+        form: None,
     }
 }

@@ -67,7 +67,7 @@ static TOTAL_RECORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"<totalrecord>\s*(\d+)\s*</totalrecord>").expect("static regex"));
 
 /// Full-width digits → ASCII, whitespace collapsed.
-fn normalize_title(t: &str) -> String {
+pub fn normalize_title(t: &str) -> String {
     let t: String = t
         .chars()
         .map(|c| match c {
@@ -82,17 +82,22 @@ fn normalize_title(t: &str) -> String {
 /// Returns the report year if `title` is a report title for `portal`: it contains a
 /// title keyword and a year (`2022年`), and no exclusion keyword.
 pub fn report_year(portal: &Portal, title: &str) -> Option<u16> {
+    report_year_by(&portal.reports, title)
+}
+
+/// True if `title` is a report title under the default rules (see [`report_year`]).
+pub fn is_report_title(title: &str) -> bool {
+    report_year_by(&crate::portals::ReportRules::default(), title).is_some()
+}
+
+/// [`report_year`] under the given rules.
+pub fn report_year_by(rules: &crate::portals::ReportRules, title: &str) -> Option<u16> {
+    let portal = rules;
     let t = normalize_title(title);
-    if !portal
-        .reports
-        .title_keywords
-        .iter()
-        .any(|k| t.contains(k.as_str()))
-    {
+    if !portal.title_keywords.iter().any(|k| t.contains(k.as_str())) {
         return None;
     }
     if portal
-        .reports
         .exclude_keywords
         .iter()
         .any(|k| t.contains(k.as_str()))

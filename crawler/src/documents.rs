@@ -39,16 +39,35 @@ pub struct StoredDocument {
     pub status: String,
     /// Run that last checked it.
     pub status_run: Option<i64>,
+    /// Date in the document's URL (`t20240115_…`, `/art/2024/1/15/`), `YYYY-MM-DD`.
+    #[serde(default)]
+    pub url_date: Option<String>,
+    /// `PubDate` meta of the report page (of the page an attachment hangs on), `YYYY-MM-DD`.
+    #[serde(default)]
+    pub meta_date: Option<String>,
+    /// Publication date used: the listed date, else the URL's, else the meta's.
+    #[serde(default)]
+    pub published: Option<String>,
+    /// Where [`StoredDocument::published`] came from (`list`, `url`, `meta`).
+    #[serde(default)]
+    pub published_source: Option<String>,
+    /// GB/T 2260 code of the portal's region (a fallback for the report's region;
+    /// a county portal also hosts its departments' and townships' reports).
+    #[serde(default)]
+    pub portal_region_code: Option<String>,
 }
 
 /// Lists every report document in the raw store of `out`.
 pub fn stored_documents(out: &Path) -> Result<Vec<StoredDocument>> {
     let db = StateDb::open_existing(out)?;
     let mut st = db.conn().prepare(
-        "SELECT url, COALESCE(final_url, url), sha256, COALESCE(content_type,''), kind, portal_id,
-                COALESCE(fetched_at,''), list_title, year, list_date, parent_url,
-                COALESCE(doc_status,'new'), doc_run
-         FROM urls WHERE kind IN ('page','attachment') AND sha256 IS NOT NULL ORDER BY url",
+        "SELECT u.url, COALESCE(u.final_url, u.url), u.sha256, COALESCE(u.content_type,''), u.kind, u.portal_id,
+                COALESCE(u.fetched_at,''), u.list_title, u.year,
+                COALESCE(u.list_date, (SELECT p.list_date FROM urls p WHERE p.url=u.parent_url)), u.parent_url,
+                COALESCE(u.doc_status,'new'), u.doc_run,
+                COALESCE(u.meta_date, (SELECT p.meta_date FROM urls p WHERE p.url=u.parent_url)),
+                (SELECT NULLIF(region_code,'') FROM portals WHERE id=u.portal_id)
+         FROM urls u WHERE u.kind IN ('page','attachment') AND u.sha256 IS NOT NULL ORDER BY u.url",
     )?;
     let rows = st.query_map([], |r| {
         let sha: String = r.get(2)?;
@@ -67,8 +86,29 @@ pub fn stored_documents(out: &Path) -> Result<Vec<StoredDocument>> {
             parent_url: r.get(10)?,
             status: r.get(11)?,
             status_run: r.get(12)?,
+            url_date: None,
+            meta_date: r.get(13)?,
+            published: None,
+            published_source: None,
+            portal_region_code: r.get(14)?,
         })
     })?;
+    let rows = rows.map(|r| {
+        r.map(|mut d| {
+            d.url_date = url::Url::parse(&d.url)
+                .ok()
+                .and_then(|u| crate::platforms::pubdate::url_date(&u));
+            if let Some((date, src)) = crate::platforms::pubdate::best(
+                d.list_date.as_deref(),
+                d.url_date.as_deref(),
+                d.meta_date.as_deref(),
+            ) {
+                d.published = Some(date);
+                d.published_source = Some(src.as_str().to_string());
+            }
+            d
+        })
+    });
     rows.collect::<Result<Vec<_>, _>>().map_err(Into::into)
 }
 
@@ -98,9 +138,27 @@ pub struct CrawlStatus {
     pub portals: Vec<PortalHealth>,
     /// Report documents by document status (`new`, `changed`, `unchanged`).
     pub documents_by_status: BTreeMap<String, u64>,
-    /// Frontier URLs by state (`done`, `pending`, `failed`, `blocked`, `disallowed`).
+    /// Frontier URLs by state (`done`, `pending`, `failed`, `blocked`, `disallowed`,
+    /// `gone`, `skipped`).
     pub urls_by_state: BTreeMap<String, u64>,
+    /// URLs that failed or were blocked, with the reason (at most [`LISTED`]).
+    #[serde(default)]
+    pub failures: Vec<UrlState>,
+    /// Findings that need no action: documents gone (404/410), links off the portal
+    /// (at most [`LISTED`]).
+    #[serde(default)]
+    pub findings: Vec<UrlState>,
+    /// Report columns found or gone, newest first (`run N portal: found URL (rule)`).
+    #[serde(default)]
+    pub column_events: Vec<String>,
+    /// Portals whose hosts answer a script challenge (Ruishu `$_ts`, WAF): they need a
+    /// browser to be crawled; they are tried once a run and never retried in a loop.
+    #[serde(default)]
+    pub needs_browser: Vec<String>,
 }
+
+/// Failures and findings listed by [`status`] at most.
+pub const LISTED: usize = 200;
 
 /// Summarises the crawl state of `out`.
 pub fn status(out: &Path) -> Result<CrawlStatus> {
@@ -147,12 +205,36 @@ pub fn status(out: &Path) -> Result<CrawlStatus> {
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
+    let states = |which: &str| -> Result<Vec<UrlState>> {
+        let mut st = c.prepare(&format!(
+            "SELECT url, portal_id, kind, state, error, attempts FROM urls WHERE state IN ({which})
+             ORDER BY portal_id, url LIMIT {LISTED}"
+        ))?;
+        let rows = st.query_map([], url_state)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(Into::into)
+    };
+    let mut st = c.prepare(
+        "SELECT 'run ' || run_id || ' ' || portal_id || ': ' || event || ' ' || url || COALESCE(' (' || rule || ')', '')
+         FROM column_events ORDER BY id DESC LIMIT 50",
+    )?;
+    let column_events = st
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    let needs_browser = portals
+        .iter()
+        .filter(|p| !p.blocked_hosts.is_empty())
+        .map(|p| p.portal_id.clone())
+        .collect();
     Ok(CrawlStatus {
         runs: runs as u64,
         last_run,
         portals,
         documents_by_status,
         urls_by_state,
+        failures: states("'failed','blocked'")?,
+        findings: states("'gone','skipped'")?,
+        column_events,
+        needs_browser,
     })
 }
 
@@ -179,15 +261,17 @@ pub fn frontier(out: &Path) -> Result<Vec<UrlState>> {
     let mut st = db
         .conn()
         .prepare("SELECT url, portal_id, kind, state, error, attempts FROM urls ORDER BY url")?;
-    let rows = st.query_map([], |r| {
-        Ok(UrlState {
-            url: r.get(0)?,
-            portal_id: r.get(1)?,
-            kind: r.get(2)?,
-            state: r.get(3)?,
-            error: r.get(4)?,
-            attempts: r.get(5)?,
-        })
-    })?;
+    let rows = st.query_map([], url_state)?;
     rows.collect::<Result<Vec<_>, _>>().map_err(Into::into)
+}
+
+fn url_state(r: &rusqlite::Row<'_>) -> rusqlite::Result<UrlState> {
+    Ok(UrlState {
+        url: r.get(0)?,
+        portal_id: r.get(1)?,
+        kind: r.get(2)?,
+        state: r.get(3)?,
+        error: r.get(4)?,
+        attempts: r.get(5)?,
+    })
 }

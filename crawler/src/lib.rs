@@ -7,7 +7,7 @@
 //! list endpoints, report pages and attachments under per-host politeness
 //! ([`politeness`]): a `governor` limiter per host, one request in flight per host
 //! by default, completion-based spacing, robots.txt ([`robots`], RFC 9309, with
-//! Crawl-delay), Retry-After, exponential backoff with jitter, and a per-host
+//! Crawl-delay), Retry-After, exponential backoff with full jitter, and a per-host
 //! circuit breaker. Anti-bot challenges are recorded as `blocked`, never stored.
 //!
 //! # Storage and why SQLite
@@ -36,6 +36,25 @@
 //! [`stored_documents`] lists the report documents for the extract stage,
 //! [`status`] gives per-portal health, [`export_warc`] writes WARC 1.1.
 //!
+//! # Threat model
+//! Everything a portal sends is untrusted: the crawler talks to ~175 000 servers
+//! it does not control, some compromised or hostile, through networks that may
+//! hold a proxy, and runs next to an operator's private network.
+//!
+//! | threat | defence |
+//! |---|---|
+//! | SSRF: a link, redirect or DNS answer leading to an internal service (cloud metadata 169.254.169.254, RFC 1918, loopback, NAT64/6to4 forms of them) | [`check_url`] on every URL and redirect hop; the resolver drops every address that is not globally routable ([`is_forbidden_ip`]: the IANA special-purpose registries via the `ip_network` crate, plus the IPv6 ranges that embed IPv4); proxies from the environment are ignored ([`CrawlConfig::proxy`] only); `allow_private_hosts` is for the sample portal and tests |
+//! | scope creep: links to other sites | only a portal's `allowed_hosts` are fetched (`out_of_scope`) |
+//! | resource exhaustion: endless or compressed bodies, slow bodies, huge robots.txt | body cap counted on decoded bytes while streaming (`too_large`), connect/read/total timeouts, robots.txt read only to 500 KiB (RFC 9309 §2.5), per-host request budget, circuit breaker, global in-flight cap |
+//! | traps: redirect loops, endless pagination, soft 404s | redirect hop limit and loop detection, `max_pages` per list, soft-404 detection |
+//! | content lies: wrong Content-Type, HTML error pages as PDFs, challenge pages | magic bytes beat headers (`content_mismatch`), WAF/412 challenges recorded as `blocked`, never stored, never solved |
+//! | tampering after the fact | the raw store is content-addressed (SHA-256 names; `ogi verify` re-hashes it) |
+//! | being a bad citizen | robots.txt, Crawl-delay, Retry-After, one request in flight per host, full-jitter backoff, a User-Agent with a contact |
+//!
+//! Out of scope: TLS interception by a trusted-root proxy the operator installed,
+//! and a portal that serves false figures in a well-formed report (the extract
+//! stage's checks flag inconsistent ones; they cannot flag consistent lies).
+//!
 //! The bundled sample portal server (loopback, virtual hosts, fault injection)
 //! that tests, `ogi demo` and the benchmarks crawl is in `ogi-testkit`, not here.
 
@@ -47,10 +66,15 @@ pub mod crawl;
 pub mod discover;
 pub mod documents;
 pub mod fetch;
+pub mod platform_crawl;
+pub mod platforms;
 pub mod politeness;
 pub mod portals;
+pub mod probe;
+pub mod probe_live;
 pub mod progress;
 pub mod raw;
+pub mod registry_import;
 pub mod robots;
 pub mod state;
 pub mod summary;

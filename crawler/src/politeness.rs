@@ -312,6 +312,15 @@ fn new_gate(limits: HostLimits) -> HostGate {
     }
 }
 
+/// Retry delay after `attempts` failures, "full jitter" (AWS Architecture Blog,
+/// *Exponential Backoff and Jitter*): uniform in `[0, min(max, base · 2^attempts)]`.
+/// `unit` is the random draw in `[0, 1)`; the host's politeness gate still spaces
+/// the retry from the previous request.
+pub fn full_jitter_backoff(base: Duration, max: Duration, attempts: u32, unit: f64) -> Duration {
+    let ceiling = base.saturating_mul(1u32 << attempts.min(16)).min(max);
+    ceiling.mul_f64(unit.clamp(0.0, 1.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,5 +347,24 @@ mod tests {
         assert!(p.failure("h"));
         assert!(p.acquire("h").await.is_err());
         assert!(matches!(p.ready("h"), HostReadiness::Parked(_)));
+    }
+
+    #[test]
+    fn backoff_is_full_jitter_under_the_cap() {
+        let (base, max) = (Duration::from_secs(2), Duration::from_secs(120));
+        assert_eq!(full_jitter_backoff(base, max, 3, 0.0), Duration::ZERO);
+        assert_eq!(
+            full_jitter_backoff(base, max, 3, 0.25),
+            Duration::from_secs(4)
+        );
+        assert_eq!(
+            full_jitter_backoff(base, max, 3, 1.0),
+            Duration::from_secs(16)
+        );
+        assert_eq!(full_jitter_backoff(base, max, 30, 1.0), max);
+        assert_eq!(
+            full_jitter_backoff(base, max, 30, 0.5),
+            Duration::from_secs(60)
+        );
     }
 }

@@ -7,6 +7,9 @@ use std::collections::HashSet;
 use std::path::Path;
 use url::Url;
 
+pub use crate::platforms::Platform;
+pub use crate::probe::Confidence;
+
 /// Link extensions that count as reports or report attachments by default.
 pub const DEFAULT_EXTENSIONS: &[&str] = &[
     "pdf", "doc", "docx", "wps", "xls", "xlsx", "html", "htm", "shtml",
@@ -25,9 +28,33 @@ pub struct Portal {
     pub name: String,
     /// Region the portal covers (e.g. `河南省安阳市北关区`).
     pub region: String,
-    /// GB/T 2260 six-digit code of the region.
+    /// GB/T 2260 six-digit code of the region; empty when unknown (central agencies,
+    /// zones without a code).
+    #[serde(default)]
     pub region_code: String,
-    /// Entry URLs of the report columns (first list pages).
+    /// Administrative level of the agency.
+    #[serde(default)]
+    pub level: Option<AgencyLevel>,
+    /// Home page of the site: where discovery starts when no column is known or
+    /// a known column has moved.
+    #[serde(default)]
+    pub home_url: Option<String>,
+    /// Content-management platform; selects the adapter that lists the column
+    /// (absent: the hand-written `list`/`api` rules below).
+    #[serde(default)]
+    pub platform: Option<Platform>,
+    /// How the report column was found (kept so it can be found again when it moves).
+    #[serde(default)]
+    pub discovery: Option<DiscoveryRecord>,
+    /// `insecure` accepts broken certificates for this portal (off by default; logged).
+    #[serde(default)]
+    pub tls: Option<TlsMode>,
+    /// Free-text notes (where the entry came from, known access problems).
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// Entry URLs of the report columns (first list pages); may be empty when
+    /// `home_url` is set (the column is then discovered).
+    #[serde(default)]
     pub start_urls: Vec<String>,
     /// Hosts the crawler may request for this portal (start URL hosts included).
     pub allowed_hosts: Vec<String>,
@@ -49,6 +76,61 @@ pub struct Portal {
     /// Which links are reports.
     #[serde(default)]
     pub reports: ReportRules,
+}
+
+/// Administrative level of the agency that runs a portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgencyLevel {
+    /// Central government body (State Council department).
+    Central,
+    /// Province-level government.
+    Province,
+    /// Prefecture-level government.
+    Prefecture,
+    /// County-level government.
+    County,
+    /// Township or sub-district.
+    Township,
+    /// A department of a government at any level.
+    Department,
+}
+
+impl AgencyLevel {
+    /// The registry name (`province`, `department`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgencyLevel::Central => "central",
+            AgencyLevel::Province => "province",
+            AgencyLevel::Prefecture => "prefecture",
+            AgencyLevel::County => "county",
+            AgencyLevel::Township => "township",
+            AgencyLevel::Department => "department",
+        }
+    }
+}
+
+/// TLS certificate policy of a portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TlsMode {
+    /// Certificates are verified (the default).
+    Verify,
+    /// Broken certificates are accepted (many government sites); logged on use.
+    Insecure,
+}
+
+/// How and when a report column was found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscoveryRecord {
+    /// The rule that matched (`link_text:政府信息公开年报`, `path_token:zfxxgknb`, `gkmlpt:annualreport`).
+    pub rule: String,
+    /// `high` (reports listed), `medium` (column link text) or `low` (path token only).
+    pub confidence: Confidence,
+    /// Date of the probe (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub probed_at: Option<String>,
 }
 
 /// How items and further pages are found on an HTML list page.
@@ -174,11 +256,41 @@ struct RegistryFile {
     portal: Vec<Portal>,
 }
 
-/// Loads and validates the registry; errors name the portal and the field.
+/// Loads and validates the registry: one TOML file, or a directory of them (every
+/// `*.toml`, e.g. one per province under `data/portals/`). Errors name the file,
+/// the portal and the field; ids must be unique across all files.
 pub fn load_portals(path: &Path) -> Result<Vec<Portal>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading portal registry {}", path.display()))?;
-    parse_portals(&text).with_context(|| format!("in portal registry {}", path.display()))
+    let files: Vec<std::path::PathBuf> = if path.is_dir() {
+        let mut v: Vec<_> = std::fs::read_dir(path)
+            .with_context(|| format!("reading portal registry directory {}", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        v.sort();
+        v
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let mut all: Vec<Portal> = Vec::new();
+    let mut seen: std::collections::HashMap<String, std::path::PathBuf> = Default::default();
+    for f in files {
+        let text = std::fs::read_to_string(&f)
+            .with_context(|| format!("reading portal registry {}", f.display()))?;
+        let portals =
+            parse_portals(&text).with_context(|| format!("in portal registry {}", f.display()))?;
+        for p in portals {
+            if let Some(prev) = seen.insert(p.id.clone(), f.clone()) {
+                bail!(
+                    "portal id {:?} is in both {} and {}",
+                    p.id,
+                    prev.display(),
+                    f.display()
+                );
+            }
+            all.push(p);
+        }
+    }
+    Ok(all)
 }
 
 /// Parses and validates registry text (see [`load_portals`]).
@@ -209,19 +321,27 @@ impl Portal {
         if self.name.trim().is_empty() {
             bail!("field `name`: empty");
         }
-        if self.region_code.len() != 6 || !self.region_code.chars().all(|c| c.is_ascii_digit()) {
+        if !self.region_code.is_empty()
+            && (self.region_code.len() != 6
+                || !self.region_code.chars().all(|c| c.is_ascii_digit()))
+        {
             bail!(
-                "field `region_code`: {:?} is not a six-digit GB/T 2260 code",
+                "field `region_code`: {:?} is not a six-digit GB/T 2260 code (leave it empty when unknown)",
                 self.region_code
             );
         }
-        if self.start_urls.is_empty() {
-            bail!("field `start_urls`: at least one URL is required");
+        if self.start_urls.is_empty() && self.home_url.is_none() {
+            bail!(
+                "field `start_urls`: at least one URL is required (or a `home_url` to discover it from)"
+            );
         }
         if self.allowed_hosts.is_empty() {
             bail!("field `allowed_hosts`: at least one host is required");
         }
-        for u in &self.start_urls {
+        for h in &self.allowed_hosts {
+            check_host_name(h)?;
+        }
+        for u in self.start_urls.iter().chain(self.home_url.iter()) {
             let url =
                 Url::parse(u).with_context(|| format!("field `start_urls`: {u:?} is not a URL"))?;
             if !matches!(url.scheme(), "http" | "https") {
@@ -285,12 +405,41 @@ impl Portal {
         Ok(())
     }
 
+    /// True if broken certificates are accepted for this portal.
+    pub fn tls_insecure(&self) -> bool {
+        self.tls == Some(TlsMode::Insecure)
+    }
+
     /// True if `host` is one of the portal's allowed hosts.
     pub fn allows_host(&self, host: &str) -> bool {
         self.allowed_hosts
             .iter()
             .any(|h| h.eq_ignore_ascii_case(host))
     }
+}
+
+/// An `allowed_hosts` entry is a bare host name: no scheme, port, path or spaces.
+fn check_host_name(h: &str) -> Result<()> {
+    if h.contains("://") {
+        bail!(
+            "field `allowed_hosts`: {h:?} has a scheme; write the bare host name (e.g. \"www.example.gov.cn\")"
+        );
+    }
+    if h.contains('/') {
+        bail!("field `allowed_hosts`: {h:?} has a path; write the bare host name");
+    }
+    if h.rsplit_once(':')
+        .is_some_and(|(_, p)| p.chars().all(|c| c.is_ascii_digit()))
+        && !h.starts_with('[')
+    {
+        bail!(
+            "field `allowed_hosts`: {h:?} has a port; write the bare host name (the port belongs in the URLs, and every port of an allowed host is allowed)"
+        );
+    }
+    if h.is_empty() || h.chars().any(char::is_whitespace) {
+        bail!("field `allowed_hosts`: {h:?} is not a host name");
+    }
+    Ok(())
 }
 
 fn check_selector(s: &str, field: &str) -> Result<()> {
@@ -336,5 +485,13 @@ allowed_hosts = ["a.example"]
         assert!(e.contains("list.item_selector"), "{e}");
         let e = format!("{:#}", parse_portals(&format!("{OK}{OK}")).unwrap_err());
         assert!(e.contains("duplicate"), "{e}");
+        for (bad, word) in [("a.example:8080", "port"), ("http://a.example", "scheme")] {
+            let text = OK.replace(
+                "allowed_hosts = [\"a.example\"]",
+                &format!("allowed_hosts = [\"a.example\", \"{bad}\"]"),
+            );
+            let e = format!("{:#}", parse_portals(&text).unwrap_err());
+            assert!(e.contains("allowed_hosts") && e.contains(word), "{e}");
+        }
     }
 }

@@ -60,9 +60,29 @@ impl RobotsRules {
     }
 }
 
+/// The part of a robots.txt that is read (RFC 9309 §2.5: crawlers must parse at
+/// least 500 KiB; what follows may be ignored).
+pub const MAX_ROBOTS_BYTES: usize = 500 * 1024;
+
+/// The first [`MAX_ROBOTS_BYTES`] of `body`, without a line cut at the limit
+/// (half a rule could widen an `Allow`).
+fn within_limit(body: &str) -> &str {
+    if body.len() <= MAX_ROBOTS_BYTES {
+        return body;
+    }
+    let mut end = MAX_ROBOTS_BYTES;
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &body[..end];
+    head.rfind('\n').map_or("", |i| &head[..=i])
+}
+
 /// Parses robots.txt and selects the group for `agent` (product token, matched
 /// case-insensitively; `*` group as fallback; groups with the same agent merge).
+/// Only the first [`MAX_ROBOTS_BYTES`] are read.
 pub fn parse(body: &str, agent: &str) -> RobotsRules {
+    let body = within_limit(body);
     let token = agent
         .split('/')
         .next()
@@ -238,5 +258,26 @@ mod tests {
         assert!(!pattern_matches(b"/a*b$", b"/axxbc"));
         assert!(pattern_matches(b"*", b"/"));
         assert!(!pattern_matches(b"/x", b"/"));
+    }
+
+    #[test]
+    fn rules_past_500_kib_are_ignored_and_a_cut_line_is_dropped() {
+        let mut txt = String::from("User-agent: *\nDisallow: /a\n");
+        while txt.len() < MAX_ROBOTS_BYTES + 1000 {
+            txt.push_str("# 注释 padding line\n");
+        }
+        txt.push_str("Disallow: /b\n");
+        let r = parse(&txt, "ogi-crawler/0.1");
+        assert!(!r.allowed("/a/x"));
+        assert!(r.allowed("/b/x"), "a rule past the limit was read");
+
+        // A rule straddling the limit is not read half.
+        let mut txt = String::from("User-agent: *\nDisallow: /\n");
+        while txt.len() < MAX_ROBOTS_BYTES - 5 {
+            txt.push_str("#\n");
+        }
+        txt.push_str("Allow: /private/only-this-file.html\n");
+        let r = parse(&txt, "ogi-crawler/0.1");
+        assert!(!r.allowed("/private/other.html"));
     }
 }

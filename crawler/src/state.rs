@@ -19,6 +19,11 @@ pub mod kind {
     pub const PAGE: &str = "page";
     /// A report attachment (pdf, doc, docx, wps, xls, xlsx).
     pub const ATTACHMENT: &str = "attachment";
+    /// A request of a report column read by a platform adapter (list page,
+    /// list endpoint page, category tree; GET or POST).
+    pub const PLATFORM: &str = "platform";
+    /// A page on the way from the home page to the report column (discovery).
+    pub const DISCOVER: &str = "discover";
 }
 
 /// State of a frontier URL in a run (the `urls.state` column).
@@ -34,19 +39,26 @@ pub enum FrontierState {
     Blocked,
     /// Disallowed by the host's robots.txt.
     Disallowed,
+    /// A report link off the portal: a finding, not a failure (not retried).
+    Skipped,
+    /// A report (or column) that answered 404/410: a finding (not retried).
+    Gone,
 }
 
 impl FrontierState {
     /// Every state, in order.
-    pub const ALL: [FrontierState; 5] = [
+    pub const ALL: [FrontierState; 7] = [
         FrontierState::Pending,
         FrontierState::Done,
         FrontierState::Failed,
         FrontierState::Blocked,
         FrontierState::Disallowed,
+        FrontierState::Skipped,
+        FrontierState::Gone,
     ];
 
-    /// The value stored in the state DB: `pending`, `done`, `failed`, `blocked`, `disallowed`.
+    /// The value stored in the state DB: `pending`, `done`, `failed`, `blocked`,
+    /// `disallowed`, `skipped`, `gone`.
     pub fn as_str(self) -> &'static str {
         match self {
             FrontierState::Pending => "pending",
@@ -54,6 +66,8 @@ impl FrontierState {
             FrontierState::Failed => "failed",
             FrontierState::Blocked => "blocked",
             FrontierState::Disallowed => "disallowed",
+            FrontierState::Skipped => "skipped",
+            FrontierState::Gone => "gone",
         }
     }
 
@@ -94,6 +108,11 @@ CREATE TABLE IF NOT EXISTS fetches(
 CREATE INDEX IF NOT EXISTS fetches_run ON fetches(run_id);
 CREATE TABLE IF NOT EXISTS robots(
   host TEXT PRIMARY KEY, fetched_unix INTEGER NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS column_events(
+  id INTEGER PRIMARY KEY, portal_id TEXT NOT NULL, run_id INTEGER NOT NULL, at TEXT NOT NULL,
+  event TEXT NOT NULL, url TEXT NOT NULL, rule TEXT);
+CREATE TABLE IF NOT EXISTS portals(
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, region TEXT, region_code TEXT, level TEXT, platform TEXT);
 CREATE TABLE IF NOT EXISTS hosts(
   host TEXT PRIMARY KEY, portal_id TEXT, last_success TEXT, consecutive_failures INTEGER NOT NULL DEFAULT 0,
   blocked INTEGER NOT NULL DEFAULT 0, blocked_reason TEXT, blocked_run INTEGER, last_error TEXT);
@@ -124,7 +143,14 @@ pub struct UrlRow {
     pub last_modified: Option<String>,
     /// Digest of the last stored body.
     pub sha256: Option<String>,
+    /// Form body of a POST request (kind `platform`).
+    pub form: Option<String>,
+    /// The page it was found on (`column` for a report column seeded from the registry).
+    pub parent_url: Option<String>,
 }
+
+/// Columns added to `urls` after the first release (added on open when missing).
+const ADDED_COLUMNS: &[(&str, &str)] = &[("form", "TEXT"), ("meta_date", "TEXT")];
 
 /// A URL discovered on a fetched page.
 #[derive(Debug, Clone)]
@@ -149,6 +175,8 @@ pub struct Discovered {
     pub sig: Option<String>,
     /// The page it was found on.
     pub parent: String,
+    /// Form body of a POST request (kind `platform`).
+    pub form: Option<String>,
 }
 
 /// What one fetch recorded.
@@ -176,7 +204,31 @@ pub struct FetchRecord {
     pub elapsed_ms: Option<u64>,
     /// Error, if any.
     pub error: Option<String>,
+    /// Publication date of a report page from its `PubDate` meta (`YYYY-MM-DD`).
+    pub meta_date: Option<String>,
 }
+
+/// A change of a portal's report column seen in a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnEvent {
+    /// The saved column answered 404/410: rediscovery from the home page started.
+    Gone,
+    /// Discovery found the column (first time, or after it moved).
+    Found,
+}
+
+impl ColumnEvent {
+    /// Name stored in `column_events.event`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ColumnEvent::Gone => "gone",
+            ColumnEvent::Found => "found",
+        }
+    }
+}
+
+/// A column event with the column's URL and the rule that found it.
+pub type ColumnChange = (ColumnEvent, String, Option<String>);
 
 /// Final (or retry) state of one URL in a run.
 #[derive(Debug, Clone)]
@@ -193,11 +245,13 @@ pub struct Completion {
     pub not_modified: bool,
     /// URLs found on the page.
     pub children: Vec<Discovered>,
+    /// A change of the portal's report column to record.
+    pub column: Option<ColumnChange>,
 }
 
 impl Completion {
     /// The outcome `state` with its reason (if any) and the fetch that led to
-    /// it (if a request was sent); no retry time, no children.
+    /// it (if a request was sent); no retry time, no children, no column change.
     pub fn new(state: FrontierState, error: Option<String>, fetch: Option<FetchRecord>) -> Self {
         Completion {
             state,
@@ -206,6 +260,7 @@ impl Completion {
             fetch,
             not_modified: false,
             children: Vec::new(),
+            column: None,
         }
     }
 
@@ -258,6 +313,19 @@ impl StateDb {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.execute_batch(SCHEMA)
             .context("creating the state schema")?;
+        for (col, ty) in ADDED_COLUMNS {
+            let has: bool = conn
+                .query_row(
+                    "SELECT COUNT(*) FROM pragma_table_info('urls') WHERE name=?1",
+                    [col],
+                    |r| r.get::<_, i64>(0),
+                )
+                .map(|n| n > 0)?;
+            if !has {
+                conn.execute_batch(&format!("ALTER TABLE urls ADD COLUMN {col} {ty}"))
+                    .with_context(|| format!("adding column urls.{col}"))?;
+            }
+        }
         Ok(StateDb {
             conn,
             scope: "null".into(),
@@ -299,7 +367,7 @@ impl StateDb {
         let run = tx.last_insert_rowid();
         tx.execute(
             "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0, error=NULL
-             WHERE (state<>'done' OR kind IN ('list','api')) AND (?2 = 'null' OR portal_id IN (SELECT value FROM json_each(?2)))",
+             WHERE state NOT IN ('gone','skipped') AND (state<>'done' OR kind IN ('list','api','platform')) AND (?2 = 'null' OR portal_id IN (SELECT value FROM json_each(?2)))",
             params![run, self.scope],
         )?;
         let due = unix_now() - revisit_after.as_secs() as i64;
@@ -316,10 +384,62 @@ impl StateDb {
     /// Ensures a start URL (list page or endpoint page) is queued in `run`.
     pub fn seed(&mut self, d: &Discovered, run: i64) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO urls(url, portal_id, host, kind, state, run_id, page, parent_url)
-             VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6, ?7)
+            "INSERT INTO urls(url, portal_id, host, kind, state, run_id, page, parent_url, form)
+             VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6, ?7, ?8)
              ON CONFLICT(url) DO NOTHING",
-            params![d.url, d.portal_id, d.host, d.kind, run, d.page, d.parent],
+            params![
+                d.url,
+                d.portal_id,
+                d.host,
+                d.kind,
+                run,
+                d.page,
+                d.parent,
+                d.form
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The report column discovery last found for `portal_id`, unless it has gone since.
+    pub fn saved_column(&self, portal_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT f.url FROM column_events f WHERE f.portal_id=?1 AND f.event='found'
+                   AND NOT EXISTS (SELECT 1 FROM column_events g WHERE g.portal_id=f.portal_id
+                                   AND g.event='gone' AND g.url=f.url AND g.id > f.id)
+                 ORDER BY f.id DESC LIMIT 1",
+                [portal_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// True if `url` of `portal_id` was recorded as a column that has gone.
+    pub fn column_gone(&self, portal_id: &str, url: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM column_events WHERE portal_id=?1 AND url=?2 AND event='gone'",
+            params![portal_id, url],
+            |r| r.get::<_, i64>(0),
+        )? > 0)
+    }
+
+    /// Records the registry facts the read side needs (name, region code, level).
+    pub fn put_portal(
+        &self,
+        id: &str,
+        name: &str,
+        region: &str,
+        region_code: &str,
+        level: Option<&str>,
+        platform: Option<&str>,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO portals(id, name, region, region_code, level, platform) VALUES (?1,?2,?3,?4,?5,?6)
+             ON CONFLICT(id) DO UPDATE SET name=excluded.name, region=excluded.region,
+               region_code=excluded.region_code, level=excluded.level, platform=excluded.platform",
+            params![id, name, region, region_code, level, platform],
         )?;
         Ok(())
     }
@@ -337,7 +457,8 @@ impl StateDb {
     /// Up to `limit` runnable URLs of `host` in `run` (retry time passed), oldest first.
     pub fn next_for_host(&self, run: i64, host: &str, limit: usize) -> Result<Vec<UrlRow>> {
         let mut st = self.conn.prepare_cached(
-            "SELECT url, portal_id, host, kind, attempts, page, list_title, year, etag, last_modified, sha256
+            "SELECT url, portal_id, host, kind, attempts, page, list_title, year, etag, last_modified, sha256,
+                    form, parent_url
              FROM urls WHERE run_id=?1 AND state='pending' AND host=?2 AND not_before<=?3
                AND (?5 = 'null' OR portal_id IN (SELECT value FROM json_each(?5)))
              ORDER BY not_before LIMIT ?4",
@@ -357,6 +478,8 @@ impl StateDb {
                     etag: r.get(8)?,
                     last_modified: r.get(9)?,
                     sha256: r.get(10)?,
+                    form: r.get(11)?,
+                    parent_url: r.get(12)?,
                 })
             },
         )?;
@@ -440,6 +563,18 @@ impl StateDb {
                 ],
             )?;
         }
+        if let Some(d) = c.fetch.as_ref().and_then(|f| f.meta_date.as_ref()) {
+            tx.execute(
+                "UPDATE urls SET meta_date=?2 WHERE url=?1",
+                params![row.url, d],
+            )?;
+        }
+        if let Some((event, url, rule)) = &c.column {
+            tx.execute(
+                "INSERT INTO column_events(portal_id, run_id, at, event, url, rule) VALUES (?1,?2,?3,?4,?5,?6)",
+                params![row.portal_id, run, now, event.as_str(), url, rule],
+            )?;
+        }
         for d in &c.children {
             enqueue(&tx, d, run)?;
         }
@@ -497,6 +632,15 @@ impl StateDb {
     pub fn conn(&self) -> &Connection {
         &self.conn
     }
+
+    /// SQLite's `PRAGMA integrity_check`: an empty list when the database is
+    /// whole, otherwise SQLite's findings.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        let found: Vec<String> = rows.collect::<rusqlite::Result<_>>()?;
+        Ok(found.into_iter().filter(|r| r != "ok").collect())
+    }
 }
 
 fn enqueue(tx: &rusqlite::Transaction<'_>, d: &Discovered, run: i64) -> Result<()> {
@@ -511,19 +655,24 @@ fn enqueue(tx: &rusqlite::Transaction<'_>, d: &Discovered, run: i64) -> Result<(
         None => {
             tx.execute(
                 "INSERT INTO urls(url, portal_id, host, kind, state, run_id, page, parent_url, list_title, year,
-                   list_date, list_sig) VALUES (?1,?2,?3,?4,'pending',?5,?6,?7,?8,?9,?10,?11)",
-                params![d.url, d.portal_id, d.host, d.kind, run, d.page, d.parent, d.title, d.year, d.date, d.sig],
+                   list_date, list_sig, form) VALUES (?1,?2,?3,?4,'pending',?5,?6,?7,?8,?9,?10,?11,?12)",
+                params![d.url, d.portal_id, d.host, d.kind, run, d.page, d.parent, d.title, d.year, d.date, d.sig, d.form],
             )?;
         }
         Some((_, r, _, _)) if r == run => {}
         Some((state, _, sig, _)) => {
             let changed = d.sig.is_some() && sig != d.sig;
-            if FrontierState::parse(&state) != Some(FrontierState::Done) || changed {
+            // A discovery page is visited again whenever a column has to be found again.
+            if FrontierState::parse(&state) != Some(FrontierState::Done)
+                || changed
+                || d.kind == kind::DISCOVER
+            {
                 tx.execute(
                     "UPDATE urls SET state='pending', run_id=?2, attempts=0, not_before=0,
                        list_title=COALESCE(?3, list_title), year=COALESCE(?4, year), list_date=COALESCE(?5, list_date),
-                       list_sig=COALESCE(?6, list_sig) WHERE url=?1",
-                    params![d.url, run, d.title, d.year, d.date, d.sig],
+                       list_sig=COALESCE(?6, list_sig), form=COALESCE(?7, form), page=COALESCE(?8, page)
+                     WHERE url=?1",
+                    params![d.url, run, d.title, d.year, d.date, d.sig, d.form, d.page],
                 )?;
             }
         }

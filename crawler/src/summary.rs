@@ -42,6 +42,16 @@ pub struct CrawlSummary {
     pub disallowed: u64,
     /// Hosts that served anti-bot challenges in this run.
     pub blocked_hosts: Vec<String>,
+    /// Documents that answered 404/410 (gone from the portal): a finding, not a failure.
+    #[serde(default)]
+    pub gone: u64,
+    /// Report links outside the portal's hosts, not fetched: a finding, not a failure.
+    #[serde(default)]
+    pub skipped: u64,
+    /// Report columns that moved or were found in this run (`portal: gone URL`,
+    /// `portal: found URL (rule)`).
+    #[serde(default)]
+    pub columns: Vec<String>,
 }
 
 /// Computes the summary of `run` from the state DB.
@@ -80,6 +90,15 @@ pub fn build_summary(conn: &Connection, run: i64, resumed: bool) -> Result<Crawl
         let (k, v) = r?;
         s.failed.insert(k, v as u64);
     }
+    s.gone = one("SELECT COUNT(*) FROM urls WHERE run_id=?1 AND state='gone'")?;
+    s.skipped = one("SELECT COUNT(*) FROM urls WHERE run_id=?1 AND state='skipped'")?;
+    let mut st = conn.prepare(
+        "SELECT portal_id || ': ' || event || ' ' || url || COALESCE(' (' || rule || ')', '')
+         FROM column_events WHERE run_id=?1 ORDER BY id",
+    )?;
+    s.columns = st
+        .query_map([run], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     let mut st =
         conn.prepare("SELECT host FROM hosts WHERE blocked=1 AND blocked_run=?1 ORDER BY host")?;
     s.blocked_hosts = st

@@ -1,6 +1,7 @@
 //! Canonical URL form for de-duplication, and the scope / address decisions made
 //! before any request (including every redirect hop).
 
+use ip_network::{IpNetwork, Ipv6Network};
 use std::net::IpAddr;
 use url::{Host, Url};
 
@@ -109,36 +110,49 @@ impl Refusal {
     }
 }
 
-/// True for addresses a public-web crawler must never contact: loopback, private
-/// (RFC 1918, ULA), link-local (incl. 169.254.169.254 metadata), CGNAT,
-/// unspecified, broadcast, documentation and multicast ranges.
+/// IPv6 special-purpose ranges (IANA IPv6 Special-Purpose Address Registry) that
+/// `ip_network`'s scope checks do not cover and a crawler must not reach: the
+/// ranges that embed or tunnel to IPv4 addresses (NAT64, 6to4, Teredo; the
+/// embedded address could be private), discard-only, IETF protocol assignments
+/// (Teredo, benchmarking, ORCHID), the new documentation prefix and SRv6 SIDs.
+const REFUSED_V6: &[&str] = &[
+    "64:ff9b::/96",
+    "64:ff9b:1::/48",
+    "100::/64",
+    "2001::/23",
+    "2002::/16",
+    "3fff::/20",
+    "5f00::/16",
+];
+
+fn refused_v6() -> &'static [Ipv6Network] {
+    static NETS: std::sync::OnceLock<Vec<Ipv6Network>> = std::sync::OnceLock::new();
+    NETS.get_or_init(|| {
+        REFUSED_V6
+            .iter()
+            .map(|s| s.parse().expect("REFUSED_V6 holds valid CIDR ranges"))
+            .collect()
+    })
+}
+
+/// True for addresses a public-web crawler must never contact: everything that is
+/// not globally routable by the IANA special-purpose registries as implemented by
+/// the `ip_network` crate (loopback, RFC 1918, CGNAT, link-local incl. the
+/// 169.254.169.254 metadata address, benchmarking 198.18.0.0/15, reserved,
+/// documentation, ULA, site-local fec0::/10, …), multicast, IPv4-mapped and
+/// IPv4-compatible IPv6 addresses of such IPv4 addresses, and the IPv6 ranges in
+/// [`REFUSED_V6`].
 pub fn is_forbidden_ip(ip: IpAddr) -> bool {
     match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || v4.is_multicast()
-                || o[0] == 0
-                || (o[0] == 100 && (o[1] & 0xC0) == 64)
-                || (o[0] == 192 && o[1] == 0 && o[2] == 0)
-                || o[0] >= 240
-        }
+        IpAddr::V4(v4) => v4.is_multicast() || !IpNetwork::from(v4).is_global(),
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_forbidden_ip(IpAddr::V4(v4));
+            if let Some(v4) = v6.to_ipv4() {
+                // ::a.b.c.d (deprecated IPv4-compatible) and ::ffff:a.b.c.d (mapped).
+                return v6.is_unspecified() || v6.is_loopback() || is_forbidden_ip(IpAddr::V4(v4));
             }
-            let s = v6.segments();
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (s[0] & 0xfe00) == 0xfc00
-                || (s[0] & 0xffc0) == 0xfe80
-                || (s[0] == 0x2001 && s[1] == 0x0db8)
+            v6.is_multicast()
+                || !IpNetwork::from(v6).is_global()
+                || refused_v6().iter().any(|n| n.contains(v6))
         }
     }
 }
@@ -218,12 +232,7 @@ mod tests {
 
     #[test]
     fn refuses_private_and_metadata_addresses() {
-        let allowed = vec![
-            "10.0.0.1".to_string(),
-            "169.254.169.254".to_string(),
-            "gov.example".to_string(),
-        ];
-        for bad in [
+        let bad = [
             "http://10.0.0.1/x",
             "http://169.254.169.254/latest/meta-data/",
             "http://127.0.0.1/",
@@ -231,22 +240,42 @@ mod tests {
             "http://[fe80::1]/",
             "http://192.168.1.1/",
             "http://100.64.0.1/",
+            "http://198.18.0.1/",
+            "http://198.19.255.254/",
+            "http://240.0.0.1/",
+            "http://0.1.2.3/",
+            "http://[64:ff9b::a00:1]/",
+            "http://[64:ff9b::808:808]/",
+            "http://[2002:a00:1::1]/",
+            "http://[2001:0:4136:e378::1]/",
+            "http://[fec0::1]/",
+            "http://[fd00::1]/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://[::ffff:169.254.169.254]/",
+            "http://[::10.0.0.1]/",
+            "http://[ff0e::1]/",
+            "http://[100::1]/",
             "http://localhost/",
-        ] {
-            let u = Url::parse(bad).unwrap();
-            let r = check_url(&u, &allowed, &[]);
-            assert!(
-                matches!(
-                    r,
-                    Err(Refusal::ForbiddenAddress(_)) | Err(Refusal::OutOfScope(_))
-                ),
-                "{bad}: {r:?}"
-            );
+        ];
+        // Every host is in scope: the refusal must be for the address, not the scope.
+        let allowed: Vec<String> = bad
+            .iter()
+            .map(|u| {
+                Url::parse(u)
+                    .unwrap()
+                    .host_str()
+                    .unwrap()
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .to_string()
+            })
+            .collect();
+        for u in bad {
+            let r = check_url(&Url::parse(u).unwrap(), &allowed, &[]);
+            assert!(matches!(r, Err(Refusal::ForbiddenAddress(_))), "{u}: {r:?}");
+            assert_eq!(r.unwrap_err().reason(), "forbidden_address");
         }
-        assert!(matches!(
-            check_url(&Url::parse("http://10.0.0.1/x").unwrap(), &allowed, &[]),
-            Err(Refusal::ForbiddenAddress(_))
-        ));
+        let allowed = vec!["gov.example".to_string()];
         assert!(check_url(&Url::parse("http://gov.example/x").unwrap(), &allowed, &[]).is_ok());
         assert!(matches!(
             check_url(&Url::parse("http://evil.example/x").unwrap(), &allowed, &[]),
@@ -260,7 +289,8 @@ mod tests {
             )
             .is_ok()
         );
-        assert!(!is_forbidden_ip("8.8.8.8".parse().unwrap()));
-        assert!(is_forbidden_ip("::ffff:10.1.2.3".parse().unwrap()));
+        for good in ["8.8.8.8", "202.96.134.133", "2400:3200::1", "240e::1"] {
+            assert!(!is_forbidden_ip(good.parse().unwrap()), "{good}");
+        }
     }
 }

@@ -7,6 +7,8 @@ mod support;
 mod charset;
 #[path = "crawl/e2e.rs"]
 mod e2e;
+#[path = "crawl/fault_matrix.rs"]
+mod fault_matrix;
 #[path = "crawl/faults.rs"]
 mod faults;
 #[path = "crawl/registry.rs"]

@@ -12,7 +12,7 @@
 //! that exists is complete. [`read_report_ids`] tells which documents a parts
 //! directory already holds.
 
-use crate::{Cell, Number, Provenance, Report, TableId};
+use crate::{Cell, CheckState, Number, Provenance, Report, TableId};
 use arrow::array::{ArrayRef, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::error::ArrowError;
@@ -38,6 +38,8 @@ pub enum Unit {
     Count,
     /// An amount of money in 万元 (10 000 CNY): `10k_cny`.
     TenThousandCny,
+    /// An amount of money in yuan: `cny` (narrative fees).
+    Cny,
 }
 
 impl Unit {
@@ -46,13 +48,17 @@ impl Unit {
         match self {
             Unit::Count => "count",
             Unit::TenThousandCny => "10k_cny",
+            Unit::Cny => "cny",
         }
     }
 }
 
 /// The unit of a template cell, from the vocabulary: table 2's fee cells are
-/// 万元, every other cell is a count.
+/// 万元, narrative keys ending in `_cny` are yuan, every other cell is a count.
 pub fn unit_of(table: TableId, key: &str) -> Unit {
+    if table == TableId::Narrative && key.ends_with("_cny") {
+        return Unit::Cny;
+    }
     let money = || {
         crate::vocab::vocab()
             .table2
@@ -105,7 +111,11 @@ fn count_i32(n: usize, what: &str) -> Result<i32, ArrowError> {
 /// Distinct ids of the failed checks, in order of first failure, joined by `;`.
 fn failed_check_ids(report: &Report) -> String {
     let mut seen = Vec::new();
-    for c in report.checks.iter().filter(|c| !c.ok) {
+    for c in report
+        .checks
+        .iter()
+        .filter(|c| c.state == CheckState::Failed)
+    {
         if !seen.contains(&c.id.as_str()) {
             seen.push(c.id.as_str());
         }
@@ -125,6 +135,7 @@ pub fn reports_batch(reports: &[Report]) -> Result<RecordBatch, ArrowError> {
     let mut n_inferred = Vec::with_capacity(reports.len());
     let mut passed = Vec::with_capacity(reports.len());
     let mut failed = Vec::with_capacity(reports.len());
+    let mut unverified = Vec::with_capacity(reports.len());
     let mut failed_ids = Vec::with_capacity(reports.len());
     let mut checks_json = Vec::with_capacity(reports.len());
     for r in reports {
@@ -135,9 +146,13 @@ pub fn reports_batch(reports: &[Report]) -> Result<RecordBatch, ArrowError> {
             .filter(|c| c.provenance == Provenance::Inferred)
             .count();
         n_inferred.push(count_i32(inferred, "n_inferred")?);
-        let ok = r.checks.iter().filter(|c| c.ok).count();
-        passed.push(count_i32(ok, "checks_passed")?);
-        failed.push(count_i32(r.checks.len() - ok, "checks_failed")?);
+        let in_state = |s: CheckState| r.checks.iter().filter(|c| c.state == s).count();
+        passed.push(count_i32(in_state(CheckState::Ok), "checks_passed")?);
+        failed.push(count_i32(in_state(CheckState::Failed), "checks_failed")?);
+        unverified.push(count_i32(
+            in_state(CheckState::Unverified),
+            "checks_unverified",
+        )?);
         failed_ids.push(failed_check_ids(r));
         checks_json.push(
             serde_json::to_string(&r.checks).map_err(|e| ArrowError::ExternalError(Box::new(e)))?,
@@ -159,8 +174,15 @@ pub fn reports_batch(reports: &[Report]) -> Result<RecordBatch, ArrowError> {
         strs(&|r| scope_str(r.scope)),
         Arc::new(Int32Array::from(n_cells)),
         Arc::new(Int32Array::from(n_inferred)),
+        Arc::new(
+            reports
+                .iter()
+                .map(|r| r.completeness)
+                .collect::<Float64Array>(),
+        ),
         Arc::new(Int32Array::from(passed)),
         Arc::new(Int32Array::from(failed)),
+        Arc::new(Int32Array::from(unverified)),
         Arc::new(StringArray::from(failed_ids)),
         Arc::new(StringArray::from(checks_json)),
         Arc::new(
@@ -201,7 +223,7 @@ pub fn value_int(cell: &Cell) -> Option<i64> {
 pub fn cells_batch(reports: &[Report]) -> Result<RecordBatch, ArrowError> {
     let cells: Vec<(&Report, &Cell)> = reports
         .iter()
-        .flat_map(|r| r.cells.iter().map(move |c| (r, c)))
+        .flat_map(|r| r.cells.iter().chain(&r.narrative).map(move |c| (r, c)))
         .collect();
     let columns: Vec<ArrayRef> = vec![
         Arc::new(
@@ -465,6 +487,17 @@ mod tests {
         }
     }
 
+    fn check(id: &str, state: CheckState, detail: &str) -> Check {
+        Check {
+            id: id.into(),
+            state,
+            held: u32::from(state == CheckState::Ok),
+            failed: u32::from(state == CheckState::Failed),
+            unverified: u32::from(state == CheckState::Unverified),
+            detail: detail.into(),
+        }
+    }
+
     fn sample() -> Vec<Report> {
         let mut fee = cell(
             TableId::T2,
@@ -507,22 +540,16 @@ mod tests {
                 cell(TableId::T4, "review_upheld", None, None, Provenance::Dash),
             ],
             checks: vec![
-                Check {
-                    id: "C1".into(),
-                    ok: false,
-                    detail: "total: 3 + 0 ≠ 2 + 0".into(),
-                },
-                Check {
-                    id: "C1".into(),
-                    ok: false,
-                    detail: "natural_person".into(),
-                },
-                Check {
-                    id: "C2".into(),
-                    ok: true,
-                    detail: "".into(),
-                },
+                check("C1", CheckState::Failed, "total: 3 + 0 ≠ 2 + 0"),
+                check("C1", CheckState::Failed, "natural_person"),
+                check("C2", CheckState::Ok, ""),
+                check(
+                    "C4",
+                    CheckState::Unverified,
+                    "0 held, 0 failed, 3 unverified",
+                ),
             ],
+            completeness: Some(0.25),
             flags: vec!["short_row:granted".into(), "truncated".into()],
             portal_id: Some("henan-zz-eq".into()),
             fetched_at: Some("2026-11-23T10:00:00Z".into()),
@@ -604,6 +631,16 @@ mod tests {
         assert_eq!(ints("n_inferred"), vec![Some(1), Some(0)]);
         assert_eq!(ints("checks_passed"), vec![Some(1), Some(0)]);
         assert_eq!(ints("checks_failed"), vec![Some(2), Some(0)]);
+        assert_eq!(ints("checks_unverified"), vec![Some(1), Some(0)]);
+        let completeness = b
+            .column_by_name("completeness")
+            .expect("completeness")
+            .as_any()
+            .downcast_ref::<Float64Array>()
+            .expect("Float64")
+            .iter()
+            .collect::<Vec<_>>();
+        assert_eq!(completeness, vec![Some(0.25), None]);
         assert_eq!(ints("year"), vec![Some(2022), None]);
         assert_eq!(
             strings(&b, "fetched_at"),

@@ -1,13 +1,17 @@
 //! Checks C1–C5 on a report: one [`Check`] per identity, listing failures.
 //!
-//! C1–C4 are evaluated on every instance whose cells all have numbers
-//! (instances with a missing cell are counted as skipped); C5 on every cell
-//! with a number. A failed check is a finding about the document: numbers
-//! are never changed here.
+//! C1–C4 are evaluated on every instance whose cells all have numbers; an
+//! instance with a cell without a number (missing, blank, dash) is
+//! *unverified*. C5 is evaluated on every cell with a number. Each check
+//! counts its instances held / failed / unverified and has the state
+//! ([`CheckState::from_counts`]) `failed` when one failed, `ok` when one held,
+//! and `unverified` when none could be evaluated — never `ok` for lack of
+//! evidence. A failed check is a finding about the document: numbers are
+//! never changed here.
 
 use crate::identities::{CellRef, identities};
 use crate::vocab::vocab;
-use crate::{Cell, Check, Number, Report, TableId, Template};
+use crate::{Cell, Check, CheckState, Number, Report, TableId, Template};
 use std::collections::HashMap;
 
 /// Identity ids in order.
@@ -68,7 +72,7 @@ pub fn run_checks(report: &Report) -> Vec<Check> {
     };
     let mut out = Vec::new();
     for id in IDS {
-        let (mut held, mut skipped, mut failures) = (0, 0, Vec::new());
+        let (mut held, mut skipped, mut failures) = (0u32, 0u32, Vec::new());
         for ident in identities(template).iter().filter(|i| i.id == id) {
             let l: Option<Vec<Number>> = ident.lhs.iter().map(get).collect();
             let r: Option<Vec<Number>> = ident.rhs.iter().map(get).collect();
@@ -97,10 +101,9 @@ pub fn run_checks(report: &Report) -> Vec<Check> {
                 ));
             }
         }
-        let mut detail = format!(
-            "{held} held, {} failed, {skipped} skipped (missing cells)",
-            failures.len()
-        );
+        let failed = u32::try_from(failures.len()).unwrap_or(u32::MAX);
+        let mut detail =
+            format!("{held} held, {failed} failed, {skipped} unverified (cells without a number)");
         if !failures.is_empty() {
             detail.push_str("; ");
             detail.push_str(
@@ -114,7 +117,10 @@ pub fn run_checks(report: &Report) -> Vec<Check> {
         }
         out.push(Check {
             id: id.into(),
-            ok: failures.is_empty(),
+            state: CheckState::from_counts(held, failed),
+            held,
+            failed,
+            unverified: skipped,
             detail,
         });
     }
@@ -147,11 +153,10 @@ fn c5(cells: &[Cell]) -> Check {
             ));
         }
     }
-    let mut detail = format!(
-        "{} values, {} invalid",
-        cells.iter().filter(|c| c.value.is_some()).count(),
-        bad.len()
-    );
+    let values =
+        u32::try_from(cells.iter().filter(|c| c.value.is_some()).count()).unwrap_or(u32::MAX);
+    let failed = u32::try_from(bad.len()).unwrap_or(u32::MAX);
+    let mut detail = format!("{values} values, {failed} invalid");
     if !bad.is_empty() {
         detail.push_str(": ");
         detail.push_str(
@@ -164,7 +169,10 @@ fn c5(cells: &[Cell]) -> Check {
     }
     Check {
         id: "C5".into(),
-        ok: bad.is_empty(),
+        state: CheckState::from_counts(values - failed, failed),
+        held: values - failed,
+        failed,
+        unverified: 0,
         detail,
     }
 }

@@ -26,9 +26,12 @@ pub struct Line {
 
 pub mod arrow_out;
 pub mod checks;
+pub mod confusable;
+pub mod explain;
 pub mod formats;
 pub mod identities;
 pub mod infer;
+pub mod isolate;
 pub mod labels;
 pub mod metadata;
 pub mod normalize;
@@ -42,5 +45,6 @@ pub mod value;
 pub mod vocab;
 
 pub use formats::{ParseOptions, parse_bytes};
+pub use isolate::isolated;
 pub use parse::parse_lines;
 pub use text::lines_from_text;

@@ -3,59 +3,220 @@
 //! Titles read `{agency}{year}年(度)政府信息公开工作年度报告` or
 //! `{year}年{agency}政府信息公开工作年度报告`, possibly with spaces, Markdown
 //! markers, PDF radicals, and not necessarily on the first line.
+//!
+//! * A title over two lines (`洪泽区人民政府` / `2023 年政府信息公开工作年度报告`):
+//!   when the title line names no agency, a name-only line just above it is
+//!   the agency.
+//! * A page's metadata label before the name (`标题:`, `名称`) is dropped;
+//!   brackets stay whole (`海淀区民政局(区老龄办)`).
+//! * The first paragraph (`本报告由淮安市人民政府办公室…编制`) names the
+//!   compiling office; the body it serves (the office's name without a final
+//!   `办公室`/`办公厅`, or the office itself) confirms the title's agency or
+//!   fills it when the title names none. [`TitleMeta::source`] tells which
+//!   source won (flags `agency_source:…`, see [`crate::parse`]).
 
 use crate::reader::sections::is_title;
 use crate::reader::tokens::TLine;
 use regex::Regex;
 use std::sync::LazyLock;
 
+/// Where the agency name came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AgencySource {
+    /// No agency found.
+    #[default]
+    None,
+    /// The title line alone (the first paragraph names no compiler).
+    Title,
+    /// The title, confirmed by the first paragraph.
+    TitleAndParagraph,
+    /// The title; the first paragraph names another body (kept as a flag).
+    TitleOverParagraph,
+    /// The first paragraph (the title names no agency).
+    Paragraph,
+}
+
+impl AgencySource {
+    /// The flag that records the source, if it is worth one (the title alone is the default).
+    pub fn flag(self) -> Option<&'static str> {
+        match self {
+            AgencySource::None | AgencySource::Title => None,
+            AgencySource::TitleAndParagraph => Some("agency_source:title+paragraph"),
+            AgencySource::TitleOverParagraph => Some("agency_source:title"),
+            AgencySource::Paragraph => Some("agency_source:paragraph"),
+        }
+    }
+}
+
 /// Title fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TitleMeta {
-    /// The title line (normalised, spaces removed).
+    /// The title line (normalised, spaces removed; two lines joined when split).
     pub title: Option<String>,
     /// Agency name.
     pub agency: Option<String>,
     /// Reporting year.
     pub year: Option<i32>,
+    /// Which source the agency came from.
+    pub source: AgencySource,
+    /// The body the first paragraph names, when it differs from the title's agency.
+    pub paragraph_agency: Option<String>,
+    /// The title was split over two lines.
+    pub two_lines: bool,
 }
 
+/// A page's metadata labels that can precede the title in the same line.
+const META_LABELS: &str = "(?:信息名称|文件名称|文章标题|标题|名称|题目|主题)";
+
 static TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:关于)?(.*?)((?:19|20)\d\d)年度?(.*?)(?:的)?政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:情况)?(?:年度)?报告").expect("title regex")
+    Regex::new(&format!(r"^(?:{META_LABELS}:?)?(?:关于)?(.*?)((?:19|20)\d\d)年度?(.*?)(?:的)?政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:情况)?(?:年度)?报告")).expect("title regex")
 });
 
 /// The year after the agency and the report words.
 static YEAR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:关于)?(.*?)(?:的)?政府信息公开.*?报告\D*((?:19|20)\d\d)年?")
-        .expect("title regex")
+    Regex::new(&format!(
+        r"^(?:{META_LABELS}:?)?(?:关于)?(.*?)(?:的)?政府信息公开.*?报告\D*((?:19|20)\d\d)年?"
+    ))
+    .expect("title regex")
 });
+
+/// `本报告由{office}根据…编制`: the compiling office in the first paragraph.
+static COMPILER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"本(?:年度)?报告(?:是)?由([^,，。;；、《]{2,40}?)(?:根据|依据|按照|结合|负责|牵头|汇总|编制|组织)")
+        .expect("compiler regex")
+});
+
+/// Lines after the title searched for the first paragraph.
+const PARAGRAPH_LINES: usize = 12;
+
+/// Trims what is not part of a name from both ends, keeping a closing bracket
+/// whose opening bracket is in the name (`海淀区民政局(区老龄办)`).
+fn trim_name(s: &str) -> String {
+    let open = |c: char| matches!(c, '(' | '（' | '〔' | '[');
+    let close = |c: char| matches!(c, ')' | '）' | '〕' | ']');
+    let s = s.trim_start_matches(|c: char| !c.is_alphanumeric() && !open(c));
+    let mut end = s.len();
+    for (i, c) in s.char_indices().rev() {
+        if c.is_alphanumeric() {
+            break;
+        }
+        if close(c) && s[..i].chars().any(open) {
+            break;
+        }
+        end = i;
+    }
+    let s = &s[..end];
+    // An opening bracket left at the start without its closing one is junk.
+    s.strip_prefix(|c: char| open(c))
+        .filter(|rest| !rest.chars().any(close))
+        .unwrap_or(s)
+        .to_string()
+}
+
+/// Whether a line is a bare name (a title's first line): CJK characters and
+/// brackets only, 2–40 of them, no numbers.
+fn is_name_line(line: &TLine) -> bool {
+    let t: String = line.text.chars().filter(|c| !c.is_whitespace()).collect();
+    let n = t.chars().count();
+    !line.has_values()
+        && (2..=40).contains(&n)
+        && t.chars()
+            .all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c) || matches!(c, '(' | ')' | '（' | '）'))
+}
+
+/// The body named as the report's compiler in the paragraph after the title.
+fn paragraph_agency(lines: &[TLine]) -> Option<String> {
+    let text: String = lines
+        .iter()
+        .take(PARAGRAPH_LINES)
+        .map(|l| l.text.as_str())
+        .collect::<String>()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let office = COMPILER.captures(&text)?.get(1)?.as_str().to_string();
+    let office = trim_name(&office);
+    // The office compiles its body's report (`…人民政府办公室` → `…人民政府`).
+    let body = office
+        .strip_suffix("办公室")
+        .or_else(|| office.strip_suffix("办公厅"))
+        .filter(|b| b.chars().count() >= 2)
+        .unwrap_or(&office);
+    Some(body.to_string())
+}
+
+/// Reconciles the title's agency with the first paragraph's.
+fn reconcile(meta: &mut TitleMeta, paragraph: Option<String>) {
+    let Some(p) = paragraph else {
+        meta.source = if meta.agency.is_some() {
+            AgencySource::Title
+        } else {
+            AgencySource::None
+        };
+        return;
+    };
+    match &meta.agency {
+        None => {
+            meta.agency = Some(p);
+            meta.source = AgencySource::Paragraph;
+        }
+        Some(a) if a == &p || a.ends_with(p.as_str()) || p.ends_with(a.as_str()) => {
+            meta.source = AgencySource::TitleAndParagraph;
+        }
+        Some(_) => {
+            meta.source = AgencySource::TitleOverParagraph;
+            meta.paragraph_agency = Some(p);
+        }
+    }
+}
 
 /// Finds the title among the first lines (before part 二) and reads it.
 pub fn title_meta(lines: &[TLine]) -> TitleMeta {
-    let Some(line) = lines.iter().take(60).find(|l| is_title(l)) else {
+    let Some(at) = lines.iter().take(60).position(is_title) else {
         return TitleMeta::default();
     };
-    let title: String = line
-        .text
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .trim_start_matches('#')
-        .to_string();
+    let squeeze = |l: &TLine| -> String {
+        l.text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .trim_start_matches('#')
+            .to_string()
+    };
+    let mut meta = read_title(&squeeze(&lines[at]));
+    if meta.agency.is_none()
+        && let Some(prev) = at
+            .checked_sub(1)
+            .map(|i| &lines[i])
+            .filter(|l| is_name_line(l))
+    {
+        let joined = format!("{}{}", squeeze(prev), meta.title.as_deref().unwrap_or(""));
+        let two = read_title(&joined);
+        if two.agency.is_some() {
+            meta = TitleMeta {
+                two_lines: true,
+                ..two
+            };
+        }
+    }
+    reconcile(&mut meta, paragraph_agency(&lines[at + 1..]));
+    meta
+}
+
+/// Reads agency and year from one title text.
+fn read_title(title: &str) -> TitleMeta {
     let mut meta = TitleMeta {
-        title: Some(title.clone()),
+        title: Some(title.to_string()),
         ..TitleMeta::default()
     };
-    if let Some(c) = TITLE.captures(&title) {
+    if let Some(c) = TITLE.captures(title) {
         meta.year = c[2].parse().ok();
-        let agency = format!("{}{}", &c[1], &c[3]);
-        let agency = agency
-            .trim_matches(|ch: char| !ch.is_alphanumeric())
-            .to_string();
+        let agency = trim_name(&format!("{}{}", &c[1], &c[3]));
         meta.agency = (!agency.is_empty()).then_some(agency);
-    } else if let Some(c) = YEAR_AFTER.captures(&title) {
+    } else if let Some(c) = YEAR_AFTER.captures(title) {
         // `{agency}政府信息公开工作年度报告（2022年）`
-        meta.agency = Some(c[1].to_string()).filter(|a| !a.is_empty());
+        let agency = trim_name(&c[1]);
+        meta.agency = (!agency.is_empty()).then_some(agency);
         meta.year = c[2].parse().ok();
     }
     meta
@@ -108,6 +269,46 @@ mod tests {
             (m.agency.as_deref(), m.year),
             (Some("金水区财政局"), Some(2021))
         );
+    }
+
+    #[test]
+    fn title_over_two_lines_and_first_paragraph() {
+        // The layout of a county government's PDF (pdftotext -layout).
+        let m = meta(
+            "            洪泽区人民政府\n     2023 年政府信息公开工作年度报告\n\n\n   \
+             本报告由淮安市洪泽区人民政府办公室根据《中华人民共和国政府\n信息公开条例》规定编\n制。",
+        );
+        assert_eq!(
+            (m.agency.as_deref(), m.year, m.two_lines),
+            (Some("洪泽区人民政府"), Some(2023), true)
+        );
+        assert_eq!(m.source, AgencySource::TitleAndParagraph);
+        assert_eq!(
+            m.title.as_deref(),
+            Some("洪泽区人民政府2023年政府信息公开工作年度报告")
+        );
+        // No agency in the title: the paragraph fills it and says so.
+        let m = meta("2023 年政府信息公开工作年度报告\n本报告由某县民政局编制。");
+        assert_eq!(m.agency.as_deref(), Some("某县民政局"));
+        assert_eq!(m.source.flag(), Some("agency_source:paragraph"));
+        // The title wins over a paragraph naming another body, which is kept.
+        let m = meta("某县民政局2023年政府信息公开工作年度报告\n本报告由某县人民政府办公室编制。");
+        assert_eq!(m.agency.as_deref(), Some("某县民政局"));
+        assert_eq!(m.paragraph_agency.as_deref(), Some("某县人民政府"));
+        assert_eq!(m.source.flag(), Some("agency_source:title"));
+    }
+
+    #[test]
+    fn metadata_labels_dropped_and_brackets_kept() {
+        let m = meta("名称\t沭阳县发展和改革局2022年政府信息公开工作年度报告");
+        assert_eq!(m.agency.as_deref(), Some("沭阳县发展和改革局"));
+        let m = meta("标题：平潭综合实验区2021年度政府信息公开工作年度报告");
+        assert_eq!(m.agency.as_deref(), Some("平潭综合实验区"));
+        let m = meta("海淀区民政局（区老龄办）2022年政府信息公开工作年度报告");
+        assert_eq!(m.agency.as_deref(), Some("海淀区民政局(区老龄办)"));
+        assert_eq!(trim_name("（某局）"), "（某局）");
+        assert_eq!(trim_name("(某局"), "某局");
+        assert_eq!(trim_name("“某局”"), "某局");
     }
 
     #[test]

@@ -17,6 +17,9 @@ pub enum TableId {
     T3,
     /// 四、政府信息公开行政复议、行政诉讼情况
     T4,
+    /// Figures stated in the prose outside the tables (`0` in Arrow and JSON;
+    /// see [`crate::reader::narrative`]); these cells are in [`Report::narrative`].
+    Narrative,
 }
 
 impl From<TableId> for u8 {
@@ -25,6 +28,7 @@ impl From<TableId> for u8 {
             TableId::T2 => 2,
             TableId::T3 => 3,
             TableId::T4 => 4,
+            TableId::Narrative => 0,
         }
     }
 }
@@ -36,6 +40,7 @@ impl TryFrom<u8> for TableId {
             2 => Ok(TableId::T2),
             3 => Ok(TableId::T3),
             4 => Ok(TableId::T4),
+            0 => Ok(TableId::Narrative),
             other => Err(format!("no table {other} in the template")),
         }
     }
@@ -57,9 +62,15 @@ pub enum Provenance {
     Na,
     /// A value read by OCR from a scanned page.
     Ocr,
+    /// Cut from a digit string printed for several cells with their boundaries
+    /// lost (`640020470` → 64, 0, 0, 2, 0, 4, 70): the only cut for which the
+    /// accounting identities hold. `raw` holds the cell's own digits.
+    Split,
     /// The layout lost the cell (short row, vanished row, cut-off table) and the
     /// identities do not determine it; the value is `None`.
     Missing,
+    /// A figure stated in the report's prose, outside the tables.
+    Narrative,
 }
 
 impl Provenance {
@@ -72,7 +83,9 @@ impl Provenance {
             Provenance::Dash => "dash",
             Provenance::Na => "na",
             Provenance::Ocr => "ocr",
+            Provenance::Split => "split",
             Provenance::Missing => "missing",
+            Provenance::Narrative => "narrative",
         }
     }
 }
@@ -121,15 +134,87 @@ pub struct Cell {
     pub line: Option<u32>,
 }
 
-/// The outcome of one accounting identity check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The state of one accounting identity check over all its instances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckState {
+    /// At least one instance held and none failed.
+    Ok,
+    /// At least one instance failed.
+    Failed,
+    /// No instance could be evaluated (every one lacks a number): nothing is known.
+    #[default]
+    Unverified,
+}
+
+impl CheckState {
+    /// `ok`, `failed` or `unverified`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckState::Ok => "ok",
+            CheckState::Failed => "failed",
+            CheckState::Unverified => "unverified",
+        }
+    }
+
+    /// The state of a check from its instance counts: failed when any failed,
+    /// ok when some held, unverified when none was evaluated.
+    pub fn from_counts(held: u32, failed: u32) -> CheckState {
+        if failed > 0 {
+            CheckState::Failed
+        } else if held > 0 {
+            CheckState::Ok
+        } else {
+            CheckState::Unverified
+        }
+    }
+}
+
+/// The outcome of one accounting identity check (`C1` … `C5`) over its instances
+/// (C1 and C3 per column, C2 per row, C4 per block, C5 per cell).
+///
+/// JSON: `{"id","state","ok","held","failed","unverified","detail"}`; `ok` is
+/// written for older readers and is true only when `state` is `ok`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Check {
     /// `C1` … `C5`.
     pub id: String,
-    /// Whether the identity holds.
-    pub ok: bool,
+    /// Ok, failed or unverified (see [`CheckState::from_counts`]).
+    pub state: CheckState,
+    /// Instances that hold.
+    #[serde(default)]
+    pub held: u32,
+    /// Instances that fail.
+    #[serde(default)]
+    pub failed: u32,
+    /// Instances that could not be evaluated (a cell without a number).
+    #[serde(default)]
+    pub unverified: u32,
     /// What was compared, with the numbers.
     pub detail: String,
+}
+
+impl Check {
+    /// Whether the check was evaluated and held (state `ok`); an unverified
+    /// check is not ok.
+    pub fn ok(&self) -> bool {
+        self.state == CheckState::Ok
+    }
+}
+
+impl Serialize for Check {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Check", 7)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("state", &self.state)?;
+        st.serialize_field("ok", &self.ok())?;
+        st.serialize_field("held", &self.held)?;
+        st.serialize_field("failed", &self.failed)?;
+        st.serialize_field("unverified", &self.unverified)?;
+        st.serialize_field("detail", &self.detail)?;
+        st.end()
+    }
 }
 
 /// Which template version the tables follow (detected from labels, not from the year).
@@ -170,16 +255,20 @@ pub enum Scope {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
-    /// The template tables were found and read.
+    /// The template tables were found and every template cell was read.
     #[default]
     Parsed,
+    /// The template tables were found but some template cells are missing
+    /// (see [`Report::completeness`]).
+    Partial,
     /// The document is not an OGI annual report (or has no template tables).
     NotAReport,
     /// Scanned pages or no usable text layer: OCR is needed.
     NeedsOcr,
     /// A legacy office format that needs LibreOffice to convert.
     NeedsConversion,
-    /// The document could not be read at all (see flags/error).
+    /// The document could not be read at all, or no template cell was read
+    /// from it (see flags/error).
     Failed,
 }
 
@@ -188,6 +277,7 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Parsed => "parsed",
+            Status::Partial => "partial",
             Status::NotAReport => "not_a_report",
             Status::NeedsOcr => "needs_ocr",
             Status::NeedsConversion => "needs_conversion",
@@ -239,8 +329,17 @@ pub struct Report {
     pub table4: FlatTable,
     /// Every cell, traced.
     pub cells: Vec<Cell>,
+    /// Figures stated in the prose (table `0`, provenance `narrative`), see
+    /// [`crate::reader::narrative`]; not part of `cells` or the table maps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub narrative: Vec<Cell>,
     /// Results of the accounting identity checks.
     pub checks: Vec<Check>,
+    /// Share of the template's cells (tables 2, 3 and 4 of the detected
+    /// template) that were read: every cell but the `missing` ones ÷ all
+    /// template cells, in 0…1. `None` when no template was detected (no table 3).
+    #[serde(default)]
+    pub completeness: Option<f64>,
     /// Findings about the document (`short_row:granted`, `truncated`, `region_ambiguous`, …).
     pub flags: Vec<String>,
     /// Crawl portal the document was found on (set by the pipeline, not by the parser).

@@ -24,17 +24,27 @@
 //! | `no_column_header:4` | table-4 numbers read in template order without header labels |
 //! | `no_heading:3` | part 三 found by its first row label |
 //! | `table4_unreadable:<n>_values` | table 4 had neither 15 numbers nor 3 labelled rows of 5 |
+//! | `row_by_position:<row>` | the row's numbers had no label on their line (or one that disagreed with the template order) and were placed by their position between rows labelled on their own lines (see [`crate::reader::align`]) |
+//! | `unplaced_row:<line>` | a row of numbers without a usable label that its position could not place: dropped |
+//! | `stray_values:<line>` | numbers that fit no row (a stray number line, a partial row of a floated label): not read |
+//! | `ambiguous_split:<row>` | the row's (or `table4`'s) digits were printed fused and zero or several cuts satisfy the identities: cells left missing (see [`crate::reader::split`]) |
 //! | `short_row:t2:<line>` | a table-2 line whose values do not fit its header |
 //! | `no_title` | no report title found |
+//! | `title_two_lines` | the title was split over two lines (agency on the first) |
+//! | `agency_source:paragraph` | the title names no agency: it was read from the first paragraph (`本报告由…编制`) |
+//! | `agency_source:title+paragraph` | the first paragraph confirms the title's agency |
+//! | `agency_source:title`, `agency_paragraph:<name>` | the first paragraph names another body; the title's agency is kept |
+//! | `no_cells_read` | table 3 was located but not one template cell could be read: status `failed` |
 //! | `inferred:<row>`, `inferred_rule:<row>:<ids>`, `conflict:<row>`, `inference_conflict:<id>:<instance>` | see [`crate::infer`] |
 
 use crate::infer::{ShortRow, infer};
 use crate::metadata::title_meta;
 use crate::reader::sections;
+use crate::reader::split::{self, FusedRun};
 use crate::reader::tokens::tokenize;
 use crate::reader::{Slot, table2, table3, table4};
 use crate::vocab::{RowRole, vocab};
-use crate::{Cell, Line, Report, Status, TableId, Template};
+use crate::{Cell, Line, Provenance, Report, Status, TableId, Template};
 
 fn cell(table: TableId, row: &str, col: Option<&str>, s: Slot) -> Cell {
     Cell {
@@ -52,18 +62,28 @@ fn cell(table: TableId, row: &str, col: Option<&str>, s: Slot) -> Cell {
 /// Reads the template tables and title metadata from lines of a document.
 ///
 /// Fills everything but `source`, `sha256`, `format`, `charset` and the region
-/// fields (see [`crate::region::annotate`]). Never panics on any input.
+/// fields (see [`crate::region::annotate`]). The status is `parsed` when every
+/// template cell was read, `partial` when some are missing (see
+/// [`Report::completeness`]), `failed` when table 3 was found but no cell could
+/// be read, `not_a_report` without table 3. Never panics on any input.
 pub fn parse_lines(lines: &[Line]) -> Report {
     let toks = tokenize(lines);
     let meta = title_meta(&toks);
     let mut report = Report {
-        title: meta.title,
-        agency: meta.agency,
+        title: meta.title.clone(),
+        agency: meta.agency.clone(),
         year: meta.year,
         ..Report::default()
     };
     if report.title.is_none() {
         report.flags.push("no_title".into());
+    }
+    if meta.two_lines {
+        report.flags.push("title_two_lines".into());
+    }
+    report.flags.extend(meta.source.flag().map(str::to_string));
+    if let Some(p) = &meta.paragraph_agency {
+        report.flags.push(format!("agency_paragraph:{p}"));
     }
     let v = vocab();
     let first_row = v
@@ -99,13 +119,14 @@ pub fn parse_lines(lines: &[Line]) -> Report {
         .t4
         .clone()
         .map(|r| table4::read(&toks[r]))
-        .filter(|t| t.slots.iter().any(|s| !s.is_missing()));
+        .filter(|t| t.fused.is_some() || t.slots.iter().any(|s| !s.is_missing()));
     let t2_template = t2.as_ref().and_then(|t| t.template());
     let template = t3.template().or(t2_template).unwrap_or(Template::V2021);
     if t2_template.is_some_and(|t| t != template) {
         report.flags.push("template_mixed".into());
     }
     report.template = Some(template);
+    let mut fused: Vec<FusedRun> = Vec::new();
     match &t2 {
         Some(t2) => {
             let tt = t2_template.unwrap_or(template);
@@ -123,27 +144,112 @@ pub fn parse_lines(lines: &[Line]) -> Report {
                 report.cells.push(cell(TableId::T2, &term.key, None, s));
             }
             report.flags.extend(t2.flags.iter().cloned());
+            for (keys, parts, line) in &t2.fused {
+                let cells: Vec<usize> = keys
+                    .iter()
+                    .filter_map(|&k| {
+                        let key = &v.table2[k].key;
+                        report
+                            .cells
+                            .iter()
+                            .position(|c| c.table == TableId::T2 && c.row == *key)
+                    })
+                    .collect();
+                if cells.len() == keys.len() {
+                    fused.push(FusedRun {
+                        name: format!("t2:{}", v.table2[keys[0]].key),
+                        parts: parts.clone(),
+                        cells,
+                        line: Some(*line),
+                    });
+                }
+            }
         }
         None => report.flags.push("missing_table:2".into()),
     }
     // Part 三 runs to the end of the document (nothing after it was recognised).
     let t3_ends_document = sec.t3.as_ref().is_some_and(|r| r.end == toks.len()) && sec.t4.is_none();
-    let short_rows = table3_cells(&mut report, &t3, template, t3_ends_document);
+    let (mut short_rows, t3_fused) = table3_cells(&mut report, &t3, template, t3_ends_document);
+    fused.extend(t3_fused);
     match &t4 {
         Some(t4) => {
+            let first_cell = report.cells.len();
             for (term, s) in v.table4.iter().zip(&t4.slots) {
                 report
                     .cells
                     .push(cell(TableId::T4, &term.key, None, s.clone()));
             }
             report.flags.extend(t4.flags.iter().cloned());
+            if let Some(parts) = &t4.fused {
+                fused.push(FusedRun {
+                    name: "table4".into(),
+                    parts: parts.clone(),
+                    cells: t4.order.iter().map(|&k| first_cell + k).collect(),
+                    line: t4.fused_line,
+                });
+            }
         }
         None => report.flags.push("missing_table:4".into()),
+    }
+    let split_rows = split::resolve(&mut report, &fused);
+    if !split_rows.is_empty() {
+        short_rows.retain(|s| !split_rows.contains(&s.row));
+        report.flags.retain(|f| {
+            f.strip_prefix("short_row:")
+                .or_else(|| f.strip_prefix("table4_unreadable:").map(|_| "table4"))
+                .is_none_or(|row| !split_rows.iter().any(|r| r == row))
+        });
     }
     infer(&mut report, &short_rows);
     fill_maps(&mut report);
     report.checks = crate::checks::run_checks(&report);
+    narrative(&mut report, lines);
+    let total = template_cells(t2_template.unwrap_or(template), template);
+    judge_completeness(&mut report, total);
     report
+}
+
+/// Number of template cells: table 2's cells of its template, table 3's rows
+/// × columns of its template and table 4's fifteen cells. (A hybrid report
+/// prints table 2 of the 2021 template over a 2019 table 3.)
+pub fn template_cells(table2: Template, table3: Template) -> usize {
+    let v = vocab();
+    v.table2_of(table2).count() + v.rows_of(table3).count() * v.cols.len() + v.table4.len()
+}
+
+/// Sets `completeness` (cells read ÷ `total` template cells; a table not found
+/// counts as all missing) and the status: `parsed` when every template cell
+/// was read, `partial` when some are missing, `failed` (flag `no_cells_read`)
+/// when none was.
+fn judge_completeness(report: &mut Report, total: usize) {
+    let read = report
+        .cells
+        .iter()
+        .filter(|c| c.provenance != Provenance::Missing)
+        .count();
+    report.completeness = Some(if total == 0 {
+        0.0
+    } else {
+        read.min(total) as f64 / total as f64
+    });
+    report.status = if read == 0 {
+        report.flags.push("no_cells_read".into());
+        Status::Failed
+    } else if read < total {
+        Status::Partial
+    } else {
+        Status::Parsed
+    };
+}
+
+/// Figures of the prose and their check `N1` ([`crate::reader::narrative`]).
+fn narrative(report: &mut Report, lines: &[Line]) {
+    let (cells, flags) = crate::reader::narrative::read(lines);
+    report.narrative = cells;
+    report.flags.extend(flags);
+    report
+        .checks
+        .extend(crate::reader::narrative::check(report));
 }
 
 /// Table-3 cells for every row of the template; returns the short rows.
@@ -152,7 +258,7 @@ fn table3_cells(
     t3: &table3::Table3Read,
     template: Template,
     ends_document: bool,
-) -> Vec<ShortRow> {
+) -> (Vec<ShortRow>, Vec<FusedRun>) {
     let v = vocab();
     report.flags.extend(t3.flags.iter().cloned());
     for r in &t3.rows {
@@ -178,9 +284,11 @@ fn table3_cells(
         report.flags.push("truncated".into());
     }
     let mut short = Vec::new();
+    let mut fused = Vec::new();
     for &ri in &template_rows {
         let row = &v.rows[ri];
         let found = t3.rows.iter().find(|r| r.row == ri);
+        let first_cell = report.cells.len();
         for (ci, col) in v.cols.iter().enumerate() {
             let s = found.map_or_else(Slot::missing, |r| {
                 r.slots.get(ci).cloned().unwrap_or_else(Slot::missing)
@@ -190,14 +298,23 @@ fn table3_cells(
                 .push(cell(TableId::T3, &row.key, Some(&col.key), s));
         }
         if let Some(r) = found.filter(|r| r.short && !r.printed.is_empty()) {
+            if FusedRun::plausible(&r.printed_raw, t3.order.len()) {
+                fused.push(FusedRun {
+                    name: row.key.clone(),
+                    parts: r.printed_raw.clone(),
+                    cells: t3.order.iter().map(|&c| first_cell + c).collect(),
+                    line: r.slots.first().and_then(|s| s.line),
+                });
+            }
             short.push(ShortRow {
                 row: row.key.clone(),
                 printed: r.printed.iter().map(|p| p.value).collect(),
                 doc_cols: t3.order.iter().map(|&c| v.cols[c].key.clone()).collect(),
+                printed_raw: r.printed_raw.clone(),
             });
         }
     }
-    short
+    (short, fused)
 }
 
 /// Builds `table2`/`table3`/`table4` from the cells.
@@ -217,7 +334,7 @@ fn fill_maps(report: &mut Report) {
             (TableId::T4, _) => {
                 report.table4.insert(c.row.clone(), c.value);
             }
-            (TableId::T3, None) => {}
+            (TableId::T3, None) | (TableId::Narrative, _) => {}
         }
     }
 }

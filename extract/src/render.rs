@@ -7,7 +7,7 @@
 
 use crate::arrow_out::{unit_of, value_int};
 use crate::vocab::vocab;
-use crate::{Cell, Check, FlatTable, Number, Provenance, Report, Table3, TableId};
+use crate::{Cell, Check, CheckState, FlatTable, Number, Provenance, Report, Table3, TableId};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use std::collections::HashMap;
@@ -99,6 +99,7 @@ struct JsonReport<'a> {
     table2: OrderedFlat<'a>,
     table3: OrderedTable3<'a>,
     table4: OrderedFlat<'a>,
+    completeness: Option<f64>,
     cells: &'a [Cell],
     checks: &'a [Check],
     flags: &'a [String],
@@ -126,6 +127,7 @@ impl<'a> JsonReport<'a> {
             table2: OrderedFlat(&r.table2, Order::Table2),
             table3: OrderedTable3(&r.table3),
             table4: OrderedFlat(&r.table4, Order::Table4),
+            completeness: r.completeness,
             cells: &r.cells,
             checks: &r.checks,
             flags: &r.flags,
@@ -279,7 +281,12 @@ pub fn table3_text(report: &Report) -> String {
                 format!("{r} {}", report.region_code.as_deref().unwrap_or(""))
             }),
         format!("template {}", report.template.map_or("?", |t| t.as_str())),
-        format!("status {}", report.status.as_str()),
+        match report.completeness {
+            Some(c) if report.status == crate::Status::Partial => {
+                format!("status partial ({:.1} % of cells)", c * 100.0)
+            }
+            _ => format!("status {}", report.status.as_str()),
+        },
     ];
     out.push_str(&head.join(" | "));
     out.push('\n');
@@ -378,7 +385,11 @@ pub fn table3_text(report: &Report) -> String {
     } else {
         out.push('\n');
         for c in &report.checks {
-            let mark = if c.ok { "ok  " } else { "FAIL" };
+            let mark = match c.state {
+                CheckState::Ok => "ok  ",
+                CheckState::Failed => "FAIL",
+                CheckState::Unverified => "unverified",
+            };
             out.push_str(&format!("  {mark} {} {}\n", c.id, c.detail).replace(" \n", "\n"));
         }
     }
@@ -478,13 +489,27 @@ mod tests {
             checks: vec![
                 Check {
                     id: "C1".into(),
-                    ok: true,
+                    state: CheckState::Ok,
+                    held: 7,
+                    failed: 0,
+                    unverified: 0,
                     detail: "all columns".into(),
                 },
                 Check {
                     id: "C3".into(),
-                    ok: false,
+                    state: CheckState::Failed,
+                    held: 6,
+                    failed: 1,
+                    unverified: 0,
                     detail: "total: 49 ≠ 50".into(),
+                },
+                Check {
+                    id: "C4".into(),
+                    state: CheckState::Unverified,
+                    held: 0,
+                    failed: 0,
+                    unverified: 3,
+                    detail: "0 held, 0 failed, 3 unverified".into(),
                 },
             ],
             flags: vec!["short_row:granted".into()],
@@ -612,6 +637,7 @@ mod tests {
         );
         assert!(text.contains("* inferred"));
         assert!(text.contains("FAIL C3 total: 49 ≠ 50"));
+        assert!(text.contains("unverified C4 0 held"), "{text}");
         assert!(text.contains("flags: short_row:granted"));
     }
 

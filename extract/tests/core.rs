@@ -10,3 +10,7 @@ mod props;
 mod roundtrip;
 #[path = "core/seeds.rs"]
 mod seeds;
+#[path = "core/templates.rs"]
+mod templates;
+#[path = "core/text_families.rs"]
+mod text_families;

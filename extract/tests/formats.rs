@@ -5,6 +5,8 @@
 //! PDF tests need `pdftotext` (Debian `poppler-utils`, plus `poppler-data` for
 //! CID fonts); fixtures are regenerated with `scripts/make_fixtures.py`.
 
+#[path = "formats/blank_cells.rs"]
+mod blank_cells;
 #[path = "formats/fixture.rs"]
 mod fixture;
 #[path = "formats/hostile.rs"]

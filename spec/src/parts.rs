@@ -26,16 +26,34 @@ pub struct PartColumn {
     pub ty: ColumnType,
     /// Whether it may hold nulls.
     pub nullable: bool,
+    /// Whether every part has it; `false` for columns added after the first
+    /// release, which readers must accept as absent (read as null) in older parts.
+    pub required: bool,
 }
 
 const fn c(name: &'static str, ty: ColumnType, nullable: bool) -> PartColumn {
-    PartColumn { name, ty, nullable }
+    PartColumn {
+        name,
+        ty,
+        nullable,
+        required: true,
+    }
+}
+
+/// A column added after the first release (see [`PartColumn::required`]).
+const fn added(name: &'static str, ty: ColumnType, nullable: bool) -> PartColumn {
+    PartColumn {
+        name,
+        ty,
+        nullable,
+        required: false,
+    }
 }
 
 use ColumnType::{Float64, Int32, Int64, Utf8};
 
 /// Columns of the `reports` parts (one row per document).
-pub const REPORT_COLUMNS: [PartColumn; 23] = [
+pub const REPORT_COLUMNS: [PartColumn; 25] = [
     c("report_id", Utf8, false),
     c("source", Utf8, false),
     c("sha256", Utf8, false),
@@ -51,8 +69,10 @@ pub const REPORT_COLUMNS: [PartColumn; 23] = [
     c("scope", Utf8, false),
     c("n_cells", Int32, false),
     c("n_inferred", Int32, false),
+    added("completeness", Float64, true),
     c("checks_passed", Int32, false),
     c("checks_failed", Int32, false),
+    added("checks_unverified", Int32, false),
     c("failed_checks", Utf8, false),
     c("checks_json", Utf8, false),
     c("flags", Utf8, false),

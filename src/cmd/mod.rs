@@ -6,11 +6,14 @@ mod crawl;
 mod demo;
 mod export;
 mod extract;
+mod import;
 mod parse;
+mod portals;
 mod run;
 mod serve_sample;
 mod status;
 mod synth;
+mod verify;
 
 use crate::config::Config;
 use clap::{Parser, Subcommand};
@@ -47,6 +50,8 @@ enum Command {
     Crawl(crawl::CrawlArgs),
     /// Serve the bundled sample portal on a loopback address.
     ServeSample(serve_sample::ServeArgs),
+    /// Copy local report files or folders into OUT's raw store (then `ogi extract`).
+    Import(import::ImportArgs),
     /// Extract every stored document not yet extracted into OUT/extract.
     Extract(extract::ExtractArgs),
     /// Build the Parquet datasets in OUT/datasets from OUT/extract.
@@ -62,6 +67,11 @@ enum Command {
     Status(status::StatusArgs),
     /// Generate a reproducible synthetic corpus of reports.
     Synth(synth::SynthArgs),
+    /// Check OUT: re-hash the raw store, re-extract a sample, read every data file.
+    Verify(verify::VerifyArgs),
+    /// The portal registry: import a seed list, probe sites, list and check entries.
+    #[command(subcommand)]
+    Portals(portals::PortalsCommand),
 }
 
 /// Runs the chosen subcommand and returns the process exit code.
@@ -75,6 +85,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Parse(a) => parse::run(a),
         Command::Crawl(a) => crawl::run(a, &cfg),
         Command::ServeSample(a) => serve_sample::run(a),
+        Command::Import(a) => import::run(a, &cfg),
         Command::Extract(a) => extract::run(a, &cfg),
         Command::Analyze(a) => analyze::run(a, &cfg),
         Command::Export(c) => export::run(c, &cfg),
@@ -82,5 +93,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Demo(a) => demo::run(a, &cfg),
         Command::Status(a) => status::run(a, &cfg),
         Command::Synth(a) => synth::run(a),
+        Command::Verify(a) => verify::run(a, &cfg),
+        Command::Portals(c) => portals::run(c, &cfg),
     }
 }

@@ -3,7 +3,7 @@
 use crate::messages;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use ogi_extract::{ParseOptions, Report, Status, arrow_out, render};
+use ogi_extract::{ParseOptions, Report, Status, arrow_out, explain, render};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
@@ -30,6 +30,10 @@ pub struct ParseArgs {
     /// Run OCR (tesseract) on scanned documents when it is installed.
     #[arg(long)]
     ocr: bool,
+    /// Instead of the tables, explain every template row: the source line(s)
+    /// and raw text it was read from, or why it was not found.
+    #[arg(long)]
+    explain: bool,
     /// Report files (text, HTML, PDF, DOCX, XLSX, …); `-` reads standard input.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
@@ -48,9 +52,12 @@ fn read_input(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
     }
 }
 
-/// Parses every file; prints in the chosen format. Exit code 1 when some file did not parse.
+/// Parses every file; prints in the chosen format (or the explanation with
+/// `--explain`). Exit code 1 when some file did not parse (status other than
+/// `parsed` or `partial`); a partial report is named on standard error.
 pub fn run(args: ParseArgs) -> anyhow::Result<i32> {
     let mut reports: Vec<Report> = Vec::with_capacity(args.files.len());
+    let mut explained = String::new();
     let mut failed = 0usize;
     for path in &args.files {
         let source = path.display().to_string();
@@ -61,13 +68,28 @@ pub fn run(args: ParseArgs) -> anyhow::Result<i32> {
                     ocr: args.ocr,
                     ..ParseOptions::default()
                 };
-                let report = ogi_extract::parse_bytes(&source, &bytes, &opts);
-                if report.status != Status::Parsed {
-                    failed += 1;
-                    eprintln!(
+                let (report, lines) =
+                    ogi_extract::formats::parse_bytes_with_lines(&source, &bytes, &opts);
+                match report.status {
+                    Status::Parsed => {}
+                    Status::Partial => eprintln!(
                         "{}",
-                        messages::not_parsed(&source, report.status.as_str(), &report.flags)
-                    );
+                        messages::partial(
+                            &source,
+                            report.completeness.unwrap_or(0.0),
+                            args.explain
+                        )
+                    ),
+                    _ => {
+                        failed += 1;
+                        eprintln!(
+                            "{}",
+                            messages::not_parsed(&source, report.status.as_str(), &report.flags)
+                        );
+                    }
+                }
+                if args.explain {
+                    explained.push_str(&explain::explain(&report, &lines));
                 }
                 reports.push(report);
             }
@@ -79,18 +101,10 @@ pub fn run(args: ParseArgs) -> anyhow::Result<i32> {
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match args.format {
-        Format::Json => {
-            for r in &reports {
-                writeln!(out, "{}", render::to_json(r))?;
-            }
-        }
-        Format::Csv => out.write_all(render::cells_csv(&reports).as_bytes())?,
-        Format::Table => {
-            for r in &reports {
-                writeln!(out, "{}", render::table3_text(r))?;
-            }
-        }
+    if args.explain {
+        out.write_all(explained.as_bytes())?;
+    } else {
+        print_reports(&mut out, args.format, &reports)?;
     }
     if let Some(dir) = &args.parquet {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -100,4 +114,22 @@ pub fn run(args: ParseArgs) -> anyhow::Result<i32> {
         arrow_out::write_parquet(&dir.join("cells.parquet"), &cells_batch)?;
     }
     Ok(if failed == 0 { 0 } else { 1 })
+}
+
+/// Prints the reports in the chosen format.
+fn print_reports(out: &mut impl Write, format: Format, reports: &[Report]) -> anyhow::Result<()> {
+    match format {
+        Format::Json => {
+            for r in reports {
+                writeln!(out, "{}", render::to_json(r))?;
+            }
+        }
+        Format::Csv => out.write_all(render::cells_csv(reports).as_bytes())?,
+        Format::Table => {
+            for r in reports {
+                writeln!(out, "{}", render::table3_text(r))?;
+            }
+        }
+    }
+    Ok(())
 }

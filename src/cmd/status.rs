@@ -84,6 +84,42 @@ pub fn run(args: StatusArgs, cfg: &Config) -> anyhow::Result<i32> {
                 }
                 println!("documents:        {}", counts(&c.documents_by_status));
                 println!("frontier URLs:    {}", counts(&c.urls_by_state));
+                if !c.needs_browser.is_empty() {
+                    println!(
+                        "needs a browser:  {} (script challenge such as Ruishu $_ts; tried once a run)",
+                        c.needs_browser.join(", ")
+                    );
+                }
+                if !c.failures.is_empty() {
+                    println!("failures (operator action):");
+                    for f in &c.failures {
+                        println!(
+                            "  {:<24} {:<10} {:<22} {}",
+                            f.portal_id,
+                            f.state,
+                            f.error.as_deref().unwrap_or("-"),
+                            f.url
+                        );
+                    }
+                }
+                if !c.findings.is_empty() {
+                    println!("findings (no action needed):");
+                    for f in &c.findings {
+                        println!(
+                            "  {:<24} {:<10} {:<22} {}",
+                            f.portal_id,
+                            f.state,
+                            f.error.as_deref().unwrap_or("-"),
+                            f.url
+                        );
+                    }
+                }
+                if !c.column_events.is_empty() {
+                    println!("report columns:");
+                    for e in &c.column_events {
+                        println!("  {e}");
+                    }
+                }
             }
             None => println!("crawl:            no crawl state yet"),
         }

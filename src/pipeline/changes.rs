@@ -146,6 +146,7 @@ fn previous_state(
 fn figures_of(r: &Report) -> Figures {
     r.cells
         .iter()
+        .chain(&r.narrative)
         .map(|c| {
             (
                 address(u8::from(c.table).into(), &c.row, c.col.as_deref()),

@@ -1,5 +1,7 @@
 //! The extract stage over the raw store: parse every stored document whose
-//! sha256 is not yet in `OUT/extract`, in parallel, and append one Parquet part.
+//! sha256 is not yet in `OUT/extract`, in parallel, appending one Parquet part
+//! every [`PART_DOCS`] documents. Each document is processed in isolation: a
+//! panic makes that document `failed` (flag `panic:<message>`), never the run.
 //!
 //! Idempotence: a batch is written as `cells/part-N.parquet` first and
 //! `reports/part-N.parquet` last (each atomically); a report part marks its
@@ -8,7 +10,7 @@
 
 use super::{cells_dir, reports_dir};
 use anyhow::Context;
-use ogi_extract::{ParseOptions, Report, Status, arrow_out};
+use ogi_extract::{CheckState, ParseOptions, Report, Status, arrow_out};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -30,11 +32,55 @@ pub struct DocInput {
     pub portal_id: Option<String>,
     /// When it was fetched (RFC 3339).
     pub fetched_at: Option<String>,
+    /// What the portal's list (or an `ogi import` hint file) said about it:
+    /// fallbacks for what the document does not say.
+    pub listed: Listed,
 }
 
-/// The crawler's stored report documents as extract inputs.
+/// Where the fallbacks in [`Listed`] came from; names the flags they leave.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HintOrigin {
+    /// A portal's list entry and the registry (flags `*_from_list`).
+    #[default]
+    List,
+    /// An `ogi import` hint file (flags `*_from_hint`).
+    Import,
+}
+
+impl HintOrigin {
+    fn suffix(self) -> &'static str {
+        match self {
+            HintOrigin::List => "list",
+            HintOrigin::Import => "hint",
+        }
+    }
+}
+
+/// What a portal's list (and registry), or an import hint, said about a document.
+#[derive(Debug, Clone, Default)]
+pub struct Listed {
+    /// Title as listed.
+    pub title: Option<String>,
+    /// Agency name (import hints).
+    pub agency: Option<String>,
+    /// Report year from the listed title or the hint.
+    pub year: Option<i32>,
+    /// GB/T 2260 code of the portal's region.
+    pub region_code: Option<String>,
+    /// Where these came from.
+    pub origin: HintOrigin,
+}
+
+/// The crawler's stored documents and the imported ones (`ogi import`) as
+/// extract inputs. OUT needs one or the other.
 pub fn stored_inputs(out: &Path) -> anyhow::Result<Vec<DocInput>> {
-    Ok(ogi_crawler::stored_documents(out)?
+    let imported = super::imports::list(out)?;
+    let crawled = if ogi_crawler::state::db_path(out).exists() || imported.is_empty() {
+        ogi_crawler::stored_documents(out)?
+    } else {
+        Vec::new()
+    };
+    let mut docs: Vec<DocInput> = crawled
         .into_iter()
         .map(|d| DocInput {
             source: d.url,
@@ -43,8 +89,31 @@ pub fn stored_inputs(out: &Path) -> anyhow::Result<Vec<DocInput>> {
             content_type: Some(d.content_type),
             portal_id: Some(d.portal_id),
             fetched_at: Some(d.fetched_at),
+            listed: Listed {
+                title: d.list_title,
+                agency: None,
+                year: d.year.map(i32::from),
+                region_code: d.portal_region_code,
+                origin: HintOrigin::List,
+            },
         })
-        .collect())
+        .collect();
+    docs.extend(imported.into_iter().map(|d| DocInput {
+        path: ogi_crawler::raw::raw_path(out, &d.sha256),
+        source: d.source,
+        sha256: d.sha256,
+        content_type: None,
+        portal_id: Some("import".to_string()),
+        fetched_at: Some(d.imported_at),
+        listed: Listed {
+            title: None,
+            agency: d.agency_hint,
+            year: d.year_hint,
+            region_code: None,
+            origin: HintOrigin::Import,
+        },
+    }));
+    Ok(docs)
 }
 
 /// What the extract stage did.
@@ -56,8 +125,10 @@ pub struct ExtractStats {
     pub already_extracted: usize,
     /// Extracted now.
     pub extracted: usize,
-    /// Of those: parsed into tables.
+    /// Of those: parsed into tables, every template cell read.
     pub parsed: usize,
+    /// Of those: parsed with some template cells missing (status `partial`).
+    pub partial: usize,
     /// Of those: not an annual report.
     pub not_a_report: usize,
     /// Of those: scanned, OCR needed.
@@ -66,7 +137,7 @@ pub struct ExtractStats {
     pub needs_conversion: usize,
     /// Of those: unreadable (with a flag saying why).
     pub failed: usize,
-    /// Parsed reports with at least one failed check.
+    /// Parsed or partial reports with at least one failed check.
     pub checks_failing: usize,
     /// Report ids extracted now.
     pub new_report_ids: Vec<String>,
@@ -101,7 +172,8 @@ pub fn extracted_ids(out: &Path) -> anyhow::Result<BTreeSet<String>> {
     Ok(ids)
 }
 
-fn parse_one(doc: &DocInput, ocr: bool) -> Report {
+/// Extracts one stored document (read from the raw store, parsed, its sha256 checked).
+pub(crate) fn parse_one(doc: &DocInput, ocr: bool) -> Report {
     let opts = ParseOptions {
         content_type: doc.content_type.clone(),
         file_name: Some(doc.source.clone()),
@@ -126,16 +198,88 @@ fn parse_one(doc: &DocInput, ocr: bool) -> Report {
     }
     report.portal_id = doc.portal_id.clone();
     report.fetched_at = doc.fetched_at.clone();
+    apply_listed(&mut report, &doc.listed);
     report
 }
 
-/// Parses `docs` not yet extracted, using up to `threads` threads, and appends one part.
-/// Returns the statistics and the reports extracted now.
+/// Fills what a report does not say from its list entry and portal (or import
+/// hints), each marked with a flag (`title_from_list`, `agency_from_hint`,
+/// `year_from_list`, `region_from_portal`, …), and flags where document and
+/// list disagree (`year_differs_from_list:<listed>`).
+/// The portal's region is a county-level fallback: a county portal also hosts its
+/// departments' and townships' reports.
+pub fn apply_listed(report: &mut Report, listed: &Listed) {
+    if matches!(report.status, Status::NotAReport | Status::Failed) {
+        return;
+    }
+    let flag = |report: &mut Report, f: String| {
+        if !report.flags.contains(&f) {
+            report.flags.push(f);
+        }
+    };
+    let from = listed.origin.suffix();
+    if report.title.is_none()
+        && let Some(t) = &listed.title
+    {
+        report.title = Some(t.clone());
+        flag(report, format!("title_from_{from}"));
+    }
+    if report.agency.is_none()
+        && let Some(a) = &listed.agency
+    {
+        report.agency = Some(a.clone());
+        flag(report, format!("agency_from_{from}"));
+        if report.region_code.is_none() {
+            ogi_extract::region::annotate(report);
+        }
+    }
+    match (report.year, listed.year) {
+        (None, Some(y)) => {
+            report.year = Some(y);
+            flag(report, format!("year_from_{from}"));
+        }
+        (Some(a), Some(b)) if a != b => flag(report, format!("year_differs_from_{from}:{b}")),
+        _ => {}
+    }
+    if report.region_code.is_none()
+        && let Some(code) = &listed.region_code
+        && let Some(d) = ogi_extract::region::lookup(code)
+    {
+        report.region = Some(d.full_name);
+        report.region_code = Some(d.code);
+        report.flags.retain(|f| f != "region_unknown");
+        flag(report, "region_from_portal".into());
+    }
+}
+
+/// Documents per Parquet part: the extract stage writes a part (cells, then
+/// reports) after every this many documents, so a crash loses at most this many
+/// documents' work and a rerun skips every part already written.
+pub const PART_DOCS: usize = 200;
+
+/// Parses `docs` not yet extracted, using up to `threads` threads, writing one
+/// part every [`PART_DOCS`] documents. Returns the statistics and the reports
+/// extracted now.
 pub fn run(
     out: &Path,
     docs: &[DocInput],
     threads: usize,
     ocr: bool,
+) -> anyhow::Result<(ExtractStats, Vec<Report>)> {
+    run_with(out, docs, threads, PART_DOCS, &|doc: &DocInput| {
+        parse_one(doc, ocr)
+    })
+}
+
+/// [`run`] with the part size and the per-document function given. Each
+/// document's processing is isolated: a panic gives that document status
+/// `failed` with the message (flag `panic:<message>`) and the others go on.
+pub(crate) fn run_with(
+    out: &Path,
+    docs: &[DocInput],
+    threads: usize,
+    part_docs: usize,
+    parse: &(dyn Fn(&DocInput) -> Report + Sync),
 ) -> anyhow::Result<(ExtractStats, Vec<Report>)> {
     remove_orphans(out)?;
     let done = extracted_ids(out)?;
@@ -149,46 +293,76 @@ pub fn run(
         already_extracted: docs.iter().filter(|d| done.contains(&d.sha256)).count(),
         ..ExtractStats::default()
     };
-    if todo.is_empty() {
-        return Ok((stats, Vec::new()));
+    let mut reports = Vec::with_capacity(todo.len());
+    for chunk in todo.chunks(part_docs.max(1)) {
+        let batch = parse_parallel(chunk, threads, parse);
+        write_part(out, &batch)?;
+        for r in &batch {
+            count(&mut stats, r);
+        }
+        reports.extend(batch);
     }
+    Ok((stats, reports))
+}
+
+/// Parses `docs` on up to `threads` threads, each document isolated; results in input order.
+fn parse_parallel(
+    docs: &[&DocInput],
+    threads: usize,
+    parse: &(dyn Fn(&DocInput) -> Report + Sync),
+) -> Vec<Report> {
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, Report)>> = Mutex::new(Vec::with_capacity(todo.len()));
+    let results: Mutex<Vec<(usize, Report)>> = Mutex::new(Vec::with_capacity(docs.len()));
     std::thread::scope(|s| {
-        for _ in 0..threads.clamp(1, todo.len()) {
+        for _ in 0..threads.clamp(1, docs.len().max(1)) {
             s.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(doc) = todo.get(i) else { break };
-                    let report = parse_one(doc, ocr);
+                    let Some(doc) = docs.get(i) else { break };
+                    let report = ogi_extract::isolated(&doc.source, &doc.sha256, || parse(doc));
                     results
                         .lock()
-                        .expect("no thread panics while holding the lock")
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
                         .push((i, report));
                 }
             });
         }
     });
-    let mut results = results.into_inner().expect("threads joined");
+    let mut results = results
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     results.sort_by_key(|(i, _)| *i);
-    let reports: Vec<Report> = results.into_iter().map(|(_, r)| r).collect();
-    for r in &reports {
-        stats.extracted += 1;
-        match r.status {
-            Status::Parsed => stats.parsed += 1,
-            Status::NotAReport => stats.not_a_report += 1,
-            Status::NeedsOcr => stats.needs_ocr += 1,
-            Status::NeedsConversion => stats.needs_conversion += 1,
-            Status::Failed => stats.failed += 1,
-        }
-        if r.status == Status::Parsed && r.checks.iter().any(|c| !c.ok) {
-            stats.checks_failing += 1;
-        }
-        stats.new_report_ids.push(r.sha256.clone());
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Adds one extracted report to the statistics.
+fn count(stats: &mut ExtractStats, r: &Report) {
+    stats.extracted += 1;
+    match r.status {
+        Status::Parsed => stats.parsed += 1,
+        Status::Partial => stats.partial += 1,
+        Status::NotAReport => stats.not_a_report += 1,
+        Status::NeedsOcr => stats.needs_ocr += 1,
+        Status::NeedsConversion => stats.needs_conversion += 1,
+        Status::Failed => stats.failed += 1,
+    }
+    if matches!(r.status, Status::Parsed | Status::Partial)
+        && r.checks.iter().any(|c| c.state == CheckState::Failed)
+    {
+        stats.checks_failing += 1;
+    }
+    stats.new_report_ids.push(r.sha256.clone());
+}
+
+/// Writes one part: `cells/part-N.parquet`, then its `reports/part-N.parquet`
+/// twin, which marks the batch's documents as done.
+fn write_part(out: &Path, reports: &[Report]) -> anyhow::Result<()> {
+    if reports.is_empty() {
+        return Ok(());
     }
     let n = parts(&reports_dir(out))?.last().map_or(0, |(n, _)| n + 1);
-    arrow_out::write_part(&out.join("extract"), &format!("{n:06}"), &reports)?;
-    Ok((stats, reports))
+    arrow_out::write_part(&out.join("extract"), &format!("{n:06}"), reports)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -210,6 +384,7 @@ pub(crate) mod tests {
             content_type: Some("text/plain".into()),
             portal_id: Some("test".into()),
             fetched_at: Some("2024-01-15T08:00:00Z".into()),
+            listed: Listed::default(),
         }
     }
 
@@ -261,6 +436,116 @@ pub(crate) mod tests {
             .map(|(n, _)| n)
             .collect();
         assert_eq!(names, vec![0, 1]);
+    }
+
+    #[test]
+    fn a_panic_in_one_document_fails_that_document_and_the_run_goes_on() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let docs = vec![
+            stored(tmp.path(), "a", &seed("003")),
+            stored(tmp.path(), "b", b"this one makes the parser panic"),
+            stored(tmp.path(), "c", &seed("004")),
+        ];
+        let bad = docs[1].sha256.clone();
+        let parse = |d: &DocInput| {
+            if d.sha256 == bad {
+                panic!("attempt to subtract with overflow in region::annotate");
+            }
+            parse_one(d, false)
+        };
+        let (stats, reports) = run_with(&out, &docs, 2, PART_DOCS, &parse).unwrap();
+        assert_eq!((stats.extracted, stats.parsed, stats.failed), (3, 2, 1));
+        let failed = reports.iter().find(|r| r.sha256 == bad).unwrap();
+        assert_eq!(failed.status, Status::Failed);
+        assert_eq!(failed.source, "http://example.test/b");
+        assert_eq!(
+            failed.flags,
+            vec!["panic:attempt to subtract with overflow in region::annotate".to_string()]
+        );
+        // Written like any other document: the next night does not retry it forever.
+        assert_eq!(extracted_ids(&out).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn parts_are_written_every_n_documents_and_a_rerun_skips_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let docs: Vec<DocInput> = (0..5)
+            .map(|i| stored(tmp.path(), &format!("d{i}"), format!("note {i}").as_bytes()))
+            .collect();
+        let last = docs[4].sha256.clone();
+        let parts_before_last = Mutex::new(None);
+        let calls = AtomicUsize::new(0);
+        let parse = |d: &DocInput| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            if d.sha256 == last {
+                *parts_before_last.lock().unwrap() = Some(parts(&reports_dir(&out)).unwrap().len());
+            }
+            parse_one(d, false)
+        };
+        let (stats, _) = run_with(&out, &docs, 1, 2, &parse).unwrap();
+        assert_eq!(stats.extracted, 5);
+        // While the fifth document was parsed, the first four were already on disk.
+        assert_eq!(*parts_before_last.lock().unwrap(), Some(2));
+        assert_eq!(parts(&reports_dir(&out)).unwrap().len(), 3);
+
+        // A crash before the last part's reports twin: only its document is redone.
+        let (_, last_reports) = parts(&reports_dir(&out)).unwrap().pop().unwrap();
+        std::fs::remove_file(last_reports).unwrap();
+        calls.store(0, Ordering::SeqCst);
+        let (again, _) = run_with(&out, &docs, 1, 2, &parse).unwrap();
+        assert_eq!((again.extracted, again.already_extracted), (1, 4));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert_eq!(extracted_ids(&out).unwrap().len(), 5);
+        assert_eq!(parts(&cells_dir(&out)).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn list_and_portal_fill_what_the_document_does_not_say() {
+        let listed = Listed {
+            title: Some("某县2023年政府信息公开工作年度报告".into()),
+            year: Some(2023),
+            region_code: Some("410503".into()),
+            ..Listed::default()
+        };
+        let mut r = Report {
+            status: Status::Partial,
+            flags: vec!["region_unknown".into()],
+            ..Report::default()
+        };
+        apply_listed(&mut r, &listed);
+        assert_eq!(r.year, Some(2023));
+        assert_eq!(r.title, listed.title);
+        assert_eq!(r.region_code.as_deref(), Some("410503"));
+        assert!(r.region.as_deref().unwrap_or("").ends_with("北关区"));
+        assert_eq!(
+            r.flags,
+            ["title_from_list", "year_from_list", "region_from_portal"]
+        );
+
+        let mut r = Report {
+            status: Status::Parsed,
+            year: Some(2022),
+            region_code: Some("410103".into()),
+            ..Report::default()
+        };
+        apply_listed(&mut r, &listed);
+        assert_eq!(
+            (r.year, r.region_code.as_deref()),
+            (Some(2022), Some("410103"))
+        );
+        assert_eq!(r.flags, ["title_from_list", "year_differs_from_list:2023"]);
+
+        let mut r = Report {
+            status: Status::NotAReport,
+            ..Report::default()
+        };
+        apply_listed(&mut r, &listed);
+        assert!(
+            r.year.is_none() && r.flags.is_empty(),
+            "not a report: nothing filled"
+        );
     }
 
     #[test]

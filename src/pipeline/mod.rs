@@ -4,6 +4,7 @@
 
 pub mod changes;
 pub mod extract_stage;
+pub mod imports;
 pub mod lock;
 pub mod nightly;
 pub mod parts;

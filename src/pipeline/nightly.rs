@@ -21,7 +21,8 @@ pub fn execute(stages: &Stages, crawl: bool) -> anyhow::Result<RunRecord> {
 
     let crawl = if crawl {
         tracing::info!("crawl stage");
-        let s = ogi_crawler::crawl_blocking(&stages.crawl).context("crawl stage")?;
+        let s = ogi_crawler::crawl_blocking(&stages.crawl)
+            .with_context(|| format!("crawl stage in {}", out.display()))?;
         failures |= crawl_failed(&s);
         serde_json::to_value(&s)?
     } else {
@@ -30,8 +31,8 @@ pub fn execute(stages: &Stages, crawl: bool) -> anyhow::Result<RunRecord> {
 
     tracing::info!("extract stage");
     let docs = extract_stage::stored_inputs(out).context("listing stored documents")?;
-    let (extract, new_reports) =
-        extract_stage::run(out, &docs, stages.threads, false).context("extract stage")?;
+    let (extract, new_reports) = extract_stage::run(out, &docs, stages.threads, false)
+        .with_context(|| format!("extract stage in {}", out.display()))?;
     failures |= extract.failed > 0;
     let changes = changes::compute(out, &new_reports).context("comparing with the last run")?;
 
@@ -46,8 +47,13 @@ pub fn execute(stages: &Stages, crawl: bool) -> anyhow::Result<RunRecord> {
 
     let mut exports = Vec::new();
     if analyze.get("skipped").is_none() {
+        tracing::info!("export stage");
         for d in ogi_analyze::Dataset::ALL {
-            let path = ogi_analyze::export_csv(out, d, ogi_analyze::Lang::Both, None)
+            let opts = ogi_analyze::ExportOptions {
+                lang: ogi_analyze::Lang::Both,
+                headers: ogi_analyze::Headers::Short,
+            };
+            let path = ogi_analyze::export_csv(out, d, &opts, None)
                 .with_context(|| format!("exporting {}", d.name()))?;
             exports.push(path);
         }

@@ -113,9 +113,10 @@ pub fn human_summary(record: &RunRecord) -> String {
     );
     let _ = writeln!(
         s,
-        "extract: {} new documents extracted ({} parsed, {} not a report, {} need OCR, {} need conversion, {} failed); {} with failing checks",
+        "extract: {} new documents extracted ({} parsed, {} partial, {} not a report, {} need OCR, {} need conversion, {} failed); {} with failing checks",
         e.extracted,
         e.parsed,
+        e.partial,
         e.not_a_report,
         e.needs_ocr,
         e.needs_conversion,

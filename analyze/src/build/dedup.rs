@@ -6,7 +6,7 @@ use polars::prelude::{DataType, LazyFrame, SortMultipleOptions, SortOptions, col
 use super::left;
 
 /// Text of the de-duplication rule, as stored in `quality.detail`.
-pub const DEDUP_RULE: &str = "same agency, region_code and year; canonical = status parsed first, then all checks passed, then newest fetched_at, then smallest report_id";
+pub const DEDUP_RULE: &str = "same agency_id and year (agency_id needs a region code); canonical = status parsed first, then all checks passed, then newest fetched_at, then smallest report_id";
 
 /// Mark canonical documents per agency-year over all reports.
 ///
@@ -16,9 +16,9 @@ pub fn dedup(reports: LazyFrame) -> Result<LazyFrame> {
     let eligible = col("status")
         .neq(lit("not_a_report"))
         .and(col("year").is_not_null())
-        .and(col("agency").is_not_null())
+        .and(col("agency_id").is_not_null())
         .and(col("region_code").is_not_null());
-    let key = [col("agency"), col("region_code"), col("year"), col("_solo")];
+    let key = [col("agency_id"), col("year"), col("_solo")];
     let parsed = col("status").eq(lit("parsed"));
     let sorted = reports
         .with_columns([
@@ -38,8 +38,7 @@ pub fn dedup(reports: LazyFrame) -> Result<LazyFrame> {
         .sort_by_exprs(
             [
                 col("_solo"),
-                col("agency"),
-                col("region_code"),
+                col("agency_id"),
                 col("year"),
                 col("_r_status"),
                 col("_r_checks"),
@@ -47,9 +46,7 @@ pub fn dedup(reports: LazyFrame) -> Result<LazyFrame> {
                 col("report_id"),
             ],
             SortMultipleOptions::default()
-                .with_order_descending_multi([
-                    false, false, false, false, false, false, true, false,
-                ])
+                .with_order_descending_multi([false, false, false, false, false, true, false])
                 .with_nulls_last(true)
                 .with_maintain_order(true),
         )

@@ -1,14 +1,16 @@
 //! The `panel` dataset: one row per agency-year with totals, derived
-//! measures, region levels and quality.
+//! measures, region levels, duplicates and quality.
 
 use anyhow::{Context as _, Result};
 use polars::prelude::{
     Column, DataFrame, DataType, Expr, IntoLazy, LazyFrame, NULL, col, lit, when,
 };
 
-use super::{RID, cell, finish_sorted, left, n_inferred_agg, one_of, ratio, sum_or_null};
+use super::{RID, cell, finish_sorted, inner, left, n_inferred_agg, one_of, ratio, sum_or_null};
 use crate::regions::{Gazetteer, resolve};
-use crate::schema::{CATEGORY_TOTALS, Dataset};
+use crate::schema::{
+    CATEGORY_TOTALS, Dataset, FEE_SUSPECT_10K, INFO_FEES, JUMP_FACTOR, NARRATIVE_RECEIVED, SMALL_N,
+};
 use crate::vocab::{category_of, vocabulary};
 
 /// Region lookup (codes and names) for the distinct (region_code, region) pairs.
@@ -59,10 +61,90 @@ fn rows_of_category(cat: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// Per canonical report ([`RID`]): `duplicate_spread`, the largest absolute
+/// difference between its table-3 total-column values and those of the other
+/// documents of its agency-year (null when no value can be compared).
+/// `cells` must hold the cells of the superseded documents too.
+pub(super) fn duplicate_spread(reports: &DataFrame, cells: LazyFrame) -> LazyFrame {
+    let docs = reports.clone().lazy().filter(col("n_documents").gt(lit(1)));
+    let canon_rid = docs.clone().filter(col("is_canonical")).select([
+        col("report_id").alias("canonical_id"),
+        col(RID).alias("_canon"),
+    ]);
+    let map = docs
+        .select([col(RID), col("canonical_id")])
+        .join(
+            canon_rid,
+            [col("canonical_id")],
+            [col("canonical_id")],
+            inner(),
+        )
+        .select([col(RID), col("_canon")]);
+    let t3 = cells
+        .filter(
+            col("table")
+                .eq(lit(3))
+                .and(col("col").eq(lit("total")))
+                .and(col("value_int").is_not_null()),
+        )
+        .join(map, [col(RID)], [col(RID)], inner())
+        .select([col(RID), col("_canon"), col("row"), col("value_int")]);
+    let kept = t3.clone().filter(col(RID).eq(col("_canon"))).select([
+        col("_canon"),
+        col("row"),
+        col("value_int").alias("_kept"),
+    ]);
+    t3.filter(col(RID).neq(col("_canon")))
+        .join(
+            kept,
+            [col("_canon"), col("row")],
+            [col("_canon"), col("row")],
+            inner(),
+        )
+        .with_column((col("value_int") - col("_kept")).alias("_d"))
+        .with_column(
+            when(col("_d").lt(lit(0i64)))
+                .then(lit(0i64) - col("_d"))
+                .otherwise(col("_d"))
+                .alias("_d"),
+        )
+        .group_by([col("_canon")])
+        .agg([col("_d").max().alias("duplicate_spread")])
+        .rename(["_canon"], [RID], true)
+}
+
+/// Table-4 block sums with implied zeros: a blank component counts 0 only
+/// when the printed total equals the sum of the printed components
+/// (upheld + corrected + other + pending). Returns (corrected, decided).
+fn block_decided(block: &str) -> (Expr, Expr) {
+    let k = |o: &str| col(format!("{block}_{o}").as_str());
+    let z = |o: &str| k(o).fill_null(lit(0i64));
+    let implied = k("total")
+        .is_not_null()
+        .and(k("total").eq(z("upheld") + z("corrected") + z("other") + z("pending")));
+    let part = |o: &str| when(implied.clone()).then(z(o)).otherwise(k(o));
+    (
+        part("corrected"),
+        part("upheld") + part("corrected") + part("other"),
+    )
+}
+
+/// Narrative figures per report (table 0 of the cells).
+fn narrative(cells: LazyFrame) -> LazyFrame {
+    cells
+        .filter(col("table").eq(lit(0)))
+        .group_by([col(RID)])
+        .agg([
+            cell(INFO_FEES, "value"),
+            cell(NARRATIVE_RECEIVED, "value_int"),
+        ])
+}
+
 pub(super) fn panel(
     canon: LazyFrame,
     cells: LazyFrame,
     proactive: LazyFrame,
+    spread: LazyFrame,
     prev_panel: Option<LazyFrame>,
     gazetteer: Option<&Gazetteer>,
 ) -> Result<DataFrame> {
@@ -98,6 +180,7 @@ pub(super) fn panel(
         .filter(col("table").eq(lit(4)))
         .group_by([col(RID)])
         .agg(t4);
+    let cells_all = cells.clone();
     let any_inferred = cells
         .group_by([col(RID)])
         .agg([n_inferred_agg("_all_inferred")]);
@@ -111,17 +194,17 @@ pub(super) fn panel(
         .collect();
     let canon_df = canon.collect().context("collecting canonical reports")?;
     let prev = match prev_panel {
-        Some(p) => p.select([
-            col("agency"),
-            col("region_code"),
+        Some(p) => p.filter(col("agency_id").is_not_null()).select([
+            col("agency_id"),
             col("new_received").alias("new_received_prev_year"),
+            col("carried_forward").alias("prev_carried_forward"),
         ]),
         None => DataFrame::new(
             0,
             vec![
-                Column::new_empty("agency".into(), &DataType::String),
-                Column::new_empty("region_code".into(), &DataType::String),
+                Column::new_empty("agency_id".into(), &DataType::String),
                 Column::new_empty("new_received_prev_year".into(), &DataType::Int64),
+                Column::new_empty("prev_carried_forward".into(), &DataType::Int64),
             ],
         )?
         .lazy(),
@@ -137,7 +220,17 @@ pub(super) fn panel(
             .reduce(|a, b| a + b)
             .unwrap_or_else(|| lit(NULL))
     };
+    let (review_corrected, review_decided) = block_decided("review");
+    let (direct_c, direct_d) = block_decided("lit_direct");
+    let (after_c, after_d) = block_decided("lit_after_review");
+    let components = [
+        review_corrected.alias("review_corrected"),
+        review_decided.alias("review_decided"),
+        (direct_c + after_c).alias("litigation_corrected"),
+        (direct_d + after_d).alias("litigation_decided"),
+    ];
     let processed = || col("processed_total");
+    let unverified = col("checks_unverified").cast(DataType::Int32);
     let mut derived = vec![
         ratio(col("granted") + col("partially_granted"), processed())
             .alias("substantive_disclosure_rate"),
@@ -147,21 +240,49 @@ pub(super) fn panel(
         (col("new_received") - col("new_received_prev_year")).alias("new_received_yoy_change"),
         (ratio(col("new_received"), col("new_received_prev_year")) - lit(1.0))
             .alias("new_received_yoy_rate"),
-        ratio(
-            col("review_corrected"),
-            col("review_upheld") + col("review_corrected") + col("review_other"),
-        )
-        .alias("review_correction_rate"),
-        ratio(
-            lit_sum("corrected"),
-            lit_sum("upheld") + lit_sum("corrected") + lit_sum("other"),
-        )
-        .alias("litigation_correction_rate"),
+        ratio(col("review_corrected"), col("review_decided")).alias("review_correction_rate"),
+        ratio(col("litigation_corrected"), col("litigation_decided"))
+            .alias("litigation_correction_rate"),
         lit_sum("total").alias("litigation_total"),
-        col("status")
-            .eq(lit("parsed"))
-            .and(col("checks_failed").eq(lit(0)))
-            .alias("checks_ok"),
+        // Unevaluated checks are not passed: unknown stays unknown.
+        when(
+            col("status")
+                .eq(lit("parsed"))
+                .and(col("checks_failed").eq(lit(0)))
+                .not(),
+        )
+        .then(lit(false))
+        .when(unverified.clone().is_null())
+        .then(lit(NULL).cast(DataType::Boolean))
+        .otherwise(unverified.clone().eq(lit(0)))
+        .alias("checks_ok"),
+        unverified.alias("checks_unverified"),
+        processed().lt(lit(SMALL_N)).alias("small_n"),
+        when(col("n_documents").gt(lit(1)))
+            .then(col("duplicate_spread").gt(lit(0)))
+            .otherwise(lit(false))
+            .alias("conflicting_duplicate"),
+        col("carried_over_in")
+            .eq(col("prev_carried_forward"))
+            .alias("continuity_ok"),
+        col("admin_fees_10k_cny")
+            .gt_eq(lit(FEE_SUSPECT_10K))
+            .alias("fee_unit_suspect"),
+        when(
+            col("new_received")
+                .gt(lit(0))
+                .and(col("new_received_prev_year").gt(lit(0))),
+        )
+        .then(
+            (col("new_received").cast(DataType::Float64)
+                / col("new_received_prev_year").cast(DataType::Float64))
+            .gt(lit(JUMP_FACTOR))
+            .or((col("new_received_prev_year").cast(DataType::Float64)
+                / col("new_received").cast(DataType::Float64))
+            .gt(lit(JUMP_FACTOR))),
+        )
+        .otherwise(lit(NULL).cast(DataType::Boolean))
+        .alias("yoy_jump"),
         col("_all_inferred")
             .fill_null(lit(0))
             .gt(lit(0))
@@ -193,12 +314,10 @@ pub(super) fn panel(
             key,
             region_join,
         )
-        .join(
-            prev,
-            [col("agency"), col("region_code")],
-            [col("agency"), col("region_code")],
-            left(),
-        )
+        .join(narrative(cells_all), [col(RID)], [col(RID)], left())
+        .join(spread, [col(RID)], [col(RID)], left())
+        .join(prev, [col("agency_id")], [col("agency_id")], left())
+        .with_columns(components)
         .with_columns(derived);
     finish_sorted(panel, Dataset::Panel, &[RID])
         .collect()

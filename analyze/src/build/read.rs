@@ -5,22 +5,67 @@ use anyhow::{Context as _, Result};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use ogi_spec::parts::{ColumnType, column_type};
+use ogi_spec::parts::{ColumnType, REPORT_COLUMNS as PART_REPORTS, column_type};
 use polars::prelude::{
     Categories, DataFrame, DataType, Expr, IntoLazy, JoinArgs, JoinType, LazyFrame,
-    MaintainOrderJoin, col,
+    MaintainOrderJoin, NULL, col, lit,
 };
 
-/// Columns the `reports` parts must have ([`ogi_spec::parts::REPORT_COLUMNS`], in file order).
-pub const REPORT_COLUMNS: [&str; 23] = {
-    let mut names = [""; 23];
+/// Number of required `reports` columns in the contract.
+const N_REQUIRED: usize = {
+    let mut n = 0;
     let mut i = 0;
-    while i < names.len() {
-        names[i] = ogi_spec::parts::REPORT_COLUMNS[i].name;
+    while i < PART_REPORTS.len() {
+        if PART_REPORTS[i].required {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+};
+
+/// Columns the `reports` parts must have: the required ones of
+/// [`ogi_spec::parts::REPORT_COLUMNS`], in file order.
+pub const REPORT_COLUMNS: [&str; N_REQUIRED] = {
+    let mut names = [""; N_REQUIRED];
+    let (mut i, mut k) = (0, 0);
+    while i < PART_REPORTS.len() {
+        if PART_REPORTS[i].required {
+            names[k] = PART_REPORTS[i].name;
+            k += 1;
+        }
         i += 1;
     }
     names
 };
+
+/// The Polars dtype of a part column of type `ty`.
+fn dtype_of(ty: Option<ColumnType>) -> DataType {
+    match ty {
+        Some(ColumnType::Int32) => DataType::Int32,
+        Some(ColumnType::Int64) => DataType::Int64,
+        Some(ColumnType::Float64) => DataType::Float64,
+        Some(ColumnType::Utf8) | None => DataType::String,
+    }
+}
+
+/// Expressions for the `reports` columns added to the contract later (not
+/// `required` in [`ogi_spec::parts::REPORT_COLUMNS`]): the column cast to
+/// its dtype when the parts have it, else a typed null.
+pub fn optional_report_columns(lf: &mut LazyFrame) -> Result<Vec<Expr>> {
+    let schema = lf.collect_schema().context("reading reports schema")?;
+    Ok(PART_REPORTS
+        .iter()
+        .filter(|c| !c.required)
+        .map(|c| {
+            let dtype = dtype_of(Some(c.ty));
+            match schema.get(c.name) {
+                Some(_) => col(c.name).cast(dtype),
+                None => lit(NULL).cast(dtype).alias(c.name),
+            }
+        })
+        .collect())
+}
 
 /// Columns of the `cells` parts used here.
 pub const CELL_COLUMNS: [&str; 7] = [
@@ -33,23 +78,10 @@ pub const CELL_COLUMNS: [&str; 7] = [
     "provenance",
 ];
 
-/// The Polars dtype of a part column of type `ty`.
-fn dtype_of(ty: Option<ColumnType>) -> DataType {
-    match ty {
-        Some(ColumnType::Int32) => DataType::Int32,
-        Some(ColumnType::Int64) => DataType::Int64,
-        Some(ColumnType::Float64) => DataType::Float64,
-        Some(ColumnType::Utf8) | None => DataType::String,
-    }
-}
-
 /// A `reports` column cast to its contract dtype (tolerates writers that use
 /// Int64 or large/view strings).
 pub fn typed_report_column(name: &str) -> Expr {
-    col(name).cast(dtype_of(column_type(
-        &ogi_spec::parts::REPORT_COLUMNS,
-        name,
-    )))
+    col(name).cast(dtype_of(column_type(&PART_REPORTS, name)))
 }
 
 /// Row key of a report in the de-duplicated reports (`u32`, assigned in

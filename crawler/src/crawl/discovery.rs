@@ -60,6 +60,7 @@ pub(super) fn children_of(portal: &Portal, row: &UrlRow, url: &Url, html: &str) 
                 date: None,
                 sig: item_title.as_ref().map(|t| format!("{t}\u{1f}attachment")),
                 parent: url.to_string(),
+                form: None,
             });
         }
     }

@@ -1,7 +1,7 @@
 //! Fetching one frontier URL: scope and robots checks, the politeness permit,
 //! the request and its redirects (`process`), then the classification of the
-//! response (`handle_response`): not modified, challenge, retryable, failed,
-//! content mismatch, or stored with the URLs it yields.
+//! response (`handle_response`): not modified, challenge, retryable, gone,
+//! failed, content mismatch, or stored with the URLs it yields.
 
 use super::Ctx;
 use super::discovery::children_of;
@@ -10,7 +10,8 @@ use crate::config::CrawlConfig;
 use crate::content::{detect_challenge, is_soft_404, matches_extension, sniff_mime};
 use crate::discover::{decode_html, extension};
 use crate::fetch::{FetchError, Response, Validators};
-use crate::politeness::HostRefusal;
+use crate::platform_crawl;
+use crate::politeness::{HostReadiness, HostRefusal};
 use crate::portals::Portal;
 use crate::raw;
 use crate::state::{Completion, FetchRecord, FrontierState, UrlRow, kind};
@@ -21,13 +22,12 @@ use std::time::Duration;
 use url::Url;
 
 pub(super) fn backoff(cfg: &CrawlConfig, attempts: u32) -> Duration {
-    let exp = cfg
-        .backoff_base
-        .saturating_mul(1u32 << attempts.min(16))
-        .min(cfg.backoff_max);
-    // Full jitter in [exp/2, exp].
-    let half = exp / 2;
-    half + Duration::from_secs_f64(half.as_secs_f64() * fastrand::f64())
+    crate::politeness::full_jitter_backoff(
+        cfg.backoff_base,
+        cfg.backoff_max,
+        attempts,
+        fastrand::f64(),
+    )
 }
 
 fn retry_or_fail(
@@ -67,6 +67,7 @@ pub(super) fn fetch_record(
             sha256: sha.map(|(s, _)| s),
             elapsed_ms: Some(r.elapsed.as_millis() as u64),
             error: None,
+            meta_date: None,
         },
         Err(e) => FetchRecord {
             final_url: Some(url.to_string()),
@@ -97,6 +98,18 @@ pub(super) async fn process(ctx: &Ctx, row: &UrlRow) -> Completion {
             &portal.allowed_hosts,
             &ctx.cfg.allow_private_hosts,
         ) {
+            // A report link off the portal is a finding, not a failure of the run.
+            let is_doc = row.kind == kind::PAGE || row.kind == kind::ATTACHMENT;
+            if is_doc && matches!(r, crate::urlnorm::Refusal::OutOfScope(_)) {
+                return Completion::state(FrontierState::Skipped, r.reason());
+            }
+            if matches!(r, crate::urlnorm::Refusal::ForbiddenAddress(_)) {
+                eprintln!(
+                    "ogi: {}: refused, {} (not a public address)",
+                    current,
+                    r.reason()
+                );
+            }
             return Completion::state(FrontierState::Failed, r.reason());
         }
         let rules = robots_for(ctx, &current).await;
@@ -105,6 +118,11 @@ pub(super) async fn process(ctx: &Ctx, row: &UrlRow) -> Completion {
             None => current.path().to_string(),
         };
         if !rules.allowed(&pq) {
+            if let HostReadiness::Parked(reason) = ctx.polite.ready(&host_key(&current))
+                && reason == HostRefusal::Blocked
+            {
+                return Completion::state(FrontierState::Blocked, "challenge_robots");
+            }
             return if rules.unreachable {
                 Completion::state(FrontierState::Failed, "robots_unreachable")
             } else {
@@ -118,9 +136,16 @@ pub(super) async fn process(ctx: &Ctx, row: &UrlRow) -> Completion {
         };
         let conditional = hops == 0 && validators.any();
         let none = Validators::default();
+        // A POST form is sent to the first URL only; redirects are followed with GET.
+        let form = if hops == 0 { row.form.as_deref() } else { None };
         let res = ctx
             .fetcher
-            .get(&current, if hops == 0 { &validators } else { &none })
+            .send(
+                &current,
+                form,
+                if hops == 0 { &validators } else { &none },
+                portal.tls_insecure(),
+            )
             .await;
         drop(permit);
         ctx.progress
@@ -133,14 +158,17 @@ pub(super) async fn process(ctx: &Ctx, row: &UrlRow) -> Completion {
                     if ctx.polite.failure(&host) {
                         tracing::warn!(host, "circuit breaker open: host parked for this run");
                     }
-                    return retry_or_fail(
-                        ctx,
-                        row,
-                        e.reason().to_string(),
-                        Duration::ZERO,
-                        Some(rec),
-                    );
+                    let c =
+                        retry_or_fail(ctx, row, e.reason().to_string(), Duration::ZERO, Some(rec));
+                    if c.state == FrontierState::Failed {
+                        eprintln!(
+                            "ogi: {current}: {e} (gave up after {} attempts)",
+                            row.attempts + 1
+                        );
+                    }
+                    return c;
                 }
+                eprintln!("ogi: {current}: {e}");
                 return Completion::new(FrontierState::Failed, Some(e.reason().into()), Some(rec));
             }
             Ok(r) => r,
@@ -211,6 +239,18 @@ async fn handle_response(
         );
     }
     ctx.polite.success(&host);
+    if let Some(mut c) = platform_crawl::column_gone(portal, row, status) {
+        c.fetch = Some(fetch_record(url, &Ok(resp), conditional, None));
+        return c;
+    }
+    let is_doc = row.kind == kind::PAGE || row.kind == kind::ATTACHMENT;
+    if (is_doc || row.kind == kind::DISCOVER) && matches!(status, 404 | 410) {
+        // A report that is gone (or a dead link on the way to a column) is a finding
+        // for `ogi status`, not a failed run.
+        let mut c = Completion::state(FrontierState::Gone, format!("http_{status}"));
+        c.fetch = Some(fetch_record(url, &Ok(resp), conditional, None));
+        return c;
+    }
     if !(200..300).contains(&status) {
         ctx.progress.error();
         let rec = fetch_record(url, &Ok(resp), conditional, None);
@@ -230,20 +270,40 @@ async fn handle_response(
     if is_soft_404(&resp.body) {
         return fail("soft_404", resp);
     }
-    let is_doc = row.kind == kind::PAGE || row.kind == kind::ATTACHMENT;
     if is_doc && !matches_extension(&mime, ext.as_deref()) {
         return fail("content_mismatch", resp);
     }
-    if row.kind == kind::LIST && mime != "text/html" {
+    if (row.kind == kind::LIST || row.kind == kind::DISCOVER) && mime != "text/html" {
         return fail("content_mismatch", resp);
     }
-    let children = if mime == "text/html" || row.kind == kind::API {
+    let mut column = None;
+    let mut meta_date = None;
+    let children = if mime == "text/html" || row.kind == kind::API || row.kind == kind::PLATFORM {
         let html = decode_html(
             &resp.body,
             resp.header("content-type"),
             portal.encoding.as_deref(),
         );
-        children_of(portal, row, url, &html)
+        let platform = portal
+            .platform
+            .unwrap_or(crate::platforms::Platform::Generic);
+        match row.kind.as_str() {
+            k if k == kind::PLATFORM => {
+                platform_crawl::platform_children(portal, platform, row, url, &html)
+            }
+            k if k == kind::DISCOVER => {
+                let (c, event) =
+                    platform_crawl::discover_children(portal, platform, row, url, &html);
+                column = event;
+                c
+            }
+            _ => {
+                if row.kind == kind::PAGE {
+                    meta_date = crate::platforms::pubdate::meta_date(&html);
+                }
+                children_of(portal, row, url, &html)
+            }
+        }
     } else {
         Vec::new()
     };
@@ -264,9 +324,9 @@ async fn handle_response(
         }
     };
     ctx.progress.page();
-    Completion::done(
-        fetch_record(url, &Ok(resp), conditional, Some((sha, mime))),
-        children,
-        false,
-    )
+    let mut rec = fetch_record(url, &Ok(resp), conditional, Some((sha, mime)));
+    rec.meta_date = meta_date;
+    let mut c = Completion::done(rec, children, false);
+    c.column = column;
+    c
 }

@@ -1,11 +1,10 @@
 //! robots.txt of a host: from the state DB's cache when fresh, else fetched
 //! through the host's politeness gate (redirects followed, transient failures
-//! retried), and its Crawl-delay applied to the host.
+//! retried, at most `MAX_ROBOTS_BYTES` read), and its Crawl-delay applied to the host.
 
 use super::Ctx;
 use super::fetching::{backoff, fetch_record};
 use crate::content::detect_challenge;
-use crate::fetch::Validators;
 use crate::politeness::HostRefusal;
 use crate::robots::RobotsRules;
 use crate::urlnorm::{check_url, host_key, resolve};
@@ -41,7 +40,10 @@ pub(super) async fn robots_for(ctx: &Ctx, url: &Url) -> RobotsRules {
             let Ok(permit) = ctx.polite.acquire(&host_key(&robots_url)).await else {
                 break RobotsRules::disallow_all();
             };
-            let res = ctx.fetcher.get(&robots_url, &Validators::default()).await;
+            let res = ctx
+                .fetcher
+                .get_prefix(&robots_url, crate::robots::MAX_ROBOTS_BYTES as u64)
+                .await;
             drop(permit);
             ctx.progress
                 .request(res.as_ref().map(|r| r.body.len()).unwrap_or(0));
@@ -76,18 +78,30 @@ pub(super) async fn robots_for(ctx: &Ctx, url: &Url) -> RobotsRules {
                         .hold(&host_key(&robots_url), backoff(&ctx.cfg, tries));
                 }
                 Ok(r) => {
-                    if detect_challenge(r.status, &r.body).is_some() {
+                    if let Some(why) = detect_challenge(r.status, &r.body) {
+                        eprintln!(
+                            "ogi: {robots_url}: HTTP {} script challenge ({why}); {host} needs a browser and is not crawled",
+                            r.status
+                        );
                         ctx.polite.park(&host, HostRefusal::Blocked);
                         break RobotsRules::disallow_all();
                     }
                     let body = String::from_utf8_lossy(&r.body).into_owned();
                     let rules = RobotsRules::from_status(r.status, &body, &ctx.cfg.user_agent);
-                    if !rules.unreachable {
+                    if rules.unreachable {
+                        eprintln!(
+                            "ogi: {robots_url}: HTTP {}; robots.txt unreachable, {host} is not crawled this run",
+                            r.status
+                        );
+                    } else {
                         let _ = ctx.db().put_robots(&host, r.status, &body);
                     }
                     break rules;
                 }
-                Err(_) => break RobotsRules::disallow_all(),
+                Err(e) => {
+                    eprintln!("ogi: {robots_url}: {e}; robots.txt unreachable, {host} is not crawled this run");
+                    break RobotsRules::disallow_all();
+                }
             }
         };
         if let Some(d) = rules.crawl_delay {

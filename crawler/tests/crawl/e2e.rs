@@ -58,6 +58,11 @@ async fn full_crawl_finds_exactly_the_expected_documents_politely() {
     );
 
     let reqs = srv.requests();
+    // The sample's erqi robots.txt asks a Crawl-delay longer than 1/rate: the
+    // spacing checked there is the one robots.txt asks.
+    let asked = robots_crawl_delay("www.erqi.example").expect("erqi asks a Crawl-delay");
+    assert!(asked > std::time::Duration::from_secs_f64(1.0 / rate));
+    assert!(reqs.iter().filter(|r| r.host == "www.erqi.example").count() > 2);
     assert_polite(&reqs, rate);
     assert!(
         srv.max_in_flight().values().all(|&n| n <= 1),
@@ -151,6 +156,26 @@ async fn full_crawl_finds_exactly_the_expected_documents_politely() {
     let text = String::from_utf8_lossy(&raw);
     assert!(text.starts_with("WARC/1.1\r\nWARC-Type: warcinfo\r\n"));
     assert_eq!(text.matches("WARC-Type: response\r\n").count(), n);
+    // Read back by an independent reader (warcio, installed by scripts/test.sh):
+    // every record parses and every response's payload digest matches.
+    let check = std::process::Command::new("python3")
+        .arg(repo().join("scripts/check_warc.py"))
+        .arg(&warc)
+        .output()
+        .expect("python3 runs");
+    let report = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert_eq!(
+        report.trim(),
+        format!(
+            "{} records, {n} responses, {n} payload digests verified",
+            n + 1
+        )
+    );
     let blobs = assert_raw_store_clean(dir.path());
     assert!(
         blobs >= got.len() && blobs as u64 <= summary.fetched,

@@ -23,16 +23,22 @@ fn redirect_targets_on_private_or_metadata_addresses_are_refused() {
         "www.beiguan.example".into(),
         "10.0.0.1".into(),
         "169.254.169.254".into(),
+        "fd00::1".into(),
+        "198.18.0.7".into(),
+        "64:ff9b::a9fe:a9fe".into(),
     ];
     for target in [
         "http://10.0.0.1/",
         "http://169.254.169.254/latest/meta-data/",
         "http://[fd00::1]/x",
+        "http://198.18.0.7/",
+        "http://[64:ff9b::a9fe:a9fe]/",
     ] {
+        // In scope, so the refusal can only be for the address.
         let u = Url::parse(target).unwrap();
         match check_url(&u, &allowed, &[]) {
-            Err(Refusal::ForbiddenAddress(_)) | Err(Refusal::OutOfScope(_)) => {}
-            other => panic!("{target} not refused: {other:?}"),
+            Err(r @ Refusal::ForbiddenAddress(_)) => assert_eq!(r.reason(), "forbidden_address"),
+            other => panic!("{target} not refused as a private address: {other:?}"),
         }
     }
     assert!(matches!(

@@ -72,16 +72,38 @@ pub fn url_of(r: &RequestRecord) -> String {
     format!("http://{}{}", r.host, r.path)
 }
 
-/// Asserts per host: never two requests at once, and starts spaced by >= 90% of 1/rate.
+/// The Crawl-delay the sample portal's robots.txt asks of `host`, if any.
+pub fn robots_crawl_delay(host: &str) -> Option<Duration> {
+    let path = repo()
+        .join("data/sample-portal")
+        .join(host)
+        .join("robots.txt");
+    let txt = std::fs::read_to_string(path).ok()?;
+    ogi_crawler::robots::parse(&txt, "ogi-crawler").crawl_delay
+}
+
+/// Asserts per host: never two requests at once, and starts spaced by >= 90% of
+/// 1/rate, or, once robots.txt was read, by the whole Crawl-delay it asks when
+/// that is more.
 pub fn assert_polite(reqs: &[RequestRecord], rate: f64) {
-    let min_gap = Duration::from_secs_f64(0.9 / rate);
     let mut by_host: BTreeMap<&str, Vec<&RequestRecord>> = BTreeMap::new();
     for r in reqs {
         by_host.entry(r.host.as_str()).or_default().push(r);
     }
     for (host, mut rs) in by_host {
+        let rate_gap = Duration::from_secs_f64(0.9 / rate);
+        let delay = robots_crawl_delay(host).unwrap_or_default();
         rs.sort_by_key(|r| r.start);
-        for w in rs.windows(2) {
+        let robots_read = rs
+            .iter()
+            .position(|r| r.path == "/robots.txt" && r.status == 200)
+            .unwrap_or(usize::MAX);
+        for (i, w) in rs.windows(2).enumerate() {
+            let min_gap = if i >= robots_read {
+                delay.max(rate_gap)
+            } else {
+                rate_gap
+            };
             let gap = w[1].start.duration_since(w[0].start);
             assert!(
                 gap >= min_gap,

@@ -4,6 +4,9 @@
 use super::limits::Exceeded;
 use crate::Line;
 
+/// Most cells a grid row may have; wider rows are clipped (flag `limit:table_columns`).
+pub(crate) const MAX_GRID_COLS: usize = 512;
+
 /// Collects the [`Line`]s of a document, numbering them from 1 and stopping at a limit.
 #[derive(Debug)]
 pub(crate) struct LineSink {
@@ -11,6 +14,8 @@ pub(crate) struct LineSink {
     max: usize,
     /// Set once the line limit was hit; later lines are dropped.
     pub(crate) exceeded: Option<Exceeded>,
+    /// Set once a row was wider than [`MAX_GRID_COLS`] and was clipped.
+    pub(crate) columns_clipped: bool,
 }
 
 impl LineSink {
@@ -20,6 +25,7 @@ impl LineSink {
             lines: Vec::new(),
             max,
             exceeded: None,
+            columns_clipped: false,
         }
     }
 
@@ -32,13 +38,22 @@ impl LineSink {
     }
 
     /// Adds one grid row or split visual row.
-    pub(crate) fn row(&mut self, cells: Vec<String>) {
+    pub(crate) fn row(&mut self, mut cells: Vec<String>) {
         if self.lines.len() >= self.max {
             self.exceeded = Some(Exceeded::Lines);
             return;
         }
+        if cells.len() > MAX_GRID_COLS {
+            cells.truncate(MAX_GRID_COLS);
+            self.columns_clipped = true;
+        }
         let no = u32::try_from(self.lines.len() + 1).unwrap_or(u32::MAX);
         self.lines.push(Line { no, cells });
+    }
+
+    /// How many more lines are accepted.
+    pub(crate) fn remaining(&self) -> usize {
+        self.max.saturating_sub(self.lines.len())
     }
 
     /// Whether no more lines are accepted.
@@ -46,9 +61,18 @@ impl LineSink {
         self.exceeded.is_some()
     }
 
-    /// The lines collected.
+    /// The lines collected and the first limit hit.
     pub(crate) fn finish(self) -> (Vec<Line>, Option<Exceeded>) {
         (self.lines, self.exceeded)
+    }
+
+    /// The lines collected and the flags of every limit hit (lines, columns).
+    pub(crate) fn finish_flags(self) -> (Vec<Line>, Vec<String>) {
+        let mut flags: Vec<String> = self.exceeded.map(Exceeded::flag).into_iter().collect();
+        if self.columns_clipped {
+            flags.push(Exceeded::TableColumns.flag());
+        }
+        (self.lines, flags)
     }
 }
 

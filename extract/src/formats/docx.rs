@@ -12,8 +12,11 @@
 //!   `mc:Fallback` copy of text boxes are skipped; entities arrive as
 //!   `Event::GeneralRef` in quick-xml 0.42 and are resolved.
 //! * A table nested in a cell is emitted as its own grid (after the row holding it).
+//! * Bounded: a row holds at most `MAX_GRID_COLS` cells (wider ones are clipped,
+//!   flag `limit:table_columns`), and a table buffers no more rows than the line
+//!   limit still accepts.
 
-use super::cells::{LineSink, join_cell_lines};
+use super::cells::{LineSink, MAX_GRID_COLS, join_cell_lines};
 use super::limits::{Exceeded, Limits};
 use super::zipfile;
 use crate::Line;
@@ -37,8 +40,8 @@ pub(crate) fn read_docx(bytes: &[u8], limits: &Limits) -> Result<(Vec<Line>, Vec
         // keep what was read before the damage
         flags.push(format!("docx_error:{e}"));
     }
-    let (lines, exceeded) = sink.finish();
-    flags.extend(exceeded.map(Exceeded::flag));
+    let (lines, limit_flags) = sink.finish_flags();
+    flags.extend(limit_flags);
     Ok((lines, flags))
 }
 
@@ -49,6 +52,24 @@ struct Table {
     row: Vec<String>,
     /// The open cell: its finished lines, span and whether it continues a vertical merge.
     cell: Option<CellState>,
+    /// A row was wider than [`MAX_GRID_COLS`] and was clipped.
+    clipped: bool,
+}
+
+impl Table {
+    /// Appends `n` cells to the open row, at most up to [`MAX_GRID_COLS`].
+    fn push_cells(&mut self, first: String, n: usize) {
+        let room = MAX_GRID_COLS.saturating_sub(self.row.len());
+        if n > room {
+            self.clipped = true;
+        }
+        if room == 0 || n == 0 {
+            return;
+        }
+        self.row.push(first);
+        self.row
+            .extend(std::iter::repeat_n(String::new(), n.min(room) - 1));
+    }
 }
 
 #[derive(Default)]
@@ -95,7 +116,7 @@ fn walk(xml: &str, sink: &mut LineSink) -> Result<(), String> {
                 "w:t" => in_text = false,
                 "w:p" => flush_para(&mut para, &mut tables, sink),
                 "w:tc" => end_cell(&mut para, &mut tables),
-                "w:tr" => end_row(&mut tables),
+                "w:tr" => end_row(&mut tables, sink),
                 "w:tbl" => end_table(&mut tables, sink),
                 _ => {}
             },
@@ -145,7 +166,7 @@ fn empty_elem(name: &str, e: &BytesStart<'_>, para: &mut String, tables: &mut [T
         "w:gridBefore" => {
             if let Some(t) = tables.last_mut() {
                 let n: usize = val().and_then(|v| v.parse().ok()).unwrap_or(0).min(512);
-                t.row.extend(std::iter::repeat_n(String::new(), n));
+                t.push_cells(String::new(), n);
             }
         }
         _ => {}
@@ -193,22 +214,25 @@ fn end_cell(para: &mut String, tables: &mut [Table]) {
     } else {
         join_cell_lines(&cell.lines)
     };
-    t.row.push(text);
-    t.row.extend(std::iter::repeat_n(
-        String::new(),
-        cell.span.saturating_sub(1),
-    ));
+    t.push_cells(text, cell.span.max(1));
 }
 
-fn end_row(tables: &mut [Table]) {
+/// Ends a row; rows beyond what the sink still accepts are not buffered.
+fn end_row(tables: &mut [Table], sink: &mut LineSink) {
+    let buffered: usize = tables.iter().map(|t| t.rows.len()).sum();
     if let Some(t) = tables.last_mut() {
         let row = std::mem::take(&mut t.row);
-        t.rows.push(row);
+        if buffered < sink.remaining() {
+            t.rows.push(row);
+        } else {
+            sink.exceeded = Some(Exceeded::Lines);
+        }
     }
 }
 
 fn end_table(tables: &mut Vec<Table>, sink: &mut LineSink) {
     let Some(t) = tables.pop() else { return };
+    sink.columns_clipped |= t.clipped;
     let width = t.rows.iter().map(Vec::len).max().unwrap_or(0);
     for mut row in t.rows {
         row.resize(width, String::new());
@@ -247,5 +271,32 @@ mod tests {
                 vec!["", "2"],
             ]
         );
+    }
+
+    #[test]
+    fn wide_rows_are_clipped_and_long_tables_stop_at_the_line_limit() {
+        // 2 000 cells of span 512 each: ~1e6 cells unclipped.
+        let cell = r#"<w:tc><w:tcPr><w:gridSpan w:val="512"/></w:tcPr><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc>"#;
+        let xml = format!(
+            "<w:document><w:body><w:tbl><w:tr>{}</w:tr></w:tbl></w:body></w:document>",
+            cell.repeat(2000)
+        );
+        let mut sink = LineSink::new(100);
+        walk(&xml, &mut sink).unwrap();
+        let (lines, flags) = sink.finish_flags();
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].cells.len(), MAX_GRID_COLS);
+        assert_eq!(flags, vec!["limit:table_columns"]);
+
+        let row = r#"<w:tr><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc></w:tr>"#;
+        let xml = format!(
+            "<w:document><w:body><w:tbl>{}</w:tbl></w:body></w:document>",
+            row.repeat(5000)
+        );
+        let mut sink = LineSink::new(100);
+        walk(&xml, &mut sink).unwrap();
+        let (lines, flags) = sink.finish_flags();
+        assert_eq!(lines.len(), 100);
+        assert_eq!(flags, vec!["limit:lines"]);
     }
 }

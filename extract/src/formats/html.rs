@@ -19,15 +19,13 @@
 //! the call stack; below [`Limits::max_html_depth`] the reader stops descending
 //! and flags `limit:html_depth`.
 
-use super::cells::{LineSink, join_cell_lines};
+use super::cells::{LineSink, MAX_GRID_COLS, join_cell_lines};
 use super::limits::{Exceeded, Limits};
 use crate::Line;
 use ego_tree::NodeRef;
 use scraper::{Html, Node};
 use std::collections::HashSet;
 
-/// Most columns a grid may expand to; wider spans are clipped (flag `limit:table_columns`).
-const MAX_GRID_COLS: usize = 512;
 /// Largest rowspan honoured (the HTML spec's own cap).
 const MAX_ROWSPAN: usize = 65_534;
 

@@ -26,6 +26,11 @@ pub struct Limits {
     pub max_html_depth: usize,
     /// Most text lines and grid rows a document may yield.
     pub max_lines: usize,
+    /// Most non-empty cells read from one spreadsheet (all sheets); the sheet
+    /// is read sparsely, so its declared or real dimensions cost nothing.
+    pub max_sheet_cells: usize,
+    /// Most bytes an external tool may print on standard output.
+    pub max_tool_output_bytes: usize,
     /// Wall-clock budget for each external tool run (pdftotext, soffice, tesseract).
     pub tool_timeout: Duration,
 }
@@ -40,6 +45,8 @@ impl Default for Limits {
             max_pdf_objects: 500_000,
             max_html_depth: 512,
             max_lines: 200_000,
+            max_sheet_cells: 2_000_000,
+            max_tool_output_bytes: 64 << 20,
             tool_timeout: Duration::from_secs(60),
         }
     }
@@ -62,6 +69,12 @@ pub enum Exceeded {
     HtmlDepth,
     /// [`Limits::max_lines`].
     Lines,
+    /// A grid row wider than the column cap (clipped).
+    TableColumns,
+    /// [`Limits::max_sheet_cells`].
+    SheetCells,
+    /// [`Limits::max_tool_output_bytes`].
+    ToolOutput,
     /// [`Limits::tool_timeout`].
     Timeout,
 }
@@ -77,6 +90,9 @@ impl Exceeded {
             Exceeded::PdfObjects => "pdf_objects",
             Exceeded::HtmlDepth => "html_depth",
             Exceeded::Lines => "lines",
+            Exceeded::TableColumns => "table_columns",
+            Exceeded::SheetCells => "sheet_cells",
+            Exceeded::ToolOutput => "tool_output",
             Exceeded::Timeout => "timeout",
         };
         format!("limit:{name}")

@@ -19,7 +19,7 @@
 //! `charset_errors`, `converted_by:<pdftotext|lopdf|soffice|tesseract>`,
 //! `tool_missing:<tool>`, `limit:<name>` (see [`limits::Exceeded`]),
 //! `pdf:no_text_layer`, `pdf:garbled_text`, `pdf:truncated`, `image:scanned_page`,
-//! `ocr:unavailable`, `unsupported_format:<f>`, `reader_panic` and
+//! `ocr:unavailable`, `unsupported_format:<f>`, `reader_panic`, `panic:<message>` and
 //! `<pdf|docx|xlsx|zip|conversion|ocr>_error:…` with the reason.
 //!
 //! External tools (all optional at build time, found on `PATH` at run time):
@@ -28,6 +28,7 @@
 //! (`tesseract-ocr` + `tesseract-ocr-chi-sim`). They run on a temporary copy
 //! under a fixed name, with an argv array and a time budget (see `tool`).
 
+mod bounded;
 mod cells;
 mod docx;
 mod html;
@@ -86,11 +87,30 @@ impl Extracted {
 }
 
 /// Parses one document from its bytes: sniff format, decode, read lines, parse, annotate.
+///
+/// The whole of it runs isolated ([`crate::isolate::isolated`]): a panic anywhere
+/// gives a `failed` report with the flag `panic:<message>`.
 pub fn parse_bytes(source: &str, bytes: &[u8], opts: &ParseOptions) -> Report {
-    let ex = read_lines(bytes, opts);
-    let mut report = crate::parse_lines(&ex.lines);
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    crate::isolate::isolated(source, &sha256, || {
+        parse_bytes_with_lines(source, bytes, opts).0
+    })
+}
+
+/// [`parse_bytes`], also returning the lines the report was read from (for
+/// [`crate::explain::explain`]). Not isolated: callers that must survive a
+/// panic use [`parse_bytes`].
+pub fn parse_bytes_with_lines(
+    source: &str,
+    bytes: &[u8],
+    opts: &ParseOptions,
+) -> (Report, Vec<Line>) {
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let mut ex = read_lines(bytes, opts);
+    let lines = std::mem::take(&mut ex.lines);
+    let mut report = crate::parse_lines(&lines);
     report.source = source.to_string();
-    report.sha256 = hex::encode(Sha256::digest(bytes));
+    report.sha256 = sha256;
     report.format = Some(ex.format);
     report.charset = ex.charset;
     if let Some(status) = ex.status {
@@ -107,7 +127,7 @@ pub fn parse_bytes(source: &str, bytes: &[u8], opts: &ParseOptions) -> Report {
     flags.append(&mut report.flags);
     report.flags = flags;
     crate::region::annotate(&mut report);
-    report
+    (report, lines)
 }
 
 /// Reads a document into lines: sniff → decode → format reader. Never panics on

@@ -18,7 +18,7 @@ pub(crate) fn available(limits: &Limits) -> bool {
         let Ok((work, _)) = Workdir::with_input("probe", b"") else {
             return false;
         };
-        tool::run("tesseract", &["--list-langs"], &work, limits.tool_timeout).is_ok_and(|r| {
+        tool::run("tesseract", &["--list-langs"], &work, limits).is_ok_and(|r| {
             String::from_utf8_lossy(&r.stdout)
                 .lines()
                 .any(|l| l.trim() == "chi_sim")
@@ -43,7 +43,7 @@ pub(crate) fn ocr_pdf(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<String>>,
             "page",
         ],
         &work,
-        limits.tool_timeout,
+        limits,
     )
     .map_err(flag)?;
     if !r.success {
@@ -84,7 +84,7 @@ fn tesseract_words(
         "tesseract",
         &[image, base.as_str(), "-l", "chi_sim", "--psm", "6", "tsv"],
         work,
-        limits.tool_timeout,
+        limits,
     )
     .map_err(flag)?;
     let tsv = std::fs::read_to_string(work.path().join(format!("{base}.tsv")))
@@ -120,6 +120,7 @@ fn flag(e: ToolError) -> String {
     match e {
         ToolError::Missing => "ocr:unavailable".to_string(),
         ToolError::Timeout => Exceeded::Timeout.flag(),
+        ToolError::TooMuchOutput => Exceeded::ToolOutput.flag(),
         ToolError::Failed(m) => format!("ocr_error:{m}"),
     }
 }

@@ -30,11 +30,12 @@
 //! `pdf:garbled_text`. With `ParseOptions::ocr` and tesseract installed, the
 //! pages are rasterised (`pdftoppm`) and read by tesseract instead (see [`super::ocr`]).
 
+use super::bounded::{Bounded, Slots};
 use super::layout::{Word, rows_from_words};
 use super::limits::{Exceeded, Limits};
 use super::tool::{self, ToolError, Workdir};
 use regex::Regex;
-use std::sync::{LazyLock, mpsc};
+use std::sync::LazyLock;
 
 /// Fewer visible chars than this in the whole document: no text layer.
 pub(crate) const MIN_TEXT_CHARS: usize = 20;
@@ -91,8 +92,13 @@ pub(crate) fn read_pdf(bytes: &[u8], limits: &Limits) -> PdfText {
             out.rows = rows_from_words(words);
             return out;
         }
-        Err(ToolError::Timeout) => {
-            out.flags.push(Exceeded::Timeout.flag());
+        Err(e @ (ToolError::Timeout | ToolError::TooMuchOutput)) => {
+            let limit = if e == ToolError::Timeout {
+                Exceeded::Timeout
+            } else {
+                Exceeded::ToolOutput
+            };
+            out.flags.push(limit.flag());
             out.failed = true;
             return out;
         }
@@ -135,7 +141,7 @@ fn pdftotext_words(bytes: &[u8], limits: &Limits) -> Result<(Vec<Word>, Vec<Stri
         "in.pdf",
         "out.html",
     ];
-    let run = tool::run("pdftotext", &args, &work, limits.tool_timeout)?;
+    let run = tool::run("pdftotext", &args, &work, limits)?;
     let html = std::fs::read(work.path().join("out.html")).unwrap_or_default();
     let mut flags = Vec::new();
     if !run.success {
@@ -217,22 +223,24 @@ fn unescape(s: &str) -> String {
     out
 }
 
+/// Threads the lopdf fallback may have alive at once, timed-out ones included.
+static LOPDF_SLOTS: Slots = Slots::new(2);
+
 /// The in-process fallback: lopdf's text in content-stream order, in a thread
-/// with the time budget and a panic guard. Errors are returned as flags.
+/// with the time budget and a panic guard. A thread that runs past the budget
+/// cannot be killed; it keeps one of [`LOPDF_SLOTS`] until it ends, so at most
+/// that many are ever left running. Errors are returned as flags.
 fn lopdf_text(bytes: &[u8], limits: &Limits) -> Result<(String, Vec<String>), String> {
-    let (tx, rx) = mpsc::channel();
     let data = bytes.to_vec();
     let lim = limits.clone();
-    std::thread::Builder::new()
-        .name("ogi-lopdf".into())
-        .spawn(move || {
-            let r = std::panic::catch_unwind(move || lopdf_read(&data, &lim));
-            let _ = tx.send(r.unwrap_or_else(|_| Err("pdf_error:lopdf:panic".to_string())));
-        })
-        .map_err(|e| format!("pdf_error:lopdf:thread:{e}"))?;
-    // A timed-out reader thread is left to finish on its own: threads cannot be killed.
-    rx.recv_timeout(limits.tool_timeout)
-        .map_err(|_| Exceeded::Timeout.flag())?
+    match LOPDF_SLOTS.run("ogi-lopdf", limits.tool_timeout, move || {
+        lopdf_read(&data, &lim)
+    }) {
+        Ok(r) => r,
+        Err(Bounded::Timeout) => Err(Exceeded::Timeout.flag()),
+        Err(Bounded::Panicked(_)) => Err("pdf_error:lopdf:panic".to_string()),
+        Err(Bounded::Spawn(e)) => Err(format!("pdf_error:lopdf:thread:{e}")),
+    }
 }
 
 fn lopdf_read(data: &[u8], limits: &Limits) -> Result<(String, Vec<String>), String> {

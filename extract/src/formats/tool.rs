@@ -5,11 +5,17 @@
 //! * Arguments are passed as an argv array; no shell is involved.
 //! * stdin is closed, stdout/stderr go to files in the same directory (no pipe
 //!   can fill up and stall the child), and the child runs in its own process
-//!   group, which is killed as a whole when the time budget runs out (soffice
-//!   forks `soffice.bin`).
+//!   group, which is killed as a whole (`killpg`) when the time budget runs out
+//!   (soffice forks `soffice.bin`).
+//! * Every file the child writes, stdout included, is capped by `RLIMIT_FSIZE`
+//!   at [`Limits::max_tool_output_bytes`]; output at the cap is refused
+//!   ([`ToolError::TooMuchOutput`], flag `limit:tool_output`), and stdout is
+//!   read back through the same cap.
 
+use super::limits::Limits;
 use std::ffi::OsStr;
 use std::fs;
+use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -23,6 +29,8 @@ pub(crate) enum ToolError {
     Missing,
     /// The time budget ran out; the process group was killed.
     Timeout,
+    /// It wrote as much as [`Limits::max_tool_output_bytes`] (to stdout or a file).
+    TooMuchOutput,
     /// It could not be started, or it failed: the message says which and why.
     Failed(String),
 }
@@ -76,20 +84,38 @@ impl Workdir {
     }
 }
 
-/// Runs `program` (looked up on `PATH`) with `args` in `work`, within `timeout`.
+/// Runs `program` (looked up on `PATH`) with `args` in `work`, within the time
+/// budget and output cap of `limits`.
 pub(crate) fn run<S: AsRef<OsStr>>(
     program: &str,
     args: &[S],
     work: &Workdir,
-    timeout: Duration,
+    limits: &Limits,
 ) -> Result<Run, ToolError> {
+    let timeout = limits.tool_timeout;
+    let cap = limits.max_tool_output_bytes as u64;
     let exe = which(program).ok_or(ToolError::Missing)?;
     let out_path = work.path().join(".stdout");
     let err_path = work.path().join(".stderr");
     let open = |p: &Path| {
         fs::File::create(p).map_err(|e| ToolError::Failed(format!("creating {}: {e}", p.display())))
     };
-    let mut child = Command::new(&exe)
+    let mut cmd = Command::new(&exe);
+    // SAFETY: the closure runs in the child between fork and exec and only calls
+    // setrlimit, which is async-signal-safe; it allocates nothing.
+    unsafe {
+        cmd.pre_exec(move || {
+            let lim = libc::rlimit {
+                rlim_cur: cap as libc::rlim_t,
+                rlim_max: cap as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd
         .args(args)
         .current_dir(work.path())
         .env("HOME", work.path()) // soffice writes its profile under HOME
@@ -116,7 +142,13 @@ pub(crate) fn run<S: AsRef<OsStr>>(
             return Err(ToolError::Timeout);
         }
     };
-    let stdout = fs::read(&out_path).unwrap_or_default();
+    let mut stdout = Vec::new();
+    if let Ok(f) = fs::File::open(&out_path) {
+        let _ = f.take(cap).read_to_end(&mut stdout);
+    }
+    if stdout.len() as u64 >= cap {
+        return Err(ToolError::TooMuchOutput);
+    }
     let stderr = fs::read(&err_path).unwrap_or_default();
     let stderr_head = String::from_utf8_lossy(&stderr[..stderr.len().min(512)])
         .lines()
@@ -133,34 +165,102 @@ pub(crate) fn run<S: AsRef<OsStr>>(
 
 /// Kills the process group `pgid` (the child started with `process_group(0)`).
 fn kill_group(pgid: u32) {
-    let _ = Command::new("kill")
-        .arg("-KILL")
-        .arg("--")
-        .arg(format!("-{pgid}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
+    if let Ok(pgid) = libc::pid_t::try_from(pgid) {
+        // SAFETY: plain system call on a process group id we created; no memory is shared.
+        unsafe {
+            libc::killpg(pgid, libc::SIGKILL);
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn budget(timeout: Duration, output: usize) -> Limits {
+        Limits {
+            tool_timeout: timeout,
+            max_tool_output_bytes: output,
+            ..Limits::default()
+        }
+    }
+
     #[test]
     fn missing_tool_and_timeout() {
         let (work, _) = Workdir::with_input("in.txt", b"x").unwrap();
-        let r = run(
-            "ogi-no-such-tool-xyz",
-            &["a"],
-            &work,
-            Duration::from_secs(1),
-        );
+        let lim = budget(Duration::from_secs(1), 1 << 20);
+        let r = run("ogi-no-such-tool-xyz", &["a"], &work, &lim);
         assert_eq!(r.unwrap_err(), ToolError::Missing);
         // `sleep` is in coreutils on every machine that runs these tests
-        let r = run("sleep", &["5"], &work, Duration::from_millis(100));
+        let r = run(
+            "sleep",
+            &["5"],
+            &work,
+            &budget(Duration::from_millis(100), 1 << 20),
+        );
         assert_eq!(r.unwrap_err(), ToolError::Timeout);
-        let r = run("cat", &["in.txt"], &work, Duration::from_secs(5)).unwrap();
+        let r = run(
+            "cat",
+            &["in.txt"],
+            &work,
+            &budget(Duration::from_secs(5), 1 << 20),
+        )
+        .unwrap();
         assert!(r.success);
         assert_eq!(r.stdout, b"x");
+    }
+
+    #[test]
+    fn a_timed_out_process_group_is_gone_children_included() {
+        let (work, _) = Workdir::with_input("in.txt", b"x").unwrap();
+        // The shell forks a grandchild that writes its pid, then both sleep.
+        let script = "sleep 30 & echo $! > grandchild.pid; wait";
+        let r = run(
+            "sh",
+            &["-c", script],
+            &work,
+            &budget(Duration::from_secs(2), 1 << 20),
+        );
+        assert_eq!(r.unwrap_err(), ToolError::Timeout);
+        let pid: i32 = fs::read_to_string(work.path().join("grandchild.pid"))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        // Killed with the group: gone (reaped by init) or a zombie. SIGKILL is
+        // delivered asynchronously, so allow the kernel a moment to finish it.
+        let running = || {
+            let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let state = stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .chars()
+                .next();
+            !matches!(state, None | Some('Z') | Some('X'))
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while running() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(
+            !running(),
+            "grandchild {pid} still running after the group was killed"
+        );
+    }
+
+    #[test]
+    fn output_is_capped() {
+        let (work, _) = Workdir::with_input("in.txt", b"x").unwrap();
+        // `yes` writes forever: the file-size limit stops it, and the run is refused.
+        let r = run(
+            "yes",
+            &["ogi"],
+            &work,
+            &budget(Duration::from_secs(20), 64 << 10),
+        );
+        assert_eq!(r.unwrap_err(), ToolError::TooMuchOutput);
+        assert!(fs::metadata(work.path().join(".stdout")).unwrap().len() <= 64 << 10);
     }
 }

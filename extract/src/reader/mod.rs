@@ -6,7 +6,11 @@
 //! ([`tokens`]), the parts are located by their headings ([`sections`]), and
 //! each table has its own reader ([`table2`], [`table3`], [`table4`]).
 
+pub mod align;
+pub mod flat;
+pub mod narrative;
 pub mod sections;
+pub mod split;
 pub mod table2;
 pub mod table3;
 pub mod table4;

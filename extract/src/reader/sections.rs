@@ -41,13 +41,29 @@ pub fn is_title(line: &TLine) -> bool {
         && TITLE_WORDS.last().is_some_and(|w| tail.contains(w))
 }
 
+/// A short line opening a numbered part (`一、总体情况`, `五、存在的主要问题…`).
+fn is_part_heading(l: &TLine) -> bool {
+    let t = l.text.trim_start_matches(['#', ' ']);
+    let mut c = t.chars();
+    !l.has_values()
+        && c.next().is_some_and(|x| "一二三四五六七八九十".contains(x))
+        && c.next() == Some('、')
+        && l.key.chars().count() <= 30
+}
+
 fn heading3(l: &TLine) -> bool {
     is_heading(l, &[HEADING_TABLE3])
 }
 
+/// Part 四's heading; its key words may carry a typo (`行政法复议`), so the
+/// stems `复议` and `诉讼` are enough in a short line that also says `情况`.
 fn heading4(l: &TLine) -> bool {
-    is_heading(l, &HEADING_TABLE4) && l.key.contains("情况")
+    (is_heading(l, &HEADING_TABLE4) || is_heading(l, &HEADING_TABLE4_STEMS))
+        && l.key.contains("情况")
 }
+
+/// The stems of [`HEADING_TABLE4`]'s words.
+const HEADING_TABLE4_STEMS: [&str; 2] = ["复议", "诉讼"];
 
 /// Finds the parts. `first_row` is the normalised label of table 3's first
 /// row, used when part 三 has no recognisable heading.
@@ -72,10 +88,16 @@ pub fn find(lines: &[TLine], first_row: &str) -> Sections {
         s.t2 = h2.map(|h| h + 1..n);
         return s;
     };
-    // A second report: a part 二/三 heading after part 三 started (cut at its title).
+    // A second report: a part 二 heading after part 三 started, or a part 三
+    // heading after a report title (cut at its title). A part 三 heading alone
+    // is the table's heading repeated (converters print it over each page's piece).
+    let mut titled = false;
     let second = lines[h3 + 1..]
         .iter()
-        .position(|l| heading3(l) || is_heading(l, &[HEADING_TABLE2]))
+        .position(|l| {
+            titled |= is_title(l);
+            is_heading(l, &[HEADING_TABLE2]) || (titled && heading3(l))
+        })
         .map(|i| i + h3 + 1);
     let end = match second {
         Some(i) => {
@@ -90,9 +112,20 @@ pub fn find(lines: &[TLine], first_row: &str) -> Sections {
         }
         None => n,
     };
-    let h2 = lines[..h3]
+    // The last part 二 heading before part 三, or the first of several repeated
+    // with only table lines between them (`二、主动公开…` then `## 表二：主动公开…`).
+    let mut h2 = lines[..h3]
         .iter()
         .rposition(|l| is_heading(l, &[HEADING_TABLE2]));
+    while let Some(h) = h2 {
+        let earlier = lines[..h]
+            .iter()
+            .rposition(|l| is_heading(l, &[HEADING_TABLE2]) || is_part_heading(l));
+        match earlier {
+            Some(e) if is_heading(&lines[e], &[HEADING_TABLE2]) => h2 = Some(e),
+            _ => break,
+        }
+    }
     let h4 = lines[h3 + 1..end]
         .iter()
         .position(heading4)

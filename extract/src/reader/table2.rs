@@ -6,6 +6,7 @@
 //! measures also tell the template (2019: 本年新制作数量 …; 2021: 本年制发件数 …).
 
 use super::Slot;
+use super::split::FusedRun;
 use super::tokens::{TLine, Tok};
 use crate::Template;
 use crate::labels::{best_match, scan};
@@ -19,6 +20,10 @@ pub struct Table2Read {
     pub slots: Vec<(usize, Slot)>,
     /// Findings.
     pub flags: Vec<String>,
+    /// Items whose values were printed fused (`规章 000` for three measures):
+    /// the item's keys (indices into [`crate::vocab::Vocab::table2`]) in
+    /// header order, the digit tokens and the line, for [`super::split`].
+    pub fused: Vec<(Vec<usize>, Vec<String>, u32)>,
 }
 
 impl Table2Read {
@@ -87,13 +92,40 @@ pub fn read(lines: &[TLine]) -> Table2Read {
                 }
                 continue;
             }
+            // A header glued to its first item (`信息内容本年收费金额行政事业性收费 5`,
+            // flattened text): the measures set the header, the rest is the item.
+            let glued = scan(
+                &key,
+                all_measures
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, ls))| (i, ls.as_slice())),
+            );
+            let key = match glued.last() {
+                Some(&(pos, last)) => {
+                    current = glued
+                        .iter()
+                        .map(|&(_, i)| all_measures[i].0.clone())
+                        .collect();
+                    unit = header_unit(&l.text);
+                    let end = all_measures[last]
+                        .1
+                        .iter()
+                        .filter(|m| key[pos..].starts_with(m.as_str()))
+                        .map(String::len)
+                        .max()
+                        .unwrap_or(0);
+                    key[pos + end..].to_string()
+                }
+                None => key,
+            };
             let item = if key.is_empty() {
                 std::mem::take(&mut pending_item)
             } else {
                 key
             };
             let nums: Vec<&Tok> = seg.vals.iter().copied().filter(|t| t.is_value()).collect();
-            let hint = out.template();
+            let hint = out.template().or_else(|| measures_template(&current));
             let mut placed: Vec<(usize, &Tok)> = if nums.len() == current.len() {
                 under_header(&item, &current, nums.clone())
             } else if seg.vals.len() == current.len() {
@@ -101,6 +133,21 @@ pub fn read(lines: &[TLine]) -> Table2Read {
             } else {
                 Vec::new()
             };
+            if placed.is_empty() && !under_header(&item, &current, nums.clone()).is_empty() {
+                // The header in force is this item's, but the values do not fit it
+                // (fused or lost cells): reading them under other measures would guess.
+                let keys: Vec<usize> = under_header(&item, &current, vec![nums[0]; current.len()])
+                    .into_iter()
+                    .map(|(k, _)| k)
+                    .collect();
+                let raw: Vec<String> = nums.iter().map(|t| t.raw.clone()).collect();
+                if keys.len() == current.len() && FusedRun::plausible(&raw, keys.len()) {
+                    out.fused.push((keys, raw, l.no));
+                } else {
+                    out.flags.push(format!("short_row:t2:{}", l.no));
+                }
+                continue;
+            }
             if placed.is_empty() {
                 // No header for this item (or a header of other items): the item's
                 // own measures in the vocabulary tell where its values go.
@@ -127,6 +174,33 @@ pub fn read(lines: &[TLine]) -> Table2Read {
         }
     }
     out
+}
+
+/// The template a header's measures belong to, when they tell.
+fn measures_template(current: &[String]) -> Option<Template> {
+    let v = vocab();
+    let has = |t: Template| {
+        current.iter().any(|m| {
+            v.table2
+                .iter()
+                .any(|x| x.measures[0] == *m && x.template == t)
+        })
+    };
+    let only = |t: Template| {
+        current.iter().any(|m| {
+            v.table2
+                .iter()
+                .all(|x| x.measures[0] != *m || x.template == t)
+        })
+    };
+    match (
+        has(Template::V2019) && only(Template::V2019),
+        has(Template::V2021) && only(Template::V2021),
+    ) {
+        (true, false) => Some(Template::V2019),
+        (false, true) => Some(Template::V2021),
+        _ => None,
+    }
 }
 
 /// Pairs values with the header's measures, keeping those the item has.

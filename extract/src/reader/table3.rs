@@ -10,7 +10,7 @@
 //! and its cells are left missing.
 
 use super::Slot;
-use super::tokens::{Segment, TLine, Tok};
+use super::tokens::{Kind, Segment, TLine, Tok};
 use crate::labels::{best_match_by, scan};
 use crate::normalize::label_key;
 use crate::value::CellValue;
@@ -26,8 +26,27 @@ pub struct RowRead {
     pub slots: Vec<Slot>,
     /// For short rows: the values printed (in order) that could not be placed.
     pub printed: Vec<CellValue>,
+    /// For short rows: the printed text of those values (`640020470`), for
+    /// cutting fused digits ([`super::split`]).
+    pub printed_raw: Vec<String>,
     /// The values could not be placed in columns.
     pub short: bool,
+    /// The label was printed on the line of the values (a grid row, a text
+    /// row); `false` when it came from lines above them.
+    pub label_on_line: bool,
+}
+
+/// A row of values that its label did not place: numbers with no label (a
+/// converter floated it away), a label that matches no row, or a row label
+/// seen again. [`super::align`] places them by the template order.
+#[derive(Debug, Clone)]
+pub struct Loose {
+    /// How many rows of [`Table3Read::rows`] were read before it.
+    pub after: usize,
+    /// The row its label names, if any.
+    pub label: Option<usize>,
+    /// The values (`row` is meaningless until placed).
+    pub read: RowRead,
 }
 
 /// Table 3 as read.
@@ -39,6 +58,8 @@ pub struct Table3Read {
     pub flags: Vec<String>,
     /// Column order: vocabulary column index of each document column.
     pub order: Vec<usize>,
+    /// Value rows not placed by their label, in document order (see [`Loose`]).
+    pub loose: Vec<Loose>,
 }
 
 impl Table3Read {
@@ -108,28 +129,79 @@ fn match_frags(frags: &[Frag], keep: impl Fn(usize) -> bool) -> Option<(usize, u
     None
 }
 
+/// Where the columns sit in a grid: the header's cell index of every
+/// vocabulary column, and the header's width in cells.
+#[derive(Debug, Clone)]
+struct GridCols {
+    /// Cell index of each vocabulary column.
+    cell: Vec<usize>,
+    /// Cells per grid line.
+    width: usize,
+}
+
+impl GridCols {
+    /// The row's cells read by position from one grid line: a value at its
+    /// column's cell, an empty cell `blank`. `None` unless the line is as wide
+    /// as the header and every value of it sits in a column cell.
+    fn read(&self, line: &TLine) -> Option<Vec<Slot>> {
+        if width(line) != Some(self.width)
+            || line
+                .toks
+                .iter()
+                .any(|t| t.is_value() && !self.cell.contains(&t.cell))
+        {
+            return None;
+        }
+        self.cell
+            .iter()
+            .map(|&c| {
+                let mut at = line.toks.iter().filter(|t| t.cell == c);
+                match (at.next(), at.next()) {
+                    (Some(t), None) if t.kind != Kind::Label => Some(Slot::from_tok(t, line.no)),
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Number of cells of a line (a grid line of blanks and one label still has
+/// its full width: empty cells are tokens).
+fn width(line: &TLine) -> Option<usize> {
+    line.toks.last().map(|t| t.cell + 1)
+}
+
+/// What [`emit`] needs besides the group: column order and grid positions.
+struct Ctx<'a> {
+    /// Vocabulary column of each document column (reading order).
+    order: Vec<usize>,
+    /// Grid positions, when the header gave every column its own cell.
+    grid: Option<GridCols>,
+    /// The part's lines by line number (for grid rows).
+    lines: std::collections::HashMap<u32, &'a TLine>,
+}
+
 /// Reads table 3 from its part's lines.
+///
+/// The header (every label before the first value) gives the column order;
+/// on a grid (HTML, DOCX, XLSX rows, aligned PDF rows) it also gives each
+/// column's cell, and a row printed on one grid line is read by position, so
+/// empty cells are `blank` at their column and never shift the row.
 pub fn read(lines: &[TLine]) -> Table3Read {
-    let ncols = vocab().cols.len();
     let mut out = Table3Read::default();
     let mut header: Vec<(usize, u32, String)> = Vec::new(); // (cell, line, label key)
+    let mut header_widths: Vec<usize> = Vec::new();
     let mut any_multi = false;
-    let mut in_header = true;
-    let mut group = Group::default();
-    for line in lines {
+    'header: for line in lines {
         for seg in line.segments() {
-            let nv = seg.n_values();
-            if in_header && nv == 0 {
-                header.extend(seg.labels.iter().map(|t| (t.cell, line.no, t.key.clone())));
-                any_multi |= line.multi;
+            if seg.n_values() > 0 {
+                break 'header;
             }
-            if nv > 0 {
-                in_header = false;
-            }
-            add_segment(&mut group, &seg, line.no, nv, &mut out);
+            header.extend(seg.labels.iter().map(|t| (t.cell, line.no, t.key.clone())));
         }
+        any_multi |= line.multi;
+        header_widths.extend(width(line));
     }
-    finish(&mut group, &mut out);
     let mut hits: Vec<(usize, u32, usize, usize)> = if any_multi {
         header
             .iter()
@@ -148,25 +220,58 @@ pub fn read(lines: &[TLine]) -> Table3Read {
             .collect()
     };
     let order = column_order(&mut hits, any_multi, &mut out.flags);
+    let grid = if any_multi {
+        grid_cols(&hits, &header_widths)
+    } else {
+        None
+    };
     out.order = order.clone();
-    for r in &mut out.rows {
-        // Slots were stored in document column order; map to vocabulary order.
-        if !r.short {
-            let mut slots = vec![Slot::missing(); ncols];
-            for (doc_i, s) in r.slots.drain(..).enumerate() {
-                slots[order[doc_i]] = s;
-            }
-            r.slots = slots;
+    let ctx = Ctx {
+        order,
+        grid,
+        lines: lines.iter().map(|l| (l.no, l)).collect(),
+    };
+    let mut group = Group::default();
+    for line in lines {
+        for seg in line.segments() {
+            let nv = seg.n_values();
+            add_segment(&mut group, &seg, line.no, nv, &mut out, &ctx);
         }
     }
+    finish(&mut group, &mut out, &ctx);
+    super::align::place_loose(&mut out);
     out
 }
 
-fn add_segment(group: &mut Group, seg: &Segment<'_>, line: u32, nv: usize, out: &mut Table3Read) {
+/// Each column's cell from the grid header hits: only when every column was
+/// found in a cell of its own and all header lines have one width.
+fn grid_cols(hits: &[(usize, u32, usize, usize)], widths: &[usize]) -> Option<GridCols> {
+    let ncols = vocab().cols.len();
+    let width = *widths.iter().max()?;
+    let mut cell = vec![usize::MAX; ncols];
+    for &(c, _, _, col) in hits {
+        if cell[col] == usize::MAX {
+            cell[col] = c;
+        }
+    }
+    let mut seen = cell.clone();
+    seen.sort_unstable();
+    seen.dedup();
+    (seen.len() == ncols && cell.iter().all(|&c| c < width)).then_some(GridCols { cell, width })
+}
+
+fn add_segment(
+    group: &mut Group,
+    seg: &Segment<'_>,
+    line: u32,
+    nv: usize,
+    out: &mut Table3Read,
+    ctx: &Ctx<'_>,
+) {
     if !seg.labels.is_empty() {
         if group.has_values() {
             let g = std::mem::take(group);
-            emit(g, out);
+            emit(g, out, ctx);
         }
         let empties = if nv == 0 { seg.vals.len() } else { 0 };
         let last = seg.labels.len() - 1;
@@ -179,24 +284,36 @@ fn add_segment(group: &mut Group, seg: &Segment<'_>, line: u32, nv: usize, out: 
         }
     }
     if nv > 0 {
+        // A full row of numbers without a label after a row that has its numbers:
+        // a row of its own (its label floated away), not more values of that row.
+        if seg.labels.is_empty() && group.has_values() && is_full_row(seg, nv) {
+            let g = std::mem::take(group);
+            emit(g, out, ctx);
+        }
         group
             .vals
             .push((line, seg.vals.iter().map(|t| (*t).clone()).collect()));
     }
 }
 
-fn finish(group: &mut Group, out: &mut Table3Read) {
+/// Whether a segment holds one value per column (or one cell per column).
+fn is_full_row(seg: &Segment<'_>, nv: usize) -> bool {
+    let ncols = vocab().cols.len();
+    nv == ncols || seg.vals.len() == ncols
+}
+
+fn finish(group: &mut Group, out: &mut Table3Read, ctx: &Ctx<'_>) {
     let g = std::mem::take(group);
-    if !g.frags.is_empty() {
-        emit(g, out);
+    if !g.frags.is_empty() || g.has_values() {
+        emit(g, out, ctx);
     }
 }
 
-/// Turns a group into rows: the main row, and a value-less row just before it
-/// when the leading fragments name the preceding row (a row whose cells vanished).
-fn emit(g: Group, out: &mut Table3Read) {
+/// Turns a group into rows: the main row, and the value-less rows before it
+/// when the leading fragments name the preceding rows (a row whose cells
+/// vanished, or rows printed blank).
+fn emit(g: Group, out: &mut Table3Read, ctx: &Ctx<'_>) {
     let v = vocab();
-    let ncols = v.cols.len();
     let Some((row, k)) = match_frags(&g.frags, |_| true) else {
         if g.has_values() {
             let line = g
@@ -205,23 +322,90 @@ fn emit(g: Group, out: &mut Table3Read) {
                 .map(|f| f.line)
                 .or(g.vals.first().map(|v| v.0))
                 .unwrap_or(0);
-            out.flags.push(format!("unmatched_row:{line}"));
+            if !g.frags.is_empty() {
+                out.flags.push(format!("unmatched_row:{line}"));
+            }
+            let read = values_read(&g, 0, ctx);
+            if read.short {
+                out.flags.push(format!("stray_values:{line}"));
+            } else {
+                out.loose.push(Loose {
+                    after: out.rows.len(),
+                    label: None,
+                    read,
+                });
+            }
         }
         return;
     };
-    let prefix = &g.frags[..g.frags.len() - k];
-    // Only the row just before the matched one can have lost its cells here.
-    if !prefix.is_empty()
-        && let Some((prev, pk)) = match_frags(prefix, |p| v.rows_before[row].contains(&p))
-    {
-        push_row(out, empty_row(prev, &prefix[prefix.len() - pk..]));
+    // Rows printed without values before the matched one, walking back through
+    // the template order: the row just before may have lost its cells (missing);
+    // rows further back are taken only when printed blank (one empty cell per column).
+    let mut prefix = &g.frags[..g.frags.len() - k];
+    let mut next = row;
+    let mut before: Vec<RowRead> = Vec::new();
+    while let Some((prev, pk)) = match_frags(prefix, |p| v.rows_before[next].contains(&p)) {
+        let r = empty_row(prev, &prefix[prefix.len() - pk..], ctx);
+        if !before.is_empty() && r.short {
+            break;
+        }
+        before.push(r);
+        next = prev;
+        prefix = &prefix[..prefix.len() - pk];
+    }
+    for r in before.into_iter().rev() {
+        push_row(out, r);
     }
     if !g.has_values() {
         // A row printed with one empty cell per column is blank, not lost.
-        if g.frags.last().is_some_and(|f| f.empties == ncols) {
-            push_row(out, empty_row(row, &g.frags[g.frags.len() - k..]));
+        if let Some(slots) = blank_slots(g.frags.last(), ctx) {
+            push_row(
+                out,
+                RowRead {
+                    row,
+                    slots,
+                    printed: Vec::new(),
+                    printed_raw: Vec::new(),
+                    short: false,
+                    label_on_line: true,
+                },
+            );
         }
         return;
+    }
+    let read = values_read(&g, row, ctx);
+    if read.short {
+        let kind = if read.printed.len() > v.cols.len() {
+            "long_row"
+        } else {
+            "short_row"
+        };
+        out.flags.push(format!("{kind}:{}", v.rows[row].key));
+    }
+    push_row(out, read);
+}
+
+/// The row `row` read from a group's values: by grid position, one value per
+/// column, or one cell per column; otherwise short (values kept, cells missing).
+fn values_read(g: &Group, row: usize, ctx: &Ctx<'_>) -> RowRead {
+    let ncols = vocab().cols.len();
+    let label_on_line = g
+        .frags
+        .last()
+        .zip(g.vals.first())
+        .is_some_and(|(f, v)| f.line == v.0);
+    // One grid line holds the row: read its cells by position.
+    if let (Some(grid), [(l, _)]) = (&ctx.grid, g.vals.as_slice())
+        && let Some(slots) = ctx.lines.get(l).and_then(|line| grid.read(line))
+    {
+        return RowRead {
+            row,
+            slots,
+            printed: Vec::new(),
+            printed_raw: Vec::new(),
+            short: false,
+            label_on_line,
+        };
     }
     let nums: Vec<(u32, &Tok)> = g
         .vals
@@ -232,19 +416,23 @@ fn emit(g: Group, out: &mut Table3Read) {
         [one] if one.1.len() == ncols => Some(one),
         _ => None,
     };
-    let read = if nums.len() == ncols {
+    if nums.len() == ncols {
         RowRead {
             row,
-            slots: nums.iter().map(|(l, t)| Slot::from_tok(t, *l)).collect(),
+            slots: in_vocab_order(nums.iter().map(|(l, t)| Slot::from_tok(t, *l)), ctx),
             printed: Vec::new(),
+            printed_raw: Vec::new(),
             short: false,
+            label_on_line,
         }
     } else if let Some((l, toks)) = single_grid_line {
         RowRead {
             row,
-            slots: toks.iter().map(|t| Slot::from_tok(t, *l)).collect(),
+            slots: in_vocab_order(toks.iter().map(|t| Slot::from_tok(t, *l)), ctx),
             printed: Vec::new(),
+            printed_raw: Vec::new(),
             short: false,
+            label_on_line,
         }
     } else {
         let printed = nums
@@ -254,12 +442,7 @@ fn emit(g: Group, out: &mut Table3Read) {
                 _ => None,
             })
             .collect();
-        let kind = if nums.len() > ncols {
-            "long_row"
-        } else {
-            "short_row"
-        };
-        out.flags.push(format!("{kind}:{}", v.rows[row].key));
+        let printed_raw = nums.iter().map(|(_, t)| t.raw.clone()).collect();
         RowRead {
             row,
             slots: vec![
@@ -270,31 +453,62 @@ fn emit(g: Group, out: &mut Table3Read) {
                 ncols
             ],
             printed,
+            printed_raw,
             short: true,
+            label_on_line,
         }
-    };
-    push_row(out, read);
+    }
+}
+
+/// Slots in document column order → vocabulary order.
+fn in_vocab_order(doc: impl Iterator<Item = Slot>, ctx: &Ctx<'_>) -> Vec<Slot> {
+    let mut slots = vec![Slot::missing(); vocab().cols.len()];
+    for (doc_i, s) in doc.enumerate() {
+        if let Some(&c) = ctx.order.get(doc_i) {
+            slots[c] = s;
+        }
+    }
+    slots
+}
+
+/// The cells of a row printed without numbers, when its line shows every
+/// column empty: by grid position, or one empty cell per column.
+fn blank_slots(last: Option<&Frag>, ctx: &Ctx<'_>) -> Option<Vec<Slot>> {
+    let last = last?;
+    let ncols = vocab().cols.len();
+    let by_grid = ctx
+        .grid
+        .as_ref()
+        .zip(ctx.lines.get(&last.line))
+        .and_then(|(grid, line)| grid.read(line));
+    if by_grid.is_some() {
+        return by_grid;
+    }
+    (last.empties == ncols).then(|| {
+        let blank = Slot {
+            provenance: Provenance::Blank,
+            line: Some(last.line),
+            ..Slot::missing()
+        };
+        vec![blank; ncols]
+    })
 }
 
 /// A row whose label was printed without numbers: blank cells when its line
-/// had one empty cell per column, otherwise missing (flagged `short_row`).
-fn empty_row(row: usize, frags: &[Frag]) -> RowRead {
+/// shows every column empty, otherwise missing (flagged `short_row`).
+fn empty_row(row: usize, frags: &[Frag], ctx: &Ctx<'_>) -> RowRead {
     let ncols = vocab().cols.len();
     let last = frags.last();
-    if last.is_some_and(|f| f.empties == ncols) {
-        let blank = Slot {
-            provenance: Provenance::Blank,
-            line: last.map(|f| f.line),
-            ..Slot::missing()
-        };
-        RowRead {
+    match blank_slots(last, ctx) {
+        Some(slots) => RowRead {
             row,
-            slots: vec![blank; ncols],
+            slots,
             printed: Vec::new(),
+            printed_raw: Vec::new(),
             short: false,
-        }
-    } else {
-        RowRead {
+            label_on_line: true,
+        },
+        None => RowRead {
             row,
             slots: vec![
                 Slot {
@@ -304,8 +518,10 @@ fn empty_row(row: usize, frags: &[Frag]) -> RowRead {
                 ncols
             ],
             printed: Vec::new(),
+            printed_raw: Vec::new(),
             short: true,
-        }
+            label_on_line: false,
+        },
     }
 }
 
@@ -317,6 +533,13 @@ fn push_row(out: &mut Table3Read, r: RowRead) {
     if out.rows.iter().any(|x| x.row == r.row) {
         out.flags
             .push(format!("duplicate_row:{}", vocab().rows[r.row].key));
+        if !r.short {
+            out.loose.push(Loose {
+                after: out.rows.len(),
+                label: Some(r.row),
+                read: r,
+            });
+        }
     } else {
         out.rows.push(r);
     }

@@ -5,6 +5,7 @@
 //! outcome order come from the header labels when all are present.
 
 use super::Slot;
+use super::split::FusedRun;
 use super::tokens::{Kind, TLine, Tok};
 use crate::labels::{best_match, scan};
 use crate::vocab::vocab;
@@ -16,6 +17,13 @@ pub struct Table4Read {
     pub slots: Vec<Slot>,
     /// Findings.
     pub flags: Vec<String>,
+    /// The digit tokens when the fifteen numbers were printed fused
+    /// (`10203120001200000`), for [`super::split`]; the slots stay missing.
+    pub fused: Option<Vec<String>>,
+    /// Source line of the fused digits.
+    pub fused_line: Option<u32>,
+    /// Index into [`crate::vocab::Vocab::table4`] of each document position.
+    pub order: Vec<usize>,
 }
 
 /// Distinct values in first-seen order.
@@ -37,7 +45,7 @@ pub fn read(lines: &[TLine]) -> Table4Read {
     let no = blocks.first().map_or(0, Vec::len);
     let mut out = Table4Read {
         slots: vec![Slot::missing(); v.table4.len()],
-        flags: Vec::new(),
+        ..Table4Read::default()
     };
     // Header: every label, in reading order.
     let header: String = lines
@@ -84,6 +92,9 @@ pub fn read(lines: &[TLine]) -> Table4Read {
         border = (0..nb).collect();
     }
     let index = |b: usize, o: usize| v.table4.iter().position(|t| t.key == blocks[b][o].key);
+    out.order = (0..nb * no)
+        .filter_map(|i| index(border[i / no], outcomes[i % no]))
+        .collect();
     // One labelled line per block.
     let mut labelled = 0;
     for l in lines {
@@ -126,6 +137,11 @@ pub fn read(lines: &[TLine]) -> Table4Read {
     } else if let Some(l) = grid_line {
         l.toks.iter().map(|t| (l.no, t)).collect()
     } else {
+        let raw: Vec<String> = nums.iter().map(|(_, t)| t.raw.clone()).collect();
+        if out.order.len() == nb * no && FusedRun::plausible(&raw, nb * no) {
+            out.fused_line = nums.first().map(|n| n.0);
+            out.fused = Some(raw);
+        }
         if !nums.is_empty() {
             out.flags
                 .push(format!("table4_unreadable:{}_values", nums.len()));

@@ -1,5 +1,6 @@
 //! Lines → label and value tokens.
 
+use super::flat;
 use crate::Line;
 use crate::normalize::{label_key, normalize_text};
 use crate::value::{CellValue, parse_value};
@@ -110,8 +111,50 @@ fn is_rule(cell: &str) -> bool {
 }
 
 /// Tokenises lines; blank lines and Markdown separator rows are dropped.
+///
+/// A flattened line (a whole report's tables on one line, see
+/// [`super::flat`]) becomes one tokenised line per piece, all with its number.
 pub fn tokenize(lines: &[Line]) -> Vec<TLine> {
-    lines.iter().filter_map(tokenize_line).collect()
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if let [cell] = line.cells.as_slice()
+            && flat::may_be_flattened(cell)
+        {
+            let text = normalize_text(cell);
+            if flat::is_flattened(&text) {
+                out.extend(flat::reflow(&text).into_iter().filter_map(|p| {
+                    tokenize_line(&Line {
+                        no: line.no,
+                        cells: vec![p],
+                    })
+                }));
+                continue;
+            }
+        }
+        out.extend(tokenize_line(line));
+    }
+    out
+}
+
+/// A page footer or header that is only a page number: `-4-`, `— 5 —`,
+/// `- 12 -`, `第 3 页`, `第3页 共6页`, `3/6`.
+fn is_page_number(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
+    let dashes = |c: char| matches!(c, '-' | '—' | '–' | '－');
+    if let Some(inner) = t.strip_prefix(dashes).and_then(|r| r.strip_suffix(dashes)) {
+        return digits(inner.trim_matches(dashes));
+    }
+    if let Some(rest) = t.strip_prefix('第') {
+        let (page, tail) = rest.split_once('页').unwrap_or((rest, "?"));
+        let total = tail
+            .trim_start_matches([',', '，', '/'])
+            .strip_prefix('共')
+            .and_then(|x| x.strip_suffix('页'));
+        return digits(page) && (tail.is_empty() || total.is_some_and(digits));
+    }
+    t.split_once('/')
+        .is_some_and(|(a, b)| digits(a) && digits(b))
 }
 
 fn tokenize_line(line: &Line) -> Option<TLine> {
@@ -122,6 +165,7 @@ fn tokenize_line(line: &Line) -> Option<TLine> {
             .iter()
             .filter(|c| !c.trim().is_empty())
             .all(|c| is_rule(c))
+        || (non_empty == 1 && cells.iter().any(|c| is_page_number(c)))
     {
         return None;
     }
@@ -274,6 +318,26 @@ mod tests {
         assert_eq!(segs[0].vals.len(), 3);
         assert_eq!(segs[0].n_values(), 2);
         assert!(t[0].multi);
+    }
+
+    #[test]
+    fn page_numbers_are_dropped_and_values_are_not() {
+        for p in [
+            "-4-",
+            "— 5 —",
+            " - 12 - ",
+            "第 3 页",
+            "第3页 共6页",
+            "3/6",
+            "－7－",
+        ] {
+            assert!(is_page_number(p), "{p}");
+            assert!(tokenize(&[line(&[p])]).is_empty(), "{p}");
+        }
+        for v in ["4", "-4", "—", "第二十条", "0 0 0", "12-", "第3项"] {
+            assert!(!is_page_number(v), "{v}");
+        }
+        assert_eq!(tokenize(&[line(&["-4-", "5"])]).len(), 1);
     }
 
     #[test]

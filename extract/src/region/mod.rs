@@ -73,10 +73,23 @@ pub enum RegionMatch {
 /// The scope comes from the agency ([`crate::scope::scope_of`]), or from the head of the
 /// title when there is no agency.
 /// An ambiguous name adds the flag `region_ambiguous:<name>`; an agency or
-/// title without any division name adds `region_unknown`. Existing region
+/// title without any division name adds `region_unknown`. An agency whose
+/// place name reads further after changing one visually confusable character
+/// (`沐阳县` → `沭阳县`, see [`crate::confusable`]) is corrected and resolved;
+/// the flag `agency_corrected:<agency as printed>` keeps the raw name (the
+/// title stays as printed). Existing region
 /// fields are only overwritten by a resolved region. Never panics.
 pub fn annotate(report: &mut Report) {
-    match resolve(report.agency.as_deref(), report.title.as_deref()) {
+    let mut found = resolve(report.agency.as_deref(), report.title.as_deref());
+    if let Some(raw) = report.agency.clone()
+        && let Some(fixed) = corrected_agency(&raw)
+        && let RegionMatch::Resolved(d) = resolve(Some(&fixed), report.title.as_deref())
+    {
+        push_flag(report, format!("agency_corrected:{raw}"));
+        report.agency = Some(fixed);
+        found = RegionMatch::Resolved(d);
+    }
+    match found {
         RegionMatch::Resolved(d) => {
             report.region = Some(d.full_name);
             report.region_code = Some(d.code);
@@ -99,6 +112,33 @@ pub fn annotate(report: &mut Report) {
         (_, Some(t)) => crate::scope::scope_of(&title_head(t)),
         _ => Scope::Unknown,
     };
+}
+
+/// Characters after the region chain where a confusable character is tried.
+const CORRECTION_WINDOW: usize = 8;
+
+/// The agency with one confusable character changed, when that lets the
+/// gazetteer read a division name across the changed character (and exactly
+/// one such change does). `None` otherwise.
+fn corrected_agency(agency: &str) -> Option<String> {
+    let g = gazetteer();
+    let name = normalize(agency);
+    let consumed = g.chain(&name).consumed;
+    let start = name[..consumed].chars().count();
+    let mut fixes: Vec<String> =
+        crate::confusable::variants(&name, start..start + CORRECTION_WINDOW)
+            .into_iter()
+            .filter(|(i, v)| {
+                let reach = g.chain(v).consumed;
+                v[..reach].chars().count() > *i
+            })
+            .map(|(_, v)| v)
+            .collect();
+    fixes.dedup();
+    match fixes.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
 }
 
 fn push_flag(report: &mut Report, flag: String) {
@@ -412,6 +452,31 @@ mod tests {
         );
         assert_eq!(title_head("2022年郑州市政府信息公开工作年度报告"), "郑州市");
         assert_eq!(title_head(""), "");
+    }
+
+    #[test]
+    fn one_confusable_character_is_corrected_and_flagged() {
+        let (name, code, flags, scope) = region("沐阳县发展和改革局");
+        assert_eq!(name.as_deref(), Some("江苏省宿迁市沭阳县"));
+        assert_eq!(code.as_deref(), Some("321322"));
+        assert_eq!(flags, vec!["agency_corrected:沐阳县发展和改革局"]);
+        assert_eq!(scope, Scope::Agency);
+        // After its prefecture: the prefecture alone would resolve, the correction reads on.
+        let (_, code, flags, _) = region("宿迁市沐阳县人民政府");
+        assert_eq!(code.as_deref(), Some("321322"), "{flags:?}");
+        // The agency is corrected; the flag keeps the printed name; twice is once.
+        let mut r = report(
+            "沐阳县发展和改革局",
+            Some("沐阳县发展和改革局2023年政府信息公开工作年度报告"),
+        );
+        annotate(&mut r);
+        annotate(&mut r);
+        assert_eq!(r.agency.as_deref(), Some("沭阳县发展和改革局"));
+        assert_eq!(r.flags, vec!["agency_corrected:沐阳县发展和改革局"]);
+        assert_eq!(r.region_code.as_deref(), Some("321322"));
+        // A correct name is left alone; a name with no confusable fix stays unknown.
+        assert_eq!(region("沭阳县发展和改革局").2, Vec::<String>::new());
+        assert_eq!(region("某某县民政局").2, vec!["region_unknown"]);
     }
 
     #[test]

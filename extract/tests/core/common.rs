@@ -37,5 +37,5 @@ pub fn seeds() -> Vec<(String, String, serde_json::Value)> {
 
 /// Whether every C check passes.
 pub fn checks_ok(r: &Report) -> bool {
-    r.checks.iter().all(|c| c.ok)
+    r.checks.iter().all(|c| c.ok())
 }

@@ -131,6 +131,7 @@ fn maps_hold_exactly_the_cells() {
                 TableId::T2 => r.table2[&c.row],
                 TableId::T3 => r.table3[&c.row][c.col.as_deref().unwrap()],
                 TableId::T4 => r.table4[&c.row],
+                TableId::Narrative => unreachable!("narrative cells are not in cells"),
             };
             assert_eq!(v, c.value, "{name} {c:?}");
         }

@@ -43,7 +43,12 @@ pub fn bytes(name: &str) -> Vec<u8> {
 
 /// The report's records.
 pub fn load() -> Vec<Item> {
-    let text = String::from_utf8(bytes("report.grid")).expect("grid is UTF-8");
+    load_grid("report.grid")
+}
+
+/// The records of a grid file in `tests/fixtures/formats/`.
+pub fn load_grid(name: &str) -> Vec<Item> {
+    let text = String::from_utf8(bytes(name)).expect("grid is UTF-8");
     let mut items = Vec::new();
     let mut table: Option<Vec<Vec<String>>> = None;
     for line in text

@@ -1,0 +1,239 @@
+//! `ogi parse --explain`: for every template row, the source line(s) and raw
+//! text its cells were read from, or why they were not found.
+//!
+//! Rows are the template's: table 2 by item (`规章`, `行政许可`, …), table 3 by
+//! row, table 4 by block (`行政复议`, …). Each row prints its state (`read`,
+//! `partly read`, `not found`), the source lines its cells came from (with
+//! the line's text, cells separated by ` | `) and every cell as
+//! `column=raw` with its provenance when not `printed`. A row with missing
+//! cells gets the reason, from the report's flags (`short_row:<row>`,
+//! `missing_table:<n>`, `truncated`, `conflict:<row>`, …).
+
+use crate::vocab::vocab;
+use crate::{Cell, Line, Provenance, Report, TableId, Template};
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// Longest source-line text shown (characters); longer lines are cut with `…`.
+const MAX_LINE_CHARS: usize = 160;
+
+/// One template row: its display name and the cells (by key) it holds.
+struct RowSpec {
+    table: TableId,
+    /// Key used in flags (`short_row:<key>`), table 3 only.
+    key: String,
+    name: String,
+    /// (row key, column key) of each cell, in template order.
+    cells: Vec<(String, Option<String>)>,
+}
+
+fn template_rows(template: Template) -> Vec<RowSpec> {
+    let v = vocab();
+    let mut out: Vec<RowSpec> = Vec::new();
+    for t in v.table2_of(template) {
+        let name = t.item_zh.clone();
+        match out
+            .iter_mut()
+            .find(|r| r.table == TableId::T2 && r.name == name)
+        {
+            Some(r) => r.cells.push((t.key.clone(), None)),
+            None => out.push(RowSpec {
+                table: TableId::T2,
+                key: t.key.clone(),
+                name,
+                cells: vec![(t.key.clone(), None)],
+            }),
+        }
+    }
+    for r in v.rows_of(template) {
+        out.push(RowSpec {
+            table: TableId::T3,
+            key: r.key.clone(),
+            name: format!("{} {}", r.section, r.label_zh),
+            cells: v
+                .cols
+                .iter()
+                .map(|c| (r.key.clone(), Some(c.key.clone())))
+                .collect(),
+        });
+    }
+    for b in v.table4_blocks() {
+        out.push(RowSpec {
+            table: TableId::T4,
+            key: b[0].key.clone(),
+            name: b[0].block_zh.clone(),
+            cells: b.iter().map(|t| (t.key.clone(), None)).collect(),
+        });
+    }
+    out
+}
+
+/// A source line as text: its cells trimmed and joined by ` | `, cut to [`MAX_LINE_CHARS`].
+fn line_text(line: &Line) -> String {
+    let t = line
+        .cells
+        .iter()
+        .map(|c| c.trim())
+        .collect::<Vec<_>>()
+        .join(" | ");
+    if t.chars().count() > MAX_LINE_CHARS {
+        let cut: String = t.chars().take(MAX_LINE_CHARS).collect();
+        format!("{cut}…")
+    } else {
+        t
+    }
+}
+
+/// Why a row's cells are missing, from the report's flags.
+fn reason(report: &Report, spec: &RowSpec, missing: usize, found_any: bool) -> String {
+    let has = |f: &str| report.flags.iter().any(|x| x == f);
+    let table = u8::from(spec.table);
+    if has(&format!("missing_table:{table}")) {
+        return format!("table {table} was not found (no heading, or no row of it recognised)");
+    }
+    if spec.table == TableId::T3 {
+        let k = &spec.key;
+        if has(&format!("conflict:{k}")) {
+            return "the row's printed values disagree with the values the identities give; left missing".into();
+        }
+        if has(&format!("short_row:{k}")) {
+            return "the label was found but its values could not be placed in the columns (fewer values than columns, or none)".into();
+        }
+        if has(&format!("long_row:{k}")) {
+            return "the label was found with more values than columns; not placed".into();
+        }
+        if !found_any && has("truncated") {
+            return "the document ends inside table 3 before this row".into();
+        }
+        if !found_any {
+            return "no line of table 3 matched this row's label".into();
+        }
+    }
+    if spec.table == TableId::T4
+        && let Some(f) = report
+            .flags
+            .iter()
+            .find(|f| f.starts_with("table4_unreadable:"))
+    {
+        return format!("table 4's numbers could not be placed ({f})");
+    }
+    if spec.table == TableId::T2 && !found_any {
+        return "no table-2 line matched this item (or its values did not fit the header)".into();
+    }
+    format!("{missing} cell(s) not read and not determined by the identities")
+}
+
+/// The explanation of a report read from `lines` (see the module docs).
+pub fn explain(report: &Report, lines: &[Line]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: status {}{} | template {} | agency {} | year {}",
+        report.source,
+        report.status.as_str(),
+        report
+            .completeness
+            .map(|c| format!(" ({:.1} % of template cells read)", c * 100.0))
+            .unwrap_or_default(),
+        report.template.map_or("?", |t| t.as_str()),
+        report.agency.as_deref().unwrap_or("?"),
+        report.year.map_or("?".into(), |y| y.to_string()),
+    );
+    let Some(template) = report.template else {
+        let _ = writeln!(
+            out,
+            "no template table was found; flags: {}",
+            report.flags.join("; ")
+        );
+        return out;
+    };
+    let by_no: HashMap<u32, &Line> = lines.iter().map(|l| (l.no, l)).collect();
+    let cells: HashMap<(TableId, &str, Option<&str>), &Cell> = report
+        .cells
+        .iter()
+        .map(|c| ((c.table, c.row.as_str(), c.col.as_deref()), c))
+        .collect();
+    let mut table = None;
+    for spec in template_rows(template) {
+        if table != Some(spec.table) {
+            table = Some(spec.table);
+            let _ = writeln!(out, "table {}:", u8::from(spec.table));
+        }
+        let row_cells: Vec<_> = spec
+            .cells
+            .iter()
+            .map(|k| (k, cells.get(&(spec.table, k.0.as_str(), k.1.as_deref()))))
+            .collect();
+        let missing = row_cells
+            .iter()
+            .filter(|(_, c)| c.is_none_or(|c| c.provenance == Provenance::Missing))
+            .count();
+        let found_any = row_cells
+            .iter()
+            .any(|(_, c)| c.is_some_and(|c| c.line.is_some()));
+        let state = match missing {
+            0 => "read",
+            m if m == row_cells.len() => "not found",
+            _ => "partly read",
+        };
+        let _ = writeln!(out, "  {} [{}]: {state}", spec.name, spec.key);
+        let mut seen = Vec::new();
+        for (_, c) in &row_cells {
+            if let Some(no) = c.and_then(|c| c.line)
+                && !seen.contains(&no)
+            {
+                seen.push(no);
+            }
+        }
+        seen.sort_unstable();
+        for no in seen {
+            let text = by_no.get(&no).map_or_else(String::new, |l| line_text(l));
+            let _ = writeln!(out, "    line {no}: {text}");
+        }
+        if missing < row_cells.len() {
+            let shown: Vec<String> = row_cells
+                .iter()
+                .map(|((row, col), c)| {
+                    let name = col.as_deref().unwrap_or(row.as_str());
+                    match c {
+                        Some(c) if c.provenance == Provenance::Printed => {
+                            format!("{name}={}", c.raw)
+                        }
+                        Some(c) if c.provenance == Provenance::Missing => format!("{name}=?"),
+                        Some(c) => {
+                            let v = c
+                                .value
+                                .map(|v| format!("{}", v.as_f64()))
+                                .unwrap_or_default();
+                            let raw = if c.raw.is_empty() { v } else { c.raw.clone() };
+                            format!("{name}={raw}({})", c.provenance.as_str())
+                        }
+                        None => format!("{name}=?"),
+                    }
+                })
+                .collect();
+            let _ = writeln!(out, "    cells: {}", shown.join(", "));
+        }
+        if missing > 0 {
+            let _ = writeln!(
+                out,
+                "    why missing: {}",
+                reason(report, &spec, missing, found_any)
+            );
+        }
+    }
+    let _ = writeln!(out, "checks:");
+    for c in &report.checks {
+        let _ = writeln!(out, "  {} {}: {}", c.id, c.state.as_str(), c.detail);
+    }
+    let _ = writeln!(
+        out,
+        "flags: {}",
+        if report.flags.is_empty() {
+            "none".to_string()
+        } else {
+            report.flags.join("; ")
+        }
+    );
+    out
+}

@@ -1,0 +1,320 @@
+//! Figures stated in the report's prose, outside the template tables.
+//!
+//! * `info_processing_fees_cny`: the information processing fees (信息处理费)
+//!   the agency collected, in yuan. The 2021 template asks for them in the
+//!   text (其他需要报告的事项), not in table 2, whose 行政事业性收费 is a
+//!   different thing. `未收取信息处理费` (or 没有/无/不 … 收取/产生/发生) → 0;
+//!   `收取信息处理费X元` (or `X万元`, × 10 000) → X.
+//! * `narrative_new_received`: the requests received as the overview states
+//!   them (`收到政府信息公开申请62件`, `共收到70件申请`), compared with
+//!   table 3 by check `N1`.
+//!
+//! Only sentences about the reporting year are read: a sentence naming the
+//! previous year (上年, 去年, 同比) is skipped. Every value is a [`Cell`] of
+//! [`TableId::Narrative`] with provenance [`Provenance::Narrative`], its
+//! printed text and line. Two sentences that disagree give the first value
+//! and the flag `narrative_conflict:<key>`.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::model::CheckState;
+use crate::{Cell, Check, Line, Number, Provenance, Report, TableId};
+
+/// Key of the information processing fees (yuan).
+pub const INFO_FEES: &str = "info_processing_fees_cny";
+/// Key of the request count stated in the text.
+pub const RECEIVED: &str = "narrative_new_received";
+
+static NO_FEES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(未|没有|无|不)[^，,。；;]{0,6}(收取|产生|发生|涉及)[^，,。；;]{0,12}信息处理费",
+        // 依据《…信息处理费管理办法》…，本年度未收取相关费用
+        r"|(未|没有|无|不)[^，,。；;]{0,4}(收取|产生|发生|涉及)[^，,。；;]{0,8}(费用|收费)",
+    ))
+    .expect("valid regex")
+});
+static FEES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"信息处理费[^0-9０-９。；;]{0,12}?([0-9][0-9,]*(?:\.[0-9]+)?)\s*(万元|元)")
+        .expect("valid regex")
+});
+static RECEIVED_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:收到|受理|接收)[^0-9，,。；;]{0,12}?申请\s*(?:共|总计|合计)?\s*([0-9]+)\s*(?:件|条|个)",
+        r"|(?:收到|受理|接收)\s*(?:各类|各项)?\s*([0-9]+)\s*(?:件|条|个)[^，,。；;0-9]{0,10}申请",
+    ))
+    .expect("valid regex")
+});
+static NO_RECEIVED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:未|没有)(?:收到|受理|接收)[^0-9，,。；;]{0,16}申请").expect("valid regex")
+});
+static PREVIOUS_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"上年|上一年|去年|同比").expect("valid regex"));
+
+/// A sentence of the document: its text and the index of its first line.
+struct Sentence<'a> {
+    text: &'a str,
+    line: usize,
+}
+
+/// Split the joined text into sentences at 。；; (with `clauses`, also at
+/// ，、 and at a `,` that is not a thousands separator); never at line ends,
+/// since PDF text wraps inside sentences.
+fn sentences(text: &str, clauses: bool) -> Vec<Sentence<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut line = 0;
+    let mut start_line = 0;
+    let bytes = text.as_bytes();
+    let digit_at = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+    for (i, c) in text.char_indices() {
+        if c == '\n' {
+            line += 1;
+            if text[start..i].trim().is_empty() {
+                start_line = line;
+            }
+        }
+        let end = match c {
+            '。' | '；' | ';' => true,
+            '，' => clauses,
+            ',' => clauses && !(i > 0 && digit_at(i - 1) && digit_at(i + 1)),
+            _ => false,
+        };
+        if end {
+            out.push(Sentence {
+                text: &text[start..i],
+                line: start_line,
+            });
+            start = i + c.len_utf8();
+            start_line = line;
+        }
+    }
+    out.push(Sentence {
+        text: &text[start..],
+        line: start_line,
+    });
+    out
+}
+
+fn narrative_cell(key: &str, value: Number, raw: &str, line: Option<u32>, unit: &str) -> Cell {
+    Cell {
+        table: TableId::Narrative,
+        row: key.to_string(),
+        col: None,
+        value: Some(value),
+        raw: raw.split_whitespace().collect::<Vec<_>>().join(""),
+        unit: Some(unit.to_string()),
+        provenance: Provenance::Narrative,
+        line,
+    }
+}
+
+fn number(s: &str) -> Option<f64> {
+    s.replace(',', "").parse::<f64>().ok()
+}
+
+/// The fee of one sentence, if it states one.
+fn fee_of(s: &str) -> Option<(f64, String, &'static str)> {
+    if let Some(m) = NO_FEES.find(s) {
+        return Some((0.0, m.as_str().to_string(), "元"));
+    }
+    let c = FEES.captures(s)?;
+    let v = number(&c[1])?;
+    let (v, unit) = if &c[2] == "万元" {
+        ((v * 1_000_000.0).round() / 100.0, "万元")
+    } else {
+        (v, "元")
+    };
+    Some((v, c[0].to_string(), unit))
+}
+
+/// The request count of one clause, if it states one.
+fn received_of(s: &str) -> Option<(i64, String)> {
+    if let Some(m) = NO_RECEIVED.find(s) {
+        return Some((0, m.as_str().to_string()));
+    }
+    let c = RECEIVED_RE.captures(s)?;
+    let n = c.get(1).or_else(|| c.get(2))?.as_str().parse().ok()?;
+    Some((n, c[0].to_string()))
+}
+
+/// Read the narrative figures of `lines` (see the module documentation).
+/// Returns the cells and any flags.
+pub fn read(lines: &[Line]) -> (Vec<Cell>, Vec<String>) {
+    let text = lines
+        .iter()
+        .map(|l| l.cells.join(" "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let line_no = |i: usize| lines.get(i).map(|l| l.no);
+    let mut cells: Vec<Cell> = Vec::new();
+    let mut flags = Vec::new();
+    let mut put = |cell: Cell, cells: &mut Vec<Cell>| match cells.iter().find(|c| c.row == cell.row)
+    {
+        Some(first) if first.value != cell.value => {
+            let f = format!("narrative_conflict:{}", cell.row);
+            if !flags.contains(&f) {
+                flags.push(f);
+            }
+        }
+        Some(_) => {}
+        None => cells.push(cell),
+    };
+    for s in sentences(&text, false) {
+        if PREVIOUS_YEAR.is_match(s.text) || !s.text.contains("信息处理费") {
+            continue;
+        }
+        if let Some((v, raw, unit)) = fee_of(s.text) {
+            let value = if v.fract() == 0.0 && v.abs() < 9.0e15 {
+                Number::Int(v as i64)
+            } else {
+                Number::Dec(v)
+            };
+            put(
+                narrative_cell(INFO_FEES, value, &raw, line_no(s.line), unit),
+                &mut cells,
+            );
+        }
+    }
+    for s in sentences(&text, true) {
+        if PREVIOUS_YEAR.is_match(s.text) {
+            continue;
+        }
+        if let Some((n, raw)) = received_of(s.text) {
+            put(
+                narrative_cell(RECEIVED, Number::Int(n), &raw, line_no(s.line), "件"),
+                &mut cells,
+            );
+        }
+    }
+    (cells, flags)
+}
+
+/// Check `N1`: the count the narrative states equals table 3's new requests
+/// (total column), or new plus carried-over requests (some reports count
+/// both as received). No check when either side is missing.
+pub fn check(report: &Report) -> Option<Check> {
+    let stated = report
+        .narrative
+        .iter()
+        .find(|c| c.row == RECEIVED)?
+        .value?
+        .as_f64();
+    let t3 = |row: &str| {
+        report
+            .table3
+            .get(row)
+            .and_then(|r| r.get("total"))
+            .copied()
+            .flatten()
+            .map(Number::as_f64)
+    };
+    let new = t3("new_received")?;
+    let carried = t3("carried_over_in");
+    let with_carried = carried.map(|c| new + c);
+    let ok = stated == new || with_carried == Some(stated);
+    let detail = match with_carried {
+        Some(w) => {
+            format!("narrative {stated} vs table 3 new_received {new} (with carried_over_in: {w})")
+        }
+        None => format!("narrative {stated} vs table 3 new_received {new}"),
+    };
+    let (held, failed) = if ok { (1, 0) } else { (0, 1) };
+    Some(Check {
+        id: "N1".to_string(),
+        state: CheckState::from_counts(held, failed),
+        held,
+        failed,
+        unverified: 0,
+        detail,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::lines_from_text;
+
+    fn values(text: &str) -> Vec<(String, Option<Number>, u32)> {
+        read(&lines_from_text(text))
+            .0
+            .into_iter()
+            .map(|c| (c.row, c.value, c.line.unwrap_or(0)))
+            .collect()
+    }
+
+    #[test]
+    fn fees_from_the_text() {
+        assert_eq!(
+            values("六、其他需要报告的事项\n本机关2022年度未收取信息处理费。"),
+            vec![(INFO_FEES.to_string(), Some(Number::Int(0)), 2)]
+        );
+        assert_eq!(
+            values("本年度共发出收费通知2件，实际收取信息处理费 1,250 元。"),
+            vec![(INFO_FEES.to_string(), Some(Number::Int(1250)), 1)]
+        );
+        assert_eq!(
+            values("收取信息处理费共计0.15万元。"),
+            vec![(INFO_FEES.to_string(), Some(Number::Int(1500)), 1)]
+        );
+        assert_eq!(
+            values("本机关没有产生信息处理费"),
+            vec![(INFO_FEES.to_string(), Some(Number::Int(0)), 1)]
+        );
+        // Table 2's fees are not information processing fees.
+        assert!(values("行政事业性收费 本年收费金额（单位：万元） 24.5").is_empty());
+    }
+
+    #[test]
+    fn request_counts_of_this_year_only() {
+        assert_eq!(
+            values("2022年，全区收到政府信息公开申请\n75件，涉及自然人72件。"),
+            vec![(RECEIVED.to_string(), Some(Number::Int(75)), 1)]
+        );
+        assert_eq!(
+            values("本年度全区共收到70件申请，及时依法依规办结69件。"),
+            vec![(RECEIVED.to_string(), Some(Number::Int(70)), 1)]
+        );
+        assert!(values("较上年收到政府信息公开申请50件有所增加。").is_empty());
+        // Forms of the seed reports.
+        assert_eq!(
+            values("2022年度北关区民政局未收到政府信息公开申请,上年度结转数量0。"),
+            vec![(RECEIVED.to_string(), Some(Number::Int(0)), 1)]
+        );
+        assert_eq!(
+            values("2022年，本单位共接收、受理依申请公开信息申请62件，依法依规回复办结62件。"),
+            vec![(RECEIVED.to_string(), Some(Number::Int(62)), 1)]
+        );
+        assert_eq!(
+            values("2022年，红旗路街道收到信息公开申请1条，经查询相关材料。"),
+            vec![(RECEIVED.to_string(), Some(Number::Int(1)), 1)]
+        );
+        assert_eq!(
+            values("依据《政府信息公开信息处理费管理办法》的规定，我单位本年度未收取相关费用。"),
+            vec![(INFO_FEES.to_string(), Some(Number::Int(0)), 1)]
+        );
+        // The table-3 row label is not a statement.
+        assert!(values("一、本年新收政府信息公开申请数量 62 0 0 0 0 0 62").is_empty());
+        let (_, flags) = read(&lines_from_text(
+            "收到政府信息公开申请62件。另，收到政府信息公开申请60件。",
+        ));
+        assert_eq!(flags, vec!["narrative_conflict:narrative_new_received"]);
+    }
+
+    #[test]
+    fn check_compares_with_table_three() {
+        let mut r = Report::default();
+        r.narrative = read(&lines_from_text("收到政府信息公开申请62件。")).0;
+        assert!(check(&r).is_none(), "no table 3, no check");
+        let mut t = std::collections::BTreeMap::new();
+        t.insert("total".to_string(), Some(Number::Int(60)));
+        r.table3.insert("new_received".into(), t.clone());
+        assert!(!check(&r).unwrap().ok());
+        t.insert("total".to_string(), Some(Number::Int(2)));
+        r.table3.insert("carried_over_in".into(), t);
+        let c = check(&r).unwrap();
+        assert!(c.ok(), "{c:?}");
+        assert_eq!(c.id, "N1");
+    }
+}

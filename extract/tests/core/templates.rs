@@ -1,0 +1,90 @@
+//! Template variants seen in real reports: a hybrid (2021 tables 2 and 4 with
+//! the 2019 single `（六）其他处理` row in table 3) and parts numbered 一/二/三
+//! instead of 二/三/四.
+
+use crate::common::{parse, seeds};
+use ogi_extract::{Number, Provenance, Status, TableId, Template};
+
+/// Seed 003 (2021 template, TSV) as printed.
+fn seed_2021() -> String {
+    let (_, text, _) = seeds().into_iter().nth(3).expect("seed 003");
+    assert!(text.contains("(六) 其他处理\t1.申请人无正当理由"));
+    text
+}
+
+/// The seed with its three `（六）` sub-rows printed as the 2019 single row.
+fn hybrid() -> String {
+    let text = seed_2021();
+    let start = text.find("\t(六) 其他处理\t1.").expect("(六) block");
+    let end = text[start..].find("\t(七) 总计").expect("(七)") + start;
+    format!(
+        "{}\t(六) 其他处理\t\t3\t0\t0\t0\t0\t0\t3\n{}",
+        &text[..start],
+        &text[end..]
+    )
+}
+
+#[test]
+fn hybrid_keys_the_single_other_row_and_infers_no_2021_sub_rows() {
+    let r = parse(&hybrid());
+    assert_eq!(r.template, Some(Template::V2019), "{:?}", r.flags);
+    assert!(
+        r.flags.iter().any(|f| f == "template_mixed"),
+        "{:?}",
+        r.flags
+    );
+    let other = &r.table3["other_total_2019"];
+    assert_eq!(other["natural_person"], Some(Number::Int(3)));
+    assert_eq!(other["total"], Some(Number::Int(3)));
+    for row in ["other_no_correction", "other_fee_unpaid", "other_other"] {
+        assert!(
+            !r.cells.iter().any(|c| c.row == row),
+            "{row} was never printed: {:?}",
+            r.cells.iter().find(|c| c.row == row)
+        );
+    }
+    assert!(
+        r.cells.iter().all(|c| c.provenance != Provenance::Inferred),
+        "nothing needs inferring"
+    );
+    // Table 2 keeps the 2021 keys it printed; the report is complete.
+    assert!(
+        r.table2.contains_key("admin_fees_10k_cny"),
+        "{:?}",
+        r.table2
+    );
+    assert!(
+        r.cells
+            .iter()
+            .filter(|c| c.table == TableId::T2)
+            .all(|c| c.provenance != Provenance::Missing)
+    );
+    assert_eq!(r.status, Status::Parsed, "{:?}", r.flags);
+    assert_eq!(r.completeness, Some(1.0));
+    assert!(r.checks.iter().all(|c| c.ok()), "{:?}", r.checks);
+}
+
+#[test]
+fn parts_numbered_one_two_three_read_like_two_three_four() {
+    let text = seed_2021();
+    let renumbered = text
+        .replace("## 一、总体情况", "## 总体情况")
+        .replace("## 二、主动公开政府信息情况", "## 一、主动公开政府信息情况")
+        .replace(
+            "## 三、收到和处理政府信息公开申请情况",
+            "## 二、收到和处理政府信息公开申请情况",
+        )
+        .replace(
+            "#### 四、政府信息公开行政复议、行政诉讼情况",
+            "#### 三、政府信息公开行政复议、行政诉讼情况",
+        )
+        .replace("#### 五、存在的主要问题", "#### 四、存在的主要问题")
+        .replace("#### 六、其他需要报告的事项", "#### 五、其他需要报告的事项");
+    assert_ne!(renumbered, text);
+    let want = parse(&text);
+    let got = parse(&renumbered);
+    assert_eq!(got.status, Status::Parsed, "{:?}", got.flags);
+    assert_eq!(got.table2, want.table2);
+    assert_eq!(got.table3, want.table3);
+    assert_eq!(got.table4, want.table4);
+}
