@@ -10,6 +10,10 @@ command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 [ -d /usr/share/poppler/cMap ] || need_apt+=(poppler-data)
 # LibreOffice Writer (DOC/WPS/RTF conversion); its core library marks the component.
 [ -e /usr/lib/libreoffice/program/libswlo.so ] || need_apt+=(libreoffice-writer-nogui)
+# LibreOffice Calc: the XLSX export test opens the workbook with it.
+[ -e /usr/lib/libreoffice/program/libsclo.so ] || need_apt+=(libreoffice-calc-nogui)
+# A CJK font for the notebooks' charts (Noto Sans CJK).
+[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need_apt+=(fonts-noto-cjk)
 if [ ${#need_apt[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "== installing Debian packages: ${need_apt[*]}"
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

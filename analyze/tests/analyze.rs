@@ -1332,7 +1332,7 @@ fn province() -> Vec<Doc> {
                 docs.push(d);
             }
         }
-        let city = if k % 2 == 0 {
+        let city = if k.is_multiple_of(2) {
             "安阳市教育局"
         } else {
             "河南省安阳市教育局"
@@ -1513,4 +1513,95 @@ fn regions_give_pooled_and_mean_rates_and_national_rows() {
         "mean",
     );
     assert_eq!(f64_at(&regions, "n_small_n", nat), Some(1.0));
+}
+
+/// Opens the workbook with LibreOffice (headless, every sheet to CSV) and
+/// compares each dataset sheet with the CSV export of the same options.
+#[test]
+fn xlsx_opens_in_libreoffice_and_matches_the_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path();
+    write_part(out, 0, &all_docs());
+    analyze(out, &opts()).unwrap();
+    let datasets = [
+        Dataset::Panel,
+        Dataset::Regions,
+        Dataset::Agencies,
+        Dataset::Requests,
+    ];
+    let zh = ExportOptions::default();
+    let book = ogi_analyze::export_xlsx(out, &datasets, &zh, None).unwrap();
+    assert_eq!(book, out.join("exports").join("ogi.xlsx"));
+    let conv = out.join("lo");
+    let profile = format!("file://{}", out.join("lo-profile").display());
+    let o = std::process::Command::new("soffice")
+        .arg(format!("-env:UserInstallation={profile}"))
+        .args([
+            "--headless",
+            "--convert-to",
+            // UTF-8, every sheet (-1), raw values (not as shown).
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,false,false,false,false,-1",
+            "--outdir",
+        ])
+        .arg(&conv)
+        .arg(&book)
+        .output()
+        .expect(
+            "LibreOffice (soffice) is installed: scripts/test.sh installs libreoffice-calc-nogui",
+        );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for d in datasets {
+        let sheet = conv.join(format!("ogi-{}.csv", d.name()));
+        let (lh, lrows) = read_csv_plain(&sheet);
+        let csv = export_csv(out, d, &zh, Some(&out.join(format!("{}.csv", d.name())))).unwrap();
+        let (ch, crows) = read_csv(&csv);
+        assert_eq!(lh, ch, "{d}: headers");
+        assert!(
+            lh.iter().any(|h| h.chars().any(|c| c > '\u{4e00}')),
+            "Chinese headers"
+        );
+        assert_eq!(lrows.len(), crows.len(), "{d}: rows");
+        for (lr, cr) in lrows.iter().zip(&crows) {
+            for ((l, c), h) in lr.iter().zip(cr).zip(&ch) {
+                // LibreOffice writes a percent-formatted cell with its % sign.
+                let lv = match l.strip_suffix('%') {
+                    Some(p) => p.parse::<f64>().map(|v| v / 100.0),
+                    None => l.parse::<f64>(),
+                };
+                // Shown as 0.0%: equal to a thousandth.
+                let tol = if l.ends_with('%') { 0.0005 } else { 0.00005 };
+                match (lv, c.parse::<f64>()) {
+                    (Ok(a), Ok(b)) => assert!(
+                        (a - b).abs() <= tol * b.abs().max(1.0),
+                        "{d} {h}: {a} vs {b}"
+                    ),
+                    _ => assert_eq!(l, c, "{d} {h}"),
+                }
+            }
+        }
+    }
+    let (vh, vrows) = read_csv_plain(&conv.join("ogi-value_labels.csv"));
+    assert_eq!(vh, ["column", "value", "label_zh", "label_en"]);
+    assert!(
+        vrows
+            .iter()
+            .any(|r| r[1] == "natural_person" && r[2] == "自然人")
+    );
+    let (_, cb) = read_csv_plain(&conv.join("ogi-codebook.csv"));
+    assert!(
+        cb.iter()
+            .any(|r| r[1] == "admin_fees_10k_cny" && r[3].contains("万元"))
+    );
+}
+
+/// A CSV without BOM (LibreOffice's output).
+fn read_csv_plain(p: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    let mut rdr = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = rdr.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = rdr
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (headers, rows)
 }

@@ -11,6 +11,8 @@ mod e2e;
 mod fault_matrix;
 #[path = "crawl/faults.rs"]
 mod faults;
+#[path = "crawl/fuzz.rs"]
+mod fuzz;
 #[path = "crawl/registry.rs"]
 mod registry;
 #[path = "crawl/resume.rs"]

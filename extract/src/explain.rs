@@ -17,6 +17,9 @@ use std::fmt::Write;
 /// Longest source-line text shown (characters); longer lines are cut with `…`.
 const MAX_LINE_CHARS: usize = 160;
 
+/// A template cell's (row key, column key).
+type CellKey = (String, Option<String>);
+
 /// One template row: its display name and the cells (by key) it holds.
 struct RowSpec {
     table: TableId,
@@ -24,13 +27,15 @@ struct RowSpec {
     key: String,
     name: String,
     /// (row key, column key) of each cell, in template order.
-    cells: Vec<(String, Option<String>)>,
+    cells: Vec<CellKey>,
 }
 
-fn template_rows(template: Template) -> Vec<RowSpec> {
+/// The template rows: table 2 of `table2`'s template (a hybrid report prints
+/// 2021's table 2 over a 2019 table 3), tables 3 and 4 of `template`.
+fn template_rows(table2: Template, template: Template) -> Vec<RowSpec> {
     let v = vocab();
     let mut out: Vec<RowSpec> = Vec::new();
-    for t in v.table2_of(template) {
+    for t in v.table2_of(table2) {
         let name = t.item_zh.clone();
         match out
             .iter_mut()
@@ -153,13 +158,21 @@ pub fn explain(report: &Report, lines: &[Line]) -> String {
         .iter()
         .map(|c| ((c.table, c.row.as_str(), c.col.as_deref()), c))
         .collect();
+    // Table 2's template is the one its cells are keyed in.
+    let v = vocab();
+    let table2 = report
+        .cells
+        .iter()
+        .find(|c| c.table == TableId::T2)
+        .and_then(|c| v.table2.iter().find(|t| t.key == c.row))
+        .map_or(template, |t| t.template);
     let mut table = None;
-    for spec in template_rows(template) {
+    for spec in template_rows(table2, template) {
         if table != Some(spec.table) {
             table = Some(spec.table);
             let _ = writeln!(out, "table {}:", u8::from(spec.table));
         }
-        let row_cells: Vec<_> = spec
+        let row_cells: Vec<(&CellKey, Option<&&Cell>)> = spec
             .cells
             .iter()
             .map(|k| (k, cells.get(&(spec.table, k.0.as_str(), k.1.as_deref()))))
@@ -222,6 +235,18 @@ pub fn explain(report: &Report, lines: &[Line]) -> String {
             );
         }
     }
+    let unmatched: Vec<u32> = report
+        .flags
+        .iter()
+        .filter_map(|f| f.strip_prefix("unmatched_row:")?.parse().ok())
+        .collect();
+    if !unmatched.is_empty() {
+        let _ = writeln!(out, "lines with numbers that matched no row:");
+        for no in unmatched {
+            let text = by_no.get(&no).map_or_else(String::new, |l| line_text(l));
+            let _ = writeln!(out, "    line {no}: {text}");
+        }
+    }
     let _ = writeln!(out, "checks:");
     for c in &report.checks {
         let _ = writeln!(out, "  {} {}: {}", c.id, c.state.as_str(), c.detail);
@@ -236,4 +261,73 @@ pub fn explain(report: &Report, lines: &[Line]) -> String {
         }
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{lines_from_text, parse_lines};
+
+    const SEED: &str = include_str!("../tests/fixtures/seeds/003_df7582ad909b4c7e.txt");
+
+    fn explained(text: &str) -> String {
+        let lines = lines_from_text(text);
+        explain(&parse_lines(&lines), &lines)
+    }
+
+    #[test]
+    fn every_row_shows_its_source_line_or_why_not() {
+        let full = explained(SEED);
+        // A read row: its line number and text, and its cells.
+        assert!(
+            full.contains("  三(三)5 属于三类内部事务信息 [denied_internal_affairs]: read\n"),
+            "{full}"
+        );
+        assert!(
+            full.contains("| 5.属于三类内部事务信息 | 1 | 0 | 0 | 0 | 0 | 0 | 1"),
+            "{full}"
+        );
+        assert!(
+            full.contains("cells: natural_person=1, org_commercial=0"),
+            "{full}"
+        );
+        // Table 2 by item, table 4 by block.
+        assert!(
+            full.contains("  行政许可 [licensing_decisions]: read"),
+            "{full}"
+        );
+        assert!(full.contains("  行政复议 [review_upheld]: read"), "{full}");
+
+        // Rows whose values cannot be placed (two short rows: the identities
+        // cannot tell their columns apart) say why.
+        let short = SEED
+            .replace(
+                "\t\t2.重复申请\t1\t0\t0\t0\t0\t0\t1",
+                "\t\t2.重复申请\t1\t1",
+            )
+            .replace(
+                "(五) 不予处理\t1.信访举报投诉类申请\t0\t0\t0\t0\t0\t0\t0",
+                "(五) 不予处理\t1.信访举报投诉类申请\t0\t0",
+            );
+        assert_ne!(short, SEED);
+        let text = explained(&short);
+        assert!(
+            text.contains("[not_processed_duplicate]: partly read\n    line 70:"),
+            "{text}"
+        );
+        assert!(text.contains("natural_person=?"), "{text}");
+        assert!(
+            text.contains("why missing: the label was found but its values could not be placed"),
+            "{text}"
+        );
+
+        // A table that is not there.
+        let cut = &SEED[..SEED.find("#### 四、").expect("part 四")];
+        let text = explained(cut);
+        assert!(
+            text.contains("why missing: table 4 was not found"),
+            "{text}"
+        );
+        assert!(text.starts_with(": status partial ("), "{text}");
+    }
 }

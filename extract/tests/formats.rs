@@ -9,6 +9,8 @@
 mod blank_cells;
 #[path = "formats/fixture.rs"]
 mod fixture;
+#[path = "formats/fuzz.rs"]
+mod fuzz;
 #[path = "formats/hostile.rs"]
 mod hostile;
 #[path = "formats/same_content.rs"]

@@ -32,6 +32,9 @@ pub struct DocInput {
     pub portal_id: Option<String>,
     /// When it was fetched (RFC 3339).
     pub fetched_at: Option<String>,
+    /// File name for format detection when the source does not end in it
+    /// (an imported file recorded under a URL); `None`: the source.
+    pub file_name: Option<String>,
     /// What the portal's list (or an `ogi import` hint file) said about it:
     /// fallbacks for what the document does not say.
     pub listed: Listed,
@@ -89,6 +92,7 @@ pub fn stored_inputs(out: &Path) -> anyhow::Result<Vec<DocInput>> {
             content_type: Some(d.content_type),
             portal_id: Some(d.portal_id),
             fetched_at: Some(d.fetched_at),
+            file_name: None,
             listed: Listed {
                 title: d.list_title,
                 agency: None,
@@ -105,6 +109,7 @@ pub fn stored_inputs(out: &Path) -> anyhow::Result<Vec<DocInput>> {
         content_type: None,
         portal_id: Some("import".to_string()),
         fetched_at: Some(d.imported_at),
+        file_name: Some(d.file_name),
         listed: Listed {
             title: None,
             agency: d.agency_hint,
@@ -176,7 +181,7 @@ pub fn extracted_ids(out: &Path) -> anyhow::Result<BTreeSet<String>> {
 pub(crate) fn parse_one(doc: &DocInput, ocr: bool) -> Report {
     let opts = ParseOptions {
         content_type: doc.content_type.clone(),
-        file_name: Some(doc.source.clone()),
+        file_name: Some(doc.file_name.clone().unwrap_or_else(|| doc.source.clone())),
         ocr,
         ..ParseOptions::default()
     };
@@ -384,6 +389,7 @@ pub(crate) mod tests {
             content_type: Some("text/plain".into()),
             portal_id: Some("test".into()),
             fetched_at: Some("2024-01-15T08:00:00Z".into()),
+            file_name: None,
             listed: Listed::default(),
         }
     }
@@ -505,9 +511,10 @@ pub(crate) mod tests {
     fn list_and_portal_fill_what_the_document_does_not_say() {
         let listed = Listed {
             title: Some("某县2023年政府信息公开工作年度报告".into()),
+            agency: None,
             year: Some(2023),
             region_code: Some("410503".into()),
-            ..Listed::default()
+            origin: HintOrigin::List,
         };
         let mut r = Report {
             status: Status::Partial,

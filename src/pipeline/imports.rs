@@ -22,6 +22,8 @@ pub struct Imported {
     pub source: String,
     /// SHA-256 of the bytes (the report id).
     pub sha256: String,
+    /// Name of the local file (its extension tells the format).
+    pub file_name: String,
     /// Agency name to use when the document names none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agency_hint: Option<String>,
@@ -209,6 +211,10 @@ pub fn import(
         let entry = Imported {
             source,
             sha256: sha,
+            file_name: f
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
             agency_hint: hint.and_then(|h| h.agency.clone()),
             year_hint: hint.and_then(|h| h.year),
             imported_at: now.to_string(),
@@ -263,7 +269,7 @@ mod tests {
                 year: Some(2022),
             },
         );
-        let s = import(&out, &[src.clone()], &hints, "2026-01-01T00:00:00Z").unwrap();
+        let s = import(&out, std::slice::from_ref(&src), &hints, "2026-01-01T00:00:00Z").unwrap();
         assert_eq!((s.files, s.imported, s.skipped, s.with_hints), (3, 2, 1, 1));
         let l = list(&out).unwrap();
         assert_eq!(l.len(), 2);

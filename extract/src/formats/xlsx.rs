@@ -68,36 +68,15 @@ fn read_xlsx_sparse(bytes: &[u8], limits: &Limits) -> Result<(Vec<Line>, Vec<Str
     let mut flags = Vec::new();
     let mut budget = limits.max_sheet_cells;
     for name in book.sheet_names() {
-        let mut reader = match book.worksheet_cells_reader(&name) {
-            Ok(r) => r,
-            Err(e) => {
-                flags.push(format!("xlsx_error:sheet {name}:{e}"));
-                continue;
-            }
-        };
-        let mut sheet = SparseSheet::new();
-        loop {
-            let cell = match reader.next_cell() {
-                Ok(Some(cell)) => cell,
-                Ok(None) => break,
-                Err(e) => {
-                    flags.push(format!("xlsx_error:sheet {name}:{e}"));
-                    break;
-                }
-            };
-            let text = Data::from(cell.get_value().clone()).to_string();
-            if text.trim().is_empty() {
-                continue;
-            }
-            if budget == 0 {
-                flags.push(Exceeded::SheetCells.flag());
-                break;
-            }
-            budget -= 1;
-            let (row, col) = cell.get_position();
-            sheet.entry(row).or_default().insert(col, text);
+        // calamine 0.38 panics (integer overflow) on some malformed references (a
+        // reversed dimension such as `B5:A1`): one bad sheet costs that sheet only.
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_sheet(&mut book, &name, &mut budget, &mut flags)
+        }));
+        match read {
+            Ok(sheet) => emit_sheet(sheet, &mut sink),
+            Err(_) => flags.push(format!("xlsx_error:sheet {name}:malformed cell reference")),
         }
-        emit_sheet(sheet, &mut sink);
         if budget == 0 || sink.full() {
             break;
         }
@@ -105,6 +84,45 @@ fn read_xlsx_sparse(bytes: &[u8], limits: &Limits) -> Result<(Vec<Line>, Vec<Str
     let (lines, limit_flags) = sink.finish_flags();
     flags.extend(limit_flags);
     Ok((lines, flags))
+}
+
+/// Reads the non-empty cells of one sheet, spending `budget`; problems become flags.
+fn read_sheet(
+    book: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    budget: &mut usize,
+    flags: &mut Vec<String>,
+) -> SparseSheet {
+    let mut sheet = SparseSheet::new();
+    let mut reader = match book.worksheet_cells_reader(name) {
+        Ok(r) => r,
+        Err(e) => {
+            flags.push(format!("xlsx_error:sheet {name}:{e}"));
+            return sheet;
+        }
+    };
+    loop {
+        let cell = match reader.next_cell() {
+            Ok(Some(cell)) => cell,
+            Ok(None) => break,
+            Err(e) => {
+                flags.push(format!("xlsx_error:sheet {name}:{e}"));
+                break;
+            }
+        };
+        let text = Data::from(cell.get_value().clone()).to_string();
+        if text.trim().is_empty() {
+            continue;
+        }
+        if *budget == 0 {
+            flags.push(Exceeded::SheetCells.flag());
+            break;
+        }
+        *budget -= 1;
+        let (row, col) = cell.get_position();
+        sheet.entry(row).or_default().insert(col, text);
+    }
+    sheet
 }
 
 /// Emits a sparse sheet as grid rows starting at its first used column.

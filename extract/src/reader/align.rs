@@ -31,7 +31,7 @@ struct Item {
 }
 
 /// Indices of a longest strictly increasing subsequence of `keys`.
-fn lis(keys: &[usize]) -> Vec<usize> {
+pub(super) fn lis(keys: &[usize]) -> Vec<usize> {
     let n = keys.len();
     let mut len = vec![1usize; n];
     let mut prev = vec![usize::MAX; n];

@@ -19,8 +19,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::CheckState;
-use crate::{Cell, Check, Line, Number, Provenance, Report, TableId};
+use crate::{Cell, Check, CheckState, Line, Number, Provenance, Report, TableId};
 
 /// Key of the information processing fees (yuan).
 pub const INFO_FEES: &str = "info_processing_fees_cny";
@@ -115,9 +114,9 @@ fn number(s: &str) -> Option<f64> {
 }
 
 /// The fee of one sentence, if it states one.
-fn fee_of(s: &str) -> Option<(f64, String, &'static str)> {
+fn fee_of(s: &str) -> Option<(f64, String, &'static str, usize)> {
     if let Some(m) = NO_FEES.find(s) {
-        return Some((0.0, m.as_str().to_string(), "元"));
+        return Some((0.0, m.as_str().to_string(), "元", m.start()));
     }
     let c = FEES.captures(s)?;
     let v = number(&c[1])?;
@@ -126,17 +125,17 @@ fn fee_of(s: &str) -> Option<(f64, String, &'static str)> {
     } else {
         (v, "元")
     };
-    Some((v, c[0].to_string(), unit))
+    Some((v, c[0].to_string(), unit, c.get(0)?.start()))
 }
 
 /// The request count of one clause, if it states one.
-fn received_of(s: &str) -> Option<(i64, String)> {
+fn received_of(s: &str) -> Option<(i64, String, usize)> {
     if let Some(m) = NO_RECEIVED.find(s) {
-        return Some((0, m.as_str().to_string()));
+        return Some((0, m.as_str().to_string(), m.start()));
     }
     let c = RECEIVED_RE.captures(s)?;
     let n = c.get(1).or_else(|| c.get(2))?.as_str().parse().ok()?;
-    Some((n, c[0].to_string()))
+    Some((n, c[0].to_string(), c.get(0)?.start()))
 }
 
 /// Read the narrative figures of `lines` (see the module documentation).
@@ -147,7 +146,12 @@ pub fn read(lines: &[Line]) -> (Vec<Cell>, Vec<String>) {
         .map(|l| l.cells.join(" "))
         .collect::<Vec<_>>()
         .join("\n");
-    let line_no = |i: usize| lines.get(i).map(|l| l.no);
+    // The source line of a match at byte `at` of a sentence.
+    let line_no = |s: &Sentence, at: usize| {
+        lines
+            .get(s.line + s.text[..at].matches('\n').count())
+            .map(|l| l.no)
+    };
     let mut cells: Vec<Cell> = Vec::new();
     let mut flags = Vec::new();
     let mut put = |cell: Cell, cells: &mut Vec<Cell>| match cells.iter().find(|c| c.row == cell.row)
@@ -165,14 +169,14 @@ pub fn read(lines: &[Line]) -> (Vec<Cell>, Vec<String>) {
         if PREVIOUS_YEAR.is_match(s.text) || !s.text.contains("信息处理费") {
             continue;
         }
-        if let Some((v, raw, unit)) = fee_of(s.text) {
+        if let Some((v, raw, unit, at)) = fee_of(s.text) {
             let value = if v.fract() == 0.0 && v.abs() < 9.0e15 {
                 Number::Int(v as i64)
             } else {
                 Number::Dec(v)
             };
             put(
-                narrative_cell(INFO_FEES, value, &raw, line_no(s.line), unit),
+                narrative_cell(INFO_FEES, value, &raw, line_no(&s, at), unit),
                 &mut cells,
             );
         }
@@ -181,9 +185,9 @@ pub fn read(lines: &[Line]) -> (Vec<Cell>, Vec<String>) {
         if PREVIOUS_YEAR.is_match(s.text) {
             continue;
         }
-        if let Some((n, raw)) = received_of(s.text) {
+        if let Some((n, raw, at)) = received_of(s.text) {
             put(
-                narrative_cell(RECEIVED, Number::Int(n), &raw, line_no(s.line), "件"),
+                narrative_cell(RECEIVED, Number::Int(n), &raw, line_no(&s, at), "件"),
                 &mut cells,
             );
         }
@@ -193,7 +197,8 @@ pub fn read(lines: &[Line]) -> (Vec<Cell>, Vec<String>) {
 
 /// Check `N1`: the count the narrative states equals table 3's new requests
 /// (total column), or new plus carried-over requests (some reports count
-/// both as received). No check when either side is missing.
+/// both as received). No check when the text states no count; unverified
+/// when table 3 has no new_received total.
 pub fn check(report: &Report) -> Option<Check> {
     let stated = report
         .narrative
@@ -210,7 +215,16 @@ pub fn check(report: &Report) -> Option<Check> {
             .flatten()
             .map(Number::as_f64)
     };
-    let new = t3("new_received")?;
+    let Some(new) = t3("new_received") else {
+        return Some(Check {
+            id: "N1".to_string(),
+            state: CheckState::Unverified,
+            held: 0,
+            failed: 0,
+            unverified: 1,
+            detail: format!("narrative {stated} vs table 3 new_received (no value)"),
+        });
+    };
     let carried = t3("carried_over_in");
     let with_carried = carried.map(|c| new + c);
     let ok = stated == new || with_carried == Some(stated);
@@ -305,12 +319,13 @@ mod tests {
     #[test]
     fn check_compares_with_table_three() {
         let mut r = Report::default();
+        assert!(check(&r).is_none(), "no count in the text, no check");
         r.narrative = read(&lines_from_text("收到政府信息公开申请62件。")).0;
-        assert!(check(&r).is_none(), "no table 3, no check");
+        assert_eq!(check(&r).unwrap().state, CheckState::Unverified);
         let mut t = std::collections::BTreeMap::new();
         t.insert("total".to_string(), Some(Number::Int(60)));
         r.table3.insert("new_received".into(), t.clone());
-        assert!(!check(&r).unwrap().ok());
+        assert_eq!(check(&r).unwrap().state, CheckState::Failed);
         t.insert("total".to_string(), Some(Number::Int(2)));
         r.table3.insert("carried_over_in".into(), t);
         let c = check(&r).unwrap();

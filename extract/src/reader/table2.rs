@@ -141,7 +141,9 @@ pub fn read(lines: &[TLine]) -> Table2Read {
                     .map(|(k, _)| k)
                     .collect();
                 let raw: Vec<String> = nums.iter().map(|t| t.raw.clone()).collect();
-                if keys.len() == current.len() && FusedRun::plausible(&raw, keys.len()) {
+                // Digits fuse only in running text; a short grid row lost a cell.
+                if !l.multi && keys.len() == current.len() && FusedRun::plausible(&raw, keys.len())
+                {
                     out.fused.push((keys, raw, l.no));
                 } else {
                     out.flags.push(format!("short_row:t2:{}", l.no));

@@ -26,8 +26,8 @@ pub struct RowRead {
     pub slots: Vec<Slot>,
     /// For short rows: the values printed (in order) that could not be placed.
     pub printed: Vec<CellValue>,
-    /// For short rows: the printed text of those values (`640020470`), for
-    /// cutting fused digits ([`super::split`]).
+    /// For short rows read from running text (not grid rows): the printed
+    /// text of those values (`640020470`), for cutting fused digits ([`super::split`]).
     pub printed_raw: Vec<String>,
     /// The values could not be placed in columns.
     pub short: bool,
@@ -239,8 +239,54 @@ pub fn read(lines: &[TLine]) -> Table3Read {
         }
     }
     finish(&mut group, &mut out, &ctx);
+    drop_out_of_order(&mut out);
     super::align::place_loose(&mut out);
     out
+}
+
+/// Rows are printed in template order (the vocabulary's order fits both
+/// templates and the hybrid). A row read out of that order — a label matched
+/// to the wrong row, such as a typo containing `其他` taken for `（六）3.其他`
+/// between `（三）1` and `（三）3` — is not that row: it is flagged
+/// `out_of_order_row:<row>` and its values become a [`Loose`] row, which
+/// [`super::align`] places by position between the rows in order (or drops).
+/// The rows kept are the longest run in template order.
+fn drop_out_of_order(out: &mut Table3Read) {
+    let idx: Vec<usize> = out.rows.iter().map(|r| r.row).collect();
+    let mut keep = vec![false; idx.len()];
+    for i in super::align::lis(&idx) {
+        keep[i] = true;
+    }
+    if keep.iter().all(|&k| k) {
+        return;
+    }
+    let v = vocab();
+    // Loose rows count the rows read before them: recount without the dropped ones.
+    let kept_before = |n: usize| keep[..n.min(keep.len())].iter().filter(|k| **k).count();
+    for l in &mut out.loose {
+        l.after = kept_before(l.after);
+    }
+    let rows = std::mem::take(&mut out.rows);
+    for (i, r) in rows.into_iter().enumerate() {
+        if keep[i] {
+            out.rows.push(r);
+            continue;
+        }
+        out.flags
+            .push(format!("out_of_order_row:{}", v.rows[r.row].key));
+        if !r.short {
+            let after = kept_before(i);
+            let at = out.loose.partition_point(|l| l.after <= after);
+            out.loose.insert(
+                at,
+                Loose {
+                    after,
+                    label: None,
+                    read: r,
+                },
+            );
+        }
+    }
 }
 
 /// Each column's cell from the grid header hits: only when every column was
@@ -442,7 +488,17 @@ fn values_read(g: &Group, row: usize, ctx: &Ctx<'_>) -> RowRead {
                 _ => None,
             })
             .collect();
-        let printed_raw = nums.iter().map(|(_, t)| t.raw.clone()).collect();
+        // Digits of adjacent cells fuse only in running text: a grid row that
+        // is short lost a cell, its values are not cut.
+        let in_text = g
+            .vals
+            .iter()
+            .all(|(l, _)| ctx.lines.get(l).is_some_and(|t| !t.multi));
+        let printed_raw = if in_text {
+            nums.iter().map(|(_, t)| t.raw.clone()).collect()
+        } else {
+            Vec::new()
+        };
         RowRead {
             row,
             slots: vec![

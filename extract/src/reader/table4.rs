@@ -138,7 +138,8 @@ pub fn read(lines: &[TLine]) -> Table4Read {
         l.toks.iter().map(|t| (l.no, t)).collect()
     } else {
         let raw: Vec<String> = nums.iter().map(|(_, t)| t.raw.clone()).collect();
-        if out.order.len() == nb * no && FusedRun::plausible(&raw, nb * no) {
+        let in_text = lines.iter().filter(|l| l.has_values()).all(|l| !l.multi);
+        if in_text && out.order.len() == nb * no && FusedRun::plausible(&raw, nb * no) {
             out.fused_line = nums.first().map(|n| n.0);
             out.fused = Some(raw);
         }

@@ -137,24 +137,27 @@ pub fn tokenize(lines: &[Line]) -> Vec<TLine> {
 }
 
 /// A page footer or header that is only a page number: `-4-`, `— 5 —`,
-/// `- 12 -`, `第 3 页`, `第3页 共6页`, `3/6`.
+/// `- 12 -`, `第 3 页`, `第3页 共6页`.
 fn is_page_number(text: &str) -> bool {
-    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
-    let dashes = |c: char| matches!(c, '-' | '—' | '–' | '－');
-    if let Some(inner) = t.strip_prefix(dashes).and_then(|r| r.strip_suffix(dashes)) {
-        return digits(inner.trim_matches(dashes));
+    let dash = |c: char| matches!(c, '-' | '—' | '–' | '－');
+    let t = text.trim();
+    if t.starts_with(dash) && t.ends_with(dash) {
+        let inner = t.trim_matches(|c: char| dash(c) || c.is_whitespace());
+        return digits(inner);
     }
-    if let Some(rest) = t.strip_prefix('第') {
-        let (page, tail) = rest.split_once('页').unwrap_or((rest, "?"));
-        let total = tail
-            .trim_start_matches([',', '，', '/'])
-            .strip_prefix('共')
-            .and_then(|x| x.strip_suffix('页'));
-        return digits(page) && (tail.is_empty() || total.is_some_and(digits));
-    }
-    t.split_once('/')
-        .is_some_and(|(a, b)| digits(a) && digits(b))
+    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let Some(rest) = t.strip_prefix('第') else {
+        return false;
+    };
+    let Some((page, tail)) = rest.split_once('页') else {
+        return false;
+    };
+    let total = tail
+        .trim_start_matches([',', '，', '/'])
+        .strip_prefix('共')
+        .and_then(|x| x.strip_suffix('页'));
+    digits(page) && (tail.is_empty() || total.is_some_and(digits))
 }
 
 fn tokenize_line(line: &Line) -> Option<TLine> {
@@ -328,13 +331,23 @@ mod tests {
             " - 12 - ",
             "第 3 页",
             "第3页 共6页",
-            "3/6",
             "－7－",
         ] {
             assert!(is_page_number(p), "{p}");
             assert!(tokenize(&[line(&[p])]).is_empty(), "{p}");
         }
-        for v in ["4", "-4", "—", "第二十条", "0 0 0", "12-", "第3项"] {
+        for v in [
+            "4",
+            "-4",
+            "—",
+            "第二十条",
+            "0 0 0",
+            "4 0 / 0 0 0 4",
+            "3/6",
+            "- 1 2 -",
+            "12-",
+            "第3项",
+        ] {
             assert!(!is_page_number(v), "{v}");
         }
         assert_eq!(tokenize(&[line(&["-4-", "5"])]).len(), 1);

@@ -88,3 +88,33 @@ fn parts_numbered_one_two_three_read_like_two_three_four() {
     assert_eq!(got.table3, want.table3);
     assert_eq!(got.table4, want.table4);
 }
+
+#[test]
+fn a_row_label_matched_out_of_template_order_is_dropped() {
+    // The real county PDF misprints `2.其他法律行政法规禁止公开` as `2.其他法律行政止公开`,
+    // which contains `其他` (the 2021 row `（六）3.其他`).
+    let text = hybrid().replace("2.其他法律行政法规禁止公开", "2.其他法律行政止公开");
+    let r = parse(&text);
+    assert!(
+        r.flags.iter().any(|f| f == "out_of_order_row:other_other"),
+        "{:?}",
+        r.flags
+    );
+    assert_eq!(r.template, Some(Template::V2019), "{:?}", r.flags);
+    assert!(!r.cells.iter().any(|c| c.row == "other_other"));
+    // Its values are the one row missing between (三)1 and (三)3: placed there by position.
+    assert!(
+        r.flags
+            .iter()
+            .any(|f| f == "row_by_position:denied_law_prohibited"),
+        "{:?}",
+        r.flags
+    );
+    for c in r.cells.iter().filter(|c| c.row == "denied_law_prohibited") {
+        assert_eq!(
+            (c.value, c.provenance),
+            (Some(Number::Int(0)), Provenance::Printed)
+        );
+    }
+    assert_eq!(r.table3["other_total_2019"]["total"], Some(Number::Int(3)));
+}
