@@ -2,10 +2,27 @@
 //! the documents it supersedes (long form).
 
 use anyhow::{Context as _, Result};
-use polars::prelude::{Column, DataFrame, DataType, IntoLazy, UnionArgs, col, concat, lit, when};
+use polars::prelude::{
+    Column, DataFrame, DataType, Expr, IntoLazy, UnionArgs, col, concat, lit, when,
+};
 
 use super::{DEDUP_RULE, finish_sorted, inner, left};
 use crate::schema::Dataset;
+
+/// The columns that say which report a quality row is about.
+fn report_key() -> [Expr; 4] {
+    [
+        col("report_id"),
+        col("agency"),
+        col("region_code"),
+        col("status"),
+    ]
+}
+
+/// [`report_key`] followed by `rest`.
+fn with_key<const N: usize>(rest: [Expr; N]) -> Vec<Expr> {
+    report_key().into_iter().chain(rest).collect()
+}
 
 /// One parsed entry of `checks_json`.
 #[derive(serde::Deserialize)]
@@ -91,31 +108,18 @@ pub(super) fn quality(reports: &DataFrame) -> Result<DataFrame> {
     .lazy()
     .with_column(col("_seq") + lit(1))
     .join(
-        reports.clone().lazy().select([
-            col("report_id"),
-            col("agency"),
-            col("region_code"),
-            col("status"),
-        ]),
+        reports.clone().lazy().select(report_key()),
         [col("report_id")],
         [col("report_id")],
         inner(),
     );
     let base = || {
-        reports.clone().lazy().select([
-            col("report_id"),
-            col("agency"),
-            col("region_code"),
-            col("status"),
-            col("is_canonical"),
-            col("canonical_id"),
-        ])
+        reports
+            .clone()
+            .lazy()
+            .select(with_key([col("is_canonical"), col("canonical_id")]))
     };
-    let status = base().select([
-        col("report_id"),
-        col("agency"),
-        col("region_code"),
-        col("status"),
+    let status = base().select(with_key([
         lit("status").alias("kind"),
         col("status").alias("item"),
         col("status").eq(lit("parsed")).alias("ok"),
@@ -126,31 +130,23 @@ pub(super) fn quality(reports: &DataFrame) -> Result<DataFrame> {
             .otherwise(lit("superseded"))
             .alias("detail"),
         lit(0).alias("_seq"),
-    ]);
-    let superseded = base().filter(col("is_canonical").not()).select([
-        col("report_id"),
-        col("agency"),
-        col("region_code"),
-        col("status"),
+    ]));
+    let superseded = base().filter(col("is_canonical").not()).select(with_key([
         lit("superseded_by").alias("kind"),
         col("canonical_id").alias("item"),
         lit(false).alias("ok"),
         lit(DEDUP_RULE).alias("detail"),
         lit(i32::MAX).alias("_seq"),
-    ]);
+    ]));
     let all = concat(
         [status, parsed, superseded].map(|lf| {
-            lf.select([
-                col("report_id"),
-                col("agency"),
-                col("region_code"),
-                col("status"),
+            lf.select(with_key([
                 col("kind"),
                 col("item"),
                 col("ok").cast(DataType::Boolean),
                 col("detail"),
                 col("_seq").cast(DataType::Int32),
-            ])
+            ]))
         }),
         UnionArgs::default(),
     )?;

@@ -5,7 +5,6 @@
 
 use super::support::*;
 use ogi_crawler::{crawl, stored_documents};
-use ogi_testkit::Faults;
 use std::collections::BTreeSet;
 
 /// Replaces every `from` in `bytes` (ASCII, so safe inside GBK text).
@@ -26,8 +25,7 @@ fn replace_bytes(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gbk_list_pages_labelled_utf8_still_yield_their_reports() {
-    let site = tempfile::tempdir().unwrap();
-    ogi_testkit::fs::copy_dir(&repo().join("data/sample-portal"), site.path()).unwrap();
+    let (site, srv) = editable_site().await;
     let list_dir = site.path().join("www.xigong.example/zwgk/gknb");
     for page in ["index.html", "index_1.html"] {
         let path = list_dir.join(page);
@@ -40,13 +38,6 @@ async fn gbk_list_pages_labelled_utf8_still_yield_their_reports() {
         assert_ne!(mislabelled, gbk, "{page} declared gbk");
         std::fs::write(&path, mislabelled).unwrap();
     }
-    let srv = ogi_testkit::serve_sample(
-        "127.0.0.1:0".parse().unwrap(),
-        site.path().to_path_buf(),
-        Faults::none(),
-    )
-    .await
-    .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = config(dir.path(), srv.addr(), 20.0);
     cfg.portal_ids = vec!["sample-xigong".into()];

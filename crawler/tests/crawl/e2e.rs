@@ -194,15 +194,7 @@ async fn full_crawl_finds_exactly_the_expected_documents_politely() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changed_list_entry_or_due_revisit_refetches_a_report() {
-    let site = tempfile::tempdir().unwrap();
-    ogi_testkit::fs::copy_dir(&repo().join("data/sample-portal"), site.path()).unwrap();
-    let srv = ogi_testkit::serve_sample(
-        "127.0.0.1:0".parse().unwrap(),
-        site.path().to_path_buf(),
-        Faults::none(),
-    )
-    .await
-    .unwrap();
+    let (site, srv) = editable_site().await;
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = config(dir.path(), srv.addr(), 20.0);
     cfg.portal_ids = vec!["sample-xigong".into()];

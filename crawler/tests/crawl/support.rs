@@ -32,6 +32,21 @@ pub async fn server(faults: Faults) -> SampleServer {
     .expect("sample server starts")
 }
 
+/// A copy of the sample portal's site files that a test may edit, served
+/// without faults: (the copy, the server).
+pub async fn editable_site() -> (tempfile::TempDir, SampleServer) {
+    let site = tempfile::tempdir().unwrap();
+    ogi_testkit::fs::copy_dir(&repo().join("data/sample-portal"), site.path()).unwrap();
+    let srv = serve_sample(
+        "127.0.0.1:0".parse().unwrap(),
+        site.path().to_path_buf(),
+        Faults::none(),
+    )
+    .await
+    .expect("sample server starts");
+    (site, srv)
+}
+
 /// A fast but polite configuration: `rate` requests/s per host, 1 in flight per host.
 pub fn config(out: &Path, addr: SocketAddr, rate: f64) -> CrawlConfig {
     CrawlConfig {
