@@ -41,6 +41,9 @@ pub struct CrawlSection {
     pub max_body_bytes: Option<u64>,
     /// Total timeout of one request, in seconds.
     pub timeout_secs: Option<u64>,
+    /// Every stored report is revalidated (conditional GET) at least every this many
+    /// days, spread over the nights (default 30).
+    pub revalidate_days: Option<u64>,
     /// Host names allowed to resolve to private or loopback addresses.
     pub allow_private_hosts: Vec<String>,
     /// HTTP proxy to use on purpose (`HTTP_PROXY` and friends are ignored).

@@ -94,6 +94,9 @@ impl Config {
         if let Some(v) = c.max_body_bytes {
             cc.max_body_bytes = v;
         }
+        if let Some(v) = c.revalidate_days {
+            cc.revisit_after = Duration::from_secs(v.max(1) * 86_400);
+        }
         if let Some(v) = c.timeout_secs {
             cc.total_timeout = Duration::from_secs(v);
         }

@@ -53,6 +53,7 @@ pub(super) fn is_inferred() -> Expr {
     col("provenance")
         .eq(lit("inferred"))
         .or(col("provenance").eq(lit("ocr")))
+        .or(col("provenance").eq(lit("ocr_inferred")))
         .or(col("provenance").eq(lit("split")))
 }
 

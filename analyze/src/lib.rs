@@ -8,6 +8,7 @@
 
 pub mod agencies;
 mod build;
+pub mod compliance;
 mod export;
 mod io;
 pub mod labels;

@@ -182,6 +182,7 @@ pub async fn crawl(cfg: &CrawlConfig) -> Result<CrawlSummary> {
         s
     };
     save_summary(&cfg.out, &summary)?;
+    crate::documents::write_publication_files(&cfg.out)?;
     ctx.progress.finish();
     tracing::info!(
         fetched = summary.fetched,

@@ -106,6 +106,7 @@ CREATE TABLE IF NOT EXISTS fetches(
   content_type TEXT, length INTEGER, sha256 TEXT, fetched_at TEXT NOT NULL, elapsed_ms INTEGER,
   error TEXT);
 CREATE INDEX IF NOT EXISTS fetches_run ON fetches(run_id);
+CREATE INDEX IF NOT EXISTS fetches_url ON fetches(url);
 CREATE TABLE IF NOT EXISTS robots(
   host TEXT PRIMARY KEY, fetched_unix INTEGER NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS column_events(
@@ -150,7 +151,11 @@ pub struct UrlRow {
 }
 
 /// Columns added to `urls` after the first release (added on open when missing).
-const ADDED_COLUMNS: &[(&str, &str)] = &[("form", "TEXT"), ("meta_date", "TEXT")];
+const ADDED_COLUMNS: &[(&str, &str)] = &[
+    ("form", "TEXT"),
+    ("meta_date", "TEXT"),
+    ("variant_key", "TEXT"),
+];
 
 /// A URL discovered on a fetched page.
 #[derive(Debug, Clone)]
@@ -326,6 +331,9 @@ impl StateDb {
                     .with_context(|| format!("adding column urls.{col}"))?;
             }
         }
+        conn.execute_batch(
+            "CREATE INDEX IF NOT EXISTS urls_variant ON urls(portal_id, variant_key)",
+        )?;
         Ok(StateDb {
             conn,
             scope: "null".into(),
@@ -349,7 +357,9 @@ impl StateDb {
     }
 
     /// Resumes the last run if it did not finish, else starts a new one and re-queues
-    /// list pages, unfinished URLs and reports due for revisit. Returns (run, resumed).
+    /// list pages, unfinished URLs and the stored documents to revalidate this night
+    /// (every one overdue by `revisit_after`, and the least recently checked
+    /// 1/days-th of them). Returns (run, resumed).
     pub fn begin_run(&mut self, revisit_after: Duration) -> Result<(i64, bool)> {
         let tx = self.conn.transaction()?;
         let last: Option<(i64, Option<String>)> = tx
@@ -370,12 +380,40 @@ impl StateDb {
              WHERE state NOT IN ('gone','skipped') AND (state<>'done' OR kind IN ('list','api','platform')) AND (?2 = 'null' OR portal_id IN (SELECT value FROM json_each(?2)))",
             params![run, self.scope],
         )?;
-        let due = unix_now() - revisit_after.as_secs() as i64;
+        // Stored documents are revalidated (conditional GET) so that each is checked at
+        // least every `revisit_after`, spread over the nights: every document overdue
+        // (and every gone one, since portals restore pages),
+        // plus the least recently checked share of 1/(days of revisit_after) of them
+        // (never one checked in the last day), so the load does not come all at once.
+        let now = unix_now();
+        let due = now - revisit_after.as_secs() as i64;
+        let days = (revisit_after.as_secs() / 86_400).max(1) as i64;
+        let in_scope = "(?3 = 'null' OR portal_id IN (SELECT value FROM json_each(?3)))";
         tx.execute(
-            "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0
-             WHERE state='done' AND kind IN ('page','attachment') AND COALESCE(checked_unix,0) <= ?2
-               AND (?3 = 'null' OR portal_id IN (SELECT value FROM json_each(?3)))",
+            &format!(
+                "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0
+                 WHERE state IN ('done','gone') AND kind IN ('page','attachment') AND COALESCE(checked_unix,0) <= ?2
+                   AND {in_scope}"
+            ),
             params![run, due, self.scope],
+        )?;
+        let stored: i64 = tx.query_row(
+            &format!(
+                "SELECT COUNT(*) FROM urls WHERE kind IN ('page','attachment') AND sha256 IS NOT NULL AND {}",
+                in_scope.replace("?3", "?1")
+            ),
+            params![self.scope],
+            |r| r.get(0),
+        )?;
+        let share = (stored + days - 1) / days;
+        tx.execute(
+            &format!(
+                "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0 WHERE url IN (
+                   SELECT url FROM urls WHERE state='done' AND kind IN ('page','attachment')
+                     AND COALESCE(checked_unix,0) <= ?2 AND {in_scope}
+                   ORDER BY COALESCE(checked_unix,0), url LIMIT ?4)"
+            ),
+            params![run, now - 86_400, self.scope, share],
         )?;
         tx.commit()?;
         Ok((run, false))
@@ -651,12 +689,36 @@ fn enqueue(tx: &rusqlite::Transaction<'_>, d: &Discovered, run: i64) -> Result<(
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
+    // `http://www.x/…` and `https://x/…` are one document: the first variant seen is kept.
+    let key = (d.kind == kind::PAGE || d.kind == kind::ATTACHMENT)
+        .then(|| {
+            url::Url::parse(&d.url)
+                .ok()
+                .map(|u| crate::urlnorm::variant_key(&u))
+        })
+        .flatten();
+    if existing.is_none()
+        && let Some(k) = &key
+    {
+        let twin: Option<String> = tx
+            .query_row(
+                "SELECT url FROM urls WHERE portal_id=?1 AND variant_key=?2 LIMIT 1",
+                params![d.portal_id, k],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(twin) = twin {
+            let mut same = d.clone();
+            same.url = twin;
+            return enqueue(tx, &same, run);
+        }
+    }
     match existing {
         None => {
             tx.execute(
                 "INSERT INTO urls(url, portal_id, host, kind, state, run_id, page, parent_url, list_title, year,
-                   list_date, list_sig, form) VALUES (?1,?2,?3,?4,'pending',?5,?6,?7,?8,?9,?10,?11,?12)",
-                params![d.url, d.portal_id, d.host, d.kind, run, d.page, d.parent, d.title, d.year, d.date, d.sig, d.form],
+                   list_date, list_sig, form, variant_key) VALUES (?1,?2,?3,?4,'pending',?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+                params![d.url, d.portal_id, d.host, d.kind, run, d.page, d.parent, d.title, d.year, d.date, d.sig, d.form, key],
             )?;
         }
         Some((_, r, _, _)) if r == run => {}
@@ -713,4 +775,46 @@ fn update_host(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revalidation_is_spread_over_nights() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = StateDb::open(dir.path()).unwrap();
+        let (run, _) = db.begin_run(Duration::from_secs(10 * 86_400)).unwrap();
+        db.finish_run(run, "{}").unwrap();
+        let now = unix_now();
+        // 20 stored documents: one checked 11 days ago (overdue), the others 2..=20 hours/days ago.
+        for i in 0..20i64 {
+            let checked = if i == 0 {
+                now - 11 * 86_400
+            } else {
+                now - i * 3 * 3600
+            };
+            db.conn()
+                .execute(
+                    "INSERT INTO urls(url, portal_id, host, kind, state, run_id, sha256, checked_unix)
+                     VALUES (?1, 'p', 'h', 'page', 'done', ?2, 'x', ?3)",
+                    params![format!("http://h/{i:02}"), run, checked],
+                )
+                .unwrap();
+        }
+        let (run2, resumed) = db.begin_run(Duration::from_secs(10 * 86_400)).unwrap();
+        assert!(!resumed);
+        let mut st = db
+            .conn()
+            .prepare("SELECT url FROM urls WHERE run_id=?1 AND state='pending' ORDER BY url")
+            .unwrap();
+        let queued: Vec<String> = st
+            .query_map([run2], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        // The overdue one, and ceil(20/10) = 2 of the least recently checked (> 1 day ago).
+        assert_eq!(queued, ["http://h/00", "http://h/18", "http://h/19"]);
+    }
 }

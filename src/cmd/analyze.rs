@@ -24,8 +24,20 @@ pub fn run(args: AnalyzeArgs, cfg: &Config) -> anyhow::Result<i32> {
         full: args.full,
         ..Flags::default()
     });
-    let _lock = lock::acquire(&stages.out, "analyze")?;
-    let summary = ogi_analyze::analyze(&stages.out, &stages.analyze)?;
+    let out = &stages.out;
+    let _lock = lock::acquire(out, "analyze")?;
+    let summary = ogi_analyze::analyze(out, &stages.analyze)?;
     println!("{}", serde_json::to_string_pretty(&summary)?);
+    match ogi_analyze::compliance::write(out)? {
+        Some((parquet, csv, rows)) => eprintln!(
+            "compliance: {rows} rows in {} and {}",
+            parquet.display(),
+            csv.display()
+        ),
+        None => eprintln!(
+            "compliance: no crawl in {} (OUT/crawl/portals.csv missing)",
+            out.display()
+        ),
+    }
     Ok(0)
 }

@@ -60,6 +60,13 @@ pub fn execute(stages: &Stages, crawl: bool) -> anyhow::Result<RunRecord> {
         let (csv, md) = ogi_analyze::write_codebook(&out.join("exports"))?;
         exports.extend([csv, md]);
     }
+    // Publication compliance needs only the crawl's files (and extract parts when present).
+    if let Some((_, csv, rows)) =
+        ogi_analyze::compliance::write(out).context("publication compliance dataset")?
+    {
+        tracing::info!(rows, "compliance dataset");
+        exports.push(csv);
+    }
 
     let record = RunRecord {
         started_at,
