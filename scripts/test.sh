@@ -14,6 +14,10 @@ command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 [ -e /usr/lib/libreoffice/program/libsclo.so ] || need_apt+=(libreoffice-calc-nogui)
 # A CJK font for the notebooks' charts (Noto Sans CJK).
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need_apt+=(fonts-noto-cjk)
+# OCR of scanned reports (extract/tests/formats/scans.rs): tesseract with chi_sim and eng
+command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
+tesseract --list-langs 2>/dev/null | grep -qx chi_sim || need_apt+=(tesseract-ocr-chi-sim)
+tesseract --list-langs 2>/dev/null | grep -qx eng || need_apt+=(tesseract-ocr-eng)
 if [ ${#need_apt[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "== installing Debian packages: ${need_apt[*]}"
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -224,13 +224,13 @@ fn strip_regions(mut s: &str, full: &[String], stems: &[String]) -> String {
         }
         break;
     }
-    if !stripped && !starts_with_sector(s) {
-        if let Some(rest) = stems
+    if !stripped
+        && !starts_with_sector(s)
+        && let Some(rest) = stems
             .iter()
             .find_map(|p| s.strip_prefix(p.as_str()).filter(|r| !r.is_empty()))
-        {
-            s = rest;
-        }
+    {
+        s = rest;
     }
     s.to_string()
 }

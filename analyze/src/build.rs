@@ -195,6 +195,7 @@ fn is_inferred() -> Expr {
     col("provenance")
         .eq(lit("inferred"))
         .or(col("provenance").eq(lit("ocr")))
+        .or(col("provenance").eq(lit("ocr_inferred")))
         .or(col("provenance").eq(lit("split")))
 }
 

@@ -1332,7 +1332,7 @@ fn province() -> Vec<Doc> {
                 docs.push(d);
             }
         }
-        let city = if k % 2 == 0 {
+        let city = if k.is_multiple_of(2) {
             "安阳市教育局"
         } else {
             "河南省安阳市教育局"

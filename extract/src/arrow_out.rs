@@ -12,7 +12,7 @@
 //! that exists is complete. [`read_report_ids`] tells which documents a parts
 //! directory already holds.
 
-use crate::{Cell, CheckState, Number, Provenance, Report, TableId};
+use crate::{Cell, CheckState, Number, Report, TableId};
 use arrow::array::{ArrayRef, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::error::ArrowError;
@@ -170,7 +170,7 @@ pub fn reports_batch(reports: &[Report]) -> Result<RecordBatch, ArrowError> {
         let inferred = r
             .cells
             .iter()
-            .filter(|c| c.provenance == Provenance::Inferred)
+            .filter(|c| c.provenance.is_inferred())
             .count();
         n_inferred.push(count_i32(inferred, "n_inferred")?);
         let in_state = |s: CheckState| r.checks.iter().filter(|c| c.state == s).count();
@@ -503,7 +503,7 @@ fn read_ids_from(path: &Path, ids: &mut BTreeSet<String>) -> Result<(), OutputEr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Check, Scope, Status, Template};
+    use crate::{Check, Provenance, Scope, Status, Template};
     use arrow::array::Array;
 
     fn cell(

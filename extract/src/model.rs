@@ -62,6 +62,9 @@ pub enum Provenance {
     Na,
     /// A value read by OCR from a scanned page.
     Ocr,
+    /// Inferred like [`Provenance::Inferred`], in a document read by OCR: the
+    /// identities were solved from values read by OCR, so it is only as sure as they are.
+    OcrInferred,
     /// Cut from a digit string printed for several cells with their boundaries
     /// lost (`640020470` → 64, 0, 0, 2, 0, 4, 70): the only cut for which the
     /// accounting identities hold. `raw` holds the cell's own digits.
@@ -74,6 +77,12 @@ pub enum Provenance {
 }
 
 impl Provenance {
+    /// Whether the value was not read but solved from the identities
+    /// ([`Provenance::Inferred`] or [`Provenance::OcrInferred`]).
+    pub fn is_inferred(self) -> bool {
+        matches!(self, Provenance::Inferred | Provenance::OcrInferred)
+    }
+
     /// The lowercase name used in JSON, CSV and Parquet.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -83,6 +92,7 @@ impl Provenance {
             Provenance::Dash => "dash",
             Provenance::Na => "na",
             Provenance::Ocr => "ocr",
+            Provenance::OcrInferred => "ocr_inferred",
             Provenance::Split => "split",
             Provenance::Missing => "missing",
             Provenance::Narrative => "narrative",

@@ -7,7 +7,7 @@
 
 use crate::arrow_out::{unit_of, value_int};
 use crate::vocab::vocab;
-use crate::{Cell, Check, CheckState, FlatTable, Number, Provenance, Report, Table3, TableId};
+use crate::{Cell, Check, CheckState, FlatTable, Number, Report, Table3, TableId};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use std::collections::HashMap;
@@ -242,7 +242,7 @@ fn cell_text(cell: Option<&Cell>, value: Option<Number>) -> String {
     match (cell, value) {
         (Some(c), _) if c.value.is_some() => {
             let n = c.value.map(number_text).unwrap_or_default();
-            if c.provenance == Provenance::Inferred {
+            if c.provenance.is_inferred() {
                 format!("{n}*")
             } else {
                 n
@@ -373,7 +373,7 @@ pub fn table3_text(report: &Report) -> String {
         if report
             .cells
             .iter()
-            .any(|c| c.table == TableId::T3 && c.provenance == Provenance::Inferred)
+            .any(|c| c.table == TableId::T3 && c.provenance.is_inferred())
         {
             out.push_str("* inferred from the accounting identities\n");
         }
@@ -404,7 +404,7 @@ pub fn table3_text(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Scope, Status, Template};
+    use crate::{Provenance, Scope, Status, Template};
     use std::collections::BTreeMap;
 
     fn t3cell(row: &str, col: &str, value: Option<i64>, raw: &str, prov: Provenance) -> Cell {

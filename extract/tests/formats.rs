@@ -15,3 +15,5 @@ mod fuzz;
 mod hostile;
 #[path = "formats/same_content.rs"]
 mod same_content;
+#[path = "formats/scans.rs"]
+mod scans;

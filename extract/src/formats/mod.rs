@@ -38,6 +38,8 @@ pub mod limits;
 mod ocr;
 mod office;
 mod pdf;
+mod raster;
+mod scan_table;
 pub mod sniff;
 mod tool;
 mod xlsx;
@@ -117,17 +119,37 @@ pub fn parse_bytes_with_lines(
         report.status = status;
     }
     if ex.ocr {
-        for cell in &mut report.cells {
-            if cell.provenance == Provenance::Printed {
-                cell.provenance = Provenance::Ocr;
-            }
-        }
+        mark_ocr(&mut report);
     }
     let mut flags = ex.flags;
     flags.append(&mut report.flags);
     report.flags = flags;
     crate::region::annotate(&mut report);
     (report, lines)
+}
+
+/// Marks what OCR read: printed values become `ocr`, values inferred from them
+/// `ocr_inferred`; a scan from which no number was read is `failed` with
+/// `ocr:no_numbers` (an OCR run that read nothing must not pass for a parse).
+fn mark_ocr(report: &mut Report) {
+    let mut read = 0usize;
+    for cell in &mut report.cells {
+        match cell.provenance {
+            Provenance::Printed => {
+                cell.provenance = Provenance::Ocr;
+                read += usize::from(cell.value.is_some());
+            }
+            Provenance::Inferred => cell.provenance = Provenance::OcrInferred,
+            Provenance::Split => read += 1,
+            _ => {}
+        }
+    }
+    if read == 0 {
+        report.flags.push("ocr:no_numbers".into());
+        if matches!(report.status, Status::Parsed) {
+            report.status = Status::Failed;
+        }
+    }
 }
 
 /// Reads a document into lines: sniff → decode → format reader. Never panics on
@@ -213,7 +235,11 @@ fn read_lines_unguarded(bytes: &[u8], opts: &ParseOptions) -> Extracted {
         Format::Rtf => convert_then(bytes, "rtf", "docx", limits, &mut ex),
         Format::Image => {
             if opts.ocr {
-                ocr_into(|| ocr::ocr_image(bytes, limits), limits, &mut ex);
+                ocr_into(
+                    || ocr::ocr_image(bytes, limits).map(|rows| (rows, Vec::new())),
+                    limits,
+                    &mut ex,
+                );
             } else {
                 ex.fail(Status::NeedsOcr, "image:scanned_page");
             }
@@ -278,7 +304,7 @@ fn read_pdf(bytes: &[u8], opts: &ParseOptions, ex: &mut Extracted) {
 /// Runs OCR if tesseract is installed and takes its rows; otherwise (or when it
 /// fails) the document stays `needs_ocr` with the reason as a flag.
 fn ocr_into(
-    run: impl FnOnce() -> Result<Vec<Vec<String>>, String>,
+    run: impl FnOnce() -> Result<(Vec<Vec<String>>, Vec<String>), String>,
     limits: &Limits,
     ex: &mut Extracted,
 ) {
@@ -287,8 +313,9 @@ fn ocr_into(
         return;
     }
     match run() {
-        Ok(rows) => {
+        Ok((rows, flags)) => {
             ex.flags.push("converted_by:tesseract".into());
+            ex.flags.extend(flags);
             ex.lines = rows_to_lines(rows, limits, &mut ex.flags);
             ex.ocr = true;
         }

@@ -119,6 +119,9 @@ pub(crate) fn run<S: AsRef<OsStr>>(
         .args(args)
         .current_dir(work.path())
         .env("HOME", work.path()) // soffice writes its profile under HOME
+        // tesseract's OpenMP threads only slow it down when documents are read in
+        // parallel (its authors advise this for such use); other tools ignore it
+        .env("OMP_THREAD_LIMIT", "1")
         .stdin(Stdio::null())
         .stdout(open(&out_path)?)
         .stderr(open(&err_path)?)

