@@ -303,6 +303,14 @@ fn extract_rows(out: &Path) -> Vec<String> {
 fn clean_analyze(out: &Path, scratch: &Path) -> BTreeMap<String, Vec<String>> {
     let _ = std::fs::remove_dir_all(scratch);
     copy_dir(&out.join("extract"), &scratch.join("extract"));
+    // The compliance dataset also reads the crawler's registry and publication files.
+    std::fs::create_dir_all(scratch.join("crawl")).unwrap();
+    for f in ["portals.csv", "publications.csv"] {
+        let src = out.join("crawl").join(f);
+        if src.is_file() {
+            std::fs::copy(&src, scratch.join("crawl").join(f)).unwrap();
+        }
+    }
     let o = Command::new(env!("CARGO_BIN_EXE_ogi"))
         .current_dir(ROOT)
         .args(["analyze", "--full", "--out"])

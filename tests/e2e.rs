@@ -10,19 +10,6 @@ use std::process::Command;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
-
 fn demo(out: &Path, portal: &Path) -> (i32, String) {
     let o = Command::new(env!("CARGO_BIN_EXE_ogi"))
         .current_dir(ROOT)
@@ -152,7 +139,7 @@ fn dataset_bytes(out: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 fn demo_then_unchanged_rerun_then_one_revision() {
     let tmp = tempfile::tempdir().unwrap();
     let portal = tmp.path().join("portal");
-    copy_dir(&Path::new(ROOT).join("data/sample-portal"), &portal);
+    ogi_testkit::fs::copy_dir(&Path::new(ROOT).join("data/sample-portal"), &portal).unwrap();
     let out = tmp.path().join("out");
     let expected: Value =
         serde_json::from_slice(&std::fs::read(portal.join("expected.json")).unwrap()).unwrap();

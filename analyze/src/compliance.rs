@@ -15,8 +15,6 @@
 //! a portal with nothing published has a blank agency.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
@@ -368,17 +366,7 @@ fn csv_bytes(rows: &[ComplianceRow]) -> Result<Vec<u8>> {
 }
 
 fn write_atomic(dest: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = dest.parent().context("destination has a parent")?;
-    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp",
-        dest.file_name().and_then(|n| n.to_str()).unwrap_or("out")
-    ));
-    let mut f = fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    fs::rename(&tmp, dest).with_context(|| format!("renaming {}", tmp.display()))?;
-    Ok(())
+    ogi_util::write_atomic(dest, bytes).with_context(|| format!("writing {}", dest.display()))
 }
 
 /// Builds the dataset and writes `OUT/datasets/compliance/compliance.parquet` and
@@ -407,6 +395,7 @@ pub fn write(out: &Path) -> Result<Option<(PathBuf, PathBuf, usize)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn deadline_arithmetic() {

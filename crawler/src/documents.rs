@@ -150,7 +150,7 @@ pub fn write_publication_files(out: &Path) -> Result<()> {
     for r in rows {
         w.write_record(r?)?;
     }
-    crate::raw::write_atomic(&out.join("crawl").join("portals.csv"), &w.into_inner()?)?;
+    ogi_util::write_atomic(&out.join("crawl").join("portals.csv"), &w.into_inner()?)?;
     drop(st);
     drop(db);
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -181,7 +181,7 @@ pub fn write_publication_files(out: &Path) -> Result<()> {
             opt(&d.first_seen),
         ])?;
     }
-    crate::raw::write_atomic(
+    ogi_util::write_atomic(
         &out.join("crawl").join("publications.csv"),
         &w.into_inner()?,
     )?;

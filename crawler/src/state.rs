@@ -26,6 +26,69 @@ pub mod kind {
     pub const DISCOVER: &str = "discover";
 }
 
+/// State of a frontier URL in a run (the `urls.state` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FrontierState {
+    /// Waiting to be fetched (or to be retried after `not_before`).
+    Pending,
+    /// Fetched and stored (or answered 304 Not Modified).
+    Done,
+    /// Given up on for this run; the error says why.
+    Failed,
+    /// Refused by an anti-bot challenge; the host is parked for the run.
+    Blocked,
+    /// Disallowed by the host's robots.txt.
+    Disallowed,
+    /// A report link off the portal: a finding, not a failure (not retried).
+    Skipped,
+    /// A report (or column) that answered 404/410: a finding (not retried).
+    Gone,
+}
+
+impl FrontierState {
+    /// Every state, in order.
+    pub const ALL: [FrontierState; 7] = [
+        FrontierState::Pending,
+        FrontierState::Done,
+        FrontierState::Failed,
+        FrontierState::Blocked,
+        FrontierState::Disallowed,
+        FrontierState::Skipped,
+        FrontierState::Gone,
+    ];
+
+    /// The value stored in the state DB: `pending`, `done`, `failed`, `blocked`,
+    /// `disallowed`, `skipped`, `gone`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FrontierState::Pending => "pending",
+            FrontierState::Done => "done",
+            FrontierState::Failed => "failed",
+            FrontierState::Blocked => "blocked",
+            FrontierState::Disallowed => "disallowed",
+            FrontierState::Skipped => "skipped",
+            FrontierState::Gone => "gone",
+        }
+    }
+
+    /// The state stored as `s`, if it is one.
+    pub fn parse(s: &str) -> Option<FrontierState> {
+        FrontierState::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for FrontierState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl rusqlite::ToSql for FrontierState {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        self.as_str().to_sql()
+    }
+}
+
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS runs(
   id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT, summary TEXT);
@@ -175,8 +238,8 @@ pub type ColumnChange = (ColumnEvent, String, Option<String>);
 /// Final (or retry) state of one URL in a run.
 #[derive(Debug, Clone)]
 pub struct Completion {
-    /// `done`, `failed`, `blocked`, `disallowed`, or `pending` (retry later).
-    pub state: &'static str,
+    /// The URL's new state ([`FrontierState::Pending`]: retry later).
+    pub state: FrontierState,
     /// Failure reason.
     pub error: Option<String>,
     /// Retry not before this Unix time in ms (state `pending`).
@@ -192,16 +255,39 @@ pub struct Completion {
 }
 
 impl Completion {
-    /// A terminal or retry state without a fetch record.
-    pub fn state(state: &'static str, error: impl Into<String>) -> Self {
+    /// The outcome `state` with its reason (if any) and the fetch that led to
+    /// it (if a request was sent); no retry time, no children, no column change.
+    pub fn new(state: FrontierState, error: Option<String>, fetch: Option<FetchRecord>) -> Self {
         Completion {
             state,
-            error: Some(error.into()),
+            error,
             not_before_ms: 0,
-            fetch: None,
+            fetch,
             not_modified: false,
             children: Vec::new(),
             column: None,
+        }
+    }
+
+    /// A terminal state with its reason, without a fetch record.
+    pub fn state(state: FrontierState, error: impl Into<String>) -> Self {
+        Completion::new(state, Some(error.into()), None)
+    }
+
+    /// Fetched and stored (`not_modified`: the server answered 304), with the URLs found on it.
+    pub fn done(fetch: FetchRecord, children: Vec<Discovered>, not_modified: bool) -> Self {
+        Completion {
+            children,
+            not_modified,
+            ..Completion::new(FrontierState::Done, None, Some(fetch))
+        }
+    }
+
+    /// To be retried, not before the Unix time `not_before_ms`.
+    pub fn retry(error: String, not_before_ms: i64, fetch: Option<FetchRecord>) -> Self {
+        Completion {
+            not_before_ms,
+            ..Completion::new(FrontierState::Pending, Some(error), fetch)
         }
     }
 }
@@ -439,7 +525,13 @@ impl StateDb {
     }
 
     /// Ends every pending URL of a parked `host` in `run` with `state` and `reason`.
-    pub fn park_host(&mut self, run: i64, host: &str, state: &str, reason: &str) -> Result<usize> {
+    pub fn park_host(
+        &mut self,
+        run: i64,
+        host: &str,
+        state: FrontierState,
+        reason: &str,
+    ) -> Result<usize> {
         Ok(self.conn.execute(
             "UPDATE urls SET state=?3, error=?4 WHERE run_id=?1 AND host=?2 AND state='pending'
                AND (?5 = 'null' OR portal_id IN (SELECT value FROM json_each(?5)))",
@@ -472,7 +564,7 @@ impl StateDb {
                 ],
             )?;
         }
-        let attempts = if c.state == "pending" {
+        let attempts = if c.state == FrontierState::Pending {
             row.attempts + 1
         } else {
             row.attempts
@@ -491,7 +583,7 @@ impl StateDb {
         } else if let Some(f) = c
             .fetch
             .as_ref()
-            .filter(|f| f.sha256.is_some() && c.state == "done")
+            .filter(|f| f.sha256.is_some() && c.state == FrontierState::Done)
         {
             let status = match (&row.sha256, &f.sha256) {
                 (None, _) => "new",
@@ -633,7 +725,10 @@ fn enqueue(tx: &rusqlite::Transaction<'_>, d: &Discovered, run: i64) -> Result<(
         Some((state, _, sig, _)) => {
             let changed = d.sig.is_some() && sig != d.sig;
             // A discovery page is visited again whenever a column has to be found again.
-            if state != "done" || changed || d.kind == kind::DISCOVER {
+            if FrontierState::parse(&state) != Some(FrontierState::Done)
+                || changed
+                || d.kind == kind::DISCOVER
+            {
                 tx.execute(
                     "UPDATE urls SET state='pending', run_id=?2, attempts=0, not_before=0,
                        list_title=COALESCE(?3, list_title), year=COALESCE(?4, year), list_date=COALESCE(?5, list_date),
@@ -653,9 +748,9 @@ fn update_host(
     run: i64,
     c: &Completion,
 ) -> Result<()> {
-    let ok = c.state == "done" || c.not_modified;
-    let transient = c.state == "pending"
-        || (c.state == "failed"
+    let ok = c.state == FrontierState::Done || c.not_modified;
+    let transient = c.state == FrontierState::Pending
+        || (c.state == FrontierState::Failed
             && c.fetch
                 .as_ref()
                 .is_some_and(|f| f.status.is_none_or(|s| s >= 500 || s == 429)));
@@ -668,7 +763,7 @@ fn update_host(
             "UPDATE hosts SET last_success=?2, consecutive_failures=0, blocked=0, blocked_reason=NULL WHERE host=?1",
             params![row.host, now_rfc3339()],
         )?;
-    } else if c.state == "blocked" {
+    } else if c.state == FrontierState::Blocked {
         tx.execute(
             "UPDATE hosts SET blocked=1, blocked_reason=?2, blocked_run=?3, last_error=?2 WHERE host=?1",
             params![row.host, c.error, run],

@@ -4,8 +4,8 @@
 //! Prints documents per second per core besides criterion's timings.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ogi_extract::synth::{Layout, Options, synth};
 use ogi_extract::{Line, lines_from_text, parse_lines};
+use ogi_testkit::synth::{Layout, Options, synth};
 use std::hint::black_box;
 use std::time::Instant;
 

@@ -242,7 +242,7 @@ pub fn import(
         text.push_str(&serde_json::to_string(e)?);
         text.push('\n');
     }
-    ogi_crawler::raw::write_atomic(&manifest_path(out), text.as_bytes())?;
+    ogi_util::write_atomic(&manifest_path(out), text.as_bytes())?;
     Ok(stats)
 }
 

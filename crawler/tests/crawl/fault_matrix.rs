@@ -7,7 +7,8 @@
 //! `OGI_FAULT_SEED` sets the first seed.
 
 use super::support::*;
-use ogi_crawler::{Fault, Faults, crawl, frontier, stored_documents};
+use ogi_crawler::{crawl, frontier, stored_documents};
+use ogi_testkit::{Fault, Faults};
 use std::time::Duration;
 
 /// splitmix64: the seeded schedule.

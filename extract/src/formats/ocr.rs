@@ -605,11 +605,11 @@ fn tesseract(
 /// word's box is a second reading of the same ink (a bold `三` also read as `一`
 /// over its top stroke) and is dropped, as are low-confidence readings without
 /// a CJK character or digit (`Am`, `|`).
-/// A tesseract line: (page, block, paragraph, line) numbers as printed.
-type LineKey<'a> = (u32, &'a str, &'a str, &'a str);
+/// One tesseract line (page, block, paragraph, line) with its words and confidences.
+type TsvLine<'a> = ((u32, &'a str, &'a str, &'a str), Vec<(Word, f32)>);
 
 fn parse_tsv(tsv: &str, page_of: impl Fn(u32) -> Option<u32>) -> Vec<Word> {
-    let mut lines: Vec<(LineKey<'_>, Vec<(Word, f32)>)> = Vec::new();
+    let mut lines: Vec<TsvLine> = Vec::new();
     for l in tsv.lines().skip(1) {
         let f: Vec<&str> = l.split('\t').collect();
         if f.len() < 12 || f[0] != "5" || f[11].trim().is_empty() {
