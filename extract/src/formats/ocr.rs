@@ -596,6 +596,9 @@ fn tesseract(
         .map_err(|e| format!("ocr_error:tesseract:{}:{e}", r.stderr_head))
 }
 
+/// A tesseract line: page, block, paragraph and line numbers.
+type LineKey<'a> = (u32, &'a str, &'a str, &'a str);
+
 /// Parses tesseract's TSV (level, page, block, par, line, word, left, top, width,
 /// height, conf, text) into words; `page_of` maps tesseract's page number to ours.
 ///
@@ -606,7 +609,7 @@ fn tesseract(
 /// over its top stroke) and is dropped, as are low-confidence readings without
 /// a CJK character or digit (`Am`, `|`).
 fn parse_tsv(tsv: &str, page_of: impl Fn(u32) -> Option<u32>) -> Vec<Word> {
-    let mut lines: Vec<((u32, &str, &str, &str), Vec<(Word, f32)>)> = Vec::new();
+    let mut lines: Vec<(LineKey, Vec<(Word, f32)>)> = Vec::new();
     for l in tsv.lines().skip(1) {
         let f: Vec<&str> = l.split('\t').collect();
         if f.len() < 12 || f[0] != "5" || f[11].trim().is_empty() {
