@@ -24,8 +24,9 @@
 //! 5. **Digit pass**: the numeric cells — the cell pass read a number, or, in a
 //!    column of numbers, read nothing, digit lookalikes or a short misreading
 //!    without `无`/`不适用`/dash/slash — are read again digits-only (`eng`,
-//!    `--psm 7`, `0-9 . -` whitelisted); a reading that is a number replaces the
-//!    cell pass's. Crops keep the page's resolution: enlarged crops made
+//!    `--psm 7`, `0-9 . -` whitelisted); a reading that is a number replaces a
+//!    cell-pass reading that is not one (a clean number from the cell pass
+//!    stands). Crops keep the page's resolution: enlarged crops made
 //!    tesseract misread clean digits (`75` as `795`) in measurements.
 //! 6. Each table becomes grid rows with every cell at its column (a merged cell's
 //!    text at its top-left position, covered positions empty), as an HTML grid
@@ -382,7 +383,8 @@ fn cell_texts(
     )?;
     for ((ti, ci, _), digits) in digit_cells.iter().zip(read) {
         let digits: String = digits.chars().filter(|c| !c.is_whitespace()).collect();
-        if is_number(&digits) {
+        // a clean number from the cell pass stands: the digit pass rescues misreadings
+        if is_number(&digits) && !is_number(&texts[*ti][*ci]) {
             texts[*ti][*ci] = digits;
         }
     }
