@@ -58,7 +58,7 @@ if not shares.empty and shares["n"].fillna(0).sum() > 0:
     tab = tab.div(tab.sum(axis=1).where(lambda s: s > 0), axis=0)
     fig, ax = plt.subplots(figsize=(7, 4))
     tab.plot(kind="bar", stacked=True, ax=ax)
-    ax.set_title("How requests were handled (share of outcomes, agency-scope reports)")
+    ax.set_title("How requests were handled, by year (share of outcomes, agency-scope reports)")
     ax.set_ylabel("share"); ax.legend(bbox_to_anchor=(1.02, 1), loc="upper left")
     savefig(fig, "01_disposition_shares")
     display(tab.round(3))
@@ -97,8 +97,8 @@ if not counties.empty and counties["new_received"].notna().any():
     fig, ax = plt.subplots(figsize=(7, 5))
     ax.barh(region_labels(top["region_name"], top["region_code"]), top["new_received"])
     ax.invert_yaxis()
-    ax.set_title("Counties with the most new requests (agency-scope reports)")
-    ax.set_xlabel("new requests")
+    ax.set_title(f"Counties with the most new requests, {latest} (agency-scope reports, requests)")
+    ax.set_xlabel("new requests (件)")
     savefig(fig, "02_top_counties")
 else:
     print("no county data")"""),
@@ -112,7 +112,8 @@ if has(con, "regions"):
     if not comp.empty:
         fig, ax = plt.subplots(figsize=(7, 4))
         comp.boxplot(column="substantive_disclosure_rate", by="year", ax=ax)
-        ax.set_title("County substantive disclosure rate (≥ 3 agency reports)"); fig.suptitle("")
+        ax.set_title("County substantive disclosure rate by year (pooled share of processed requests, ≥ 3 agency reports)"); fig.suptitle("")
+        ax.set_xlabel("reporting year"); ax.set_ylabel("share (0–1)")
         savefig(fig, "02_county_disclosure_rate")
     display(comp.head(20))"""),
         ("code", """\
@@ -128,7 +129,8 @@ if has(con, "proactive"):
     if not fees.empty and fees["fees_cny"].fillna(0).sum() > 0:
         fig, ax = plt.subplots(figsize=(7, 4))
         ax.bar(fees["year"].astype(str), fees["fees_cny"] / 1e4)
-        ax.set_title("Administrative fees reported in table 2 (万元)"); ax.set_ylabel("万元")
+        ax.set_title(f"Administrative fees reported in table 2, {fees['year'].min()}–{fees['year'].max()} (万元)"); ax.set_ylabel("万元")
+        ax.set_xlabel("reporting year")
         savefig(fig, "02_fees_by_year")
 else:
     print("no proactive data")"""),

@@ -92,6 +92,25 @@ def check(out: Path) -> list:
                 if not same:
                     errors.append(f"{name}.{field.name}: sum pyarrow {s_pa} vs duckdb {s_dk}")
         print(f"ok  {name:18s} {table.num_rows:>10d} rows  {len(files)} partition(s)  {len(names)} columns")
+    errors.extend(check_agencies(out))
+    return errors
+
+
+def check_agencies(out: Path) -> list:
+    """`agencies` is one file (all years): pyarrow and DuckDB read the same rows, ids unique."""
+    f = out / "datasets" / "agencies" / "part-0.parquet"
+    if not f.is_file():
+        return [f"agencies: no {f}"]
+    table = pq.read_table(f)
+    con = duckdb.connect()
+    n_duck, n_ids = con.sql(f"SELECT count(*), count(DISTINCT agency_id) FROM read_parquet('{f}')").fetchall()[0]
+    errors = []
+    if table.num_rows != n_duck:
+        errors.append(f"agencies: pyarrow {table.num_rows} rows, duckdb {n_duck}")
+    if n_ids != n_duck:
+        errors.append(f"agencies: {n_duck - n_ids} duplicate agency_id")
+    if not errors:
+        print(f"ok  {'agencies':18s} {table.num_rows:>10d} rows  1 file  {table.num_columns} columns")
     return errors
 
 

@@ -3,7 +3,8 @@
 
 Usage: OGI_OUT=./ogi-demo python3 notebooks/run_notebooks.py [notebook.ipynb ...]
 
-Figures go to notebooks/figures/; executed copies to OGI_OUT/notebooks/.
+Figures go to notebooks/figures/ (env OGI_FIGURES), executed copies to
+notebooks/executed/ (env OGI_EXECUTED); nothing is written into OGI_OUT.
 Exits non-zero if any notebook raises.
 """
 import os
@@ -22,7 +23,7 @@ def main() -> int:
     os.environ["MPLBACKEND"] = "Agg"
     os.environ.setdefault("OGI_FIGURES", str(HERE / "figures"))
     names = sys.argv[1:] or sorted(p.name for p in HERE.glob("[0-9][0-9]_*.ipynb"))
-    dest = out / "notebooks"
+    dest = Path(os.environ.get("OGI_EXECUTED", HERE / "executed"))
     dest.mkdir(parents=True, exist_ok=True)
     failed = []
     for name in names:

@@ -15,6 +15,8 @@ pub struct Config {
     pub out: Option<PathBuf>,
     /// Crawl settings.
     pub crawl: CrawlSection,
+    /// Analyze settings.
+    pub analyze: AnalyzeSection,
     /// Log settings.
     pub log: LogSection,
 }
@@ -39,10 +41,22 @@ pub struct CrawlSection {
     pub max_body_bytes: Option<u64>,
     /// Total timeout of one request, in seconds.
     pub timeout_secs: Option<u64>,
+    /// Every stored report is revalidated (conditional GET) at least every this many
+    /// days, spread over the nights (default 30).
+    pub revalidate_days: Option<u64>,
     /// Host names allowed to resolve to private or loopback addresses.
     pub allow_private_hosts: Vec<String>,
     /// HTTP proxy to use on purpose (`HTTP_PROXY` and friends are ignored).
     pub proxy: Option<String>,
+}
+
+/// `[analyze]` section.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AnalyzeSection {
+    /// A gazetteer CSV (`code,name,level,parent`) to name regions with
+    /// instead of the bundled one (e.g. a newer edition).
+    pub gazetteer: Option<PathBuf>,
 }
 
 /// `[log]` section.
@@ -75,7 +89,7 @@ impl Config {
     }
 
     /// Overlays environment variables (`OGI_OUT`, `OGI_PORTALS`, `OGI_CONTACT`,
-    /// `OGI_RATE_PER_HOST`, `OGI_LOG_FORMAT`, `OGI_LOG`).
+    /// `OGI_RATE_PER_HOST`, `OGI_GAZETTEER`, `OGI_LOG_FORMAT`, `OGI_LOG`).
     pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
         if let Some(v) = get("OGI_OUT") {
             self.out = Some(v.into());
@@ -92,6 +106,9 @@ impl Config {
                 .with_context(|| format!("OGI_RATE_PER_HOST={v:?} is not a number"))?;
             self.crawl.rate_per_host = Some(rate);
         }
+        if let Some(v) = get("OGI_GAZETTEER") {
+            self.analyze.gazetteer = Some(v.into());
+        }
         if let Some(v) = get("OGI_LOG_FORMAT") {
             self.log.format = Some(v);
         }
@@ -102,7 +119,7 @@ impl Config {
     }
 
     /// The output directory: the flag, else the configured one, else `default`.
-    pub fn out_or(&self, flag: Option<PathBuf>, default: &str) -> PathBuf {
+    pub(crate) fn out_or(&self, flag: Option<PathBuf>, default: &str) -> PathBuf {
         flag.or_else(|| self.out.clone())
             .unwrap_or_else(|| PathBuf::from(default))
     }

@@ -4,7 +4,9 @@
 mod cmd;
 mod config;
 mod logging;
+mod messages;
 mod pipeline;
+mod settings;
 
 use clap::Parser;
 
@@ -14,13 +16,9 @@ fn main() {
     let code = match cmd::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("ogi: error: {err:#}");
+            eprintln!("{}", messages::fatal(&err));
             if is_write_failure(&err) {
-                eprintln!(
-                    "ogi: the output directory could not be written (disk full, read-only, \
-                     or over a file-size limit); what was stored before is unchanged. \
-                     Free space or fix permissions, then run again."
-                );
+                eprintln!("{}", messages::WRITE_FAILURE_HINT);
             }
             2
         }

@@ -303,6 +303,14 @@ fn extract_rows(out: &Path) -> Vec<String> {
 fn clean_analyze(out: &Path, scratch: &Path) -> BTreeMap<String, Vec<String>> {
     let _ = std::fs::remove_dir_all(scratch);
     copy_dir(&out.join("extract"), &scratch.join("extract"));
+    // The compliance dataset also reads the crawler's registry and publication files.
+    std::fs::create_dir_all(scratch.join("crawl")).unwrap();
+    for f in ["portals.csv", "publications.csv"] {
+        let src = out.join("crawl").join(f);
+        if src.is_file() {
+            std::fs::copy(&src, scratch.join("crawl").join(f)).unwrap();
+        }
+    }
     let o = Command::new(env!("CARGO_BIN_EXE_ogi"))
         .current_dir(ROOT)
         .args(["analyze", "--full", "--out"])
@@ -624,4 +632,59 @@ fn a_read_only_out_gives_a_clear_error_and_damages_nothing() {
     assert_eq!(stored_bytes(&out), before);
     let (code, report) = verify(&out);
     assert_eq!(code, 0, "{report}");
+}
+
+#[test]
+fn ogi_verify_reports_every_kind_of_damage() {
+    let tmp = tempfile::tempdir().unwrap();
+    let portal = tmp.path().join("portal");
+    copy_dir(&Path::new(ROOT).join("data/sample-portal"), &portal);
+    let out = tmp.path().join("out");
+    let (code, log) = complete(&out, &portal);
+    assert!(code == 0 || code == 1, "{log}");
+    assert_eq!(verify(&out).0, 0);
+
+    // One raw blob altered, one dataset file cut short, one CSV export cut mid-line.
+    let mut blobs = Vec::new();
+    files_under(&out.join("raw"), &mut blobs);
+    let blob = blobs
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "bin"))
+        .unwrap();
+    let mut bytes = std::fs::read(blob).unwrap();
+    bytes[0] ^= 0xFF;
+    std::fs::write(blob, bytes).unwrap();
+    let mut data = Vec::new();
+    files_under(&out.join("datasets"), &mut data);
+    let parquet = data
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "parquet"))
+        .unwrap();
+    let len = std::fs::metadata(parquet).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(parquet)
+        .unwrap()
+        .set_len(len / 2)
+        .unwrap();
+    let mut exports = Vec::new();
+    files_under(&out.join("exports"), &mut exports);
+    let csv = exports
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "csv"))
+        .unwrap();
+    let text = std::fs::read(csv).unwrap();
+    std::fs::write(csv, &text[..text.len() - 3]).unwrap();
+
+    let (code, report) = verify(&out);
+    assert_eq!(code, 1, "{report}");
+    let rel = |p: &Path| p.strip_prefix(&out).unwrap().display().to_string();
+    let blob_name = blob.file_name().unwrap().to_string_lossy().into_owned();
+    for needle in [
+        format!("{blob_name}: content hashes to"),
+        format!("{}: unreadable", rel(parquet)),
+        format!("{}: unreadable", rel(csv)),
+    ] {
+        assert!(report.contains(&needle), "{needle:?} not in:\n{report}");
+    }
 }

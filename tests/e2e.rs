@@ -10,19 +10,6 @@ use std::process::Command;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
-
 fn demo(out: &Path, portal: &Path) -> (i32, String) {
     let o = Command::new(env!("CARGO_BIN_EXE_ogi"))
         .current_dir(ROOT)
@@ -152,7 +139,7 @@ fn dataset_bytes(out: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 fn demo_then_unchanged_rerun_then_one_revision() {
     let tmp = tempfile::tempdir().unwrap();
     let portal = tmp.path().join("portal");
-    copy_dir(&Path::new(ROOT).join("data/sample-portal"), &portal);
+    ogi_testkit::fs::copy_dir(&Path::new(ROOT).join("data/sample-portal"), &portal).unwrap();
     let out = tmp.path().join("out");
     let expected: Value =
         serde_json::from_slice(&std::fs::read(portal.join("expected.json")).unwrap()).unwrap();
@@ -334,6 +321,59 @@ fn parse_json_matches_the_gold_files() {
             "{stem}"
         );
     }
+}
+
+#[test]
+fn parse_explain_names_each_row_source_or_why_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seed_path = Path::new(ROOT).join("extract/tests/fixtures/seeds/004_c5c1b09c05bce4b4.txt");
+    let seed = std::fs::read_to_string(&seed_path).unwrap();
+    let o = ogi(
+        &["parse", "--explain", seed_path.to_str().unwrap()],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains("status parsed (100.0 % of template cells read)"),
+        "{text}"
+    );
+    assert!(text.contains("[new_received]: read\n    line "), "{text}");
+    assert!(
+        text.contains("table 4:") && text.contains("checks:"),
+        "{text}"
+    );
+    // Without table 4 the report is partial: exit 0, named on stderr, explained.
+    let cut = tmp.path().join("cut.txt");
+    let end = seed.find("四、政府信息公开行政复议").expect("part 四");
+    std::fs::write(&cut, &seed[..end]).unwrap();
+    let o = ogi(&["parse", "--explain", cut.to_str().unwrap()], tmp.path());
+    assert_eq!(o.status.code(), Some(0), "a partial report parsed");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("partial"));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains("why missing: table 4 was not found"),
+        "{text}"
+    );
+    let o = ogi(
+        &["parse", "--format", "json", cut.to_str().unwrap()],
+        tmp.path(),
+    );
+    let got: serde_json::Value =
+        serde_json::from_str(String::from_utf8(o.stdout).unwrap().lines().next().unwrap()).unwrap();
+    assert_eq!(got["status"], "partial");
+    let c = got["completeness"].as_f64().unwrap();
+    assert!(c > 0.8 && c < 1.0, "{c}");
+    let c4 = got["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "C4")
+        .unwrap();
+    assert_eq!(
+        (&c4["state"], &c4["ok"]),
+        (&"unverified".into(), &false.into())
+    );
 }
 
 #[test]

@@ -22,6 +22,7 @@ use polars::prelude::{
 use sha2::{Digest, Sha256};
 
 use crate::regions::{Gazetteer, Levels, resolve};
+use ogi_spec::gazetteer::Level as GazetteerLevel;
 
 /// The sector vocabulary (`data/agency_sectors.csv`), embedded at compile time.
 pub const SECTORS_CSV: &str = include_str!("../../data/agency_sectors.csv");
@@ -224,13 +225,13 @@ fn strip_regions(mut s: &str, full: &[String], stems: &[String]) -> String {
         }
         break;
     }
-    if !stripped && !starts_with_sector(s) {
-        if let Some(rest) = stems
+    if !stripped
+        && !starts_with_sector(s)
+        && let Some(rest) = stems
             .iter()
             .find_map(|p| s.strip_prefix(p.as_str()).filter(|r| !r.is_empty()))
-        {
-            s = rest;
-        }
+    {
+        s = rest;
     }
     s.to_string()
 }
@@ -281,13 +282,12 @@ fn level_of(name: &str, code: Option<&str>, gaz: Option<&Gazetteer>) -> Option<L
         return Some(Level::TownshipStreet);
     }
     if let Some(d) = gaz.and_then(|g| g.divisions.get(code)) {
-        return match d.level.as_str() {
-            "province" => Some(Level::Province),
-            "prefecture" => Some(Level::Prefecture),
-            "county" => Some(Level::County),
-            "township" => Some(Level::TownshipStreet),
-            _ => None,
-        };
+        return Some(match d.level {
+            GazetteerLevel::Province => Level::Province,
+            GazetteerLevel::Prefecture => Level::Prefecture,
+            GazetteerLevel::County => Level::County,
+            GazetteerLevel::Township => Level::TownshipStreet,
+        });
     }
     Some(if &code[2..] == "0000" {
         Level::Province

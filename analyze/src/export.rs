@@ -1,10 +1,10 @@
 //! CSV exports for journalists and the codebook.
 
-use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
+use ogi_util::{write_atomic, write_atomic_with};
 use polars::prelude::{Column, CsvWriter, DataFrame, DataType, Expr, IntoLazy, SerWriter, col};
 
 use crate::io::read_dataset;
@@ -165,30 +165,6 @@ pub fn export_frame(
     Ok(df)
 }
 
-/// Write `bytes` to `dest` atomically (temp file in the same directory + rename).
-pub(crate) fn write_atomic(
-    dest: &Path,
-    write: impl FnOnce(&mut fs::File) -> Result<()>,
-) -> Result<()> {
-    let dir = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let mut f = fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-    write(&mut f)?;
-    f.flush()
-        .with_context(|| format!("flushing {}", tmp.display()))?;
-    drop(f);
-    fs::rename(&tmp, dest)
-        .with_context(|| format!("renaming {} to {}", tmp.display(), dest.display()))
-}
-
 /// Export one dataset (all years) as a UTF-8 CSV with BOM.
 ///
 /// Columns follow the documented order (`year` first); ratios are rounded to
@@ -206,14 +182,15 @@ pub fn export_csv(
     let dest = dest
         .map(Path::to_path_buf)
         .unwrap_or_else(|| out.join("exports").join(format!("{}.csv", dataset.name())));
-    write_atomic(&dest, |f| {
+    write_atomic_with(&dest, |f| {
         CsvWriter::new(f)
             .include_bom(true)
             .include_header(true)
             .with_float_scientific(Some(false))
             .finish(&mut df)
-            .with_context(|| format!("writing CSV of {dataset}"))
-    })?;
+            .map_err(std::io::Error::other)
+    })
+    .with_context(|| format!("writing CSV of {dataset}"))?;
     Ok(dest)
 }
 
@@ -299,7 +276,7 @@ pub fn value_label_rows() -> Vec<[String; 4]> {
 /// Write `codebook.csv` (UTF-8 with BOM), `value_labels.csv` and `CODEBOOK.md` into `dir`.
 pub fn write_codebook(dir: &Path) -> Result<(PathBuf, PathBuf)> {
     let csv_path = dir.join("codebook.csv");
-    write_atomic(&csv_path, |f| {
+    write_atomic_with(&csv_path, |f| {
         f.write_all("\u{feff}".as_bytes())?;
         let mut w = csv::Writer::from_writer(f);
         w.write_record([
@@ -309,10 +286,10 @@ pub fn write_codebook(dir: &Path) -> Result<(PathBuf, PathBuf)> {
             w.write_record(&r)?;
         }
         w.flush()?;
-        Ok(())
+        Ok::<_, anyhow::Error>(())
     })
     .context("writing codebook.csv")?;
-    write_atomic(&dir.join("value_labels.csv"), |f| {
+    write_atomic_with(&dir.join("value_labels.csv"), |f| {
         f.write_all("\u{feff}".as_bytes())?;
         let mut w = csv::Writer::from_writer(f);
         w.write_record(["column", "value", "label_zh", "label_en"])?;
@@ -320,13 +297,10 @@ pub fn write_codebook(dir: &Path) -> Result<(PathBuf, PathBuf)> {
             w.write_record(&r)?;
         }
         w.flush()?;
-        Ok(())
+        Ok::<_, anyhow::Error>(())
     })
     .context("writing value_labels.csv")?;
     let md_path = dir.join("CODEBOOK.md");
-    write_atomic(&md_path, |f| {
-        Ok(f.write_all(codebook_markdown().as_bytes())?)
-    })
-    .context("writing CODEBOOK.md")?;
+    write_atomic(&md_path, codebook_markdown().as_bytes()).context("writing CODEBOOK.md")?;
     Ok((csv_path, md_path))
 }

@@ -78,7 +78,7 @@ pub fn partition_file(out: &Path, d: Dataset, year: Option<i32>) -> PathBuf {
         .join("part-0.parquet")
 }
 
-/// Write one partition atomically (temp file + rename), zstd-compressed.
+/// Write one partition atomically and durably ([`ogi_util::write_atomic_with`]), zstd-compressed.
 pub fn write_partition(
     out: &Path,
     d: Dataset,
@@ -86,17 +86,14 @@ pub fn write_partition(
     df: &mut DataFrame,
 ) -> Result<()> {
     let file = partition_file(out, d, year);
-    let dir = file.parent().context("partition path has a parent")?;
-    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let tmp = dir.join(".part-0.parquet.tmp");
-    let f = fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-    ParquetWriter::new(f)
-        .with_compression(ParquetCompression::Zstd(None))
-        .finish(df)
-        .with_context(|| format!("writing {}", tmp.display()))?;
-    fs::rename(&tmp, &file)
-        .with_context(|| format!("renaming {} to {}", tmp.display(), file.display()))?;
-    Ok(())
+    ogi_util::write_atomic_with(&file, |f| {
+        ParquetWriter::new(f)
+            .with_compression(ParquetCompression::Zstd(None))
+            .finish(df)
+            .map(drop)
+            .map_err(std::io::Error::other)
+    })
+    .with_context(|| format!("writing {}", file.display()))
 }
 
 /// Remove one partition directory of a dataset (if present; nothing for an

@@ -133,6 +133,11 @@ pub fn value_labels() -> &'static [ValueLabel] {
                 ("dash", "横线或斜线", "dash"),
                 ("na", "无/不适用", "nothing to report"),
                 ("ocr", "OCR识别", "read by OCR"),
+                (
+                    "ocr_inferred",
+                    "据OCR数值推算",
+                    "inferred from values read by OCR",
+                ),
                 ("missing", "缺失", "missing"),
                 ("narrative", "正文叙述", "stated in the text"),
             ],

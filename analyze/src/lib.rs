@@ -8,6 +8,7 @@
 
 pub mod agencies;
 mod build;
+pub mod compliance;
 mod export;
 mod io;
 pub mod labels;
@@ -25,7 +26,7 @@ use polars::prelude::{DataType, IntoLazy, SortMultipleOptions, col, lit};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub use build::{DEDUP_RULE, OPTIONAL_REPORT_COLUMNS, REPORT_COLUMNS, ratio};
+pub use build::{DEDUP_RULE, REPORT_COLUMNS, ratio};
 pub use export::{
     ExportOptions, Headers, LIST_CAP, LIST_COLUMNS, Lang, RATIO_DECIMALS, codebook_markdown,
     codebook_rows, export_csv, export_frame, header, value_label_rows, write_codebook,
@@ -38,30 +39,31 @@ pub use xlsx::export_xlsx;
 /// Version of the analysis logic; a change forces a full recomputation.
 pub const ANALYZE_VERSION: &str = concat!("ogi-analyze ", env!("CARGO_PKG_VERSION"), " schema 2");
 
-/// Gazetteer path used when none is configured (relative to the working directory).
-pub const DEFAULT_GAZETTEER: &str = "data/gazetteer/divisions.csv";
+/// Where region names come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GazetteerSource {
+    /// The gazetteer compiled into the binary (`data/gazetteer/divisions.csv`
+    /// via `ogi-spec`): the same on every machine, wherever ogi runs.
+    Bundled,
+    /// An operator's own CSV of the same shape (`code,name,level,parent`).
+    File(PathBuf),
+}
 
 /// Options of [`analyze`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnalyzeOptions {
-    /// Gazetteer CSV (`code,name,level,parent`). `None`: names are parsed
-    /// from the region strings of the documents.
-    pub gazetteer: Option<PathBuf>,
+    /// The gazetteer that names regions. `None`: names are parsed from the
+    /// region strings of the documents.
+    pub gazetteer: Option<GazetteerSource>,
     /// Recompute every year even if nothing changed.
     pub full: bool,
 }
 
 impl Default for AnalyzeOptions {
-    /// Uses [`DEFAULT_GAZETTEER`] (or the workspace copy) when it exists.
+    /// The bundled gazetteer, incremental.
     fn default() -> Self {
-        let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("..")
-            .join(DEFAULT_GAZETTEER);
-        let gazetteer = [PathBuf::from(DEFAULT_GAZETTEER), workspace]
-            .into_iter()
-            .find(|p| p.is_file());
         AnalyzeOptions {
-            gazetteer,
+            gazetteer: Some(GazetteerSource::Bundled),
             full: false,
         }
     }
@@ -111,7 +113,12 @@ fn fingerprints(reports: &polars::prelude::DataFrame) -> Result<BTreeMap<Option<
     let fingerprinted: Vec<&str> = REPORT_COLUMNS
         .iter()
         .copied()
-        .chain(OPTIONAL_REPORT_COLUMNS.iter().map(|(c, _)| *c))
+        .chain(
+            ogi_spec::parts::REPORT_COLUMNS
+                .iter()
+                .filter(|c| !c.required)
+                .map(|c| c.name),
+        )
         .collect();
     let as_text: Vec<_> = fingerprinted
         .iter()
@@ -149,15 +156,19 @@ fn fingerprints(reports: &polars::prelude::DataFrame) -> Result<BTreeMap<Option<
         .collect())
 }
 
-fn globals_digest(gazetteer: Option<&Path>) -> Result<String> {
+fn globals_digest(gazetteer: Option<&GazetteerSource>) -> Result<String> {
     let mut h = Sha256::new();
     h.update(ANALYZE_VERSION.as_bytes());
-    for t in vocab::vocabulary_text() {
+    for t in ogi_spec::vocab::texts() {
         h.update(t.as_bytes());
     }
     h.update(agencies::SECTORS_CSV.as_bytes());
-    if let Some(p) = gazetteer {
-        h.update(fs::read(p).with_context(|| format!("reading gazetteer {}", p.display()))?);
+    match gazetteer {
+        Some(GazetteerSource::Bundled) => h.update(ogi_spec::gazetteer::DIVISIONS_CSV.as_bytes()),
+        Some(GazetteerSource::File(p)) => {
+            h.update(fs::read(p).with_context(|| format!("reading gazetteer {}", p.display()))?)
+        }
+        None => {}
     }
     Ok(hex::encode(h.finalize()))
 }
@@ -310,8 +321,13 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         build::check_cell_schema(&mut io::scan(std::slice::from_ref(part))?)
             .with_context(|| format!("in {}", part.display()))?;
     }
+    let loaded;
     let gazetteer = match &opts.gazetteer {
-        Some(p) => Some(Gazetteer::load(p)?),
+        Some(GazetteerSource::Bundled) => Some(Gazetteer::bundled()),
+        Some(GazetteerSource::File(p)) => {
+            loaded = Gazetteer::load(p)?;
+            Some(&loaded)
+        }
         None => None,
     };
     let mut select: Vec<_> = REPORT_COLUMNS
@@ -337,7 +353,7 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         "reports parts hold rows without report_id"
     );
     let fps = fingerprints(&reports)?;
-    let globals = globals_digest(opts.gazetteer.as_deref())?;
+    let globals = globals_digest(opts.gazetteer.as_ref())?;
     let mpath = manifest_path(out);
     let old: Option<Manifest> = fs::read(&mpath)
         .ok()
@@ -361,7 +377,7 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
     }
 
     // One id per agency (a pure function of each document's own fields).
-    let identities = agencies::lookup(&reports, gazetteer.as_ref())?;
+    let identities = agencies::lookup(&reports, gazetteer)?;
     // `_rid` follows the report_id order (see `build::RID`).
     let deduped = build::dedup(agencies::with_identity(reports.clone().lazy(), &identities))?
         .sort(["report_id"], SortMultipleOptions::default())
@@ -419,7 +435,7 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
             deduped.clone().lazy().filter(year_filter),
             y.and_then(|y| cells.remove(&y)),
             prev,
-            gazetteer.as_ref(),
+            gazetteer,
         )
         .with_context(|| format!("analysing year {}", year_key(y)))?;
         for (d, mut df) in frames.frames {
@@ -444,8 +460,7 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         globals,
         years: fps.into_iter().map(|(y, f)| (year_key(y), f)).collect(),
     };
-    fs::create_dir_all(out.join("datasets"))?;
-    fs::write(&mpath, serde_json::to_vec_pretty(&manifest)?)
+    ogi_util::write_atomic(&mpath, &serde_json::to_vec_pretty(&manifest)?)
         .with_context(|| format!("writing {}", mpath.display()))?;
     Ok(summary)
 }

@@ -1,19 +1,22 @@
 //! Region codes and names: province / prefecture / county from a GB/T 2260
-//! code, named from the gazetteer CSV (`code,name,level,parent`) when one is
-//! given, else parsed from the region string of the document.
+//! code, named from a gazetteer (the bundled one, [`ogi_spec::gazetteer`], or
+//! an operator's file of the same shape) when one is used, else parsed from
+//! the region string of the document.
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use anyhow::{Context as _, Result};
+use ogi_spec::gazetteer::{DivisionRow, Level};
 
 /// One gazetteer entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Division {
     /// Name, e.g. 北关区.
     pub name: String,
-    /// `province`, `prefecture`, `county` or `township`.
-    pub level: String,
+    /// Its level.
+    pub level: Level,
     /// Parent code ("" for provinces).
     pub parent: String,
 }
@@ -26,36 +29,38 @@ pub struct Gazetteer {
 }
 
 impl Gazetteer {
-    /// Read a gazetteer CSV with header `code,name,level,parent`.
+    /// The bundled gazetteer (`data/gazetteer/divisions.csv`, embedded in `ogi-spec`), indexed once.
+    pub fn bundled() -> &'static Gazetteer {
+        static BUNDLED: LazyLock<Gazetteer> =
+            LazyLock::new(|| Gazetteer::from_rows(ogi_spec::gazetteer::bundled()));
+        &BUNDLED
+    }
+
+    /// Reads a gazetteer CSV with header `code,name,level,parent`.
     pub fn load(path: &Path) -> Result<Gazetteer> {
-        let mut rdr = csv::Reader::from_path(path)
-            .with_context(|| format!("opening gazetteer {}", path.display()))?;
-        let headers = rdr
-            .headers()
-            .with_context(|| format!("reading gazetteer header of {}", path.display()))?
-            .clone();
-        let idx = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
-                .with_context(|| format!("gazetteer {} has no column {name:?}", path.display()))
-        };
-        let (ci, ni, li, pi) = (idx("code")?, idx("name")?, idx("level")?, idx("parent")?);
-        let mut divisions = HashMap::new();
-        for (i, rec) in rdr.records().enumerate() {
-            let rec =
-                rec.with_context(|| format!("gazetteer {} record {}", path.display(), i + 1))?;
-            let get = |j: usize| rec.get(j).unwrap_or("").trim().to_string();
-            divisions.insert(
-                get(ci),
-                Division {
-                    name: get(ni),
-                    level: get(li),
-                    parent: get(pi),
-                },
-            );
-        }
-        Ok(Gazetteer { divisions })
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading gazetteer {}", path.display()))?;
+        let rows = ogi_spec::gazetteer::parse(&text)
+            .with_context(|| format!("gazetteer {}", path.display()))?;
+        Ok(Gazetteer::from_rows(&rows))
+    }
+
+    /// Indexes gazetteer rows by code (a later row with the same code wins).
+    pub fn from_rows(rows: &[DivisionRow]) -> Gazetteer {
+        let divisions = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.code.clone(),
+                    Division {
+                        name: r.name.clone(),
+                        level: r.level,
+                        parent: r.parent.clone(),
+                    },
+                )
+            })
+            .collect();
+        Gazetteer { divisions }
     }
 }
 
@@ -134,11 +139,11 @@ pub fn resolve(code: Option<&str>, region: Option<&str>, gaz: Option<&Gazetteer>
             lv.county_code = None;
         }
         while let Some((c, d)) = cur {
-            match d.level.as_str() {
-                "county" => lv.county_code = Some(c.clone()),
-                "prefecture" => lv.prefecture_code = Some(c.clone()),
-                "province" => lv.province_code = Some(c.clone()),
-                _ => {}
+            match d.level {
+                Level::County => lv.county_code = Some(c.clone()),
+                Level::Prefecture => lv.prefecture_code = Some(c.clone()),
+                Level::Province => lv.province_code = Some(c.clone()),
+                Level::Township => {}
             }
             cur = g
                 .divisions
@@ -217,23 +222,12 @@ mod tests {
 
     #[test]
     fn resolves_with_gazetteer_chain() {
-        let mut g = Gazetteer::default();
-        for (code, name, level, parent) in [
-            ("110000", "北京市", "province", ""),
-            ("110108", "海淀区", "county", "110000"),
-            ("410000", "河南省", "province", ""),
-            ("410500", "安阳市", "prefecture", "410000"),
-            ("410503", "北关区", "county", "410500"),
-        ] {
-            g.divisions.insert(
-                code.into(),
-                Division {
-                    name: name.into(),
-                    level: level.into(),
-                    parent: parent.into(),
-                },
-            );
-        }
+        let rows = ogi_spec::gazetteer::parse(
+            "code,name,level,parent\n110000,北京市,province,\n110108,海淀区,county,110000\n\
+             410000,河南省,province,\n410500,安阳市,prefecture,410000\n410503,北关区,county,410500\n",
+        )
+        .unwrap();
+        let g = Gazetteer::from_rows(&rows);
         let lv = resolve(Some("410503"), Some("whatever"), Some(&g));
         assert_eq!(lv.prefecture.as_deref(), Some("安阳市"));
         assert_eq!(lv.province.as_deref(), Some("河南省"));
@@ -241,5 +235,18 @@ mod tests {
         assert_eq!(bj.prefecture_code, None);
         assert_eq!(bj.county.as_deref(), Some("海淀区"));
         assert_eq!(bj.province.as_deref(), Some("北京市"));
+    }
+
+    #[test]
+    fn bundled_gazetteer_names_every_level() {
+        let lv = resolve(Some("410103"), None, Some(Gazetteer::bundled()));
+        assert_eq!(
+            (
+                lv.province.as_deref(),
+                lv.prefecture.as_deref(),
+                lv.county.as_deref()
+            ),
+            (Some("河南省"), Some("郑州市"), Some("二七区"))
+        );
     }
 }

@@ -237,9 +237,11 @@ fn n_inferred(what: &str) -> ColumnDoc {
         "n_inferred",
         DataType::Int32,
         "推算或OCR取得的单元格数",
-        &format!("Number of {what} cells whose value was inferred or read by OCR"),
+        &format!(
+            "Number of {what} cells whose value was inferred, read by OCR or cut from fused digits"
+        ),
         "count",
-        "cells.provenance in (inferred, ocr, ocr_inferred)",
+        "cells.provenance in (inferred, ocr, ocr_inferred, split)",
     )
 }
 
@@ -317,7 +319,7 @@ pub fn columns(d: Dataset) -> Vec<ColumnDoc> {
             cols.push(s(
                 "provenance",
                 "取值方式",
-                "How the value was obtained (cells.provenance: printed, inferred, blank, dash, na, ocr, ocr_inferred, missing)",
+                "How the value was obtained (cells.provenance: printed, inferred, split, blank, dash, na, ocr, ocr_inferred, missing)",
                 "cells.provenance",
             ));
         }
@@ -685,7 +687,7 @@ fn panel_columns() -> Vec<ColumnDoc> {
             "has_inferred",
             DataType::Boolean,
             "含推算或OCR数值",
-            "Some value of this report was inferred or read by OCR",
+            "Some value of this report was inferred, read by OCR or cut from fused digits",
             "",
             "cells.provenance",
         ),

@@ -1,12 +1,10 @@
-//! The vocabulary of canonical keys, parsed from the spec CSVs embedded at
-//! compile time (`data/spec/*.csv`). Keys and labels are never re-typed here.
+//! The codebook's view of the vocabulary of canonical keys ([`ogi_spec::vocab`],
+//! `data/spec/*.csv`, embedded once in `ogi-spec`). Keys and labels are never
+//! re-typed here.
 
+use ogi_spec::CsvTable;
+use ogi_spec::vocab::Unit;
 use std::sync::OnceLock;
-
-const TABLE2_CSV: &str = include_str!("../../data/spec/table2_cells.csv");
-const TABLE3_ROWS_CSV: &str = include_str!("../../data/spec/table3_rows.csv");
-const TABLE3_COLUMNS_CSV: &str = include_str!("../../data/spec/table3_columns.csv");
-const TABLE4_CSV: &str = include_str!("../../data/spec/table4_cells.csv");
 
 /// One canonical key of the vocabulary with its labels.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,59 +103,35 @@ pub fn category_of(row_key: &str) -> Option<&'static str> {
     }
 }
 
-fn records(csv_text: &str) -> Vec<csv::StringRecord> {
-    let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
-    rdr.records().filter_map(Result::ok).collect()
-}
-
-fn header_index(csv_text: &str, name: &str) -> Option<usize> {
-    let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
-    let headers = rdr.headers().ok()?.clone();
-    headers.iter().position(|h| h.trim() == name)
-}
-
-/// Parse one spec CSV. `zh` lists the columns whose values, joined by a
+/// The terms of one spec table. `zh` lists the columns whose values, joined by a
 /// space, make the Chinese label; `unit_col` names the unit column if any.
-fn parse(csv_text: &str, zh: &[&str], en: &str, unit_col: Option<&str>) -> Vec<Term> {
-    let key_i = header_index(csv_text, "key").unwrap_or(0);
-    let zh_i: Vec<usize> = zh
+fn parse(table: &CsvTable, zh: &[&str], en: &str, unit_col: Option<&str>) -> Vec<Term> {
+    table
+        .records
         .iter()
-        .filter_map(|c| header_index(csv_text, c))
-        .collect();
-    let en_i = header_index(csv_text, en);
-    let unit_i = unit_col.and_then(|c| header_index(csv_text, c));
-    let section_i = header_index(csv_text, "section");
-    records(csv_text)
-        .into_iter()
-        .filter(|r| r.get(key_i).is_some_and(|k| !k.trim().is_empty()))
+        .filter(|r| !table.get(r, "key").is_empty())
         .map(|r| {
-            let get = |i: usize| r.get(i).unwrap_or("").trim().to_string();
-            let key = get(key_i);
-            let unit_raw = unit_i.map(get).unwrap_or_default();
-            let unit = if key.contains("_10k_cny") || unit_raw.starts_with("10k") {
-                "10k_cny".to_string()
-            } else if unit_raw == "count_change" {
-                unit_raw.clone()
-            } else {
-                "count".to_string()
+            let key = table.get(r, "key").to_string();
+            let unit = match unit_col.map(|c| Unit::parse(table.get(r, c))) {
+                _ if key.contains("_10k_cny") => Unit::TenThousandCny,
+                Some(u) => u,
+                None => Unit::Count,
             };
-            let mut zh = zh_i
+            let mut zh = zh
                 .iter()
-                .map(|&i| get(i))
+                .map(|c| table.get(r, c))
                 .filter(|s| !s.is_empty())
                 .collect::<Vec<_>>()
                 .join(" ");
             // Very short labels (总计) are ambiguous out of context: add the section.
-            if let Some(sec) = section_i
-                .map(get)
-                .filter(|s| !s.is_empty() && zh.chars().count() < 4)
-            {
-                zh = format!("{sec} {zh}");
+            let section = table.get(r, "section");
+            if !section.is_empty() && zh.chars().count() < 4 {
+                zh = format!("{section} {zh}");
             }
             Term {
                 zh,
-                en: en_i.map(get).unwrap_or_default(),
-                unit,
+                en: table.get(r, en).to_string(),
+                unit: unit.as_str().to_string(),
                 key,
             }
         })
@@ -169,20 +143,30 @@ pub fn vocabulary() -> &'static Vocabulary {
     static V: OnceLock<Vocabulary> = OnceLock::new();
     V.get_or_init(|| Vocabulary {
         table2: parse(
-            TABLE2_CSV,
+            ogi_spec::vocab::table2(),
             &["item_zh", "measure_zh"],
             "label_en",
             Some("unit"),
         ),
-        table3_rows: parse(TABLE3_ROWS_CSV, &["label_zh"], "label_en", None),
-        table3_columns: parse(TABLE3_COLUMNS_CSV, &["label_zh"], "label_en", None),
-        table4: parse(TABLE4_CSV, &["block_zh", "outcome_zh"], "label_en", None),
+        table3_rows: parse(
+            ogi_spec::vocab::table3_rows(),
+            &["label_zh"],
+            "label_en",
+            None,
+        ),
+        table3_columns: parse(
+            ogi_spec::vocab::table3_columns(),
+            &["label_zh"],
+            "label_en",
+            None,
+        ),
+        table4: parse(
+            ogi_spec::vocab::table4(),
+            &["block_zh", "outcome_zh"],
+            "label_en",
+            None,
+        ),
     })
-}
-
-/// A digest input that changes whenever any vocabulary CSV changes.
-pub fn vocabulary_text() -> [&'static str; 4] {
-    [TABLE2_CSV, TABLE3_ROWS_CSV, TABLE3_COLUMNS_CSV, TABLE4_CSV]
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use anyhow::{Context as _, Result};
 use polars::prelude::{AnyValue, DataFrame};
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
-use crate::export::{ExportOptions, codebook_rows, export_frame, value_label_rows, write_atomic};
+use crate::export::{ExportOptions, codebook_rows, export_frame, value_label_rows};
 use crate::schema::{ColumnDoc, Dataset, columns};
 
 /// Rows of data a sheet can hold (Excel: 1 048 576 rows, one is the header).
@@ -166,10 +166,6 @@ pub fn export_xlsx(
     ws.set_name("value_labels")?;
     write_table(ws, &["column", "value", "label_zh", "label_en"], &vl, &bold)?;
     let bytes = wb.save_to_buffer().context("building the workbook")?;
-    write_atomic(&dest, |f| {
-        use std::io::Write as _;
-        Ok(f.write_all(&bytes)?)
-    })
-    .with_context(|| format!("writing {}", dest.display()))?;
+    ogi_util::write_atomic(&dest, &bytes).with_context(|| format!("writing {}", dest.display()))?;
     Ok(dest)
 }

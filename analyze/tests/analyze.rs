@@ -7,8 +7,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use ogi_analyze::{
-    AnalyzeOptions, Dataset, ExportOptions, Headers, LIST_CAP, Lang, analyze, columns, export_csv,
-    header, labels, read_dataset, write_codebook,
+    AnalyzeOptions, Dataset, ExportOptions, GazetteerSource, Headers, LIST_CAP, Lang, analyze,
+    columns, export_csv, header, labels, read_dataset, write_codebook,
 };
 use polars::prelude::{AnyValue, Column, DataFrame, ParquetWriter};
 
@@ -1247,7 +1247,7 @@ fn gazetteer_names_are_used_when_given() {
     analyze(
         out,
         &AnalyzeOptions {
-            gazetteer: Some(gz.clone()),
+            gazetteer: Some(GazetteerSource::File(gz.clone())),
             full: false,
         },
     )
@@ -1264,7 +1264,7 @@ fn gazetteer_names_are_used_when_given() {
     let s = analyze(
         out,
         &AnalyzeOptions {
-            gazetteer: Some(gz),
+            gazetteer: Some(GazetteerSource::File(gz)),
             full: false,
         },
     )
@@ -1273,7 +1273,7 @@ fn gazetteer_names_are_used_when_given() {
     let missing = analyze(
         out,
         &AnalyzeOptions {
-            gazetteer: Some(out.join("nope.csv")),
+            gazetteer: Some(GazetteerSource::File(out.join("nope.csv"))),
             full: false,
         },
     );
@@ -1332,7 +1332,7 @@ fn province() -> Vec<Doc> {
                 docs.push(d);
             }
         }
-        let city = if k % 2 == 0 {
+        let city = if k.is_multiple_of(2) {
             "安阳市教育局"
         } else {
             "河南省安阳市教育局"

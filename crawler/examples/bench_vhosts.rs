@@ -4,7 +4,8 @@
 //! `cargo run --release -p ogi-crawler --example bench_vhosts -- [hosts] [docs_per_host] [rate] [global_concurrency]`
 //! (defaults: 100 hosts, 40 documents per host, 5 req/s per host, 64 in flight).
 
-use ogi_crawler::{CrawlConfig, Faults, crawl, serve_sample};
+use ogi_crawler::{CrawlConfig, crawl};
+use ogi_testkit::{Faults, serve_sample};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 

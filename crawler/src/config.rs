@@ -45,7 +45,8 @@ pub struct CrawlConfig {
     /// Consecutive failures after which a host is parked for the rest of the run.
     pub breaker_threshold: u32,
     /// A known report is fetched again (conditionally) after this long even when its
-    /// list entry is unchanged.
+    /// list entry is unchanged; a report that answered 404/410 (`gone`) is asked
+    /// again on the same schedule, since portals restore pages.
     pub revisit_after: Duration,
     /// How long a fetched robots.txt stays valid.
     pub robots_ttl: Duration,

@@ -39,48 +39,19 @@ pub struct ListPage {
     pub skipped: usize,
 }
 
-/// Decodes an HTML/XML body: BOM, then the HTTP charset, then `<meta charset>` in the
-/// first 4 KB, then the portal's declared encoding, then UTF-8 (GBK if UTF-8 is invalid).
+/// Decodes an HTML/XML body with the one charset decoder
+/// ([`ogi_util::charset::decode_with_default`]): BOM, then the HTTP charset,
+/// then `<meta charset>`, then the portal's configured encoding, each checked
+/// against the bytes, else detection. A GBK page labelled UTF-8 decodes as GBK.
 pub fn decode_html(
     body: &[u8],
     content_type: Option<&str>,
     portal_encoding: Option<&str>,
 ) -> String {
-    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(body) {
-        return enc
-            .decode_without_bom_handling(&body[bom_len..])
-            .0
-            .into_owned();
-    }
-    let from_header = content_type.and_then(charset_param);
-    let head = &body[..body.len().min(4096)];
-    let from_meta = meta_charset(&String::from_utf8_lossy(head));
-    let label = from_header
-        .or(from_meta)
-        .or(portal_encoding.map(str::to_string));
-    if let Some(enc) = label.and_then(|l| encoding_rs::Encoding::for_label(l.trim().as_bytes())) {
-        return enc.decode_without_bom_handling(body).0.into_owned();
-    }
-    match std::str::from_utf8(body) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GBK
-            .decode_without_bom_handling(body)
-            .0
-            .into_owned(),
-    }
+    let http = content_type.and_then(ogi_util::charset::header_charset);
+    ogi_util::charset::decode_with_default(body, http, true, portal_encoding).text
 }
 
-fn charset_param(ct: &str) -> Option<String> {
-    ct.split(';')
-        .skip(1)
-        .filter_map(|p| p.split_once('='))
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))
-        .map(|(_, v)| v.trim().trim_matches('"').to_string())
-}
-
-static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)"#).expect("static regex")
-});
 static CREATE_PAGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"createPageHTML\(\s*['"]?(\d+)['"]?\s*,\s*['"]?(\d+)['"]?\s*,\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]"#)
         .expect("static regex")
@@ -94,10 +65,6 @@ static TOTAL_PAGE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"<totalpage>\s*(\d+)\s*</totalpage>").expect("static regex"));
 static TOTAL_RECORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"<totalrecord>\s*(\d+)\s*</totalrecord>").expect("static regex"));
-
-fn meta_charset(head: &str) -> Option<String> {
-    META_CHARSET.captures(head).map(|c| c[1].to_string())
-}
 
 /// Full-width digits → ASCII, whitespace collapsed.
 pub fn normalize_title(t: &str) -> String {
@@ -472,6 +439,26 @@ allowed_hosts = ["a.example"]
         assert!(s.contains("年度报告"));
         let s = decode_html(&encoding_rs::GBK.encode("<p>年度报告</p>").0, None, None);
         assert!(s.contains("年度报告"));
+    }
+
+    #[test]
+    fn gbk_list_page_labelled_utf8_is_discovered() {
+        let p = portal();
+        let base = Url::parse("http://a.example/l/index.html").unwrap();
+        let page = "<html><head><meta charset=\"utf-8\"></head><body><ul>\
+            <li><a href=\"/r/1.html\">北关区民政局2022年政府信息公开工作年度报告</a></li>\
+            </ul></body></html>";
+        let gbk = encoding_rs::GBK.encode(page).0.into_owned();
+        for content_type in [None, Some("text/html; charset=UTF-8")] {
+            let html = decode_html(&gbk, content_type, Some("utf-8"));
+            let lp = parse_list_page(&p, &base, &html);
+            assert_eq!(lp.items.len(), 1, "{content_type:?}: {html}");
+            assert_eq!(lp.items[0].year, 2022);
+            assert_eq!(
+                lp.items[0].title,
+                "北关区民政局2022年政府信息公开工作年度报告"
+            );
+        }
     }
 
     #[test]

@@ -55,6 +55,9 @@ pub struct StoredDocument {
     /// a county portal also hosts its departments' and townships' reports).
     #[serde(default)]
     pub portal_region_code: Option<String>,
+    /// When the crawler first stored a body for this URL (RFC 3339).
+    #[serde(default)]
+    pub first_seen: Option<String>,
 }
 
 /// Lists every report document in the raw store of `out`.
@@ -66,7 +69,8 @@ pub fn stored_documents(out: &Path) -> Result<Vec<StoredDocument>> {
                 COALESCE(u.list_date, (SELECT p.list_date FROM urls p WHERE p.url=u.parent_url)), u.parent_url,
                 COALESCE(u.doc_status,'new'), u.doc_run,
                 COALESCE(u.meta_date, (SELECT p.meta_date FROM urls p WHERE p.url=u.parent_url)),
-                (SELECT NULLIF(region_code,'') FROM portals WHERE id=u.portal_id)
+                (SELECT NULLIF(region_code,'') FROM portals WHERE id=u.portal_id),
+                (SELECT MIN(f.fetched_at) FROM fetches f WHERE f.url=u.url AND f.sha256 IS NOT NULL)
          FROM urls u WHERE u.kind IN ('page','attachment') AND u.sha256 IS NOT NULL ORDER BY u.url",
     )?;
     let rows = st.query_map([], |r| {
@@ -91,6 +95,7 @@ pub fn stored_documents(out: &Path) -> Result<Vec<StoredDocument>> {
             published: None,
             published_source: None,
             portal_region_code: r.get(14)?,
+            first_seen: r.get(15)?,
         })
     })?;
     let rows = rows.map(|r| {
@@ -110,6 +115,77 @@ pub fn stored_documents(out: &Path) -> Result<Vec<StoredDocument>> {
         })
     });
     rows.collect::<Result<Vec<_>, _>>().map_err(Into::into)
+}
+
+/// Writes `OUT/crawl/portals.csv` (the registry facts of the portals crawled:
+/// id, name, level, region, region_code, platform) and `OUT/crawl/publications.csv`
+/// (one row per stored report document: portal, URL, digest, listed title and
+/// year, publication date and its source, first seen), atomically. The
+/// analyze stage reads them for the publication compliance dataset.
+pub fn write_publication_files(out: &Path) -> Result<()> {
+    let db = StateDb::open_existing(out)?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "portal_id",
+        "name",
+        "level",
+        "region",
+        "region_code",
+        "platform",
+    ])?;
+    let mut st = db.conn().prepare(
+        "SELECT id, name, COALESCE(level,''), COALESCE(region,''), COALESCE(region_code,''), COALESCE(platform,'')
+         FROM portals ORDER BY id",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok([
+            r.get::<_, String>(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+        ])
+    })?;
+    for r in rows {
+        w.write_record(r?)?;
+    }
+    ogi_util::write_atomic(&out.join("crawl").join("portals.csv"), &w.into_inner()?)?;
+    drop(st);
+    drop(db);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "portal_id",
+        "url",
+        "sha256",
+        "kind",
+        "content_type",
+        "list_title",
+        "year",
+        "published",
+        "published_source",
+        "first_seen",
+    ])?;
+    for d in stored_documents(out)? {
+        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+        w.write_record([
+            d.portal_id.clone(),
+            d.url.clone(),
+            d.sha256.clone(),
+            d.kind.clone(),
+            d.content_type.clone(),
+            opt(&d.list_title),
+            d.year.map(|y| y.to_string()).unwrap_or_default(),
+            opt(&d.published),
+            opt(&d.published_source),
+            opt(&d.first_seen),
+        ])?;
+    }
+    ogi_util::write_atomic(
+        &out.join("crawl").join("publications.csv"),
+        &w.into_inner()?,
+    )?;
+    Ok(())
 }
 
 /// Health of one portal.

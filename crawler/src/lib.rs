@@ -55,9 +55,8 @@
 //! and a portal that serves false figures in a well-formed report (the extract
 //! stage's checks flag inconsistent ones; they cannot flag consistent lies).
 //!
-//! # Sample portal
-//! [`serve_sample`] serves `data/sample-portal/` on loopback with virtual hosts and
-//! fault injection for tests, demos and benchmarks.
+//! The bundled sample portal server (loopback, virtual hosts, fault injection)
+//! that tests, `ogi demo` and the benchmarks crawl is in `ogi-testkit`, not here.
 
 #![warn(missing_docs)]
 
@@ -77,7 +76,6 @@ pub mod progress;
 pub mod raw;
 pub mod registry_import;
 pub mod robots;
-pub mod sample;
 pub mod state;
 pub mod summary;
 pub mod timefmt;
@@ -85,12 +83,11 @@ pub mod urlnorm;
 pub mod warc;
 
 pub use config::CrawlConfig;
-pub use crawl::{LockHeld, crawl, lock_out, try_lock_file};
+pub use crawl::{LockHeld, crawl, lock_out};
 pub use documents::{
     CrawlStatus, PortalHealth, StoredDocument, UrlState, frontier, status, stored_documents,
 };
 pub use portals::{Portal, load_portals};
-pub use sample::{Fault, FaultRule, Faults, RequestRecord, SampleServer, serve_sample};
 pub use summary::CrawlSummary;
 pub use urlnorm::{Refusal, check_url, is_forbidden_ip};
 pub use warc::export_warc;

@@ -8,7 +8,9 @@ use crate::discover::{is_attachment, report_year};
 use crate::platforms::{self, Platform, Request};
 use crate::portals::Portal;
 use crate::probe;
-use crate::state::{ColumnChange, ColumnEvent, Completion, Discovered, StateDb, UrlRow, kind};
+use crate::state::{
+    ColumnChange, ColumnEvent, Completion, Discovered, FrontierState, StateDb, UrlRow, kind,
+};
 use crate::urlnorm::{canonicalize, host_key};
 use anyhow::Result;
 use url::Url;
@@ -195,7 +197,7 @@ pub fn column_gone(p: &Portal, row: &UrlRow, status: u16) -> Option<Completion> 
     }
     let home = canonicalize(&Url::parse(p.home_url.as_deref()?).ok()?);
     tracing::warn!(portal = %p.id, column = %row.url, status, "report column gone: rediscovering it from the home page");
-    let mut c = Completion::state("gone", format!("http_{status}"));
+    let mut c = Completion::state(FrontierState::Gone, format!("http_{status}"));
     c.children = vec![discover_home(p, &home)];
     c.column = Some((ColumnEvent::Gone, row.url.clone(), None));
     Some(c)

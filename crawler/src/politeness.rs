@@ -3,6 +3,7 @@
 //! next request starts at least one interval after the previous one *ended*),
 //! Retry-After / Crawl-delay holds, a circuit breaker, and a global in-flight cap.
 
+use crate::state::FrontierState;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -25,7 +26,7 @@ struct HostState {
     next_allowed: Instant,
     interval: Duration,
     consecutive_failures: u32,
-    parked: Option<String>,
+    parked: Option<HostRefusal>,
     requests: u64,
     in_flight: usize,
     last_done: Option<Instant>,
@@ -151,7 +152,7 @@ impl Politeness {
         let g = self.gate(host);
         let st = g.state();
         if let Some(r) = &st.parked {
-            return HostReadiness::Parked(r.clone());
+            return HostReadiness::Parked(*r);
         }
         if st.in_flight >= g.concurrency {
             return HostReadiness::Busy;
@@ -166,19 +167,19 @@ impl Politeness {
 
     /// Waits for a slot on `host` (rate, delay, per-host and global caps).
     /// Fails with the reason if the host is parked or over its request budget.
-    pub async fn acquire(&self, host: &str) -> Result<Permit, String> {
+    pub async fn acquire(&self, host: &str) -> Result<Permit, HostRefusal> {
         let gate = self.gate(host);
         let slot = gate
             .slots
             .clone()
             .acquire_owned()
             .await
-            .map_err(|_| "closed".to_string())?;
+            .map_err(|_| HostRefusal::Closed)?;
         loop {
             let wait = {
                 let st = gate.state();
-                if let Some(r) = &st.parked {
-                    return Err(r.clone());
+                if let Some(r) = st.parked {
+                    return Err(r);
                 }
                 st.next_allowed.saturating_duration_since(Instant::now())
             };
@@ -193,16 +194,16 @@ impl Politeness {
             .clone()
             .acquire_owned()
             .await
-            .map_err(|_| "closed".to_string())?;
+            .map_err(|_| HostRefusal::Closed)?;
         {
             let mut st = gate.state();
-            if let Some(r) = &st.parked {
-                return Err(r.clone());
+            if let Some(r) = st.parked {
+                return Err(r);
             }
             if let Some(max) = self.max_requests_per_host
                 && st.requests >= max
             {
-                return Err("host_budget".to_string());
+                return Err(HostRefusal::Budget);
             }
             st.requests += 1;
             st.in_flight += 1;
@@ -225,18 +226,18 @@ impl Politeness {
         let mut st = g.state();
         st.consecutive_failures += 1;
         if st.consecutive_failures >= self.breaker_threshold && st.parked.is_none() {
-            st.parked = Some("host_parked".to_string());
+            st.parked = Some(HostRefusal::Breaker);
             return true;
         }
         false
     }
 
     /// Parks `host` for the rest of the run (challenge page, breaker).
-    pub fn park(&self, host: &str, reason: &str) {
+    pub fn park(&self, host: &str, reason: HostRefusal) {
         let g = self.gate(host);
         let mut st = g.state();
         if st.parked.is_none() {
-            st.parked = Some(reason.to_string());
+            st.parked = Some(reason);
         }
     }
 
@@ -246,11 +247,44 @@ impl Politeness {
     }
 }
 
+/// Why a host takes no more requests in this run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HostRefusal {
+    /// An anti-bot challenge answered (`blocked`).
+    Blocked,
+    /// The circuit breaker opened after consecutive failures (`host_parked`).
+    Breaker,
+    /// The per-host request budget of the run is spent (`host_budget`).
+    Budget,
+    /// The politeness gates were shut down (`closed`).
+    Closed,
+}
+
+impl HostRefusal {
+    /// The reason recorded with the URLs it ends.
+    pub fn reason(self) -> &'static str {
+        match self {
+            HostRefusal::Blocked => "blocked",
+            HostRefusal::Breaker => "host_parked",
+            HostRefusal::Budget => "host_budget",
+            HostRefusal::Closed => "closed",
+        }
+    }
+
+    /// The state of the URLs it ends: `blocked` for a challenge, else `failed`.
+    pub fn frontier_state(self) -> FrontierState {
+        match self {
+            HostRefusal::Blocked => FrontierState::Blocked,
+            _ => FrontierState::Failed,
+        }
+    }
+}
+
 /// Whether a host can take a request now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostReadiness {
     /// Parked for this run, with the reason.
-    Parked(String),
+    Parked(HostRefusal),
     /// All of the host's slots are in use.
     Busy,
     /// Free from this instant on.

@@ -1,24 +1,11 @@
 //! Append-only content-addressed raw store: `OUT/raw/ab/cdef….bin`, named by the
-//! SHA-256 of the body; written to a temp file, fsynced, then renamed.
+//! SHA-256 of the body; written with [`ogi_util::write_atomic`] (temp file,
+//! fsync, rename, directory fsync).
 
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-
-/// Makes temp file names unique within the process (concurrent writers of the same
-/// content must not share a temp file).
-static TMP_SEQ: AtomicU64 = AtomicU64::new(0);
-
-fn tmp_name(stem: &str) -> String {
-    format!(
-        ".{stem}.{}.{}.tmp",
-        std::process::id(),
-        TMP_SEQ.fetch_add(1, Ordering::Relaxed)
-    )
-}
 
 /// Hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -38,24 +25,11 @@ pub fn put(out: &Path, bytes: &[u8]) -> Result<(String, PathBuf)> {
     if path.exists() {
         return Ok((sha, path));
     }
-    let dir = path.parent().context("raw path has no parent")?;
-    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let tmp = dir.join(tmp_name(&sha[..16]));
-    {
-        let mut f = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-        f.write_all(bytes)
-            .with_context(|| format!("writing {}", tmp.display()))?;
-        f.sync_all()
-            .with_context(|| format!("syncing {}", tmp.display()))?;
-    }
-    if let Err(e) = fs::rename(&tmp, &path) {
-        let _ = fs::remove_file(&tmp);
+    if let Err(e) = ogi_util::write_atomic(&path, bytes) {
+        // A concurrent writer of the same content may have won the rename.
         if !path.exists() {
-            return Err(e).with_context(|| format!("renaming into {}", path.display()));
+            return Err(e).with_context(|| format!("storing {}", path.display()));
         }
-    }
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
     }
     Ok((sha, path))
 }
@@ -83,7 +57,7 @@ pub fn sweep_temp(out: &Path) -> Result<usize> {
             continue;
         };
         for f in files.flatten() {
-            if f.file_name().to_str().is_some_and(|n| n.ends_with(".tmp")) {
+            if ogi_util::atomic::is_temp(&f.path()) {
                 fs::remove_file(f.path())
                     .with_context(|| format!("removing {}", f.path().display()))?;
                 n += 1;
@@ -91,22 +65,6 @@ pub fn sweep_temp(out: &Path) -> Result<usize> {
         }
     }
     Ok(n)
-}
-
-/// Writes `bytes` to `path` atomically (temp file in the same directory, fsync, rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().context("path has no parent")?;
-    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let tmp = dir.join(tmp_name(
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("f"),
-    ));
-    {
-        let mut f = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    fs::rename(&tmp, path).with_context(|| format!("renaming into {}", path.display()))?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -463,7 +463,7 @@ pub fn write(dir: &Path, imp: &Import, source: &str) -> Result<Vec<PathBuf>> {
             portals.len()
         );
         let path = dir.join(format!("{stem}.toml"));
-        crate::raw::write_atomic(&path, to_toml(&header, portals).as_bytes())?;
+        ogi_util::write_atomic(&path, to_toml(&header, portals).as_bytes())?;
         paths.push(path);
     }
     Ok(paths)

@@ -26,6 +26,69 @@ pub mod kind {
     pub const DISCOVER: &str = "discover";
 }
 
+/// State of a frontier URL in a run (the `urls.state` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FrontierState {
+    /// Waiting to be fetched (or to be retried after `not_before`).
+    Pending,
+    /// Fetched and stored (or answered 304 Not Modified).
+    Done,
+    /// Given up on for this run; the error says why.
+    Failed,
+    /// Refused by an anti-bot challenge; the host is parked for the run.
+    Blocked,
+    /// Disallowed by the host's robots.txt.
+    Disallowed,
+    /// A report link off the portal: a finding, not a failure (not retried).
+    Skipped,
+    /// A report (or column) that answered 404/410: a finding (not retried).
+    Gone,
+}
+
+impl FrontierState {
+    /// Every state, in order.
+    pub const ALL: [FrontierState; 7] = [
+        FrontierState::Pending,
+        FrontierState::Done,
+        FrontierState::Failed,
+        FrontierState::Blocked,
+        FrontierState::Disallowed,
+        FrontierState::Skipped,
+        FrontierState::Gone,
+    ];
+
+    /// The value stored in the state DB: `pending`, `done`, `failed`, `blocked`,
+    /// `disallowed`, `skipped`, `gone`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FrontierState::Pending => "pending",
+            FrontierState::Done => "done",
+            FrontierState::Failed => "failed",
+            FrontierState::Blocked => "blocked",
+            FrontierState::Disallowed => "disallowed",
+            FrontierState::Skipped => "skipped",
+            FrontierState::Gone => "gone",
+        }
+    }
+
+    /// The state stored as `s`, if it is one.
+    pub fn parse(s: &str) -> Option<FrontierState> {
+        FrontierState::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for FrontierState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl rusqlite::ToSql for FrontierState {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        self.as_str().to_sql()
+    }
+}
+
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS runs(
   id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT, summary TEXT);
@@ -43,6 +106,7 @@ CREATE TABLE IF NOT EXISTS fetches(
   content_type TEXT, length INTEGER, sha256 TEXT, fetched_at TEXT NOT NULL, elapsed_ms INTEGER,
   error TEXT);
 CREATE INDEX IF NOT EXISTS fetches_run ON fetches(run_id);
+CREATE INDEX IF NOT EXISTS fetches_url ON fetches(url);
 CREATE TABLE IF NOT EXISTS robots(
   host TEXT PRIMARY KEY, fetched_unix INTEGER NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS column_events(
@@ -87,7 +151,11 @@ pub struct UrlRow {
 }
 
 /// Columns added to `urls` after the first release (added on open when missing).
-const ADDED_COLUMNS: &[(&str, &str)] = &[("form", "TEXT"), ("meta_date", "TEXT")];
+const ADDED_COLUMNS: &[(&str, &str)] = &[
+    ("form", "TEXT"),
+    ("meta_date", "TEXT"),
+    ("variant_key", "TEXT"),
+];
 
 /// A URL discovered on a fetched page.
 #[derive(Debug, Clone)]
@@ -170,8 +238,8 @@ pub type ColumnChange = (ColumnEvent, String, Option<String>);
 /// Final (or retry) state of one URL in a run.
 #[derive(Debug, Clone)]
 pub struct Completion {
-    /// `done`, `failed`, `blocked`, `disallowed`, or `pending` (retry later).
-    pub state: &'static str,
+    /// The URL's new state ([`FrontierState::Pending`]: retry later).
+    pub state: FrontierState,
     /// Failure reason.
     pub error: Option<String>,
     /// Retry not before this Unix time in ms (state `pending`).
@@ -187,16 +255,39 @@ pub struct Completion {
 }
 
 impl Completion {
-    /// A terminal or retry state without a fetch record.
-    pub fn state(state: &'static str, error: impl Into<String>) -> Self {
+    /// The outcome `state` with its reason (if any) and the fetch that led to
+    /// it (if a request was sent); no retry time, no children, no column change.
+    pub fn new(state: FrontierState, error: Option<String>, fetch: Option<FetchRecord>) -> Self {
         Completion {
             state,
-            error: Some(error.into()),
+            error,
             not_before_ms: 0,
-            fetch: None,
+            fetch,
             not_modified: false,
             children: Vec::new(),
             column: None,
+        }
+    }
+
+    /// A terminal state with its reason, without a fetch record.
+    pub fn state(state: FrontierState, error: impl Into<String>) -> Self {
+        Completion::new(state, Some(error.into()), None)
+    }
+
+    /// Fetched and stored (`not_modified`: the server answered 304), with the URLs found on it.
+    pub fn done(fetch: FetchRecord, children: Vec<Discovered>, not_modified: bool) -> Self {
+        Completion {
+            children,
+            not_modified,
+            ..Completion::new(FrontierState::Done, None, Some(fetch))
+        }
+    }
+
+    /// To be retried, not before the Unix time `not_before_ms`.
+    pub fn retry(error: String, not_before_ms: i64, fetch: Option<FetchRecord>) -> Self {
+        Completion {
+            not_before_ms,
+            ..Completion::new(FrontierState::Pending, Some(error), fetch)
         }
     }
 }
@@ -240,6 +331,9 @@ impl StateDb {
                     .with_context(|| format!("adding column urls.{col}"))?;
             }
         }
+        conn.execute_batch(
+            "CREATE INDEX IF NOT EXISTS urls_variant ON urls(portal_id, variant_key)",
+        )?;
         Ok(StateDb {
             conn,
             scope: "null".into(),
@@ -263,7 +357,9 @@ impl StateDb {
     }
 
     /// Resumes the last run if it did not finish, else starts a new one and re-queues
-    /// list pages, unfinished URLs and reports due for revisit. Returns (run, resumed).
+    /// list pages, unfinished URLs and the stored documents to revalidate this night
+    /// (every one overdue by `revisit_after`, and the least recently checked
+    /// 1/days-th of them). Returns (run, resumed).
     pub fn begin_run(&mut self, revisit_after: Duration) -> Result<(i64, bool)> {
         let tx = self.conn.transaction()?;
         let last: Option<(i64, Option<String>)> = tx
@@ -284,12 +380,40 @@ impl StateDb {
              WHERE state NOT IN ('gone','skipped') AND (state<>'done' OR kind IN ('list','api','platform')) AND (?2 = 'null' OR portal_id IN (SELECT value FROM json_each(?2)))",
             params![run, self.scope],
         )?;
-        let due = unix_now() - revisit_after.as_secs() as i64;
+        // Stored documents are revalidated (conditional GET) so that each is checked at
+        // least every `revisit_after`, spread over the nights: every document overdue
+        // (and every gone one, since portals restore pages),
+        // plus the least recently checked share of 1/(days of revisit_after) of them
+        // (never one checked in the last day), so the load does not come all at once.
+        let now = unix_now();
+        let due = now - revisit_after.as_secs() as i64;
+        let days = (revisit_after.as_secs() / 86_400).max(1) as i64;
+        let in_scope = "(?3 = 'null' OR portal_id IN (SELECT value FROM json_each(?3)))";
         tx.execute(
-            "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0
-             WHERE state='done' AND kind IN ('page','attachment') AND COALESCE(checked_unix,0) <= ?2
-               AND (?3 = 'null' OR portal_id IN (SELECT value FROM json_each(?3)))",
+            &format!(
+                "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0
+                 WHERE state IN ('done','gone') AND kind IN ('page','attachment') AND COALESCE(checked_unix,0) <= ?2
+                   AND {in_scope}"
+            ),
             params![run, due, self.scope],
+        )?;
+        let stored: i64 = tx.query_row(
+            &format!(
+                "SELECT COUNT(*) FROM urls WHERE kind IN ('page','attachment') AND sha256 IS NOT NULL AND {}",
+                in_scope.replace("?3", "?1")
+            ),
+            params![self.scope],
+            |r| r.get(0),
+        )?;
+        let share = (stored + days - 1) / days;
+        tx.execute(
+            &format!(
+                "UPDATE urls SET state='pending', run_id=?1, attempts=0, not_before=0 WHERE url IN (
+                   SELECT url FROM urls WHERE state='done' AND kind IN ('page','attachment')
+                     AND COALESCE(checked_unix,0) <= ?2 AND {in_scope}
+                   ORDER BY COALESCE(checked_unix,0), url LIMIT ?4)"
+            ),
+            params![run, now - 86_400, self.scope, share],
         )?;
         tx.commit()?;
         Ok((run, false))
@@ -401,7 +525,13 @@ impl StateDb {
     }
 
     /// Ends every pending URL of a parked `host` in `run` with `state` and `reason`.
-    pub fn park_host(&mut self, run: i64, host: &str, state: &str, reason: &str) -> Result<usize> {
+    pub fn park_host(
+        &mut self,
+        run: i64,
+        host: &str,
+        state: FrontierState,
+        reason: &str,
+    ) -> Result<usize> {
         Ok(self.conn.execute(
             "UPDATE urls SET state=?3, error=?4 WHERE run_id=?1 AND host=?2 AND state='pending'
                AND (?5 = 'null' OR portal_id IN (SELECT value FROM json_each(?5)))",
@@ -434,7 +564,7 @@ impl StateDb {
                 ],
             )?;
         }
-        let attempts = if c.state == "pending" {
+        let attempts = if c.state == FrontierState::Pending {
             row.attempts + 1
         } else {
             row.attempts
@@ -453,7 +583,7 @@ impl StateDb {
         } else if let Some(f) = c
             .fetch
             .as_ref()
-            .filter(|f| f.sha256.is_some() && c.state == "done")
+            .filter(|f| f.sha256.is_some() && c.state == FrontierState::Done)
         {
             let status = match (&row.sha256, &f.sha256) {
                 (None, _) => "new",
@@ -559,19 +689,46 @@ fn enqueue(tx: &rusqlite::Transaction<'_>, d: &Discovered, run: i64) -> Result<(
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
+    // `http://www.x/…` and `https://x/…` are one document: the first variant seen is kept.
+    let key = (d.kind == kind::PAGE || d.kind == kind::ATTACHMENT)
+        .then(|| {
+            url::Url::parse(&d.url)
+                .ok()
+                .map(|u| crate::urlnorm::variant_key(&u))
+        })
+        .flatten();
+    if existing.is_none()
+        && let Some(k) = &key
+    {
+        let twin: Option<String> = tx
+            .query_row(
+                "SELECT url FROM urls WHERE portal_id=?1 AND variant_key=?2 LIMIT 1",
+                params![d.portal_id, k],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(twin) = twin {
+            let mut same = d.clone();
+            same.url = twin;
+            return enqueue(tx, &same, run);
+        }
+    }
     match existing {
         None => {
             tx.execute(
                 "INSERT INTO urls(url, portal_id, host, kind, state, run_id, page, parent_url, list_title, year,
-                   list_date, list_sig, form) VALUES (?1,?2,?3,?4,'pending',?5,?6,?7,?8,?9,?10,?11,?12)",
-                params![d.url, d.portal_id, d.host, d.kind, run, d.page, d.parent, d.title, d.year, d.date, d.sig, d.form],
+                   list_date, list_sig, form, variant_key) VALUES (?1,?2,?3,?4,'pending',?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+                params![d.url, d.portal_id, d.host, d.kind, run, d.page, d.parent, d.title, d.year, d.date, d.sig, d.form, key],
             )?;
         }
         Some((_, r, _, _)) if r == run => {}
         Some((state, _, sig, _)) => {
             let changed = d.sig.is_some() && sig != d.sig;
             // A discovery page is visited again whenever a column has to be found again.
-            if state != "done" || changed || d.kind == kind::DISCOVER {
+            if FrontierState::parse(&state) != Some(FrontierState::Done)
+                || changed
+                || d.kind == kind::DISCOVER
+            {
                 tx.execute(
                     "UPDATE urls SET state='pending', run_id=?2, attempts=0, not_before=0,
                        list_title=COALESCE(?3, list_title), year=COALESCE(?4, year), list_date=COALESCE(?5, list_date),
@@ -591,9 +748,9 @@ fn update_host(
     run: i64,
     c: &Completion,
 ) -> Result<()> {
-    let ok = c.state == "done" || c.not_modified;
-    let transient = c.state == "pending"
-        || (c.state == "failed"
+    let ok = c.state == FrontierState::Done || c.not_modified;
+    let transient = c.state == FrontierState::Pending
+        || (c.state == FrontierState::Failed
             && c.fetch
                 .as_ref()
                 .is_some_and(|f| f.status.is_none_or(|s| s >= 500 || s == 429)));
@@ -606,7 +763,7 @@ fn update_host(
             "UPDATE hosts SET last_success=?2, consecutive_failures=0, blocked=0, blocked_reason=NULL WHERE host=?1",
             params![row.host, now_rfc3339()],
         )?;
-    } else if c.state == "blocked" {
+    } else if c.state == FrontierState::Blocked {
         tx.execute(
             "UPDATE hosts SET blocked=1, blocked_reason=?2, blocked_run=?3, last_error=?2 WHERE host=?1",
             params![row.host, c.error, run],
@@ -618,4 +775,46 @@ fn update_host(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revalidation_is_spread_over_nights() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = StateDb::open(dir.path()).unwrap();
+        let (run, _) = db.begin_run(Duration::from_secs(10 * 86_400)).unwrap();
+        db.finish_run(run, "{}").unwrap();
+        let now = unix_now();
+        // 20 stored documents: one checked 11 days ago (overdue), the others 2..=20 hours/days ago.
+        for i in 0..20i64 {
+            let checked = if i == 0 {
+                now - 11 * 86_400
+            } else {
+                now - i * 3 * 3600
+            };
+            db.conn()
+                .execute(
+                    "INSERT INTO urls(url, portal_id, host, kind, state, run_id, sha256, checked_unix)
+                     VALUES (?1, 'p', 'h', 'page', 'done', ?2, 'x', ?3)",
+                    params![format!("http://h/{i:02}"), run, checked],
+                )
+                .unwrap();
+        }
+        let (run2, resumed) = db.begin_run(Duration::from_secs(10 * 86_400)).unwrap();
+        assert!(!resumed);
+        let mut st = db
+            .conn()
+            .prepare("SELECT url FROM urls WHERE run_id=?1 AND state='pending' ORDER BY url")
+            .unwrap();
+        let queued: Vec<String> = st
+            .query_map([run2], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        // The overdue one, and ceil(20/10) = 2 of the least recently checked (> 1 day ago).
+        assert_eq!(queued, ["http://h/00", "http://h/18", "http://h/19"]);
+    }
 }

@@ -1,9 +1,9 @@
 //! Run summary (`CrawlSummary`), saved as `OUT/crawl/summary-<stamp>.json` and
 //! `summary-latest.json`.
 
-use crate::raw::write_atomic;
 use crate::timefmt::{file_stamp, unix_now};
 use anyhow::Result;
+use ogi_util::write_atomic;
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -78,6 +78,21 @@ fn normalize_percent(s: &str) -> String {
     out
 }
 
+/// The key under which `http://`/`https://` and `www.`/bare-host variants of one
+/// URL are one document: host without `www.`, port, path and query (no scheme).
+pub fn variant_key(url: &Url) -> String {
+    let host = url.host_str().unwrap_or("").to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    let port = match url.port() {
+        Some(p) if Some(p) != default_port(url.scheme()) => format!(":{p}"),
+        _ => String::new(),
+    };
+    match url.query() {
+        Some(q) => format!("{host}{port}{}?{q}", url.path()),
+        None => format!("{host}{port}{}", url.path()),
+    }
+}
+
 /// The host key used for politeness (host name, plus the port when not default).
 pub fn host_key(url: &Url) -> String {
     let host = url.host_str().unwrap_or("").to_ascii_lowercase();
@@ -228,6 +243,20 @@ mod tests {
             c("http://example.com/年报/index.html"),
             c("http://example.com/%E5%B9%B4%E6%8A%A5/index.html")
         );
+    }
+
+    #[test]
+    fn scheme_and_www_variants_share_a_key() {
+        let k = |s: &str| variant_key(&Url::parse(s).unwrap());
+        assert_eq!(
+            k("http://www.x.gov.cn/a/t1.html"),
+            k("https://x.gov.cn/a/t1.html")
+        );
+        assert_ne!(
+            k("http://www.x.gov.cn/a/t1.html"),
+            k("http://www.x.gov.cn/a/t2.html")
+        );
+        assert_ne!(k("http://x.gov.cn:8080/a"), k("http://x.gov.cn/a"));
     }
 
     #[test]

@@ -3,12 +3,11 @@
 
 use crate::raw;
 use crate::state::StateDb;
-use crate::timefmt::now_rfc3339;
 use anyhow::{Context, Result};
 use flate2::Compression;
 use flate2::write::GzEncoder;
+use ogi_util::time::now_rfc3339;
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
@@ -54,9 +53,17 @@ fn reason_phrase(status: u16) -> &'static str {
 /// decoded body (so `Content-Encoding`/`Transfer-Encoding` are not repeated).
 pub fn export_warc(out: &Path, dest: &Path) -> Result<usize> {
     let db = StateDb::open_existing(out)?;
-    let tmp = dest.with_extension("partial");
-    let mut w =
-        BufWriter::new(File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?);
+    ogi_util::write_atomic_with(dest, |f| {
+        let mut w = BufWriter::new(f);
+        let n = write_records(out, &db, dest, &mut w)?;
+        w.flush()?;
+        Ok::<_, anyhow::Error>(n)
+    })
+    .with_context(|| format!("writing {}", dest.display()))
+}
+
+/// Writes the `warcinfo` record and one `response` record per stored body.
+fn write_records(out: &Path, db: &StateDb, dest: &Path, w: &mut impl Write) -> Result<usize> {
     let now = now_rfc3339();
     let info = format!(
         "software: ogi-crawler/{}\r\nformat: WARC File Format 1.1\r\nconformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n",
@@ -68,7 +75,7 @@ pub fn export_warc(out: &Path, dest: &Path) -> Result<usize> {
         .unwrap_or("export.warc.gz")
         .to_string();
     write_record(
-        &mut w,
+        w,
         &[
             ("WARC-Type", "warcinfo".into()),
             (
@@ -113,7 +120,7 @@ pub fn export_warc(out: &Path, dest: &Path) -> Result<usize> {
         block.extend_from_slice(format!("content-length: {}\r\n\r\n", body.len()).as_bytes());
         block.extend_from_slice(&body);
         write_record(
-            &mut w,
+            w,
             &[
                 ("WARC-Type", "response".into()),
                 (
@@ -129,7 +136,5 @@ pub fn export_warc(out: &Path, dest: &Path) -> Result<usize> {
         )?;
         n += 1;
     }
-    w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    std::fs::rename(&tmp, dest).with_context(|| format!("renaming into {}", dest.display()))?;
     Ok(n)
 }

@@ -3,6 +3,8 @@
 #[path = "crawl/support.rs"]
 mod support;
 
+#[path = "crawl/charset.rs"]
+mod charset;
 #[path = "crawl/e2e.rs"]
 mod e2e;
 #[path = "crawl/fault_matrix.rs"]

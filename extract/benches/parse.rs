@@ -1,10 +1,11 @@
-//! Parsing throughput: the five seeds and synthetic reports in every layout.
+//! Parsing throughput: the five seeds, synthetic reports in every layout and
+//! the text-family fixtures (fused digits, converter Markdown).
 //!
 //! Prints documents per second per core besides criterion's timings.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ogi_extract::synth::{Layout, Options, synth};
 use ogi_extract::{Line, lines_from_text, parse_lines};
+use ogi_testkit::synth::{Layout, Options, synth};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -28,6 +29,15 @@ fn synthetic() -> Vec<Vec<Line>> {
         .map(|i| {
             lines_from_text(&synth(i, Layout::ALL[(i % 6) as usize], &Options::default()).text)
         })
+        .collect()
+}
+
+/// The text-family fixtures (flattened archive text, converter Markdown).
+fn text_families() -> Vec<Vec<Line>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/text");
+    ["flattened_huaian_2024.txt", "converter_huaian_2024.md"]
+        .iter()
+        .map(|n| lines_from_text(&std::fs::read_to_string(dir.join(n)).expect("fixture")))
         .collect()
 }
 
@@ -65,6 +75,11 @@ fn bench(c: &mut Criterion) {
     println!(
         "synthetic: {:.0} docs/s/core (CPU time)",
         docs_per_second(&synth, 10)
+    );
+    let families = text_families();
+    println!(
+        "text families: {:.0} docs/s/core (CPU time)",
+        docs_per_second(&families, 100)
     );
     let mut g = c.benchmark_group("parse");
     g.throughput(Throughput::Elements(seeds.len() as u64));

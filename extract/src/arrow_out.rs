@@ -16,6 +16,7 @@ use crate::{Cell, CheckState, Number, Report, TableId};
 use arrow::array::{ArrayRef, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::error::ArrowError;
+use ogi_spec::parts::{CELL_COLUMNS, ColumnType, PartColumn, REPORT_COLUMNS};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -71,61 +72,33 @@ pub fn unit_of(table: TableId, key: &str) -> Unit {
     }
 }
 
-fn utf8(name: &str, nullable: bool) -> Field {
-    Field::new(name, DataType::Utf8, nullable)
+/// An Arrow schema from a part's column contract ([`ogi_spec::parts`]).
+fn schema_of(columns: &[PartColumn]) -> SchemaRef {
+    Arc::new(Schema::new(
+        columns
+            .iter()
+            .map(|c| {
+                let ty = match c.ty {
+                    ColumnType::Utf8 => DataType::Utf8,
+                    ColumnType::Int32 => DataType::Int32,
+                    ColumnType::Int64 => DataType::Int64,
+                    ColumnType::Float64 => DataType::Float64,
+                };
+                Field::new(c.name, ty, c.nullable)
+            })
+            .collect::<Vec<_>>(),
+    ))
 }
 
-/// Schema of the `reports` table (one row per document).
+/// Schema of the `reports` table (one row per document): [`ogi_spec::parts::REPORT_COLUMNS`].
 pub fn reports_schema() -> SchemaRef {
-    static SCHEMA: LazyLock<SchemaRef> = LazyLock::new(|| {
-        Arc::new(Schema::new(vec![
-            utf8("report_id", false),
-            utf8("source", false),
-            utf8("sha256", false),
-            utf8("status", false),
-            utf8("format", true),
-            utf8("charset", true),
-            utf8("title", true),
-            utf8("agency", true),
-            Field::new("year", DataType::Int32, true),
-            utf8("template", true),
-            utf8("region", true),
-            utf8("region_code", true),
-            utf8("scope", false),
-            Field::new("n_cells", DataType::Int32, false),
-            Field::new("n_inferred", DataType::Int32, false),
-            Field::new("completeness", DataType::Float64, true),
-            Field::new("checks_passed", DataType::Int32, false),
-            Field::new("checks_failed", DataType::Int32, false),
-            Field::new("checks_unverified", DataType::Int32, false),
-            utf8("failed_checks", false),
-            utf8("checks_json", false),
-            utf8("flags", false),
-            utf8("portal_id", true),
-            utf8("fetched_at", true),
-            utf8("parser_version", false),
-        ]))
-    });
+    static SCHEMA: LazyLock<SchemaRef> = LazyLock::new(|| schema_of(&REPORT_COLUMNS));
     SCHEMA.clone()
 }
 
-/// Schema of the `cells` table (one row per template cell).
+/// Schema of the `cells` table (one row per template cell): [`ogi_spec::parts::CELL_COLUMNS`].
 pub fn cells_schema() -> SchemaRef {
-    static SCHEMA: LazyLock<SchemaRef> = LazyLock::new(|| {
-        Arc::new(Schema::new(vec![
-            utf8("report_id", false),
-            Field::new("table", DataType::Int32, false),
-            utf8("row", false),
-            utf8("col", true),
-            Field::new("value", DataType::Float64, true),
-            Field::new("value_int", DataType::Int64, true),
-            utf8("unit", false),
-            utf8("raw_unit", true),
-            utf8("raw", false),
-            utf8("provenance", false),
-            Field::new("line", DataType::Int32, true),
-        ]))
-    });
+    static SCHEMA: LazyLock<SchemaRef> = LazyLock::new(|| schema_of(&CELL_COLUMNS));
     SCHEMA.clone()
 }
 
@@ -366,49 +339,38 @@ fn pq_err(path: &Path) -> impl FnOnce(parquet::errors::ParquetError) -> OutputEr
     }
 }
 
-/// Writes a batch to a zstd-compressed Parquet file, atomically.
-///
-/// The data goes to a hidden temporary file in the same directory, which is
-/// synced and then renamed over `path`; on error the temporary file is
-/// removed and `path` is untouched. The parent directory must exist.
+/// Writes a batch to a zstd-compressed Parquet file, atomically and durably
+/// ([`ogi_util::write_atomic_with`]): a hidden temporary file in the same
+/// directory is synced and renamed over `path`, then the directory is synced;
+/// on error `path` is untouched. The parent directory is created.
 pub fn write_parquet(path: &Path, batch: &RecordBatch) -> Result<(), OutputError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out.parquet".into());
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let tmp = dir.join(format!(".{name}.tmp-{}-{nanos}", std::process::id()));
-    let result =
-        write_file(&tmp, batch).and_then(|()| std::fs::rename(&tmp, path).map_err(io_err(path)));
-    match result {
-        Ok(()) => {
-            // Make the rename durable; best effort (not every platform can sync a directory).
-            let _ = File::open(dir).and_then(|d| d.sync_all());
-            Ok(())
-        }
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
+    let mut encode_error = None;
+    let written = ogi_util::write_atomic_with(path, |file| {
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+            .build();
+        let encoded =
+            ArrowWriter::try_new(&mut *file, batch.schema(), Some(props)).and_then(|mut w| {
+                w.write(batch)?;
+                w.into_inner().map(drop)
+            });
+        encoded.map_err(|e| {
+            let msg = e.to_string();
+            encode_error = Some(e);
+            io::Error::other(msg)
+        })
+    });
+    match (written, encode_error) {
+        (Ok(()), _) => Ok(()),
+        (Err(_), Some(source)) => Err(OutputError::Parquet {
+            path: path.to_path_buf(),
+            source,
+        }),
+        (Err(source), None) => Err(OutputError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
-}
-
-fn write_file(tmp: &Path, batch: &RecordBatch) -> Result<(), OutputError> {
-    let file = File::create(tmp).map_err(io_err(tmp))?;
-    let props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::default()))
-        .build();
-    let mut writer =
-        ArrowWriter::try_new(file, batch.schema(), Some(props)).map_err(pq_err(tmp))?;
-    writer.write(batch).map_err(pq_err(tmp))?;
-    let file = writer.into_inner().map_err(pq_err(tmp))?;
-    file.sync_all().map_err(io_err(tmp))
 }
 
 /// Writes one part of the extract output: `out_dir/cells/part-<name>.parquet`
@@ -854,6 +816,9 @@ mod tests {
             .map(|e| e.expect("e").file_name())
             .collect();
         assert_eq!(left, vec![std::ffi::OsString::from("taken")]);
-        assert!(write_parquet(&dir.path().join("missing/x.parquet"), &batch).is_err());
+        // A missing directory is created.
+        let nested = dir.path().join("missing/x.parquet");
+        write_parquet(&nested, &batch).expect("nested write");
+        assert_eq!(read_report_ids(&nested).expect("ids").len(), sample().len());
     }
 }

@@ -39,7 +39,7 @@ pub mod parse;
 pub mod reader;
 pub mod region;
 pub mod render;
-pub mod synth;
+pub mod scope;
 pub mod text;
 pub mod value;
 pub mod vocab;

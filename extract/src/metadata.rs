@@ -6,7 +6,8 @@
 //!
 //! * A title over two lines (`洪泽区人民政府` / `2023 年政府信息公开工作年度报告`):
 //!   when the title line names no agency, a name-only line just above it is
-//!   the agency.
+//!   the agency. A title wrapped after its first line
+//!   (`2024 年上海市科委政府信息公开工作` / `年度报告`) is joined.
 //! * A page's metadata label before the name (`标题:`, `名称`) is dropped;
 //!   brackets stay whole (`海淀区民政局(区老龄办)`).
 //! * The first paragraph (`本报告由淮安市人民政府办公室…编制`) names the
@@ -15,7 +16,7 @@
 //!   fills it when the title names none. [`TitleMeta::source`] tells which
 //!   source won (flags `agency_source:…`, see [`crate::parse`]).
 
-use crate::reader::sections::is_title;
+use crate::reader::sections::{is_title, is_title_key};
 use crate::reader::tokens::TLine;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -170,20 +171,51 @@ fn reconcile(meta: &mut TitleMeta, paragraph: Option<String>) {
     }
 }
 
+/// Text of a line without whitespace or Markdown heading marks.
+fn squeeze(l: &TLine) -> String {
+    l.text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .trim_start_matches('#')
+        .to_string()
+}
+
+/// A title wrapped after its first line (`2024 年上海市科委政府信息公开工作` /
+/// `年度报告`): the index of the first line, when the two read as a title and
+/// the second is a short tail without numbers.
+fn wrapped_title(lines: &[TLine]) -> Option<usize> {
+    lines.windows(2).take(TITLE_LINES).position(|w| {
+        !w[1].has_values()
+            && w[1].key.chars().count() <= WRAPPED_TAIL_CHARS
+            && w[0].key.chars().count() <= 60
+            && is_title_key(&format!("{}{}", w[0].key, w[1].key))
+    })
+}
+
+/// Lines searched for the title.
+const TITLE_LINES: usize = 60;
+/// Longest second line of a wrapped title (`工作年度报告`).
+const WRAPPED_TAIL_CHARS: usize = 12;
+
 /// Finds the title among the first lines (before part 二) and reads it.
 pub fn title_meta(lines: &[TLine]) -> TitleMeta {
-    let Some(at) = lines.iter().take(60).position(is_title) else {
+    let single = lines.iter().take(TITLE_LINES).position(is_title);
+    // A wrapped title before the first one-line match wins (that may be a
+    // sentence quoting the report format's name).
+    let before = single.map_or(lines.len(), |i| (i + 1).min(lines.len()));
+    let (at, mut meta) = if let Some(at) = wrapped_title(&lines[..before]) {
+        let joined = format!("{}{}", squeeze(&lines[at]), squeeze(&lines[at + 1]));
+        let meta = TitleMeta {
+            two_lines: true,
+            ..read_title(&joined)
+        };
+        (at + 1, meta)
+    } else if let Some(at) = single {
+        (at, read_title(&squeeze(&lines[at])))
+    } else {
         return TitleMeta::default();
     };
-    let squeeze = |l: &TLine| -> String {
-        l.text
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .trim_start_matches('#')
-            .to_string()
-    };
-    let mut meta = read_title(&squeeze(&lines[at]));
     if meta.agency.is_none()
         && let Some(prev) = at
             .checked_sub(1)
@@ -296,6 +328,32 @@ mod tests {
         assert_eq!(m.agency.as_deref(), Some("某县民政局"));
         assert_eq!(m.paragraph_agency.as_deref(), Some("某县人民政府"));
         assert_eq!(m.source.flag(), Some("agency_source:title"));
+    }
+
+    #[test]
+    fn title_wrapped_after_its_first_line() {
+        // A PDF converted to Markdown (the Shanghai science commission's 2024 report).
+        let m = meta(
+            "正文\n2024 年上海市科委政府信息公开工作\n年度报告\n根据《条例》的要求，市科委编制了本报告。",
+        );
+        assert_eq!(
+            (m.agency.as_deref(), m.year, m.two_lines),
+            (Some("上海市科委"), Some(2024), true)
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("2024年上海市科委政府信息公开工作年度报告")
+        );
+        // Before a sentence that names the report format on one line.
+        let m = meta(
+            "2025 年上海市人民政府办公厅政府信息公开\n工作年度报告\n本年度报告根据《条例》和《关于印发中华人民共和国政府信息公开工作年度报告\n格式的通知》编制",
+        );
+        assert_eq!(m.agency.as_deref(), Some("上海市人民政府办公厅"));
+        // A sentence of the narrative that ends a line with the same words is no title.
+        let m = meta(
+            "正文\n本机关按要求编制2024年政府信息公开工作年度报告，并在网站公开。\n一、总体情况",
+        );
+        assert_eq!(m, TitleMeta::default());
     }
 
     #[test]

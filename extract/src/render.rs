@@ -101,6 +101,8 @@ struct JsonReport<'a> {
     table4: OrderedFlat<'a>,
     completeness: Option<f64>,
     cells: &'a [Cell],
+    #[serde(skip_serializing_if = "<[Cell]>::is_empty")]
+    narrative: &'a [Cell],
     checks: &'a [Check],
     flags: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -129,6 +131,7 @@ impl<'a> JsonReport<'a> {
             table4: OrderedFlat(&r.table4, Order::Table4),
             completeness: r.completeness,
             cells: &r.cells,
+            narrative: &r.narrative,
             checks: &r.checks,
             flags: &r.flags,
             portal_id: r.portal_id.as_deref(),

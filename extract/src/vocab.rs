@@ -1,27 +1,15 @@
-//! The canonical vocabulary, loaded once from `data/spec/*.csv`.
+//! The extractor's view of the canonical vocabulary ([`ogi_spec::vocab`],
+//! `data/spec/*.csv`, embedded once in `ogi-spec`).
 //!
 //! Every key the extractor emits comes from these files; Rust code never types
 //! a key. Labels (with their aliases) are pre-normalised with
-//! [`crate::normalize::label_key`] for matching. Columns used here:
-//!
-//! * `table2_cells.csv`: `key,item_zh,measure_zh,unit,label_en,template,item_aliases_zh,measure_aliases_zh`
-//!   (`unit` is `count`, `count_change` (may be negative) or `10k CNY (万元)`).
-//! * `table3_rows.csv`: `key,section,label_zh,label_en,role,template,aliases_zh`
-//!   (`role` is `received`, `outcome`, `processed` or `forward`; `template` is `2019|2021`, `2021` or `2019`).
-//! * `table3_columns.csv`: `key,label_zh,aliases_zh,label_en,role` (`role` is `part` or `total`).
-//! * `table4_cells.csv`: `key,block_zh,outcome_zh,label_en,role,block_aliases_zh`.
-//!
-//! Aliases are `|`-separated.
+//! [`crate::normalize::label_key`] for matching.
 
 use crate::Template;
 use crate::normalize::label_key;
-use std::collections::HashMap;
+use ogi_spec::CsvTable;
+use ogi_spec::vocab::Unit;
 use std::sync::LazyLock;
-
-const TABLE2_CSV: &str = include_str!("../../data/spec/table2_cells.csv");
-const TABLE3_ROWS_CSV: &str = include_str!("../../data/spec/table3_rows.csv");
-const TABLE3_COLUMNS_CSV: &str = include_str!("../../data/spec/table3_columns.csv");
-const TABLE4_CSV: &str = include_str!("../../data/spec/table4_cells.csv");
 
 /// Headings of the report parts that hold the tables (and the part after them).
 pub const HEADING_TABLE2: &str = "主动公开政府信息情况";
@@ -185,50 +173,18 @@ fn rows_before(rows: &[RowTerm]) -> Vec<Vec<usize>> {
     before
 }
 
-/// One CSV file as header-indexed records.
-struct Csv {
-    header: HashMap<String, usize>,
-    records: Vec<csv::StringRecord>,
-}
-
-impl Csv {
-    fn parse(text: &str) -> Csv {
-        let mut rdr = csv::Reader::from_reader(text.as_bytes());
-        let header = rdr
-            .headers()
-            .map(|h| {
-                h.iter()
-                    .enumerate()
-                    .map(|(i, s)| (s.trim().to_string(), i))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let records = rdr.records().filter_map(Result::ok).collect();
-        Csv { header, records }
-    }
-
-    /// The field `name` of record `r`, trimmed ("" when absent).
-    fn get<'a>(&self, r: &'a csv::StringRecord, name: &str) -> &'a str {
-        self.header
-            .get(name)
-            .and_then(|&i| r.get(i))
-            .unwrap_or("")
-            .trim()
-    }
-
-    /// Normalised labels: the main label followed by its `|`-separated aliases.
-    fn labels(&self, r: &csv::StringRecord, main: &str, aliases: &str) -> Vec<String> {
-        std::iter::once(main)
-            .chain(self.get(r, aliases).split('|'))
-            .map(label_key)
-            .filter(|s| !s.is_empty())
-            .collect()
-    }
+/// Normalised labels of record `r`: the main label followed by the `|`-separated aliases in column `aliases`.
+fn labels(t: &CsvTable, r: &csv::StringRecord, main: &str, aliases: &str) -> Vec<String> {
+    std::iter::once(main)
+        .chain(t.get(r, aliases).split('|'))
+        .map(label_key)
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn templates(s: &str) -> Vec<Template> {
-    s.split('|')
-        .filter_map(|t| match t.trim() {
+    ogi_spec::vocab::split_list(s)
+        .filter_map(|t| match t {
             "2019" => Some(Template::V2019),
             "2021" => Some(Template::V2021),
             _ => None,
@@ -237,20 +193,20 @@ fn templates(s: &str) -> Vec<Template> {
 }
 
 fn load() -> Vocab {
-    let c2 = Csv::parse(TABLE2_CSV);
+    let c2 = ogi_spec::vocab::table2();
     let table2 = c2
         .records
         .iter()
         .map(|r| {
-            let unit = c2.get(r, "unit");
+            let unit = Unit::parse(c2.get(r, "unit"));
             Table2Term {
                 key: c2.get(r, "key").to_string(),
                 item_zh: c2.get(r, "item_zh").to_string(),
                 measure_zh: c2.get(r, "measure_zh").to_string(),
-                items: c2.labels(r, c2.get(r, "item_zh"), "item_aliases_zh"),
-                measures: c2.labels(r, c2.get(r, "measure_zh"), "measure_aliases_zh"),
-                money: unit.starts_with("10k"),
-                signed: unit == "count_change",
+                items: labels(c2, r, c2.get(r, "item_zh"), "item_aliases_zh"),
+                measures: labels(c2, r, c2.get(r, "measure_zh"), "measure_aliases_zh"),
+                money: unit == Unit::TenThousandCny,
+                signed: unit == Unit::CountChange,
                 template: templates(c2.get(r, "template"))
                     .first()
                     .copied()
@@ -258,7 +214,7 @@ fn load() -> Vocab {
             }
         })
         .collect();
-    let c3 = Csv::parse(TABLE3_ROWS_CSV);
+    let c3 = ogi_spec::vocab::table3_rows();
     let rows: Vec<RowTerm> = c3
         .records
         .iter()
@@ -266,7 +222,7 @@ fn load() -> Vocab {
             key: c3.get(r, "key").to_string(),
             section: c3.get(r, "section").to_string(),
             label_zh: c3.get(r, "label_zh").to_string(),
-            labels: c3.labels(r, c3.get(r, "label_zh"), "aliases_zh"),
+            labels: labels(c3, r, c3.get(r, "label_zh"), "aliases_zh"),
             role: match c3.get(r, "role") {
                 "received" => RowRole::Received,
                 "processed" => RowRole::Processed,
@@ -276,18 +232,18 @@ fn load() -> Vocab {
             templates: templates(c3.get(r, "template")),
         })
         .collect();
-    let cc = Csv::parse(TABLE3_COLUMNS_CSV);
+    let cc = ogi_spec::vocab::table3_columns();
     let cols = cc
         .records
         .iter()
         .map(|r| ColTerm {
             key: cc.get(r, "key").to_string(),
             label_zh: cc.get(r, "label_zh").to_string(),
-            labels: cc.labels(r, cc.get(r, "label_zh"), "aliases_zh"),
+            labels: labels(cc, r, cc.get(r, "label_zh"), "aliases_zh"),
             is_total: cc.get(r, "role") == "total",
         })
         .collect();
-    let c4 = Csv::parse(TABLE4_CSV);
+    let c4 = ogi_spec::vocab::table4();
     let table4 = c4
         .records
         .iter()
@@ -298,7 +254,7 @@ fn load() -> Vocab {
                 key: c4.get(r, "key").to_string(),
                 block_zh: block_zh.to_string(),
                 outcome_zh: c4.get(r, "outcome_zh").to_string(),
-                blocks: c4.labels(r, last_word, "block_aliases_zh"),
+                blocks: labels(c4, r, last_word, "block_aliases_zh"),
                 outcome: label_key(c4.get(r, "outcome_zh")),
                 is_total: c4.get(r, "role") == "total",
             }

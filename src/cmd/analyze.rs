@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::pipeline::lock;
+use crate::settings::Flags;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -18,13 +19,25 @@ pub struct AnalyzeArgs {
 
 /// Builds the datasets and prints what was written.
 pub fn run(args: AnalyzeArgs, cfg: &Config) -> anyhow::Result<i32> {
-    let out = cfg.out_or(args.out, "ogi-out");
-    let _lock = lock::acquire(&out, "analyze")?;
-    let opts = ogi_analyze::AnalyzeOptions {
+    let stages = cfg.stages(Flags {
+        out: args.out,
         full: args.full,
-        ..Default::default()
-    };
-    let summary = ogi_analyze::analyze(&out, &opts)?;
+        ..Flags::default()
+    });
+    let out = &stages.out;
+    let _lock = lock::acquire(out, "analyze")?;
+    let summary = ogi_analyze::analyze(out, &stages.analyze)?;
     println!("{}", serde_json::to_string_pretty(&summary)?);
+    match ogi_analyze::compliance::write(out)? {
+        Some((parquet, csv, rows)) => eprintln!(
+            "compliance: {rows} rows in {} and {}",
+            parquet.display(),
+            csv.display()
+        ),
+        None => eprintln!(
+            "compliance: no crawl in {} (OUT/crawl/portals.csv missing)",
+            out.display()
+        ),
+    }
     Ok(0)
 }

@@ -1,9 +1,9 @@
 //! `ogi demo`: the whole pipeline against the bundled sample portal on loopback.
 
-use super::crawl::crawl_config;
-use super::extract::default_threads;
 use crate::config::Config;
-use crate::pipeline::runlog;
+use crate::messages;
+use crate::pipeline::{nightly, runlog};
+use crate::settings::Flags;
 use anyhow::Context;
 use clap::Args;
 use std::net::SocketAddr;
@@ -48,31 +48,28 @@ pub fn run(args: DemoArgs, cfg: &Config) -> anyhow::Result<i32> {
         .collect();
     anyhow::ensure!(
         !sample.is_empty(),
-        "no sample-* portals in {}",
-        portals_file.display()
+        messages::no_sample_portals(&portals_file)
     );
 
     let rt = tokio::runtime::Runtime::new()?;
     let addr: SocketAddr = "127.0.0.1:0".parse()?;
     let server = rt
-        .block_on(ogi_crawler::serve_sample(
+        .block_on(ogi_testkit::serve_sample(
             addr,
             root.clone(),
-            ogi_crawler::Faults::none(),
+            ogi_testkit::Faults::none(),
         ))
-        .with_context(|| format!("starting the sample portal from {}", root.display()))?;
+        .with_context(|| messages::sample_start_failed(&root))?;
     let bound = server.addr();
-    eprintln!(
-        "sample portal serving {} on http://{bound}/",
-        root.display()
-    );
+    eprintln!("{}", messages::sample_serving(&root, bound));
 
-    let mut cc = crawl_config(
-        cfg,
-        &args.out,
-        Some(portals_file),
-        sample.iter().map(|p| p.id.clone()).collect(),
-    );
+    let mut stages = cfg.stages(Flags {
+        out: Some(args.out.clone()),
+        portals: Some(portals_file),
+        portal_ids: sample.iter().map(|p| p.id.clone()).collect(),
+        ..Flags::default()
+    });
+    let cc = &mut stages.crawl;
     cc.per_host_rate = args.rate;
     // The demo revisits every report (conditionally: unchanged ones answer 304),
     // so an edited sample report shows up as a revision on the next demo run.
@@ -83,7 +80,7 @@ pub fn run(args: DemoArgs, cfg: &Config) -> anyhow::Result<i32> {
             cc.resolve.insert(host.clone(), bound);
         }
     }
-    let result = super::run::execute(&args.out, Some(&cc), default_threads());
+    let result = nightly::execute(&stages, true);
     rt.block_on(server.shutdown());
     let record = result?;
 
@@ -108,7 +105,7 @@ pub fn run(args: DemoArgs, cfg: &Config) -> anyhow::Result<i32> {
                 println!("  {l}");
             }
         }
-        Err(e) => eprintln!("ogi demo: no headline figures: {e:#}"),
+        Err(e) => eprintln!("{}", messages::no_headline(&e)),
     }
     Ok(record.outcome.exit_code())
 }

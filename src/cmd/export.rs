@@ -109,7 +109,7 @@ pub fn lang(l: LangArg) -> ogi_analyze::Lang {
 pub fn run(cmd: ExportCommand, cfg: &Config) -> anyhow::Result<i32> {
     match cmd {
         ExportCommand::Csv(a) => {
-            let out = cfg.out_or(a.out, "ogi-out");
+            let out = cfg.out(a.out);
             let dataset: ogi_analyze::Dataset = a.dataset.parse()?;
             let path = ogi_analyze::export_csv(
                 &out,
@@ -121,7 +121,7 @@ pub fn run(cmd: ExportCommand, cfg: &Config) -> anyhow::Result<i32> {
             println!("{}\n{}\n{}", path.display(), csv.display(), md.display());
         }
         ExportCommand::Xlsx(a) => {
-            let out = cfg.out_or(a.out, "ogi-out");
+            let out = cfg.out(a.out);
             let names: Vec<String> = if a.datasets.is_empty() {
                 [
                     "panel",
@@ -149,7 +149,7 @@ pub fn run(cmd: ExportCommand, cfg: &Config) -> anyhow::Result<i32> {
             println!("{}", path.display());
         }
         ExportCommand::Warc(a) => {
-            let out = cfg.out_or(a.out, "ogi-out");
+            let out = cfg.out(a.out);
             let dest = a
                 .dest
                 .unwrap_or_else(|| out.join("exports").join("ogi.warc.gz"));

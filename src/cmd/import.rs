@@ -2,8 +2,9 @@
 //! `ogi extract` and `ogi analyze` run on them (see `pipeline::imports`).
 
 use crate::config::Config;
-use crate::pipeline::{imports, lock, now_rfc3339};
+use crate::pipeline::{imports, lock};
 use clap::Args;
+use ogi_util::time::now_rfc3339;
 use std::path::PathBuf;
 
 /// Arguments of `ogi import`.
@@ -22,7 +23,7 @@ pub struct ImportArgs {
 
 /// Imports and prints what was done.
 pub fn run(args: ImportArgs, cfg: &Config) -> anyhow::Result<i32> {
-    let out = cfg.out_or(args.out, "ogi-out");
+    let out = cfg.out(args.out);
     let _lock = lock::acquire(&out, "import")?;
     let hints = match &args.hints {
         Some(p) => imports::read_hints(p)?,

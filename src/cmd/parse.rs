@@ -1,5 +1,6 @@
 //! `ogi parse`: extract the template tables of report files and print them.
 
+use crate::messages;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use ogi_extract::{ParseOptions, Report, Status, arrow_out, explain, render};
@@ -72,20 +73,18 @@ pub fn run(args: ParseArgs) -> anyhow::Result<i32> {
                 match report.status {
                     Status::Parsed => {}
                     Status::Partial => eprintln!(
-                        "ogi parse: {source}: partial, {:.1} % of template cells read{}",
-                        report.completeness.unwrap_or(0.0) * 100.0,
-                        if args.explain {
-                            ""
-                        } else {
-                            " (--explain tells which and why)"
-                        }
+                        "{}",
+                        messages::partial(
+                            &source,
+                            report.completeness.unwrap_or(0.0),
+                            args.explain
+                        )
                     ),
                     _ => {
                         failed += 1;
                         eprintln!(
-                            "ogi parse: {source}: {} {}",
-                            report.status.as_str(),
-                            report.flags.join(" ")
+                            "{}",
+                            messages::not_parsed(&source, report.status.as_str(), &report.flags)
                         );
                     }
                 }
@@ -96,7 +95,7 @@ pub fn run(args: ParseArgs) -> anyhow::Result<i32> {
             }
             Err(err) => {
                 failed += 1;
-                eprintln!("ogi parse: {err:#}");
+                eprintln!("{}", messages::unreadable(&err));
             }
         }
     }

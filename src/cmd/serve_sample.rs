@@ -19,13 +19,12 @@ pub struct ServeArgs {
 pub fn run(args: ServeArgs) -> anyhow::Result<i32> {
     anyhow::ensure!(
         args.addr.ip().is_loopback(),
-        "the sample portal only binds loopback addresses, not {}",
-        args.addr
+        crate::messages::sample_not_loopback(args.addr)
     );
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async {
         let server =
-            ogi_crawler::serve_sample(args.addr, args.root, ogi_crawler::Faults::none()).await?;
+            ogi_testkit::serve_sample(args.addr, args.root, ogi_testkit::Faults::none()).await?;
         println!("{}", server.addr());
         tokio::signal::ctrl_c().await?;
         server.shutdown().await;

@@ -1,6 +1,7 @@
 //! `ogi status`: last runs, portal health, documents by state, extraction coverage.
 
 use crate::config::Config;
+use crate::messages;
 use crate::pipeline::{parts, runlog};
 use clap::Args;
 use std::path::PathBuf;
@@ -18,12 +19,8 @@ pub struct StatusArgs {
 
 /// Prints the status of OUT.
 pub fn run(args: StatusArgs, cfg: &Config) -> anyhow::Result<i32> {
-    let out = cfg.out_or(args.out, "ogi-out");
-    anyhow::ensure!(
-        out.is_dir(),
-        "{} does not exist: nothing has run there yet",
-        out.display()
-    );
+    let out = cfg.out(args.out);
+    anyhow::ensure!(out.is_dir(), messages::nothing_ran_in(&out));
     let runs = runlog::list(&out);
     let last_runs: Vec<serde_json::Value> = runs
         .iter()

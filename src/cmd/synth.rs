@@ -3,7 +3,7 @@
 use anyhow::Context;
 use clap::Args;
 use ogi_extract::Template;
-use ogi_extract::synth::{Layout, Options, Rng, synth};
+use ogi_testkit::synth::{Layout, Options, Rng, synth};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -33,10 +33,7 @@ pub fn run(args: SynthArgs) -> anyhow::Result<i32> {
         .with_context(|| format!("creating {}", args.out.display()))?;
     let mut rng = Rng::new(args.seed);
     let manifest_path = args.out.join("manifest.csv");
-    let tmp = args.out.join(".manifest.csv.tmp");
-    let mut manifest = std::io::BufWriter::new(
-        std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?,
-    );
+    let mut manifest = Vec::new();
     writeln!(
         manifest,
         "file,seed,layout,agency,year,template,cells,perturbed"
@@ -56,8 +53,7 @@ pub fn run(args: SynthArgs) -> anyhow::Result<i32> {
         let s = synth(seed, layout, &opts);
         let name = format!("{i:06}-{layout:?}.txt").to_lowercase();
         let path = args.out.join(&name);
-        std::fs::write(&path, s.text.as_bytes())
-            .with_context(|| format!("writing {}", path.display()))?;
+        ogi_util::write_atomic(&path, s.text.as_bytes())?;
         writeln!(
             manifest,
             "{name},{seed},{layout:?},{},{},{},{},{}",
@@ -68,11 +64,7 @@ pub fn run(args: SynthArgs) -> anyhow::Result<i32> {
             s.contents.perturbed.as_deref().unwrap_or("")
         )?;
     }
-    manifest
-        .into_inner()
-        .map_err(|e| e.into_error())?
-        .sync_all()?;
-    std::fs::rename(&tmp, &manifest_path)?;
+    ogi_util::write_atomic(&manifest_path, &manifest)?;
     println!("{} reports written to {}", args.reports, args.out.display());
     Ok(0)
 }

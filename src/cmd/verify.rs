@@ -10,8 +10,8 @@
 //!
 //! Every mismatch is printed; the exit code is 1 when there is any, 0 otherwise.
 
-use super::extract::stored_inputs;
 use crate::config::Config;
+use crate::pipeline::extract_stage::stored_inputs;
 use crate::pipeline::{cells_dir, extract_stage, parts, reports_dir};
 use anyhow::Context;
 use arrow::array::RecordBatch;
@@ -314,7 +314,7 @@ fn file_name(p: &Path) -> String {
 
 /// Runs the checks and prints what was found; exit 1 on any mismatch.
 pub fn run(args: VerifyArgs, cfg: &Config) -> anyhow::Result<i32> {
-    let out = cfg.out_or(args.out, "ogi-out");
+    let out = cfg.out(args.out);
     let f = verify(&out, args.sample)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&f)?);

@@ -74,6 +74,53 @@ pub struct Listed {
     pub origin: HintOrigin,
 }
 
+/// The crawler's stored documents and the imported ones (`ogi import`) as
+/// extract inputs. OUT needs one or the other.
+pub fn stored_inputs(out: &Path) -> anyhow::Result<Vec<DocInput>> {
+    let imported = super::imports::list(out)?;
+    let crawled = if ogi_crawler::state::db_path(out).exists() || imported.is_empty() {
+        ogi_crawler::stored_documents(out)?
+    } else {
+        Vec::new()
+    };
+    let mut docs: Vec<DocInput> = crawled
+        .into_iter()
+        .map(|d| DocInput {
+            source: d.url,
+            path: d.path,
+            sha256: d.sha256,
+            content_type: Some(d.content_type),
+            portal_id: Some(d.portal_id),
+            fetched_at: Some(d.fetched_at),
+            file_name: None,
+            listed: Listed {
+                title: d.list_title,
+                agency: None,
+                year: d.year.map(i32::from),
+                region_code: d.portal_region_code,
+                origin: HintOrigin::List,
+            },
+        })
+        .collect();
+    docs.extend(imported.into_iter().map(|d| DocInput {
+        path: ogi_crawler::raw::raw_path(out, &d.sha256),
+        source: d.source,
+        sha256: d.sha256,
+        content_type: None,
+        portal_id: Some("import".to_string()),
+        fetched_at: Some(d.imported_at),
+        file_name: Some(d.file_name),
+        listed: Listed {
+            title: None,
+            agency: d.agency_hint,
+            year: d.year_hint,
+            region_code: None,
+            origin: HintOrigin::Import,
+        },
+    }));
+    Ok(docs)
+}
+
 /// What the extract stage did.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct ExtractStats {
@@ -319,14 +366,7 @@ fn write_part(out: &Path, reports: &[Report]) -> anyhow::Result<()> {
         return Ok(());
     }
     let n = parts(&reports_dir(out))?.last().map_or(0, |(n, _)| n + 1);
-    let name = format!("part-{n:06}.parquet");
-    for dir in [cells_dir(out), reports_dir(out)] {
-        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    let cells = arrow_out::cells_batch(reports).context("building the cells batch")?;
-    arrow_out::write_parquet(&cells_dir(out).join(&name), &cells)?;
-    let batch = arrow_out::reports_batch(reports).context("building the reports batch")?;
-    arrow_out::write_parquet(&reports_dir(out).join(&name), &batch)?;
+    arrow_out::write_part(&out.join("extract"), &format!("{n:06}"), reports)?;
     Ok(())
 }
 

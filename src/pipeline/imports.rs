@@ -242,7 +242,7 @@ pub fn import(
         text.push_str(&serde_json::to_string(e)?);
         text.push('\n');
     }
-    ogi_crawler::raw::write_atomic(&manifest_path(out), text.as_bytes())?;
+    ogi_util::write_atomic(&manifest_path(out), text.as_bytes())?;
     Ok(stats)
 }
 
@@ -269,7 +269,13 @@ mod tests {
                 year: Some(2022),
             },
         );
-        let s = import(&out, &[src.clone()], &hints, "2026-01-01T00:00:00Z").unwrap();
+        let s = import(
+            &out,
+            std::slice::from_ref(&src),
+            &hints,
+            "2026-01-01T00:00:00Z",
+        )
+        .unwrap();
         assert_eq!((s.files, s.imported, s.skipped, s.with_hints), (3, 2, 1, 1));
         let l = list(&out).unwrap();
         assert_eq!(l.len(), 2);

@@ -13,13 +13,9 @@ pub struct OutLock {
 /// when another `ogi run`, `ogi extract` or `ogi analyze` holds it.
 pub fn acquire(out: &Path, what: &str) -> anyhow::Result<OutLock> {
     let path = out.join("pipeline.lock");
-    match ogi_crawler::try_lock_file(&path)? {
+    match ogi_util::try_lock_file(&path)? {
         Some(file) => Ok(OutLock { _file: file }),
-        None => anyhow::bail!(
-            "cannot start ogi {what}: another ogi run/extract/analyze is using {} (lock {} is held)",
-            out.display(),
-            path.display()
-        ),
+        None => anyhow::bail!(crate::messages::pipeline_locked(what, out, &path)),
     }
 }
 

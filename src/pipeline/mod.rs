@@ -6,6 +6,7 @@ pub mod changes;
 pub mod extract_stage;
 pub mod imports;
 pub mod lock;
+pub mod nightly;
 pub mod parts;
 pub mod runlog;
 
@@ -19,9 +20,4 @@ pub fn reports_dir(out: &Path) -> PathBuf {
 /// `OUT/extract/cells` (parts named like their `reports` twin).
 pub fn cells_dir(out: &Path) -> PathBuf {
     out.join("extract").join("cells")
-}
-
-/// Current UTC time in RFC 3339 with seconds.
-pub fn now_rfc3339() -> String {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }

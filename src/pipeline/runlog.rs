@@ -60,10 +60,7 @@ pub fn save(out: &Path, record: &RunRecord) -> anyhow::Result<PathBuf> {
         })
         .find(|p| !p.exists())
         .expect("an unused name exists");
-    let tmp = dir.join(format!(".{stamp}.json.tmp"));
-    let json = serde_json::to_vec_pretty(record)?;
-    std::fs::write(&tmp, json).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, &path).with_context(|| format!("renaming to {}", path.display()))?;
+    ogi_util::write_atomic(&path, &serde_json::to_vec_pretty(record)?)?;
     Ok(path)
 }
 

@@ -1,7 +1,8 @@
 //! Full crawl of the sample portal, politeness, robots, second run, WARC, status, lock.
 
 use super::support::*;
-use ogi_crawler::{Faults, crawl, export_warc, frontier, lock_out, status, stored_documents};
+use ogi_crawler::{crawl, export_warc, frontier, lock_out, status, stored_documents};
+use ogi_testkit::Faults;
 use std::collections::BTreeSet;
 use std::io::Read;
 
@@ -191,30 +192,9 @@ async fn full_crawl_finds_exactly_the_expected_documents_politely() {
     srv.shutdown().await;
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changed_list_entry_or_due_revisit_refetches_a_report() {
-    let site = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("data/sample-portal"), site.path());
-    let srv = ogi_crawler::serve_sample(
-        "127.0.0.1:0".parse().unwrap(),
-        site.path().to_path_buf(),
-        Faults::none(),
-    )
-    .await
-    .unwrap();
+    let (site, srv) = editable_site().await;
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = config(dir.path(), srv.addr(), 20.0);
     cfg.portal_ids = vec!["sample-xigong".into()];

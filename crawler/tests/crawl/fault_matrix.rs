@@ -7,7 +7,8 @@
 //! `OGI_FAULT_SEED` sets the first seed.
 
 use super::support::*;
-use ogi_crawler::{Fault, Faults, crawl, frontier, stored_documents};
+use ogi_crawler::{crawl, frontier, stored_documents};
+use ogi_testkit::{Fault, Faults};
 use std::time::Duration;
 
 /// splitmix64: the seeded schedule.
@@ -121,7 +122,8 @@ async fn one_schedule(seed: u64) -> usize {
     for s in &states {
         match s.state.as_str() {
             "done" | "disallowed" => {}
-            "failed" | "blocked" => {
+            // `gone`: a permanent 404/410, a finding for `ogi status`, not a failure.
+            "failed" | "blocked" | "gone" => {
                 let why = s.error.as_deref().unwrap_or("");
                 assert!(
                     !why.is_empty(),
@@ -145,6 +147,8 @@ async fn one_schedule(seed: u64) -> usize {
     let srv = server(Faults::none()).await;
     let mut cfg = config(dir.path(), srv.addr(), 50.0);
     cfg.max_attempts = 3;
+    // A document that answered 404 under the faults (`gone`) is asked again when due.
+    cfg.revisit_after = Duration::ZERO;
     let second = tokio::time::timeout(Duration::from_secs(120), crawl(&cfg))
         .await
         .expect("bounded")

@@ -1,7 +1,8 @@
 //! Every injected fault ends in the right state, without panics.
 
 use super::support::*;
-use ogi_crawler::{Fault, Faults, crawl, frontier, stored_documents};
+use ogi_crawler::{crawl, frontier, stored_documents};
+use ogi_testkit::{Fault, Faults};
 use std::time::Duration;
 
 const BG: &str = "www.beiguan.example";

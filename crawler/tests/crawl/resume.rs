@@ -2,7 +2,8 @@
 //! with the same documents, no duplicates, and no finished URL fetched again.
 
 use super::support::*;
-use ogi_crawler::{Faults, SampleServer, crawl, frontier, lock_out, stored_documents};
+use ogi_crawler::{crawl, frontier, lock_out, stored_documents};
+use ogi_testkit::{Faults, SampleServer};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Duration;

@@ -1,6 +1,7 @@
 //! Shared helpers: sample server, test configuration, expected documents.
 
-use ogi_crawler::{CrawlConfig, Faults, RequestRecord, SampleServer, serve_sample};
+use ogi_crawler::CrawlConfig;
+use ogi_testkit::{Faults, RequestRecord, SampleServer, serve_sample};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,21 @@ pub async fn server(faults: Faults) -> SampleServer {
     )
     .await
     .expect("sample server starts")
+}
+
+/// A copy of the sample portal's site files that a test may edit, served
+/// without faults: (the copy, the server).
+pub async fn editable_site() -> (tempfile::TempDir, SampleServer) {
+    let site = tempfile::tempdir().unwrap();
+    ogi_testkit::fs::copy_dir(&repo().join("data/sample-portal"), site.path()).unwrap();
+    let srv = serve_sample(
+        "127.0.0.1:0".parse().unwrap(),
+        site.path().to_path_buf(),
+        Faults::none(),
+    )
+    .await
+    .expect("sample server starts");
+    (site, srv)
 }
 
 /// A fast but polite configuration: `rate` requests/s per host, 1 in flight per host.

@@ -37,6 +37,14 @@ async fn crawl_discovers_columns_and_lists_every_report() {
         assert_eq!(got, want, "{}: stored report documents", p.id);
     }
 
+    let frontier = ogi_crawler::frontier(&out).unwrap();
+    assert!(
+        !frontier
+            .iter()
+            .any(|u| u.url.starts_with("https://www.jp.example/")),
+        "the https:// twin of a listed report is the same document"
+    );
+
     // List endpoints were called the way the platforms expect.
     let log = server.log();
     let post = log

@@ -287,8 +287,14 @@ pub fn jpaas() -> TestPortal {
                 && r.param("tplSetId").as_deref() == Some("o0YcVHHq5vWtr3uiCp4SY") =>
         {
             let html = match r.param("pageNo").as_deref() {
+                // The first page's newest report again, as an https:// link: one document.
                 Some("2") => format!(
-                    "<ul>{}{}</ul>",
+                    "<ul>{}{}{}</ul>",
+                    li(
+                        "https://www.jp.example/art/2026/1/9/art_1229_5.html",
+                        "某厅2025年政府信息公开工作年度报告",
+                        "2026-01-09"
+                    ),
                     li(
                         "/art/2024/1/9/art_1229_3.html",
                         "某厅2023年政府信息公开工作年度报告",

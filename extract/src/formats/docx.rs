@@ -111,17 +111,7 @@ fn walk(xml: &str, sink: &mut LineSink) -> Result<(), String> {
             },
             Event::Empty(e) => empty_elem(e.name().0, &e, &mut para, &mut tables),
             Event::Text(t) if in_text => para.push_str(&t.xml10_content()),
-            Event::GeneralRef(r) if in_text => {
-                let c = match r.xml10_content().as_ref() {
-                    "amp" => Some('&'),
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "quot" => Some('"'),
-                    "apos" => Some('\''),
-                    _ => r.resolve_char_ref().ok().flatten(),
-                };
-                para.extend(c);
-            }
+            Event::GeneralRef(r) if in_text => para.extend(super::xml::entity(&r.xml10_content())),
             Event::End(e) => match e.name().0 {
                 "w:t" => in_text = false,
                 "w:p" => flush_para(&mut para, &mut tables, sink),

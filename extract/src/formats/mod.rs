@@ -30,7 +30,6 @@
 
 mod bounded;
 mod cells;
-mod decode;
 mod docx;
 mod html;
 mod layout;
@@ -43,6 +42,7 @@ mod scan_table;
 pub mod sniff;
 mod tool;
 mod xlsx;
+mod xml;
 mod zipfile;
 
 use crate::{Line, Provenance, Report, Status};
@@ -202,11 +202,11 @@ fn read_lines_unguarded(bytes: &[u8], opts: &ParseOptions) -> Extracted {
     let header_charset = opts
         .content_type
         .as_deref()
-        .and_then(decode::header_charset);
+        .and_then(ogi_util::charset::header_charset);
     match sniffed.format {
         Format::Text | Format::Html => {
             let html = sniffed.format == Format::Html;
-            let d = decode::decode(bytes, header_charset, html);
+            let d = ogi_util::charset::decode(bytes, header_charset, html);
             ex.charset = Some(d.charset);
             ex.flags.extend(d.flags);
             if html {

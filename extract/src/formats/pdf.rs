@@ -208,20 +208,7 @@ fn unescape(s: &str) -> String {
             rest = &rest[1..];
             continue;
         };
-        let ent = &rest[1..end];
-        let ch = match ent {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => ent
-                .strip_prefix("#x")
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| ent.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match ch {
+        match super::xml::entity(&rest[1..end]) {
             Some(c) => {
                 out.push(c);
                 rest = &rest[end + 1..];

@@ -12,10 +12,13 @@
 //! (or it had none). Otherwise the rows keep their labels and the unlabelled
 //! ones are dropped with `unplaced_row:<line>`.
 //!
-//! Runs only when the reader found such rows ([`super::table3::Loose`]) and
-//! the row labels tell the template.
+//! Runs only when the reader found such rows ([`super::table3::Loose`]). The
+//! template order is the one the row labels tell (rows read, else the loose
+//! rows' own labels); when no label tells, the template whose order places
+//! every loose row is used if only one does, else the loose rows are dropped.
 
 use super::table3::{Loose, RowRead, Table3Read};
+use crate::Template;
 use crate::vocab::vocab;
 
 /// A value row in document order: read with a label, or loose.
@@ -57,14 +60,53 @@ pub(super) fn lis(keys: &[usize]) -> Vec<usize> {
 
 /// Places the loose rows of `t3` (see the module docs) and rebuilds its rows.
 pub fn place_loose(t3: &mut Table3Read) {
+    // The labels of the loose rows count too (a repeated label may be the only 2021 row).
+    let template = t3.template();
     let loose = std::mem::take(&mut t3.loose);
     if loose.is_empty() {
         return;
     }
-    let Some(template) = t3.template() else {
+    let v = vocab();
+    // The template: from the rows read, else from the loose rows' labels, else
+    // the one whose order places every loose row (when only one does).
+    let told = |t: Template| {
+        loose
+            .iter()
+            .any(|l| l.label.is_some_and(|r| v.rows[r].templates == [t]))
+    };
+    let candidates: Vec<Template> = match template {
+        Some(t) => vec![t],
+        None => match (told(Template::V2019), told(Template::V2021)) {
+            (true, false) => vec![Template::V2019],
+            (false, true) => vec![Template::V2021],
+            _ => vec![Template::V2021, Template::V2019],
+        },
+    };
+    let mut plans: Vec<Plan> = candidates.iter().map(|&t| plan(t3, &loose, t)).collect();
+    if plans.len() > 1 {
+        plans.retain(|p| p.unplaced == 0);
+    }
+    let [chosen] = plans.as_slice() else {
         drop_loose(t3, &loose);
         return;
     };
+    let chosen = chosen.clone();
+    t3.flags.retain(|f| !chosen.retired.contains(f));
+    t3.flags.extend(chosen.flags);
+    t3.rows = chosen.rows;
+}
+
+/// Rows placed for one template: the new rows, flags to add and to retire,
+/// and how many loose rows found no place.
+#[derive(Debug, Clone)]
+struct Plan {
+    rows: Vec<RowRead>,
+    flags: Vec<String>,
+    retired: Vec<String>,
+    unplaced: usize,
+}
+
+fn plan(t3: &Table3Read, loose: &[Loose], template: Template) -> Plan {
     let v = vocab();
     let trows: Vec<usize> = (0..v.rows.len())
         .filter(|&i| v.rows[i].templates.contains(&template))
@@ -104,6 +146,7 @@ pub fn place_loose(t3: &mut Table3Read) {
     }
     // The gaps between anchors (and before the first, after the last).
     let mut flags = Vec::new();
+    let mut unplaced = 0;
     let edges: Vec<(usize, usize, isize, usize)> = {
         // (first item, end item, template position of the left anchor, of the right)
         let mut e = Vec::new();
@@ -147,6 +190,7 @@ pub fn place_loose(t3: &mut Table3Read) {
                     None => {
                         let line = items[m].read.slots.iter().find_map(|s| s.line);
                         flags.push(format!("unplaced_row:{}", line.unwrap_or(0)));
+                        unplaced += 1;
                     }
                 }
             }
@@ -168,6 +212,7 @@ pub fn place_loose(t3: &mut Table3Read) {
     }
     let key = |r: &RowRead| pos(r.row).unwrap_or(usize::MAX);
     // Rows read without values keep their place unless a row of values took it.
+    let mut retired = Vec::new();
     for r in label_only {
         if !rows.iter().any(|x| x.row == r.row) {
             rows.push(r);
@@ -175,16 +220,20 @@ pub fn place_loose(t3: &mut Table3Read) {
             if !r.printed.is_empty() {
                 // Numbers that stood under the label whose row another took.
                 let line = r.slots.iter().find_map(|s| s.line).unwrap_or(0);
-                t3.flags.push(format!("stray_values:{line}"));
+                flags.push(format!("stray_values:{line}"));
             }
             let k = &v.rows[r.row].key;
-            t3.flags
-                .retain(|f| f != &format!("short_row:{k}") && f != &format!("long_row:{k}"));
+            retired.push(format!("short_row:{k}"));
+            retired.push(format!("long_row:{k}"));
         }
     }
     rows.sort_by_key(key);
-    t3.rows = rows;
-    t3.flags.extend(flags);
+    Plan {
+        rows,
+        flags,
+        retired,
+        unplaced,
+    }
 }
 
 fn loose_item(l: &Loose) -> Item {

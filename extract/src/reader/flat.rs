@@ -10,6 +10,9 @@
 //! more value tokens. The digits of adjacent cells stay fused: they are cut
 //! into cells later, by the identities ([`super::split`]).
 //!
+//! A line is flattened when it is long, holds at least three runs of seven or
+//! more digits (a fused table-3 row) and the words `政府信息公开申请`.
+//!
 //! Rules (on [`crate::normalize::normalize_text`]ed text):
 //! * a digit run is a number, except digits followed by `年月日号时%` (prose)
 //!   and an item enumerator: a digit followed by `.` or `、` and a label
@@ -21,8 +24,11 @@
 
 /// A line shorter than this (in characters) is never treated as flattened.
 const MIN_CHARS: usize = 160;
-/// Digit runs this long (or longer) are the mark of fused cells.
-const FUSED_DIGITS: usize = 6;
+/// Digit runs this long (or longer) are the mark of fused cells: a table-3
+/// row has seven cells.
+const FUSED_DIGITS: usize = 7;
+/// Words of table 3's first rows and heading that a flattened report holds.
+const TABLE3_WORDS: &str = "政府信息公开申请";
 /// A line is flattened when it holds at least this many fused digit runs.
 const MIN_FUSED_RUNS: usize = 3;
 /// A part heading ending in `情况` is at most this many characters long.
@@ -51,7 +57,7 @@ pub fn is_flattened(text: &str) -> bool {
             len = 0;
         }
     }
-    runs >= MIN_FUSED_RUNS
+    runs >= MIN_FUSED_RUNS && text.contains(TABLE3_WORDS)
 }
 
 /// One item of flattened text.
@@ -83,9 +89,10 @@ fn items(text: &str) -> Vec<Item> {
     let mut i = 0;
     while i < n {
         if !c[i].is_ascii_digit() {
-            let mut s = String::new();
-            s.push(c[i]);
-            push_label(&mut out, &s);
+            match out.last_mut() {
+                Some(Item::Label(l)) => l.push(c[i]),
+                _ => out.push(Item::Label(c[i].to_string())),
+            }
             i += 1;
             continue;
         }
@@ -268,8 +275,11 @@ mod tests {
         ));
         let prose = "根据条例编制本报告，".repeat(20);
         assert!(!is_flattened(&prose));
-        let flat = format!("{prose}数量640020470结转0000000公开270020130");
+        let flat = format!("{prose}政府信息公开申请数量640020470结转0000000公开270020130");
         assert!(is_flattened(&flat));
+        // Large numbers in prose are not table rows.
+        let counts = format!("{prose}累计观看量1924252次，粉丝数5437300，点赞量1368880次");
+        assert!(!is_flattened(&counts));
         let decimals = format!("{prose}收费24252.311082 采购13575.52 金额9116.360000");
         assert!(!is_flattened(&decimals));
     }

@@ -33,11 +33,16 @@ fn is_heading(line: &TLine, words: &[&str]) -> bool {
 
 /// Whether a line looks like a report title (`…政府信息公开工作年度报告`).
 pub fn is_title(line: &TLine) -> bool {
-    let n = line.key.chars().count();
-    let tail: String = line.key.chars().skip(n.saturating_sub(4)).collect();
+    is_title_key(&line.key)
+}
+
+/// Whether a label key reads like a report title (see [`is_title`]).
+pub fn is_title_key(key: &str) -> bool {
+    let n = key.chars().count();
+    let tail: String = key.chars().skip(n.saturating_sub(4)).collect();
     (8..=80).contains(&n)
-        && TITLE_WORDS.iter().all(|w| line.key.contains(w))
-        && line.key.contains('年')
+        && TITLE_WORDS.iter().all(|w| key.contains(w))
+        && key.contains('年')
         && TITLE_WORDS.last().is_some_and(|w| tail.contains(w))
 }
 

@@ -63,10 +63,17 @@ pub struct Table3Read {
 }
 
 impl Table3Read {
-    /// The template the row labels show, if they tell.
+    /// The template the row labels show, if they tell (the labels of rows
+    /// read, and of value rows not yet placed).
     pub fn template(&self) -> Option<Template> {
         let v = vocab();
-        let only = |t: Template| self.rows.iter().any(|r| v.rows[r.row].templates == [t]);
+        let labels = || {
+            self.rows
+                .iter()
+                .map(|r| r.row)
+                .chain(self.loose.iter().filter_map(|l| l.label))
+        };
+        let only = |t: Template| labels().any(|r| v.rows[r].templates == [t]);
         match (only(Template::V2019), only(Template::V2021)) {
             (true, false) => Some(Template::V2019),
             (false, true) => Some(Template::V2021),
@@ -214,8 +221,9 @@ pub fn read(lines: &[TLine]) -> Table3Read {
     } else {
         // Text: labels may be split over lines (`社会公益` / `组织`), so scan them joined.
         let joined: String = header.iter().map(|h| h.2.as_str()).collect();
-        column_hits(&joined)
-            .into_iter()
+        let mut hits = column_hits(&joined);
+        hits.extend(split_column_hits(&joined, &hits));
+        hits.into_iter()
             .map(|(pos, col)| (0, 0, pos, col))
             .collect()
     };
@@ -618,6 +626,52 @@ fn column_hits(key: &str) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// Column labels a PDF text layout printed in two pieces on different lines
+/// (`商业企` … `业`, `科研机` … `构`): for each column not found whole, a
+/// leading piece of at least two thirds of its label, not inside another hit,
+/// followed somewhere later by the rest. `(position of the piece, column)`.
+fn split_column_hits(joined: &str, found: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let v = vocab();
+    let mut taken: Vec<(usize, usize)> = found
+        .iter()
+        .filter_map(|&(pos, col)| {
+            let len = v.cols[col]
+                .labels
+                .iter()
+                .filter(|l| joined[pos..].starts_with(l.as_str()))
+                .map(String::len)
+                .max()?;
+            Some((pos, pos + len))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (col, c) in v.cols.iter().enumerate() {
+        if found.iter().any(|h| h.1 == col) {
+            continue;
+        }
+        let hit = c.labels.iter().find_map(|label| {
+            let chars: Vec<char> = label.chars().collect();
+            (chars.len() * 2 / 3..chars.len())
+                .rev()
+                .filter(|&k| k >= 2)
+                .find_map(|k| {
+                    let head: String = chars[..k].iter().collect();
+                    let tail: String = chars[k..].iter().collect();
+                    joined.match_indices(&head).find_map(|(pos, _)| {
+                        let end = pos + head.len();
+                        let free = taken.iter().all(|&(s, e)| end <= s || pos >= e);
+                        (free && joined[end..].contains(&tail)).then_some((pos, end))
+                    })
+                })
+        });
+        if let Some((pos, end)) = hit {
+            taken.push((pos, end));
+            out.push((pos, col));
+        }
+    }
+    out
+}
+
 /// Column order (document position → vocabulary column) from the header hits.
 ///
 /// Grid/TSV headers are ordered by cell index (a spanned header cell sits in
@@ -658,4 +712,38 @@ fn column_order(
         order.push(t);
     }
     order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_labels_split_over_lines_are_found() {
+        let v = vocab();
+        let col = |k: &str| v.cols.iter().position(|c| c.key == k).expect(k);
+        // `pdftotext -layout` of a header: `商业企 科研机 社会公益 法律服务` / `其他` / `业 构 组织 机构`.
+        let joined =
+            "申请人情况法人或其他组织自然人总计商业企科研机社会公益法律服务其他业构组织机构";
+        let found = column_hits(joined);
+        let mut hits = found.clone();
+        hits.extend(split_column_hits(joined, &found));
+        hits.sort();
+        let cols: Vec<usize> = hits.iter().map(|h| h.1).collect();
+        let want: Vec<usize> = [
+            "natural_person",
+            "total",
+            "org_commercial",
+            "org_research",
+            "org_social_welfare",
+            "org_legal_services",
+            "org_other",
+        ]
+        .iter()
+        .map(|k| col(k))
+        .collect();
+        assert_eq!(cols, want);
+        // Nothing is made up from pieces that are not there.
+        assert!(split_column_hits("自然人总计其他", &column_hits("自然人总计其他")).is_empty());
+    }
 }

@@ -1,9 +1,9 @@
 //! Inputs that are not clean reports: empty, noise, news, cut, 2019, doubled.
 
 use crate::common::{checks_ok, parse, seeds};
-use ogi_extract::synth::{Layout, Options, synth};
 use ogi_extract::vocab::vocab;
 use ogi_extract::{CheckState, Number, Provenance, Status, TableId, Template};
+use ogi_testkit::synth::{Layout, Options, synth};
 
 fn seed(i: usize) -> (String, serde_json::Value) {
     let (_, text, gold) = seeds().into_iter().nth(i).expect("seed");
@@ -23,7 +23,7 @@ fn empty_input_is_not_a_report() {
 
 #[test]
 fn random_bytes_are_not_a_report() {
-    let mut rng = ogi_extract::synth::Rng::new(9);
+    let mut rng = ogi_testkit::synth::Rng::new(9);
     for _ in 0..50 {
         let bytes: Vec<u8> = (0..rng.below(4000)).map(|_| rng.next_u64() as u8).collect();
         let r = parse(&String::from_utf8_lossy(&bytes));

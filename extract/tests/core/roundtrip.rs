@@ -1,8 +1,8 @@
 //! Layout round trip: synth → every layout → parse → every cell compared.
 
 use crate::common::{checks_ok, parse};
-use ogi_extract::synth::{Layout, Options, Synth, synth};
 use ogi_extract::{Provenance, Report, Status, Template};
+use ogi_testkit::synth::{Layout, Options, Synth, synth};
 
 /// Compares a parse with the synthetic truth; `Err` says what differs.
 fn compare(s: &Synth, r: &Report) -> Result<(), String> {

@@ -118,3 +118,25 @@ fn a_row_label_matched_out_of_template_order_is_dropped() {
     }
     assert_eq!(r.table3["other_total_2019"]["total"], Some(Number::Int(3)));
 }
+
+#[test]
+fn a_report_with_no_template_cell_read_failed_and_a_gap_is_never_parsed() {
+    // Table 3 is there (its rows are named) but not one cell can be placed.
+    let text = "某县民政局2023年政府信息公开工作年度报告\n\
+                三、收到和处理政府信息公开申请情况\n\
+                一、本年新收政府信息公开申请数量 5 2\n\
+                二、上年结转政府信息公开申请数量 1\n";
+    let r = parse(text);
+    assert_eq!(r.status, Status::Failed, "{:?}", r.flags);
+    assert!(
+        r.flags.iter().any(|f| f == "no_cells_read"),
+        "{:?}",
+        r.flags
+    );
+    assert_eq!(r.completeness, Some(0.0));
+    // Nothing could be evaluated: every check is unverified, none is ok.
+    assert!(r.checks.iter().all(|c| !c.ok()), "{:?}", r.checks);
+    let c1 = r.checks.iter().find(|c| c.id == "C1").expect("C1");
+    assert_eq!((c1.held, c1.failed, c1.unverified), (0, 0, 7));
+    assert_eq!(c1.state, ogi_extract::CheckState::Unverified);
+}

@@ -24,8 +24,12 @@ pub struct ProbeArgs {
 /// Probes each URL in turn and prints one TOML entry (or JSON) per site; exit 1
 /// when a column was not found for some site.
 pub fn run(args: ProbeArgs, cfg: &Config) -> anyhow::Result<i32> {
-    let out = cfg.out_or(None, "ogi-out");
-    let cc = crate::cmd::crawl::crawl_config(cfg, &out, args.portals, Vec::new());
+    let cc = cfg
+        .stages(crate::settings::Flags {
+            portals: args.portals,
+            ..Default::default()
+        })
+        .crawl;
     if args.insecure {
         tracing::warn!("--insecure: TLS certificates are not verified");
     }

@@ -418,7 +418,7 @@ fn hex_val(c: u8) -> Option<u8> {
 }
 
 fn etag_of(bytes: &[u8]) -> String {
-    format!("\"{}\"", &crate::raw::sha256_hex(bytes)[..16])
+    format!("\"{}\"", &ogi_crawler::raw::sha256_hex(bytes)[..16])
 }
 
 async fn handle(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response {

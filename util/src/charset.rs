@@ -1,8 +1,10 @@
-//! Charset detection and decoding of text and HTML documents.
+//! The one charset decoder of ogi: documents in the extractor, list pages and
+//! endpoints in the crawler's link discovery.
 //!
 //! Order of evidence: byte-order mark → `charset=` of the HTTP Content-Type →
-//! `<meta charset>` / `<meta http-equiv=Content-Type>` (HTML only) → detection
-//! with `chardetng` (tuned for `.cn`). A declared charset is trusted only if the
+//! `<meta charset>` / `<meta http-equiv=Content-Type>` (HTML only) → a site's
+//! configured default (the crawler's portal `encoding`) → detection with
+//! `chardetng` (tuned for `.cn`). A declared charset is trusted only if the
 //! bytes decode under it: a page that says UTF-8 but is really GBK (common on
 //! portals that migrated templates but not content) fails UTF-8 decoding, is
 //! re-detected, and gets the flag `charset_mismatch:declared=utf-8,used=gb18030`.
@@ -35,12 +37,26 @@ pub fn header_charset(content_type: &str) -> Option<&str> {
 
 /// Decodes `bytes`; `http_charset` is the header's charset, `html` enables `<meta>` lookup.
 pub fn decode(bytes: &[u8], http_charset: Option<&str>, html: bool) -> Decoded {
+    decode_with_default(bytes, http_charset, html, None)
+}
+
+/// [`decode`] with a site's configured charset, used when neither the header
+/// nor a `<meta>` tag declares one. Like any declaration it is checked
+/// against the bytes, and the bytes are re-detected when it does not fit.
+pub fn decode_with_default<'a>(
+    bytes: &'a [u8],
+    http_charset: Option<&'a str>,
+    html: bool,
+    site_default: Option<&'a str>,
+) -> Decoded {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         return finish(enc, &bytes[bom_len..], Vec::new());
     }
+    let label_of = |l: &'a str| Encoding::for_label(l.as_bytes()).map(|e| (l, e));
     let declared = http_charset
-        .and_then(|l| Encoding::for_label(l.as_bytes()).map(|e| (l, e)))
-        .or_else(|| if html { meta_charset(bytes) } else { None });
+        .and_then(label_of)
+        .or_else(|| if html { meta_charset(bytes) } else { None })
+        .or_else(|| site_default.and_then(label_of));
     let Some((label, declared)) = declared else {
         return finish(detect(bytes), bytes, Vec::new());
     };
@@ -175,6 +191,26 @@ mod tests {
         u.extend("年报".as_bytes());
         let d = decode(&u, Some("gbk"), true);
         assert_eq!((d.text.as_str(), d.charset.as_str()), ("年报", "utf-8"));
+    }
+
+    #[test]
+    fn site_default_is_used_only_when_it_fits() {
+        let b = gbk("<p>二七区2022年政府信息公开工作年度报告</p>");
+        let d = decode_with_default(&b, None, true, Some("gbk"));
+        assert_eq!((d.charset.as_str(), d.flags.len()), ("gb18030", 0));
+        assert!(d.text.contains("年度报告"));
+        // A site said to be UTF-8 that serves GBK is re-detected, and the mismatch flagged.
+        let d = decode_with_default(&b, None, true, Some("utf-8"));
+        assert!(d.text.contains("年度报告"), "{}", d.text);
+        assert_eq!(d.flags, ["charset_mismatch:declared=utf-8,used=gb18030"]);
+        // The header and the page's own <meta> come before the site default.
+        let mut m = b"<meta charset=gbk>".to_vec();
+        m.extend(gbk("年度报告"));
+        assert!(
+            decode_with_default(&m, None, true, Some("big5"))
+                .flags
+                .is_empty()
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! handle, together with the cells a correct extraction gives.
 //!
 //! ```
-//! use ogi_extract::synth::{Layout, Options, synth};
+//! use ogi_testkit::synth::{Layout, Options, synth};
 //! let s = synth(42, Layout::PdfText, &Options::default());
 //! let report = ogi_extract::parse_lines(&ogi_extract::lines_from_text(&s.text));
 //! assert_eq!(report.cells.len(), s.expected.len());
@@ -12,8 +12,8 @@
 //! Everything is driven by [`Rng`], a splitmix64 generator seeded by the
 //! caller, so a seed always gives the same document.
 
-use crate::vocab::{RowRole, Table2Term, vocab};
-use crate::{Cell, Line, Number, Provenance, TableId, Template};
+use ogi_extract::vocab::{RowRole, Table2Term, vocab};
+use ogi_extract::{Cell, Line, Number, Provenance, TableId, Template};
 
 /// splitmix64: a tiny, fast, seedable PRNG (not for cryptography).
 #[derive(Debug, Clone)]
@@ -153,9 +153,9 @@ pub struct Contents {
     pub year: i32,
     /// Template version.
     pub template: Template,
-    /// Table 2: (index into [`crate::vocab::Vocab::table2`], value), template keys in CSV order.
+    /// Table 2: (index into [`ogi_extract::vocab::Vocab::table2`], value), template keys in CSV order.
     pub table2: Vec<(usize, Printed)>,
-    /// Table 3: (index into [`crate::vocab::Vocab::rows`], values in vocabulary column order).
+    /// Table 3: (index into [`ogi_extract::vocab::Vocab::rows`], values in vocabulary column order).
     pub table3: Vec<(usize, Vec<Printed>)>,
     /// Table 4 values in vocabulary order.
     pub table4: Vec<Printed>,
@@ -938,13 +938,13 @@ fn row_label(section: &str, label: &str) -> String {
 
 /// Renders contents as grid rows directly (as an HTML/DOCX reader would give).
 pub fn grid_lines(c: &Contents, rng: &mut Rng) -> Vec<Line> {
-    crate::text::lines_from_text(&render(c, Layout::Grid, rng))
+    ogi_extract::text::lines_from_text(&render(c, Layout::Grid, rng))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::normalize_text;
+    use ogi_extract::normalize::normalize_text;
 
     #[test]
     fn rng_is_reproducible() {

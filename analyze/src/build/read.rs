@@ -1,0 +1,188 @@
+//! Reading the extract parts: their column contract ([`ogi_spec::parts`]),
+//! typed columns, and the cells of the wanted reports grouped by year.
+
+use anyhow::{Context as _, Result};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use ogi_spec::parts::{ColumnType, REPORT_COLUMNS as PART_REPORTS, column_type};
+use polars::prelude::{
+    Categories, DataFrame, DataType, Expr, IntoLazy, JoinArgs, JoinType, LazyFrame,
+    MaintainOrderJoin, NULL, col, lit,
+};
+
+/// Number of required `reports` columns in the contract.
+const N_REQUIRED: usize = {
+    let mut n = 0;
+    let mut i = 0;
+    while i < PART_REPORTS.len() {
+        if PART_REPORTS[i].required {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+};
+
+/// Columns the `reports` parts must have: the required ones of
+/// [`ogi_spec::parts::REPORT_COLUMNS`], in file order.
+pub const REPORT_COLUMNS: [&str; N_REQUIRED] = {
+    let mut names = [""; N_REQUIRED];
+    let (mut i, mut k) = (0, 0);
+    while i < PART_REPORTS.len() {
+        if PART_REPORTS[i].required {
+            names[k] = PART_REPORTS[i].name;
+            k += 1;
+        }
+        i += 1;
+    }
+    names
+};
+
+/// The Polars dtype of a part column of type `ty`.
+fn dtype_of(ty: Option<ColumnType>) -> DataType {
+    match ty {
+        Some(ColumnType::Int32) => DataType::Int32,
+        Some(ColumnType::Int64) => DataType::Int64,
+        Some(ColumnType::Float64) => DataType::Float64,
+        Some(ColumnType::Utf8) | None => DataType::String,
+    }
+}
+
+/// Expressions for the `reports` columns added to the contract later (not
+/// `required` in [`ogi_spec::parts::REPORT_COLUMNS`]): the column cast to
+/// its dtype when the parts have it, else a typed null.
+pub fn optional_report_columns(lf: &mut LazyFrame) -> Result<Vec<Expr>> {
+    let schema = lf.collect_schema().context("reading reports schema")?;
+    Ok(PART_REPORTS
+        .iter()
+        .filter(|c| !c.required)
+        .map(|c| {
+            let dtype = dtype_of(Some(c.ty));
+            match schema.get(c.name) {
+                Some(_) => col(c.name).cast(dtype),
+                None => lit(NULL).cast(dtype).alias(c.name),
+            }
+        })
+        .collect())
+}
+
+/// Columns of the `cells` parts used here.
+pub const CELL_COLUMNS: [&str; 7] = [
+    "report_id",
+    "table",
+    "row",
+    "col",
+    "value",
+    "value_int",
+    "provenance",
+];
+
+/// A `reports` column cast to its contract dtype (tolerates writers that use
+/// Int64 or large/view strings).
+pub fn typed_report_column(name: &str) -> Expr {
+    col(name).cast(dtype_of(column_type(&PART_REPORTS, name)))
+}
+
+/// Row key of a report in the de-duplicated reports (`u32`, assigned in
+/// `report_id` order, so sorting by it equals sorting by `report_id`).
+pub const RID: &str = "_rid";
+
+/// The in-memory dtype of the low-cardinality cell strings (`row`, `col`,
+/// `provenance`): a global categorical, 4 bytes a cell instead of a view
+/// into the decoded Parquet pages (which would keep whole pages alive).
+pub(super) fn cat() -> DataType {
+    DataType::from_categories(Categories::global())
+}
+
+/// A `cells` column cast to its contract dtype (the strings become [`cat`]
+/// after the join in [`read_cells`]).
+fn typed_cell_column(name: &str) -> Expr {
+    col(name).cast(dtype_of(column_type(&ogi_spec::parts::CELL_COLUMNS, name)))
+}
+
+/// Read the cells parts once: keep the cells of the reports in `wanted`
+/// (`report_id`, [`RID`], `year`), keyed by [`RID`] instead of the 64-character
+/// `report_id`, grouped by year. Every year in `years` gets a frame (empty if
+/// it has no cells). One part is decoded at a time, so memory holds one part
+/// plus the compact cells of the wanted years; the cell order within a year
+/// is the part order, then the order within each part.
+pub fn read_cells(
+    parts: &[PathBuf],
+    wanted: &DataFrame,
+    years: &[i32],
+) -> Result<BTreeMap<i32, DataFrame>> {
+    let mut acc: BTreeMap<i32, DataFrame> = BTreeMap::new();
+    let mut template: Option<DataFrame> = None;
+    let mut keep_left = JoinArgs::new(JoinType::Inner);
+    keep_left.maintain_order = MaintainOrderJoin::Left;
+    for part in parts {
+        let df = crate::io::scan(std::slice::from_ref(part))?
+            .select(CELL_COLUMNS.map(typed_cell_column))
+            .join(
+                wanted.clone().lazy(),
+                [col("report_id")],
+                [col("report_id")],
+                keep_left.clone(),
+            )
+            .select([
+                col(RID),
+                col("year"),
+                col("table"),
+                col("row").cast(cat()),
+                col("col").cast(cat()),
+                col("value"),
+                col("value_int"),
+                col("provenance").cast(cat()),
+            ])
+            .collect()
+            .with_context(|| format!("reading cells from {}", part.display()))?;
+        if template.is_none() {
+            template = Some(df.clear().drop("year")?);
+        }
+        for mut p in df.partition_by_stable(["year"], true)? {
+            let Some(y) = p.column("year")?.i32()?.get(0) else {
+                continue;
+            };
+            p.drop_in_place("year")?;
+            match acc.get_mut(&y) {
+                Some(a) => {
+                    a.vstack_mut(&p)?;
+                }
+                None => {
+                    acc.insert(y, p);
+                }
+            }
+        }
+    }
+    let template = template.context("no cells parts")?;
+    for y in years {
+        acc.entry(*y).or_insert_with(|| template.clone());
+    }
+    for df in acc.values_mut() {
+        df.rechunk_mut();
+    }
+    Ok(acc)
+}
+
+/// Check that the reports parts have every expected column.
+pub fn check_report_schema(lf: &mut LazyFrame) -> Result<()> {
+    let schema = lf.collect_schema().context("reading reports schema")?;
+    let missing: Vec<_> = REPORT_COLUMNS
+        .iter()
+        .filter(|c| schema.get(c).is_none())
+        .collect();
+    anyhow::ensure!(missing.is_empty(), "reports parts lack columns {missing:?}");
+    Ok(())
+}
+
+/// Check that the cells parts have every used column.
+pub fn check_cell_schema(lf: &mut LazyFrame) -> Result<()> {
+    let schema = lf.collect_schema().context("reading cells schema")?;
+    let missing: Vec<_> = CELL_COLUMNS
+        .iter()
+        .filter(|c| schema.get(c).is_none())
+        .collect();
+    anyhow::ensure!(missing.is_empty(), "cells parts lack columns {missing:?}");
+    Ok(())
+}

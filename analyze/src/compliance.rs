@@ -1,0 +1,461 @@
+//! Publication compliance: per registry portal × agency × report year, whether a
+//! report was found on the portal, when it was first seen and published, how
+//! many days after the legal deadline (31 January of the following year,
+//! 《政府信息公开条例》 art. 49), in which format, and how far it parsed.
+//!
+//! Inputs (files of the other stages): `OUT/crawl/portals.csv` and
+//! `OUT/crawl/publications.csv` (written by the crawler after every run) and the
+//! `reports` parts of the extract stage (agency, year, status, format per
+//! document). Output: `OUT/datasets/compliance/compliance.parquet` and the
+//! spreadsheet copy `OUT/exports/compliance.csv` (UTF-8 with BOM).
+//!
+//! A portal or agency with no report found for a year of the covered range (the
+//! years any portal published for) gets a row with `published = false`: "not
+//! found on the portal", never a guess. The agency is the one the report names;
+//! a portal with nothing published has a blank agency.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter};
+use serde::Deserialize;
+
+/// Column names of the dataset, in order.
+pub const COLUMNS: [&str; 15] = [
+    "portal_id",
+    "portal_name",
+    "level",
+    "region_code",
+    "agency",
+    "year",
+    "published",
+    "documents",
+    "first_seen",
+    "published_date",
+    "published_source",
+    "deadline",
+    "days_after_deadline",
+    "format",
+    "status",
+];
+
+#[derive(Debug, Deserialize)]
+struct PortalRow {
+    portal_id: String,
+    name: String,
+    level: String,
+    region_code: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct PublicationRow {
+    portal_id: String,
+    sha256: String,
+    content_type: String,
+    year: Option<i32>,
+    published: String,
+    published_source: String,
+    first_seen: String,
+}
+
+/// One row of the dataset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComplianceRow {
+    /// Registry id of the portal.
+    pub portal_id: String,
+    /// Registry name of the portal's agency.
+    pub portal_name: String,
+    /// Administrative level from the registry.
+    pub level: String,
+    /// Region code of the portal (blank when unknown).
+    pub region_code: String,
+    /// Agency named by the report (blank when nothing was found or it names none).
+    pub agency: String,
+    /// Report year.
+    pub year: i32,
+    /// A report for this year was found on the portal.
+    pub published: bool,
+    /// Documents found (a page and its attachments count separately).
+    pub documents: u32,
+    /// First time the crawler stored one of them (`YYYY-MM-DD`).
+    pub first_seen: Option<String>,
+    /// Earliest publication date (listed, URL or page meta).
+    pub published_date: Option<String>,
+    /// Where that date came from (`list`, `url`, `meta`).
+    pub published_source: Option<String>,
+    /// The legal deadline, 31 January of the following year.
+    pub deadline: String,
+    /// Days from the deadline to the publication date (negative: early).
+    pub days_after_deadline: Option<i64>,
+    /// Format of the best-parsed document (`html`, `pdf`, …).
+    pub format: Option<String>,
+    /// Best extract status among the documents (`parsed`, `partial`, …; blank: not extracted).
+    pub status: Option<String>,
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
+pub fn days(date: &str) -> Option<i64> {
+    let mut it = date.get(..10)?.split('-');
+    let (y, m, d): (i64, i64, i64) = (
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+    );
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+fn status_rank(s: &str) -> u8 {
+    match s {
+        "parsed" => 6,
+        "partial" => 5,
+        "needs_ocr" => 4,
+        "needs_conversion" => 3,
+        "failed" => 2,
+        _ => 1,
+    }
+}
+
+struct Extracted {
+    agency: Option<String>,
+    year: Option<i32>,
+    status: String,
+    format: Option<String>,
+}
+
+fn read_reports(out: &Path) -> Result<HashMap<String, Extracted>> {
+    let mut map = HashMap::new();
+    let dir = out.join("extract").join("reports");
+    if !dir.is_dir() {
+        return Ok(map);
+    }
+    let files = crate::io::part_files(&dir)?;
+    if files.is_empty() {
+        return Ok(map);
+    }
+    let df = crate::io::scan(&files)?
+        .select([
+            polars::prelude::col("sha256"),
+            polars::prelude::col("agency"),
+            polars::prelude::col("year"),
+            polars::prelude::col("status"),
+            polars::prelude::col("format"),
+        ])
+        .collect()
+        .context("reading reports parts for compliance")?;
+    let sha = df.column("sha256")?.str()?.clone();
+    let agency = df.column("agency")?.str()?.clone();
+    let year = df.column("year")?.i32()?.clone();
+    let status = df.column("status")?.str()?.clone();
+    let format = df.column("format")?.str()?.clone();
+    for i in 0..df.height() {
+        let Some(s) = sha.get(i) else { continue };
+        map.insert(
+            s.to_string(),
+            Extracted {
+                agency: agency.get(i).map(str::to_string).filter(|a| !a.is_empty()),
+                year: year.get(i),
+                status: status.get(i).unwrap_or("").to_string(),
+                format: format.get(i).map(str::to_string),
+            },
+        );
+    }
+    Ok(map)
+}
+
+/// (portal, agency, year).
+type GroupKey = (String, String, i32);
+/// A crawled document with what extraction said about it.
+type Doc<'a> = (&'a PublicationRow, Option<&'a Extracted>);
+
+/// Computes the dataset from the files in `out`; `None` when nothing was crawled.
+pub fn build(out: &Path) -> Result<Option<Vec<ComplianceRow>>> {
+    let portals_csv = out.join("crawl").join("portals.csv");
+    let pubs_csv = out.join("crawl").join("publications.csv");
+    if !portals_csv.is_file() || !pubs_csv.is_file() {
+        return Ok(None);
+    }
+    let portals: Vec<PortalRow> = csv::Reader::from_path(&portals_csv)
+        .with_context(|| format!("reading {}", portals_csv.display()))?
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("parsing {}", portals_csv.display()))?;
+    let pubs: Vec<PublicationRow> = csv::Reader::from_path(&pubs_csv)
+        .with_context(|| format!("reading {}", pubs_csv.display()))?
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("parsing {}", pubs_csv.display()))?;
+    let reports = read_reports(out)?;
+    // (portal, agency, year) → documents.
+    let mut groups: BTreeMap<GroupKey, Vec<Doc<'_>>> = BTreeMap::new();
+    for p in &pubs {
+        let ex = reports.get(&p.sha256);
+        if ex.is_some_and(|e| e.status == "not_a_report") {
+            continue;
+        }
+        let Some(year) = ex.and_then(|e| e.year).or(p.year) else {
+            continue;
+        };
+        let agency = ex.and_then(|e| e.agency.clone()).unwrap_or_default();
+        groups
+            .entry((p.portal_id.clone(), agency, year))
+            .or_default()
+            .push((p, ex));
+    }
+    let years: BTreeSet<i32> = groups.keys().map(|k| k.2).collect();
+    let (Some(&first), Some(&last)) = (years.first(), years.last()) else {
+        return Ok(Some(Vec::new()));
+    };
+    let mut rows = Vec::new();
+    for portal in &portals {
+        let mut agencies: BTreeSet<String> = groups
+            .keys()
+            .filter(|k| k.0 == portal.portal_id)
+            .map(|k| k.1.clone())
+            .collect();
+        if agencies.is_empty() {
+            agencies.insert(String::new());
+        }
+        for agency in &agencies {
+            for year in first..=last {
+                let deadline = format!("{:04}-01-31", year + 1);
+                let docs = groups.get(&(portal.portal_id.clone(), agency.clone(), year));
+                let mut row = ComplianceRow {
+                    portal_id: portal.portal_id.clone(),
+                    portal_name: portal.name.clone(),
+                    level: portal.level.clone(),
+                    region_code: portal.region_code.clone(),
+                    agency: agency.clone(),
+                    year,
+                    published: docs.is_some(),
+                    documents: docs.map_or(0, |d| d.len() as u32),
+                    first_seen: None,
+                    published_date: None,
+                    published_source: None,
+                    deadline: deadline.clone(),
+                    days_after_deadline: None,
+                    format: None,
+                    status: None,
+                };
+                for (p, ex) in docs.into_iter().flatten() {
+                    let seen = p
+                        .first_seen
+                        .get(..10)
+                        .map(str::to_string)
+                        .filter(|s| !s.is_empty());
+                    if seen.is_some() && (row.first_seen.is_none() || seen < row.first_seen) {
+                        row.first_seen = seen;
+                    }
+                    if !p.published.is_empty()
+                        && row
+                            .published_date
+                            .as_deref()
+                            .is_none_or(|d| p.published.as_str() < d)
+                    {
+                        row.published_date = Some(p.published.clone());
+                        row.published_source = Some(p.published_source.clone());
+                    }
+                    if let Some(e) = ex
+                        && row
+                            .status
+                            .as_deref()
+                            .is_none_or(|s| status_rank(&e.status) > status_rank(s))
+                    {
+                        row.status = Some(e.status.clone());
+                        row.format = e.format.clone().or_else(|| Some(p.content_type.clone()));
+                    }
+                    if row.format.is_none() && !p.content_type.is_empty() {
+                        row.format = Some(p.content_type.clone());
+                    }
+                }
+                row.days_after_deadline = row
+                    .published_date
+                    .as_deref()
+                    .and_then(days)
+                    .zip(days(&deadline))
+                    .map(|(p, d)| p - d);
+                rows.push(row);
+            }
+        }
+    }
+    Ok(Some(rows))
+}
+
+fn frame(rows: &[ComplianceRow]) -> Result<DataFrame> {
+    let s = |f: fn(&ComplianceRow) -> String| rows.iter().map(f).collect::<Vec<String>>();
+    let o = |f: fn(&ComplianceRow) -> Option<String>| {
+        rows.iter().map(f).collect::<Vec<Option<String>>>()
+    };
+    let cols = vec![
+        Column::new("portal_id".into(), s(|r| r.portal_id.clone())),
+        Column::new("portal_name".into(), s(|r| r.portal_name.clone())),
+        Column::new("level".into(), s(|r| r.level.clone())),
+        Column::new(
+            "region_code".into(),
+            o(|r| Some(r.region_code.clone()).filter(|c| !c.is_empty())),
+        ),
+        Column::new(
+            "agency".into(),
+            o(|r| Some(r.agency.clone()).filter(|a| !a.is_empty())),
+        ),
+        Column::new(
+            "year".into(),
+            rows.iter().map(|r| r.year).collect::<Vec<i32>>(),
+        ),
+        Column::new(
+            "published".into(),
+            rows.iter().map(|r| r.published).collect::<Vec<bool>>(),
+        ),
+        Column::new(
+            "documents".into(),
+            rows.iter().map(|r| r.documents).collect::<Vec<u32>>(),
+        ),
+        Column::new("first_seen".into(), o(|r| r.first_seen.clone())),
+        Column::new("published_date".into(), o(|r| r.published_date.clone())),
+        Column::new("published_source".into(), o(|r| r.published_source.clone())),
+        Column::new("deadline".into(), s(|r| r.deadline.clone())),
+        Column::new(
+            "days_after_deadline".into(),
+            rows.iter()
+                .map(|r| r.days_after_deadline)
+                .collect::<Vec<Option<i64>>>(),
+        ),
+        Column::new("format".into(), o(|r| r.format.clone())),
+        Column::new("status".into(), o(|r| r.status.clone())),
+    ];
+    Ok(DataFrame::new(rows.len(), cols)?)
+}
+
+fn csv_bytes(rows: &[ComplianceRow]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(COLUMNS)?;
+    for r in rows {
+        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+        w.write_record([
+            r.portal_id.clone(),
+            r.portal_name.clone(),
+            r.level.clone(),
+            r.region_code.clone(),
+            r.agency.clone(),
+            r.year.to_string(),
+            r.published.to_string(),
+            r.documents.to_string(),
+            opt(&r.first_seen),
+            opt(&r.published_date),
+            opt(&r.published_source),
+            r.deadline.clone(),
+            r.days_after_deadline
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            opt(&r.format),
+            opt(&r.status),
+        ])?;
+    }
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(w.into_inner()?);
+    Ok(bytes)
+}
+
+fn write_atomic(dest: &Path, bytes: &[u8]) -> Result<()> {
+    ogi_util::write_atomic(dest, bytes).with_context(|| format!("writing {}", dest.display()))
+}
+
+/// Builds the dataset and writes `OUT/datasets/compliance/compliance.parquet` and
+/// `OUT/exports/compliance.csv`. Returns the paths and the row count, or `None`
+/// when nothing was crawled into `out`.
+pub fn write(out: &Path) -> Result<Option<(PathBuf, PathBuf, usize)>> {
+    let Some(rows) = build(out)? else {
+        return Ok(None);
+    };
+    let parquet = out
+        .join("datasets")
+        .join("compliance")
+        .join("compliance.parquet");
+    let mut df = frame(&rows)?;
+    let mut buf = Vec::new();
+    ParquetWriter::new(&mut buf)
+        .with_compression(ParquetCompression::Zstd(None))
+        .finish(&mut df)
+        .context("writing the compliance parquet")?;
+    write_atomic(&parquet, &buf)?;
+    let csv_path = out.join("exports").join("compliance.csv");
+    write_atomic(&csv_path, &csv_bytes(&rows)?)?;
+    Ok(Some((parquet, csv_path, rows.len())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn deadline_arithmetic() {
+        assert_eq!(days("1970-01-01"), Some(0));
+        assert_eq!(
+            days("2024-03-01")
+                .zip(days("2024-01-31"))
+                .map(|(a, b)| a - b),
+            Some(30)
+        );
+        assert_eq!(days("2024-13-01"), None);
+    }
+
+    #[test]
+    fn published_late_and_missing_years() {
+        let dir = tempfile::tempdir().unwrap();
+        let crawl = dir.path().join("crawl");
+        fs::create_dir_all(&crawl).unwrap();
+        fs::write(
+            crawl.join("portals.csv"),
+            "portal_id,name,level,region,region_code,platform\na,甲县,county,某省甲县,410503,trs_static\nb,乙局,department,某省,,generic\n",
+        )
+        .unwrap();
+        fs::write(
+            crawl.join("publications.csv"),
+            "portal_id,url,sha256,kind,content_type,list_title,year,published,published_source,first_seen\n\
+             a,http://a/1.html,s1,page,text/html,甲县2022年年报,2022,2023-01-20,list,2023-02-01T00:00:00Z\n\
+             a,http://a/2.html,s2,page,text/html,甲县2023年年报,2023,2024-03-01,url,2024-03-02T00:00:00Z\n",
+        )
+        .unwrap();
+        let rows = build(dir.path()).unwrap().unwrap();
+        assert_eq!(rows.len(), 4, "2 portals × years 2022–2023");
+        let a22 = rows
+            .iter()
+            .find(|r| r.portal_id == "a" && r.year == 2022)
+            .unwrap();
+        assert!(a22.published);
+        assert_eq!(a22.days_after_deadline, Some(-11));
+        assert_eq!(a22.first_seen.as_deref(), Some("2023-02-01"));
+        let a23 = rows
+            .iter()
+            .find(|r| r.portal_id == "a" && r.year == 2023)
+            .unwrap();
+        assert_eq!(a23.days_after_deadline, Some(30));
+        assert_eq!(a23.published_source.as_deref(), Some("url"));
+        assert_eq!(a23.status, None, "not extracted: blank, not a guess");
+        let b = rows
+            .iter()
+            .filter(|r| r.portal_id == "b")
+            .collect::<Vec<_>>();
+        assert_eq!(b.len(), 2);
+        assert!(
+            b.iter()
+                .all(|r| !r.published && r.days_after_deadline.is_none())
+        );
+        let (pq, csv, n) = write(dir.path()).unwrap().unwrap();
+        assert_eq!(n, 4);
+        assert!(pq.is_file());
+        let text = fs::read_to_string(csv).unwrap();
+        assert!(text.starts_with('\u{feff}'));
+        assert_eq!(text.lines().count(), 5);
+    }
+}

@@ -1,0 +1,23 @@
+//! # ogi-testkit
+//!
+//! The machinery that exercises ogi without the internet, kept out of the
+//! library crates (they neither depend on axum nor ship a generator):
+//!
+//! * [`sample`]: the bundled sample portal (`data/sample-portal/`) served on
+//!   loopback with virtual hosts, validators, fault injection and a request
+//!   log — crawled by the tests, `ogi demo`, `ogi serve-sample` and the
+//!   benchmarks;
+//! * [`synth`]: reproducible synthetic reports in every layout family with
+//!   the cells a correct extraction gives — for `ogi synth`, the tests and
+//!   the benchmarks;
+//! * [`fs`]: small file helpers the tests share.
+//!
+//! A dependency of the `ogi` binary and of tests and benchmarks only.
+
+#![warn(missing_docs)]
+
+pub mod fs;
+pub mod sample;
+pub mod synth;
+
+pub use sample::{Fault, FaultRule, Faults, RequestRecord, SampleServer, serve_sample};

@@ -1,0 +1,21 @@
+//! # ogi-util
+//!
+//! Plumbing every ogi crate shares, written once:
+//!
+//! * [`atomic`]: durable atomic file writes (temp file, fsync, rename, directory fsync);
+//! * [`time`]: Unix time and RFC 3339 UTC formatting without a date-time dependency;
+//! * [`lock`]: exclusive, non-blocking file locks;
+//! * [`charset`]: the one charset decoder (BOM → declared charset, checked →
+//!   re-detection), used by the crawler on list pages and by the extractor on documents.
+//!
+//! Small on purpose: no async runtime, no HTTP, no data frames.
+
+#![warn(missing_docs)]
+
+pub mod atomic;
+pub mod charset;
+pub mod lock;
+pub mod time;
+
+pub use atomic::{write_atomic, write_atomic_with};
+pub use lock::try_lock_file;
