@@ -146,7 +146,7 @@ fn mark_ocr(report: &mut Report) {
     }
     if read == 0 {
         report.flags.push("ocr:no_numbers".into());
-        if matches!(report.status, Status::Parsed) {
+        if matches!(report.status, Status::Parsed | Status::Partial) {
             report.status = Status::Failed;
         }
     }

@@ -24,8 +24,9 @@
 //! 5. **Digit pass**: the numeric cells — the cell pass read a number, or, in a
 //!    column of numbers, read nothing, digit lookalikes or a short misreading
 //!    without `无`/`不适用`/dash/slash — are read again digits-only (`eng`,
-//!    `--psm 7`, `0-9 . -` whitelisted); a reading that is a number replaces the
-//!    cell pass's. Crops keep the page's resolution: enlarged crops made
+//!    `--psm 7`, `0-9 . -` whitelisted); a reading that is a number replaces a
+//!    cell-pass reading that is not one (a clean number from the cell pass
+//!    stands). Crops keep the page's resolution: enlarged crops made
 //!    tesseract misread clean digits (`75` as `795`) in measurements.
 //! 6. Each table becomes grid rows with every cell at its column (a merged cell's
 //!    text at its top-left position, covered positions empty), as an HTML grid
@@ -382,7 +383,8 @@ fn cell_texts(
     )?;
     for ((ti, ci, _), digits) in digit_cells.iter().zip(read) {
         let digits: String = digits.chars().filter(|c| !c.is_whitespace()).collect();
-        if is_number(&digits) {
+        // a clean number from the cell pass stands: the digit pass rescues misreadings
+        if is_number(&digits) && !is_number(&texts[*ti][*ci]) {
             texts[*ti][*ci] = digits;
         }
     }
@@ -596,6 +598,9 @@ fn tesseract(
         .map_err(|e| format!("ocr_error:tesseract:{}:{e}", r.stderr_head))
 }
 
+/// A tesseract line: page, block, paragraph and line numbers.
+type LineKey<'a> = (u32, &'a str, &'a str, &'a str);
+
 /// Parses tesseract's TSV (level, page, block, par, line, word, left, top, width,
 /// height, conf, text) into words; `page_of` maps tesseract's page number to ours.
 ///
@@ -605,11 +610,8 @@ fn tesseract(
 /// word's box is a second reading of the same ink (a bold `三` also read as `一`
 /// over its top stroke) and is dropped, as are low-confidence readings without
 /// a CJK character or digit (`Am`, `|`).
-/// One tesseract line (page, block, paragraph, line) with its words and confidences.
-type TsvLine<'a> = ((u32, &'a str, &'a str, &'a str), Vec<(Word, f32)>);
-
 fn parse_tsv(tsv: &str, page_of: impl Fn(u32) -> Option<u32>) -> Vec<Word> {
-    let mut lines: Vec<TsvLine> = Vec::new();
+    let mut lines: Vec<(LineKey, Vec<(Word, f32)>)> = Vec::new();
     for l in tsv.lines().skip(1) {
         let f: Vec<&str> = l.split('\t').collect();
         if f.len() < 12 || f[0] != "5" || f[11].trim().is_empty() {
