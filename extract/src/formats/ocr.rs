@@ -10,7 +10,8 @@
 //! 1. **Render** the page with `pdftoppm -gray` at the resolution of the image
 //!    embedded in it (`pdfimages -list`; 300 dpi for a page without an image),
 //!    kept within [`MIN_DPI`]–[`MAX_DPI`] and [`MAX_PAGE_PIXELS`]: more pixels
-//!    than the scanner took add time, not detail.
+//!    than the scanner took add time, not detail, and a large sheet stays within
+//!    the time budget.
 //! 2. **Deskew** (the angle with the sharpest row profile) and **find the ruling
 //!    lines** (ink runs of at least 0.3 inch), then the table grids they enclose.
 //! 3. **Text pass**: tesseract (`chi_sim`, `--psm 6`, uniform block) on the page
@@ -47,8 +48,10 @@ use super::scan_table::{BBox, Grid, grids};
 use super::tool::{self, ToolError, Workdir};
 use std::sync::OnceLock;
 
-/// Lowest rendering resolution (low-resolution scans are enlarged to it).
-pub(crate) const MIN_DPI: u32 = 150;
+/// Lowest rendering resolution: scans taken at less are enlarged to it by the
+/// renderer (tesseract misreads digits of body text below ~300 dpi: `1` as `工`
+/// in a 200 dpi scan of an unruled table).
+pub(crate) const MIN_DPI: u32 = 300;
 /// Highest rendering resolution.
 pub(crate) const MAX_DPI: u32 = 400;
 /// Rendering resolution of a page that holds no image (broken text layers).
@@ -721,7 +724,8 @@ mod tests {
     #[test]
     fn resolution_follows_the_scan_within_bounds() {
         let a4 = (595.0, 842.0);
-        assert_eq!(render_dpi(Some(200.0), a4.0, a4.1), 200);
+        assert_eq!(render_dpi(Some(350.0), a4.0, a4.1), 350);
+        assert_eq!(render_dpi(Some(200.0), a4.0, a4.1), MIN_DPI);
         assert_eq!(render_dpi(Some(72.0), a4.0, a4.1), MIN_DPI);
         assert_eq!(render_dpi(Some(1200.0), a4.0, a4.1), MAX_DPI);
         assert_eq!(render_dpi(None, a4.0, a4.1), DEFAULT_DPI);
