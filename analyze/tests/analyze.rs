@@ -102,10 +102,14 @@ impl Doc {
     }
 }
 
-/// The five seed documents from `/work/shared/seeds/gold/*.json` (falls back to
-/// an embedded copy of the key values of seed 003 if the directory is absent).
+/// The five seed documents from the repository's copy of the seeds' gold
+/// (`extract/tests/fixtures/seeds/gold/*.json`; falls back to an embedded copy
+/// of the key values of seed 003 if the directory is absent).
 fn seed_docs() -> Vec<Doc> {
-    let dir = Path::new("/work/shared/seeds/gold");
+    let dir = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../extract/tests/fixtures/seeds/gold"
+    ));
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
