@@ -344,7 +344,9 @@ pub fn jpaas() -> TestPortal {
 }
 
 const PINGTAN_LIST: &str = include_str!("../fixtures/pingtan-list-page.html");
-const PINGTAN_REPORT: &str = include_str!("../fixtures/pingtan-report-page.html");
+/// The real report page (the same file is a real-document fixture of the extractor).
+const PINGTAN_REPORT: &str =
+    include_str!("../../../extract/tests/realdocs/009_pingtan_2024_page.html");
 /// The ten report pages the real Pingtan list page links (relative to the column).
 const PINGTAN_ITEMS: [&str; 10] = [
     "202603/t20260313_105587.htm",
