@@ -90,21 +90,15 @@ pub fn run(args: StatusArgs, cfg: &Config) -> anyhow::Result<i32> {
                         c.needs_browser.join(", ")
                     );
                 }
-                if !c.failures.is_empty() {
-                    println!("failures (operator action):");
-                    for f in &c.failures {
-                        println!(
-                            "  {:<24} {:<10} {:<22} {}",
-                            f.portal_id,
-                            f.state,
-                            f.error.as_deref().unwrap_or("-"),
-                            f.url
-                        );
+                for (heading, rows) in [
+                    ("failures (operator action):", &c.failures),
+                    ("findings (no action needed):", &c.findings),
+                ] {
+                    if rows.is_empty() {
+                        continue;
                     }
-                }
-                if !c.findings.is_empty() {
-                    println!("findings (no action needed):");
-                    for f in &c.findings {
+                    println!("{heading}");
+                    for f in rows {
                         println!(
                             "  {:<24} {:<10} {:<22} {}",
                             f.portal_id,
