@@ -11,6 +11,7 @@
 
 use arrow::array::RecordBatch;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
+use ogi_testkit::synth::Rng;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
@@ -30,22 +31,6 @@ const STAGES: [&str; 4] = [
     "analyze stage",
     "export stage",
 ];
-
-/// splitmix64: a small seeded generator, enough for a test schedule.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
 
 fn env_num(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
@@ -393,7 +378,7 @@ fn sigkill_in_any_stage_loses_nothing_and_duplicates_nothing() {
     let kills = std::sync::atomic::AtomicU64::new(0);
     let restarts = std::sync::atomic::AtomicU64::new(0);
     let run_trial = |trial: u64| {
-        let mut rng = Rng(seed ^ trial.wrapping_mul(0x2545_F491_4F6C_DD1D));
+        let mut rng = Rng::new(seed ^ trial.wrapping_mul(0x2545_F491_4F6C_DD1D));
         let out = tmp.path().join(format!("trial-{trial}"));
         // Every stage in turn; a random moment inside it (its length in the reference run).
         let stage = (trial % STAGES.len() as u64) as usize;

@@ -8,24 +8,9 @@
 
 use super::support::*;
 use ogi_crawler::{crawl, frontier, stored_documents};
+use ogi_testkit::synth::Rng;
 use ogi_testkit::{Fault, Faults};
 use std::time::Duration;
-
-/// splitmix64: the seeded schedule.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
 
 /// One fault drawn at random, and how many times it applies (None: always).
 fn draw(rng: &mut Rng) -> (Fault, Option<u32>) {
@@ -79,7 +64,7 @@ fn path_of(url: &str) -> (String, String) {
 }
 
 async fn one_schedule(seed: u64) -> usize {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let mut faults = Faults::none();
     let mut injected = 0;
     let mut targets: Vec<String> = expected_urls().into_iter().collect();
