@@ -221,13 +221,18 @@ fn cells_per_pass() -> u64 {
         .unwrap_or(CELLS_PER_PASS)
 }
 
-/// Canonical reports of `years`: `report_id`, `build::RID`, `year`.
-fn canonical_of(deduped: &polars::prelude::DataFrame, years: &[i32]) -> polars::prelude::LazyFrame {
-    let year_set = years
+/// `year` is one of `years` (false when there are none).
+fn in_years(years: &[i32]) -> polars::prelude::Expr {
+    years
         .iter()
         .map(|y| col("year").eq(lit(*y)))
         .reduce(polars::prelude::Expr::or)
-        .unwrap_or_else(|| lit(false));
+        .unwrap_or_else(|| lit(false))
+}
+
+/// Canonical reports of `years`: `report_id`, `build::RID`, `year`.
+fn canonical_of(deduped: &polars::prelude::DataFrame, years: &[i32]) -> polars::prelude::LazyFrame {
+    let year_set = in_years(years);
     deduped.clone().lazy().filter(
         col("is_canonical")
             .and(col("status").neq(lit("not_a_report")))
@@ -241,11 +246,7 @@ fn with_duplicates_of(
     deduped: &polars::prelude::DataFrame,
     years: &[i32],
 ) -> polars::prelude::LazyFrame {
-    let year_set = years
-        .iter()
-        .map(|y| col("year").eq(lit(*y)))
-        .reduce(polars::prelude::Expr::or)
-        .unwrap_or_else(|| lit(false));
+    let year_set = in_years(years);
     deduped.clone().lazy().filter(
         (col("is_canonical").or(col("n_documents").gt(lit(1))))
             .and(col("status").neq(lit("not_a_report")))
