@@ -477,7 +477,7 @@ fn run_refuses_to_start_while_out_is_locked() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
-    let held = std::fs::File::create(out.join("pipeline.lock")).unwrap();
+    let held = std::fs::File::create(out.join("ogi.lock")).unwrap();
     held.try_lock().unwrap();
     let o = ogi(
         &["run", "--out", out.to_str().unwrap(), "--no-crawl"],

@@ -1,7 +1,7 @@
 //! Full crawl of the sample portal, politeness, robots, second run, WARC, status, lock.
 
 use super::support::*;
-use ogi_crawler::{crawl, export_warc, frontier, lock_out, status, stored_documents};
+use ogi_crawler::{RunLock, crawl, export_warc, frontier, status, stored_documents};
 use ogi_testkit::Faults;
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -183,10 +183,11 @@ async fn full_crawl_finds_exactly_the_expected_documents_politely() {
     );
 
     // The lock refuses a concurrent run.
-    let _held = lock_out(dir.path()).unwrap();
+    let _held = RunLock::acquire(dir.path()).unwrap();
     let err = crawl(&cfg).await.unwrap_err();
     assert!(
-        err.downcast_ref::<ogi_crawler::LockHeld>().is_some(),
+        err.downcast_ref::<ogi_crawler::LockError>()
+            .is_some_and(ogi_crawler::LockError::is_held),
         "{err:#}"
     );
     srv.shutdown().await;
