@@ -19,7 +19,7 @@ use crate::portals::{Portal, load_portals};
 use crate::progress::Progress;
 use crate::raw;
 use crate::robots::RobotsRules;
-use crate::state::{Discovered, StateDb, kind};
+use crate::state::{Discovered, StateDb, UrlKind};
 use crate::summary::{CrawlSummary, build_summary, save_summary};
 use crate::urlnorm::{canonicalize, host_key};
 use anyhow::{Result, bail, ensure};
@@ -147,7 +147,7 @@ pub async fn crawl_locked(cfg: &CrawlConfig, lock: &RunLock) -> Result<CrawlSumm
         }
         for s in &p.start_urls {
             let url = canonicalize(&Url::parse(s)?);
-            db.seed(&discovered(p, &url, kind::LIST, None, None, s), run)?;
+            db.seed(&discovered(p, &url, UrlKind::List, None, None, s), run)?;
         }
         if let Some(api) = &p.api
             && let Some(url) = discover::api_page_url(api, api.first_page)
@@ -156,7 +156,7 @@ pub async fn crawl_locked(cfg: &CrawlConfig, lock: &RunLock) -> Result<CrawlSumm
                 &discovered(
                     p,
                     &url,
-                    kind::API,
+                    UrlKind::Api,
                     Some(api.first_page),
                     None,
                     p.start_urls.first().map_or("", String::as_str),
@@ -198,7 +198,7 @@ pub async fn crawl_locked(cfg: &CrawlConfig, lock: &RunLock) -> Result<CrawlSumm
 fn discovered(
     p: &Portal,
     url: &Url,
-    k: &'static str,
+    k: UrlKind,
     page: Option<u32>,
     item: Option<&ListItem>,
     parent: &str,

@@ -89,6 +89,7 @@ pub use documents::{
 };
 pub use ogi_util::{LockError, RunLock};
 pub use portals::{Portal, load_portals};
+pub use state::{FrontierState, UrlKind};
 pub use summary::CrawlSummary;
 pub use urlnorm::{Refusal, check_url, is_forbidden_ip};
 pub use warc::export_warc;

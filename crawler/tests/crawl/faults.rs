@@ -15,7 +15,7 @@ fn state_of(out: &std::path::Path, url: &str) -> (String, Option<String>) {
         .iter()
         .find(|s| s.url == url)
         .unwrap_or_else(|| panic!("{url} not in frontier"));
-    (s.state.clone(), s.error.clone())
+    (s.state.as_str().to_string(), s.error.clone())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

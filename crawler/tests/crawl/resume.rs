@@ -2,7 +2,7 @@
 //! with the same documents, no duplicates, and no finished URL fetched again.
 
 use super::support::*;
-use ogi_crawler::{RunLock, crawl, frontier, stored_documents};
+use ogi_crawler::{FrontierState, RunLock, crawl, frontier, stored_documents};
 use ogi_testkit::{Faults, SampleServer};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -29,9 +29,7 @@ async fn done_after_release(out: &Path) -> BTreeSet<String> {
     frontier(out)
         .unwrap()
         .into_iter()
-        .filter(|s| {
-            s.state == "done" && (!run_completed || s.kind == "page" || s.kind == "attachment")
-        })
+        .filter(|s| s.state == FrontierState::Done && (!run_completed || s.kind.is_document()))
         .map(|s| s.url)
         .collect()
 }
