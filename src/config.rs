@@ -57,6 +57,9 @@ pub struct AnalyzeSection {
     /// A gazetteer CSV (`code,name,level,parent`) to name regions with
     /// instead of the bundled one (e.g. a newer edition).
     pub gazetteer: Option<PathBuf>,
+    /// Cells held in memory by one pass over the extracted cells (default
+    /// 60 000 000, ≈ 40 bytes each); lower it on a small machine.
+    pub cells_per_pass: Option<u64>,
 }
 
 /// `[log]` section.
@@ -89,7 +92,8 @@ impl Config {
     }
 
     /// Overlays environment variables (`OGI_OUT`, `OGI_PORTALS`, `OGI_CONTACT`,
-    /// `OGI_RATE_PER_HOST`, `OGI_GAZETTEER`, `OGI_LOG_FORMAT`, `OGI_LOG`).
+    /// `OGI_RATE_PER_HOST`, `OGI_GAZETTEER`, `OGI_ANALYZE_CELLS_PER_PASS`,
+    /// `OGI_LOG_FORMAT`, `OGI_LOG`).
     pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
         if let Some(v) = get("OGI_OUT") {
             self.out = Some(v.into());
@@ -108,6 +112,12 @@ impl Config {
         }
         if let Some(v) = get("OGI_GAZETTEER") {
             self.analyze.gazetteer = Some(v.into());
+        }
+        if let Some(v) = get("OGI_ANALYZE_CELLS_PER_PASS") {
+            let n = v.parse::<u64>().ok().filter(|n| *n > 0).with_context(|| {
+                format!("OGI_ANALYZE_CELLS_PER_PASS={v:?} is not a positive whole number")
+            })?;
+            self.analyze.cells_per_pass = Some(n);
         }
         if let Some(v) = get("OGI_LOG_FORMAT") {
             self.log.format = Some(v);
@@ -149,6 +159,18 @@ mod tests {
             .unwrap_err();
         assert!(err.to_string().contains("OGI_RATE_PER_HOST"));
         assert_eq!(cfg.out_or(Some("c".into()), "d"), PathBuf::from("c"));
+        cfg.apply_env(|k| (k == "OGI_ANALYZE_CELLS_PER_PASS").then(|| "1000".to_string()))
+            .unwrap();
+        assert_eq!(cfg.analyze.cells_per_pass, Some(1000));
+        for bad in ["0", "many"] {
+            let err = cfg
+                .apply_env(|k| (k == "OGI_ANALYZE_CELLS_PER_PASS").then(|| bad.to_string()))
+                .unwrap_err();
+            assert!(
+                err.to_string().contains("OGI_ANALYZE_CELLS_PER_PASS"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -85,6 +85,38 @@ pub fn partial(source: &str, completeness: f64, explaining: bool) -> String {
     )
 }
 
+/// `ogi analyze`: where the publication compliance dataset was written.
+pub fn compliance_written(rows: usize, parquet: &Path, csv: &Path) -> String {
+    format!(
+        "compliance: {rows} rows in {} and {}",
+        parquet.display(),
+        csv.display()
+    )
+}
+
+/// `ogi analyze`: no compliance dataset, because nothing was crawled into OUT.
+pub fn compliance_no_crawl(out: &Path) -> String {
+    format!(
+        "compliance: no crawl in {} (OUT/crawl/portals.csv missing)",
+        out.display()
+    )
+}
+
+/// `ogi portals list`: how many entries the registry holds.
+pub fn portals_listed(n: usize, registry: &Path) -> String {
+    format!("{n} portals in {}", registry.display())
+}
+
+/// `ogi portals probe`: a home page led to no report column; `notes` say what was tried.
+pub fn no_column_found(url: &str, notes: &[String]) -> String {
+    format!("ogi: {url}: no report column found ({})", notes.join("; "))
+}
+
+/// A command-line argument that should be a URL is not one.
+pub fn not_a_url(arg: &str, err: &dyn Display) -> String {
+    format!("{arg:?} is not a URL: {err}")
+}
+
 /// `ogi parse`: a file could not be read.
 pub fn unreadable(err: &anyhow::Error) -> String {
     format!("ogi parse: {err:#}")

@@ -53,6 +53,7 @@ impl Config {
                     None => GazetteerSource::Bundled,
                 }),
                 full: flags.full,
+                cells_per_pass: self.analyze.cells_per_pass,
             },
             out,
         }
@@ -145,10 +146,13 @@ mod tests {
 
     #[test]
     fn a_configured_gazetteer_is_a_file_source() {
-        let cfg: Config = toml::from_str("[analyze]\ngazetteer = \"g.csv\"\n").unwrap();
+        let cfg: Config =
+            toml::from_str("[analyze]\ngazetteer = \"g.csv\"\ncells_per_pass = 500\n").unwrap();
+        let s = cfg.stages(Flags::default());
         assert_eq!(
-            cfg.stages(Flags::default()).analyze.gazetteer,
+            s.analyze.gazetteer,
             Some(GazetteerSource::File("g.csv".into()))
         );
+        assert_eq!(s.analyze.cells_per_pass, Some(500));
     }
 }

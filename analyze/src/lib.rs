@@ -57,6 +57,9 @@ pub struct AnalyzeOptions {
     pub gazetteer: Option<GazetteerSource>,
     /// Recompute every year even if nothing changed.
     pub full: bool,
+    /// Cells held in memory by one pass over the cells parts; `None`:
+    /// [`CELLS_PER_PASS`]. Smaller values trade passes for memory.
+    pub cells_per_pass: Option<u64>,
 }
 
 impl Default for AnalyzeOptions {
@@ -65,6 +68,7 @@ impl Default for AnalyzeOptions {
         AnalyzeOptions {
             gazetteer: Some(GazetteerSource::Bundled),
             full: false,
+            cells_per_pass: None,
         }
     }
 }
@@ -210,16 +214,9 @@ fn plan(
     (false, recompute, removed)
 }
 
-/// Cells held in memory by one pass over the cells parts (≈ 40 bytes each);
-/// `OGI_ANALYZE_CELLS_PER_PASS` overrides it (tests, small machines).
-const CELLS_PER_PASS: u64 = 60_000_000;
-
-fn cells_per_pass() -> u64 {
-    std::env::var("OGI_ANALYZE_CELLS_PER_PASS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(CELLS_PER_PASS)
-}
+/// Cells held in memory by one pass over the cells parts (≈ 40 bytes each)
+/// unless [`AnalyzeOptions::cells_per_pass`] says otherwise.
+pub const CELLS_PER_PASS: u64 = 60_000_000;
 
 /// `year` is one of `years` (false when there are none).
 fn in_years(years: &[i32]) -> polars::prelude::Expr {
@@ -415,7 +412,8 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
     order.sort_by_key(|y| (y.is_none(), *y));
     // The cells parts are read once per batch of years (one batch unless the
     // cells of the recomputed years exceed `cells_per_pass`).
-    let batches = year_batches(&deduped, &order, cells_per_pass())?;
+    let per_pass = opts.cells_per_pass.unwrap_or(CELLS_PER_PASS);
+    let batches = year_batches(&deduped, &order, per_pass)?;
     let mut cells: BTreeMap<i32, polars::prelude::DataFrame> = BTreeMap::new();
     for y in order {
         let year_filter = match y {

@@ -415,6 +415,7 @@ fn opts() -> AnalyzeOptions {
     AnalyzeOptions {
         gazetteer: None,
         full: false,
+        cells_per_pass: None,
     }
 }
 
@@ -1252,7 +1253,7 @@ fn gazetteer_names_are_used_when_given() {
         out,
         &AnalyzeOptions {
             gazetteer: Some(GazetteerSource::File(gz.clone())),
-            full: false,
+            ..opts()
         },
     )
     .unwrap();
@@ -1269,7 +1270,7 @@ fn gazetteer_names_are_used_when_given() {
         out,
         &AnalyzeOptions {
             gazetteer: Some(GazetteerSource::File(gz)),
-            full: false,
+            ..opts()
         },
     )
     .unwrap();
@@ -1278,7 +1279,7 @@ fn gazetteer_names_are_used_when_given() {
         out,
         &AnalyzeOptions {
             gazetteer: Some(GazetteerSource::File(out.join("nope.csv"))),
-            full: false,
+            ..opts()
         },
     );
     assert!(format!("{:#}", missing.unwrap_err()).contains("gazetteer"));

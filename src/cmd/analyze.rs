@@ -1,6 +1,7 @@
 //! `ogi analyze`: the analyze stage alone.
 
 use crate::config::Config;
+use crate::messages;
 use crate::pipeline::lock;
 use crate::settings::Flags;
 use clap::Args;
@@ -29,15 +30,10 @@ pub fn run(args: AnalyzeArgs, cfg: &Config) -> anyhow::Result<i32> {
     let summary = ogi_analyze::analyze(out, &stages.analyze)?;
     println!("{}", serde_json::to_string_pretty(&summary)?);
     match ogi_analyze::compliance::write(out)? {
-        Some((parquet, csv, rows)) => eprintln!(
-            "compliance: {rows} rows in {} and {}",
-            parquet.display(),
-            csv.display()
-        ),
-        None => eprintln!(
-            "compliance: no crawl in {} (OUT/crawl/portals.csv missing)",
-            out.display()
-        ),
+        Some((parquet, csv, rows)) => {
+            eprintln!("{}", messages::compliance_written(rows, &parquet, &csv))
+        }
+        None => eprintln!("{}", messages::compliance_no_crawl(out)),
     }
     Ok(0)
 }

@@ -44,6 +44,6 @@ pub fn run(args: ListArgs, cfg: &Config) -> anyhow::Result<i32> {
         );
         n += 1;
     }
-    eprintln!("{n} portals in {}", path.display());
+    eprintln!("{}", crate::messages::portals_listed(n, &path));
     Ok(0)
 }

@@ -43,7 +43,8 @@ pub fn run(args: ProbeArgs, cfg: &Config) -> anyhow::Result<i32> {
     let mut missing = 0;
     let mut found = Vec::new();
     for u in &args.urls {
-        let home = url::Url::parse(u).map_err(|e| anyhow::anyhow!("{u:?} is not a URL: {e}"))?;
+        let home =
+            url::Url::parse(u).map_err(|e| anyhow::anyhow!(crate::messages::not_a_url(u, &e)))?;
         let p = rt.block_on(ogi_crawler::probe_live::probe_live(
             &cc,
             &home,
@@ -51,7 +52,7 @@ pub fn run(args: ProbeArgs, cfg: &Config) -> anyhow::Result<i32> {
         ))?;
         if p.column.is_none() {
             missing += 1;
-            eprintln!("ogi: {u}: no report column found ({})", p.notes.join("; "));
+            eprintln!("{}", crate::messages::no_column_found(u, &p.notes));
         }
         found.push(p);
     }
