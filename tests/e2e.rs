@@ -481,6 +481,14 @@ fn run_refuses_to_start_while_out_is_locked() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    // The crawl stage alone takes the same lock.
+    let o = ogi(&["crawl", "--out", out.to_str().unwrap()], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("cannot start ogi crawl") && err.contains("ogi.lock"),
+        "{err}"
+    );
     drop(held);
     // Without the lock it gets as far as the (empty) raw store, and says so.
     let o = ogi(
