@@ -11,6 +11,7 @@
 
 use arrow::array::RecordBatch;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
+use ogi_testkit::mode::{env_num, long_mode};
 use ogi_testkit::synth::Rng;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,14 +32,6 @@ const STAGES: [&str; 4] = [
     "analyze stage",
     "export stage",
 ];
-
-fn env_num(name: &str) -> Option<u64> {
-    std::env::var(name).ok().and_then(|v| v.parse().ok())
-}
-
-fn long_mode() -> bool {
-    std::env::var("OGI_LONG").is_ok_and(|v| !v.is_empty() && v != "0")
-}
 
 fn copy_dir(from: &Path, to: &Path) {
     ogi_testkit::fs::copy_dir(from, to).unwrap();

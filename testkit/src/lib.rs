@@ -12,13 +12,18 @@
 //! * [`synth`]: reproducible synthetic reports in every layout family with
 //!   the cells a correct extraction gives — for `ogi synth`, the tests and
 //!   the benchmarks;
-//! * [`fs`]: small file helpers the tests share.
+//! * [`fs`]: small file helpers the tests share;
+//! * [`mode`]: how long the heavy tests run (`OGI_LONG`, `OGI_FUZZ_CASES`);
+//! * `fuzz` (feature `fuzz`): the proptest runner of the fuzz targets.
 //!
 //! A dependency of the `ogi` binary and of tests and benchmarks only.
 
 #![warn(missing_docs)]
 
 pub mod fs;
+#[cfg(feature = "fuzz")]
+pub mod fuzz;
+pub mod mode;
 pub mod sample;
 pub mod scripted;
 pub mod synth;

@@ -157,11 +157,8 @@ async fn one_schedule(seed: u64) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn combined_faults_are_recorded_and_a_later_run_recovers() {
-    let long = std::env::var("OGI_LONG").is_ok_and(|v| !v.is_empty() && v != "0");
-    let first: u64 = std::env::var("OGI_FAULT_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(14);
+    let long = ogi_testkit::mode::long_mode();
+    let first: u64 = ogi_testkit::mode::env_num("OGI_FAULT_SEED").unwrap_or(14);
     let schedules = if long { 20 } else { 1 };
     let mut injected = 0;
     for seed in first..first + schedules {

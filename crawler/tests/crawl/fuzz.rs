@@ -9,32 +9,13 @@ use ogi_crawler::discover::{parse_api_page, parse_list_page};
 use ogi_crawler::portals::{ApiFormat, ApiRules, parse_portals};
 use ogi_crawler::{load_portals, robots};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use url::Url;
-
-fn long_mode() -> bool {
-    std::env::var("OGI_LONG").is_ok_and(|v| !v.is_empty() && v != "0")
-}
 
 fn fuzz<S: Strategy>(name: &str, strategy: S, check: impl Fn(S::Value) -> Result<(), TestCaseError>)
 where
     S::Value: std::fmt::Debug,
 {
-    let n: u32 = std::env::var("OGI_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(if long_mode() { 1_000_000 } else { 256 });
-    let mut runner = TestRunner::new(Config {
-        cases: n,
-        failure_persistence: None,
-        ..Config::default()
-    });
-    if let Err(e) = runner.run(&strategy, check) {
-        panic!("fuzz target {name}: {e}");
-    }
-    if long_mode() {
-        println!("LONG fuzz: target={name} inputs={n} panics=0");
-    }
+    ogi_testkit::fuzz::run(name, strategy, check);
 }
 
 /// Text made of the pieces a parser cares about, in any order.

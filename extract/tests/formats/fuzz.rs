@@ -9,42 +9,20 @@
 use super::fixture;
 use ogi_extract::formats::read_lines;
 use ogi_extract::{ParseOptions, parse_bytes};
+use ogi_testkit::mode::long_mode;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Inputs fuzzed by this binary (summed over targets, for the long-mode line).
 static FUZZED: AtomicU64 = AtomicU64::new(0);
 
-fn long_mode() -> bool {
-    std::env::var("OGI_LONG").is_ok_and(|v| !v.is_empty() && v != "0")
-}
-
-fn cases() -> u32 {
-    std::env::var("OGI_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(if long_mode() { 1_000_000 } else { 256 })
-}
-
-/// Runs `strategy` × `check` for [`cases`] inputs; fails with the minimised input.
+/// Runs `strategy` × `check` with the shared runner; fails with the minimised input.
 fn fuzz<S: Strategy>(name: &str, strategy: S, check: impl Fn(S::Value) -> Result<(), TestCaseError>)
 where
     S::Value: std::fmt::Debug,
 {
-    let n = cases();
-    let mut runner = TestRunner::new(Config {
-        cases: n,
-        failure_persistence: None,
-        ..Config::default()
-    });
-    if let Err(e) = runner.run(&strategy, check) {
-        panic!("fuzz target {name}: {e}");
-    }
+    let n = ogi_testkit::fuzz::run(name, strategy, check);
     FUZZED.fetch_add(u64::from(n), Ordering::Relaxed);
-    if long_mode() {
-        println!("LONG fuzz: target={name} inputs={n} panics=0");
-    }
 }
 
 /// Fails the property when a document's processing panicked anywhere.
