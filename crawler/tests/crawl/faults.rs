@@ -182,6 +182,22 @@ async fn injected_faults_end_in_the_right_state() {
     srv.shutdown().await;
 }
 
+/// Crawls only the Beiguan sample portal served by `srv` into `out` (20 req/s,
+/// bounded to 30 s), with `tune` adjusting the configuration first.
+async fn crawl_beiguan(
+    srv: &ogi_testkit::SampleServer,
+    out: &std::path::Path,
+    tune: impl FnOnce(&mut ogi_crawler::CrawlConfig),
+) -> ogi_crawler::CrawlSummary {
+    let mut cfg = config(out, srv.addr(), 20.0);
+    cfg.portal_ids = vec!["sample-beiguan".into()];
+    tune(&mut cfg);
+    tokio::time::timeout(Duration::from_secs(30), crawl(&cfg))
+        .await
+        .expect("bounded")
+        .expect("crawl")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn circuit_breaker_parks_a_failing_host() {
     let list = "/zwgk/zfxxgknb/index.html";
@@ -194,14 +210,11 @@ async fn circuit_breaker_parks_a_failing_host() {
     ))
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = config(dir.path(), srv.addr(), 20.0);
-    cfg.portal_ids = vec!["sample-beiguan".into()];
-    cfg.max_attempts = 10;
-    cfg.breaker_threshold = 2;
-    let summary = tokio::time::timeout(Duration::from_secs(30), crawl(&cfg))
-        .await
-        .expect("bounded")
-        .expect("crawl");
+    let summary = crawl_beiguan(&srv, dir.path(), |cfg| {
+        cfg.max_attempts = 10;
+        cfg.breaker_threshold = 2;
+    })
+    .await;
     let reqs = srv.requests();
     assert_eq!(
         reqs.iter().filter(|r| r.path == list).count(),
@@ -225,12 +238,7 @@ async fn unreachable_robots_txt_disallows_the_host_for_the_run() {
     ))
     .await;
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = config(dir.path(), srv.addr(), 20.0);
-    cfg.portal_ids = vec!["sample-beiguan".into()];
-    let summary = tokio::time::timeout(Duration::from_secs(30), crawl(&cfg))
-        .await
-        .expect("bounded")
-        .expect("crawl");
+    let summary = crawl_beiguan(&srv, dir.path(), |_| {}).await;
     let reqs = srv.requests();
     assert!(
         reqs.iter().all(|r| r.path == "/robots.txt"),
@@ -245,13 +253,7 @@ async fn unreachable_robots_txt_disallows_the_host_for_the_run() {
 async fn per_host_request_budget_is_respected() {
     let srv = server(Faults::none()).await;
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = config(dir.path(), srv.addr(), 20.0);
-    cfg.portal_ids = vec!["sample-beiguan".into()];
-    cfg.max_requests_per_host = Some(4);
-    let summary = tokio::time::timeout(Duration::from_secs(30), crawl(&cfg))
-        .await
-        .expect("bounded")
-        .expect("crawl");
+    let summary = crawl_beiguan(&srv, dir.path(), |cfg| cfg.max_requests_per_host = Some(4)).await;
     assert_eq!(
         srv.requests().len(),
         4,
