@@ -9,6 +9,38 @@ use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// Display (padded), SQLite `ToSql` and `FromSql` of an enum stored as text
+/// through its `as_str` and `parse`; `$what` names it in the error for an
+/// unknown stored value.
+macro_rules! text_column {
+    ($t:ty, $what:literal) => {
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+
+        impl rusqlite::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                self.as_str().to_sql()
+            }
+        }
+
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(
+                v: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                <$t>::parse(s).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(
+                        format!(concat!("unknown ", $what, " {:?}"), s).into(),
+                    )
+                })
+            }
+        }
+    };
+}
+
 /// Kind of a frontier URL (the `urls.kind` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -63,26 +95,7 @@ impl UrlKind {
     }
 }
 
-impl std::fmt::Display for UrlKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl rusqlite::ToSql for UrlKind {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        self.as_str().to_sql()
-    }
-}
-
-impl rusqlite::types::FromSql for UrlKind {
-    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        let s = v.as_str()?;
-        UrlKind::parse(s).ok_or_else(|| {
-            rusqlite::types::FromSqlError::Other(format!("unknown URL kind {s:?}").into())
-        })
-    }
-}
+text_column!(UrlKind, "URL kind");
 
 /// State of a frontier URL in a run (the `urls.state` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -136,26 +149,7 @@ impl FrontierState {
     }
 }
 
-impl std::fmt::Display for FrontierState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl rusqlite::ToSql for FrontierState {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        self.as_str().to_sql()
-    }
-}
-
-impl rusqlite::types::FromSql for FrontierState {
-    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-        let s = v.as_str()?;
-        FrontierState::parse(s).ok_or_else(|| {
-            rusqlite::types::FromSqlError::Other(format!("unknown frontier state {s:?}").into())
-        })
-    }
-}
+text_column!(FrontierState, "frontier state");
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS runs(
@@ -847,6 +841,29 @@ fn update_host(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_and_states_round_trip_through_their_column() {
+        let c = Connection::open_in_memory().unwrap();
+        for k in UrlKind::ALL {
+            assert_eq!(UrlKind::parse(k.as_str()), Some(k));
+            let back: UrlKind = c.query_row("SELECT ?1", [k], |r| r.get(0)).unwrap();
+            assert_eq!(back, k);
+        }
+        for st in FrontierState::ALL {
+            let back: FrontierState = c.query_row("SELECT ?1", [st], |r| r.get(0)).unwrap();
+            assert_eq!(back, st);
+        }
+        let err = c
+            .query_row("SELECT 'pdf'", [], |r| r.get::<_, UrlKind>(0))
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("unknown URL kind \"pdf\""),
+            "{err}"
+        );
+        assert_eq!(format!("[{:<6}]", UrlKind::Api), "[api   ]");
+        assert!(UrlKind::Attachment.is_document() && !UrlKind::Discover.is_document());
+    }
 
     #[test]
     fn revalidation_is_spread_over_nights() {
