@@ -206,6 +206,9 @@ pub struct Corpus {
     pub documents: BTreeMap<(Option<i32>, String), usize>,
 }
 
+/// National refusals: (year, denied row key) → requests.
+pub type Refusals = BTreeMap<(i32, String), f64>;
+
 /// Lazily scan Parquet files.
 fn scan(files: &[PathBuf]) -> Result<LazyFrame> {
     let paths: Vec<PlRefPath> = files
@@ -490,10 +493,7 @@ fn part_files(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Tables 3 and 4 of the canonical reports, read from the extract stage's
 /// cells parts one part at a time, plus the national refusals by reason.
-fn read_tables(
-    out: &Path,
-    reports: &[Report],
-) -> Result<(HashMap<String, Tables>, BTreeMap<(i32, String), f64>)> {
+fn read_tables(out: &Path, reports: &[Report]) -> Result<(HashMap<String, Tables>, Refusals)> {
     let v = vocabulary();
     let row_ix: HashMap<&str, u16> = v
         .table3_rows
@@ -567,12 +567,12 @@ fn read_tables(
                     continue;
                 };
                 entry.t3.insert((r, c), (value[i], p));
-                if colk.get(i) == Some("total") && rk.starts_with("denied_") {
-                    if let (Some(rep), Some(x)) = (by_id.get(id), value[i]) {
-                        if rep.scope == "agency" {
-                            *refusals.entry((rep.year, rk.to_string())).or_insert(0.0) += x;
-                        }
-                    }
+                if colk.get(i) == Some("total")
+                    && rk.starts_with("denied_")
+                    && let (Some(rep), Some(x)) = (by_id.get(id), value[i])
+                    && rep.scope == "agency"
+                {
+                    *refusals.entry((rep.year, rk.to_string())).or_insert(0.0) += x;
                 }
             } else if let Some(&k) = t4_ix.get(rk) {
                 entry.t4.insert(k, (value[i], p));

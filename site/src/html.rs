@@ -26,7 +26,7 @@ pub fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -142,7 +142,7 @@ pub fn render(p: &Page) -> String {
         }
         s.push_str("</nav>\n");
     }
-    let _ = write!(s, "<h1 id=\"title\">{}</h1>\n", esc(p.title));
+    let _ = writeln!(s, "<h1 id=\"title\">{}</h1>", esc(p.title));
     s.push_str(&p.body);
     let _ = write!(
         s,

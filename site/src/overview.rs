@@ -227,7 +227,7 @@ pub fn page(c: &Corpus, tree: &RegionTree, lang: Lang) -> String {
         body.push_str(&f);
     }
     body.push_str("</div>\n");
-    let _ = write!(body, "<h2 id=\"quality\">{}</h2>\n", esc(t.quality));
+    let _ = writeln!(body, "<h2 id=\"quality\">{}</h2>", esc(t.quality));
     body.push_str(&quality(c, lang));
     let _ = write!(
         body,

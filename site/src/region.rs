@@ -96,10 +96,10 @@ impl RegionTree {
                     reports: Vec::new(),
                 });
                 node.reports.push(i);
-                if let Some(p) = &parent {
-                    if let Some(pn) = nodes.get_mut(p) {
-                        pn.children.insert(code.clone());
-                    }
+                if let Some(p) = &parent
+                    && let Some(pn) = nodes.get_mut(p)
+                {
+                    pn.children.insert(code.clone());
                 }
                 parent = Some(code.clone());
             }
