@@ -5,6 +5,10 @@
   'use strict';
   var OGI = (window.OGI = window.OGI || {});
   var T = OGI.T || {};
+  // Provenance by code: [label, mark, key]; T.provList keeps the legend order.
+  T.provList = T.prov || [];
+  T.prov = {};
+  T.provList.forEach(function (p) { T.prov[p[0]] = [p[1], p[2], p[3]]; });
   var root = document.documentElement.getAttribute('data-root') || '';
 
   function $(id) { return document.getElementById(id); }
@@ -209,11 +213,11 @@
 
     var legend = section(box, T.legend);
     var ul = el('ul', { 'class': 'legend-prov' });
-    Object.keys(T.prov).forEach(function (k) {
-      if (!T.prov[k][1]) return;
+    T.provList.forEach(function (p) {
+      if (!p[2]) return;
       var li = el('li');
-      li.appendChild(el('b', {}, T.prov[k][1]));
-      li.appendChild(document.createTextNode(' ' + T.prov[k][0]));
+      li.appendChild(el('b', {}, p[2]));
+      li.appendChild(document.createTextNode(' ' + p[1]));
       ul.appendChild(li);
     });
     legend.appendChild(ul);

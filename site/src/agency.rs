@@ -224,13 +224,15 @@ pub fn texts_js(lang: Lang, shards: u32) -> String {
             ])
         })
         .collect();
-    let prov: serde_json::Map<String, Value> = Prov::ALL
+    let prov: Vec<Value> = Prov::ALL
         .iter()
         .map(|p| {
-            (
+            json!([
                 p.code().to_string(),
-                json!([prov_label(*p, lang), p.mark(), p.key()]),
-            )
+                prov_label(*p, lang),
+                p.mark(),
+                p.key()
+            ])
         })
         .collect();
     let label = |ts: &[ogi_analyze::vocab::Term]| -> Vec<String> {

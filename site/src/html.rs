@@ -60,6 +60,13 @@ pub fn trim_float(v: f64, decimals: usize) -> String {
     }
 }
 
+/// Whether a cell shows a number (right-aligned) rather than text.
+fn is_number(cell: &str) -> bool {
+    cell.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '—'))
+}
+
 /// A data table: caption, header cells, rows of already-escaped cells; the
 /// first cell of each row is a row header.
 pub fn table(caption: &str, head: &[String], rows: &[Vec<String>]) -> String {
@@ -77,8 +84,10 @@ pub fn table(caption: &str, head: &[String], rows: &[Vec<String>]) -> String {
         for (i, c) in r.iter().enumerate() {
             if i == 0 {
                 let _ = write!(s, "<th scope=\"row\">{c}</th>");
-            } else {
+            } else if is_number(c) {
                 let _ = write!(s, "<td>{c}</td>");
+            } else {
+                let _ = write!(s, "<td class=\"t\">{c}</td>");
             }
         }
         s.push_str("</tr>");

@@ -132,7 +132,9 @@ fn in_region(portal_code: &str, node: &Node) -> bool {
 
 /// Pooled figures of the region by year, with the change of new requests.
 fn pooled(c: &Corpus, node: &Node, lang: Lang) -> String {
-    let docs = ogi_analyze::columns(ogi_analyze::Dataset::Regions);
+    // The panel's labels are the short ones; the caption says the figures are pooled.
+    let panel = ogi_analyze::columns(ogi_analyze::Dataset::Panel);
+    let regions = ogi_analyze::columns(ogi_analyze::Dataset::Regions);
     let rows: Vec<_> = c
         .regions
         .iter()
@@ -148,7 +150,10 @@ fn pooled(c: &Corpus, node: &Node, lang: Lang) -> String {
         .iter()
         .enumerate()
         .map(|(k, name)| {
-            let d = docs.iter().find(|d| d.name == *name);
+            let d = panel
+                .iter()
+                .find(|d| d.name == *name)
+                .or_else(|| regions.iter().find(|d| d.name == *name));
             let mut r = vec![esc(d.map_or(*name, |d| lang.pick(&d.zh, &d.en)))];
             let unit = d.map_or("", |d| d.unit.as_str());
             r.extend(
@@ -361,4 +366,112 @@ pub fn page(c: &Corpus, tree: &RegionTree, node: &Node, lang: Lang) -> String {
         crumbs,
         body,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{QUALITY_FLAGS, RegionYear};
+
+    fn report(year: i32, id: &str, name: &str, county: &str, new: Option<f64>) -> Report {
+        let mut figures = vec![None; AGENCY_FIGURES.len()];
+        figures[idx(&AGENCY_FIGURES, "new_received")] = new;
+        Report {
+            year,
+            report_id: format!("{id}-{year}"),
+            agency_id: id.into(),
+            agency: name.into(),
+            region_code: Some(county.into()),
+            levels: [
+                Some(("410000".into(), "河南省".into())),
+                Some(("410500".into(), "安阳市".into())),
+                Some((county.into(), "北关区".into())),
+            ],
+            scope: "agency".into(),
+            status: "parsed".into(),
+            template: Some("2021".into()),
+            source: String::new(),
+            sha256: String::new(),
+            fetched_at: None,
+            flags: Vec::new(),
+            figures,
+            quality: vec![None; QUALITY_FLAGS.len()],
+            completeness: None,
+            checks_failed: Some(0),
+            checks_unverified: Some(0),
+            n_documents: Some(1),
+        }
+    }
+
+    fn corpus() -> Corpus {
+        let mut fig = vec![None; REGION_FIGURES.len()];
+        fig[idx(&REGION_FIGURES, "new_received")] = Some(9.0);
+        Corpus {
+            years: vec![2022, 2023],
+            reports: vec![
+                report(2022, "a", "北关区民政局", "410503", Some(5.0)),
+                report(2023, "a", "北关区民政局", "410503", Some(2.0)),
+                report(2023, "b", "北关区教育局", "410503", Some(7.0)),
+                report(2023, "c", "北关区财政局", "410503", None),
+            ],
+            regions: vec![RegionYear {
+                year: 2023,
+                level: "county".into(),
+                code: "410503".into(),
+                name: "北关区".into(),
+                figures: fig,
+            }],
+            compliance: Some(vec![ComplianceRow {
+                portal_id: "p".into(),
+                portal_name: "北关区政府".into(),
+                level: "county".into(),
+                region_code: "410503".into(),
+                agency: String::new(),
+                year: 2023,
+                published: false,
+                documents: 0,
+                first_seen: None,
+                published_date: None,
+                published_source: None,
+                deadline: "2024-01-31".into(),
+                days_after_deadline: None,
+                format: None,
+                status: None,
+            }]),
+            ..Corpus::default()
+        }
+    }
+
+    #[test]
+    fn the_tree_links_province_prefecture_and_county() {
+        let c = corpus();
+        let tree = RegionTree::build(&c);
+        assert_eq!(tree.nodes.len(), 3);
+        let chain: Vec<_> = tree
+            .chain("410503")
+            .iter()
+            .map(|n| n.code.clone())
+            .collect();
+        assert_eq!(chain, ["410000", "410500", "410503"]);
+        assert!(tree.nodes["410500"].children.contains("410503"));
+        assert_eq!(tree.nodes["410503"].reports.len(), 4);
+    }
+
+    #[test]
+    fn agencies_rank_by_new_requests_with_blanks_last_and_changes() {
+        let c = corpus();
+        let tree = RegionTree::build(&c);
+        let html = page(&c, &tree, &tree.nodes["410503"], Lang::Zh);
+        let b = html.find("北关区教育局").unwrap();
+        let a = html.find("北关区民政局").unwrap();
+        let f = html.find("北关区财政局").unwrap();
+        assert!(b < a && a < f, "7 before 2 before blank");
+        assert!(html.contains("<td>-3</td>"), "民政局 5 → 2");
+        assert!(html.contains("href=\"../agency.html#a\""));
+        assert!(html.contains("未在门户上找到"), "compliance: not found");
+        assert!(
+            html.contains("href=\"../r/410500.html\""),
+            "breadcrumb to the prefecture"
+        );
+    }
 }

@@ -182,6 +182,7 @@ def screenshots(d, site, out_dir, agency_id):
     d.get(url_of(site / "index.html"))
     wait(d, EC.presence_of_element_located((By.CSS_SELECTOR, "svg.chart")))
     d.save_screenshot(str(out_dir / "site-overview.png"))
+    d.set_window_size(1280, 2600)
     d.get(url_of(site / "agency.html", agency_id))
     wait(d, EC.presence_of_element_located((By.CSS_SELECTOR, "#agency section")))
     d.save_screenshot(str(out_dir / "site-agency.png"))
@@ -211,7 +212,6 @@ def main():
         test_agency_values(d, site, expected)
         test_links(d, site)
         if shots is not None:
-            aid = urllib.parse.unquote(d.execute_script("return 1") and "")
             d.get(url_of(site / "index.html"))
             box = wait(d, EC.element_to_be_clickable((By.ID, "q")))
             box.send_keys(agency)
