@@ -254,7 +254,7 @@
       var cl = el('ul', { 'class': 'checks' });
       y.checks.forEach(function (c) {
         var word = c[1] === 'h' ? T.held : c[1] === 'f' ? T.failed : T.unverified;
-        var li = el('li', { 'class': 'check-' + c[1] }, c[0] + ' ' + word + ' — ' + c[2] + (c[3] ? ' (' + c[3] + ')' : ''));
+        var li = el('li', { 'class': 'check-' + c[1] }, c[0] + ' ' + word + ' — ' + (T.checkWords[c[0]] || '') + (c[2] ? ' (' + c[2] + ')' : ''));
         cl.appendChild(li);
       });
       s.appendChild(cl);

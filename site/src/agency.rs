@@ -84,6 +84,12 @@ fn t4_json(t: &Tables) -> Value {
     Value::Array(a)
 }
 
+/// The encoded tables of one report: the members `"t3":…,"t4":…` of its
+/// year object (text, spliced in by [`year_json`]).
+pub fn tables_json(t: &Tables) -> String {
+    format!("\"t3\":{},\"t4\":{}", t3_json(t), t4_json(t))
+}
+
 /// A number for JSON: integers without a fraction, null for none.
 fn num(v: Option<f64>) -> Value {
     match v {
@@ -99,15 +105,13 @@ fn coded(column: &str, v: &str, lang: Lang) -> String {
         .to_string()
 }
 
-/// One year of an agency.
+/// One year of an agency, as JSON text.
 fn year_json(
     r: &Report,
     c: &Corpus,
     lang: Lang,
     archive: &dyn Fn(&str) -> Option<String>,
-) -> Value {
-    let empty = Tables::default();
-    let tables = c.tables.get(&r.report_id).unwrap_or(&empty);
+) -> String {
     let checks: Vec<Value> = c
         .checks
         .get(&r.report_id)
@@ -119,7 +123,14 @@ fn year_json(
                         CheckState::Failed => "f",
                         CheckState::Unverified => "u",
                     };
-                    json!([ch.id, state, check_words(&ch.id, lang), ch.detail])
+                    // What a check verifies is in data/texts.js; the detail
+                    // (instances held/failed/unverified) only where it did not hold.
+                    let detail = if ch.state == CheckState::Held {
+                        ""
+                    } else {
+                        ch.detail.as_str()
+                    };
+                    json!([ch.id, state, detail])
                 })
                 .collect()
         })
@@ -129,7 +140,7 @@ fn year_json(
         .zip(&r.quality)
         .filter_map(|(col, v)| v.and_then(|v| quality_words(col, v, lang)))
         .collect();
-    json!({
+    let v = json!({
         "y": r.year,
         "rid": r.report_id,
         "name": r.agency,
@@ -144,12 +155,17 @@ fn year_json(
         "q": quality,
         "checks": checks,
         "flags": r.flags.iter().map(|f| flag_words(f, lang)).collect::<Vec<_>>(),
-        "t3": t3_json(tables),
-        "t4": t4_json(tables),
-    })
+    });
+    let mut s = v.to_string();
+    s.pop(); // the closing brace
+    match c.tables.get(&r.report_id) {
+        Some(t) => s.push_str(&format!(",{t}}}")),
+        None => s.push_str(&format!(",{}}}", tables_json(&Tables::default()))),
+    }
+    s
 }
 
-/// The data of one agency (every year, oldest first).
+/// The data of one agency (every year, oldest first), as JSON text.
 pub fn agency_json(
     id: &str,
     years: &[&Report],
@@ -157,7 +173,7 @@ pub fn agency_json(
     tree: &RegionTree,
     lang: Lang,
     archive: &dyn Fn(&str) -> Option<String>,
-) -> Value {
+) -> String {
     let latest = years.last().copied();
     let a: Option<&Agency> = c.agencies.get(id);
     let crumbs: Vec<Value> = latest
@@ -169,7 +185,7 @@ pub fn agency_json(
                 .collect()
         })
         .unwrap_or_default();
-    json!({
+    let v = json!({
         "id": id,
         "name": a.map_or_else(|| latest.map_or("", |r| r.agency.as_str()), |a| a.name.as_str()),
         "forms": a.map(|a| a.name_forms.clone()).unwrap_or_default(),
@@ -177,35 +193,57 @@ pub fn agency_json(
         "sector": a.and_then(|a| a.sector.as_deref()).map(|s| coded("sector", s, lang)),
         "amb": a.map(|a| a.ambiguity.iter().map(|x| coded("ambiguity", x, lang)).collect::<Vec<_>>()).unwrap_or_default(),
         "crumbs": crumbs,
-        "years": years.iter().map(|r| year_json(r, c, lang, archive)).collect::<Vec<_>>(),
-    })
+    });
+    let mut s = v.to_string();
+    s.pop();
+    s.push_str(",\"years\":[");
+    for (i, r) in years.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&year_json(r, c, lang, archive));
+    }
+    s.push_str("]}");
+    s
 }
 
-/// The shard files: shard number → file contents (`OGI.shard(n, {...})`).
+/// Builds the shard files one at a time and hands each to `write` (shard
+/// number, contents `OGI.shard(n, {…});`), so memory holds one shard's text
+/// at a time. Returns the shard count.
 pub fn shards(
     c: &Corpus,
     tree: &RegionTree,
     lang: Lang,
     archive: &dyn Fn(&str) -> Option<String>,
-) -> (u32, BTreeMap<u32, String>) {
+    write: &mut dyn FnMut(u32, &str) -> anyhow::Result<()>,
+) -> anyhow::Result<u32> {
     let mut by_agency: BTreeMap<&str, Vec<&Report>> = BTreeMap::new();
     for r in &c.reports {
         by_agency.entry(r.agency_id.as_str()).or_default().push(r);
     }
     let n = shard_count(by_agency.len());
-    let mut files: BTreeMap<u32, serde_json::Map<String, Value>> = BTreeMap::new();
+    let mut by_shard: BTreeMap<u32, Vec<(&str, Vec<&Report>)>> = BTreeMap::new();
     for (id, mut years) in by_agency {
         years.sort_by_key(|r| r.year);
-        files.entry(shard_of(id, n)).or_default().insert(
-            id.to_string(),
-            agency_json(id, &years, c, tree, lang, archive),
-        );
+        by_shard
+            .entry(shard_of(id, n))
+            .or_default()
+            .push((id, years));
     }
-    let files = files
-        .into_iter()
-        .map(|(k, m)| (k, format!("OGI.shard({k},{});\n", Value::Object(m))))
-        .collect();
-    (n, files)
+    for (k, agencies) in by_shard {
+        let mut s = format!("OGI.shard({k},{{");
+        for (i, (id, years)) in agencies.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            s.push_str(&Value::String(id.to_string()).to_string());
+            s.push(':');
+            s.push_str(&agency_json(id, years, c, tree, lang, archive));
+        }
+        s.push_str("});\n");
+        write(k, &s)?;
+    }
+    Ok(n)
 }
 
 /// `data/texts.js`: the labels the script needs (interface texts, figure
@@ -240,6 +278,10 @@ pub fn texts_js(lang: Lang, shards: u32) -> String {
             .map(|x| lang.pick(&x.zh, &x.en).to_string())
             .collect()
     };
+    let check_map: serde_json::Map<String, Value> = ["C1", "C2", "C3", "C4", "C5", "N1"]
+        .iter()
+        .map(|id| (id.to_string(), json!(check_words(id, lang))))
+        .collect();
     let texts = json!({
         "lang": lang.html(),
         "shards": shards,
@@ -280,6 +322,7 @@ pub fn texts_js(lang: Lang, shards: u32) -> String {
         "t4": label(&v.table4),
         "t4keys": v.table4.iter().map(|x| x.key.as_str()).collect::<Vec<_>>(),
         "prov": prov,
+        "checkWords": check_map,
     });
     format!("var OGI = window.OGI || {{}}; window.OGI = OGI; OGI.T = {texts};\n")
 }

@@ -9,10 +9,7 @@ use anyhow::{Context as _, Result};
 use ogi_analyze::compliance::ComplianceRow;
 use ogi_analyze::vocab::vocabulary;
 use ogi_analyze::{Dataset, partition_file, partitions};
-use polars::prelude::{
-    DataFrame, DataType, IntoLazy, JoinArgs, JoinType, LazyFrame, PlRefPath, ScanArgsParquet,
-    SortMultipleOptions, col, lit,
-};
+use polars::prelude::{DataFrame, DataType, LazyFrame, PlRefPath, ScanArgsParquet, col, lit};
 
 use crate::prov::Prov;
 
@@ -195,8 +192,8 @@ pub struct Corpus {
     pub agencies: BTreeMap<String, Agency>,
     /// Checks per report id.
     pub checks: HashMap<String, Vec<Check>>,
-    /// Tables 3 and 4 per report id.
-    pub tables: HashMap<String, Tables>,
+    /// Tables 3 and 4 per report id, encoded for the agency data files.
+    pub tables: HashMap<String, String>,
     /// Publication compliance rows (`None`: nothing was crawled).
     pub compliance: Option<Vec<ComplianceRow>>,
     /// National refusals by reason per year: (year, denied row key) → sum over
@@ -492,37 +489,33 @@ fn part_files(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Tables 3 and 4 of the canonical reports, read from the extract stage's
-/// cells parts one part at a time, plus the national refusals by reason.
-fn read_tables(out: &Path, reports: &[Report]) -> Result<(HashMap<String, Tables>, Refusals)> {
+/// cells parts one part at a time, each report's tables turned into text by
+/// `encode` as soon as its part is read (so memory holds text, not cells);
+/// plus the national refusals by reason.
+fn read_tables(
+    out: &Path,
+    reports: &[Report],
+    encode: &dyn Fn(&Tables) -> String,
+) -> Result<(HashMap<String, String>, Refusals)> {
     let v = vocabulary();
-    let row_ix: HashMap<&str, u16> = v
-        .table3_rows
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.key.as_str(), i as u16))
-        .collect();
-    let col_ix: HashMap<&str, u16> = v
-        .table3_columns
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.key.as_str(), i as u16))
-        .collect();
-    let t4_ix: HashMap<&str, u16> = v
-        .table4
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.key.as_str(), i as u16))
-        .collect();
-    let by_id: HashMap<&str, &Report> = reports.iter().map(|r| (r.report_id.as_str(), r)).collect();
-    let ids = polars::prelude::Column::new(
-        "report_id".into(),
-        reports
+    let index = |terms: &[ogi_analyze::vocab::Term]| -> HashMap<String, u16> {
+        terms
             .iter()
-            .map(|r| r.report_id.as_str())
-            .collect::<Vec<_>>(),
+            .enumerate()
+            .map(|(i, t)| (t.key.clone(), i as u16))
+            .collect()
+    };
+    let (row_ix, col_ix, t4_ix) = (
+        index(&v.table3_rows),
+        index(&v.table3_columns),
+        index(&v.table4),
     );
-    let wanted = DataFrame::new(ids.len(), vec![ids])?.lazy();
-    let mut tables: HashMap<String, Tables> = HashMap::new();
+    let by_id: HashMap<&str, usize> = reports
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.report_id.as_str(), i))
+        .collect();
+    let mut tables: HashMap<String, String> = HashMap::with_capacity(reports.len());
     let mut refusals = BTreeMap::new();
     for part in part_files(&out.join("extract").join("cells"))? {
         let df = scan(std::slice::from_ref(&part))?
@@ -535,13 +528,6 @@ fn read_tables(out: &Path, reports: &[Report]) -> Result<(HashMap<String, Tables
                 col("provenance"),
             ])
             .filter(col("table").eq(lit(3)).or(col("table").eq(lit(4))))
-            .join(
-                wanted.clone(),
-                [col("report_id")],
-                [col("report_id")],
-                JoinArgs::new(JoinType::Inner),
-            )
-            .sort(["report_id"], SortMultipleOptions::default())
             .collect()
             .with_context(|| format!("reading cells {}", part.display()))?;
         let rid = df.column("report_id")?.cast(&DataType::String)?;
@@ -554,12 +540,26 @@ fn read_tables(out: &Path, reports: &[Report]) -> Result<(HashMap<String, Tables
         let value = nums(&df, "value")?;
         let prov = df.column("provenance")?.cast(&DataType::String)?;
         let prov = prov.str()?;
+        // Cells of this part by canonical report (index into `reports`).
+        let mut part_tables: HashMap<usize, Tables> = HashMap::new();
+        let mut last: Option<(&str, Option<usize>)> = None;
         for i in 0..df.height() {
             let (Some(id), Some(rk)) = (rid.get(i), row.get(i)) else {
                 continue;
             };
+            let rep = match last {
+                Some((l, r)) if l == id => r,
+                _ => {
+                    let r = by_id.get(id).copied();
+                    last = Some((id, r));
+                    r
+                }
+            };
+            let Some(rep) = rep else {
+                continue; // not a canonical report
+            };
             let p = Prov::parse(prov.get(i).unwrap_or(""));
-            let entry = tables.entry(id.to_string()).or_default();
+            let entry = part_tables.entry(rep).or_default();
             if table[i] == Some(3) {
                 let (Some(&r), Some(&c)) =
                     (row_ix.get(rk), colk.get(i).and_then(|c| col_ix.get(c)))
@@ -567,23 +567,28 @@ fn read_tables(out: &Path, reports: &[Report]) -> Result<(HashMap<String, Tables
                     continue;
                 };
                 entry.t3.insert((r, c), (value[i], p));
+                let report = &reports[rep];
                 if colk.get(i) == Some("total")
                     && rk.starts_with("denied_")
-                    && let (Some(rep), Some(x)) = (by_id.get(id), value[i])
-                    && rep.scope == "agency"
+                    && report.scope == "agency"
+                    && let Some(x) = value[i]
                 {
-                    *refusals.entry((rep.year, rk.to_string())).or_insert(0.0) += x;
+                    *refusals.entry((report.year, rk.to_string())).or_insert(0.0) += x;
                 }
             } else if let Some(&k) = t4_ix.get(rk) {
                 entry.t4.insert(k, (value[i], p));
             }
         }
+        for (rep, t) in part_tables {
+            tables.insert(reports[rep].report_id.clone(), encode(&t));
+        }
     }
     Ok((tables, refusals))
 }
 
-/// Reads everything the site shows from OUT.
-pub fn load(out: &Path) -> Result<Corpus> {
+/// Reads everything the site shows from OUT; `encode` turns one report's
+/// tables 3 and 4 into the text the agency data files hold.
+pub fn load(out: &Path, encode: &dyn Fn(&Tables) -> String) -> Result<Corpus> {
     let years = years_of(out, Dataset::Panel)?;
     anyhow::ensure!(
         !years.is_empty(),
@@ -594,7 +599,7 @@ pub fn load(out: &Path) -> Result<Corpus> {
     let regions = read_regions(out)?;
     let agencies = read_agencies(out)?;
     let (checks, documents) = read_quality(out)?;
-    let (tables, refusals) = read_tables(out, &reports)?;
+    let (tables, refusals) = read_tables(out, &reports, encode)?;
     let compliance = ogi_analyze::compliance::build(out).context("publication compliance")?;
     Ok(Corpus {
         years,

@@ -140,7 +140,7 @@ fn put(root: &Path, rel: &str, bytes: &[u8], count: &mut (usize, u64)) -> Result
 /// of an earlier build survives.
 pub fn build(out: &Path, dest: &Path, opts: &SiteOptions) -> Result<SiteSummary> {
     let started = Instant::now();
-    let corpus = data::load(out)?;
+    let corpus = data::load(out, &agency::tables_json)?;
     let read_ms = started.elapsed().as_millis();
     let started = Instant::now();
     let lang = opts.lang;
@@ -179,10 +179,9 @@ pub fn build(out: &Path, dest: &Path, opts: &SiteOptions) -> Result<SiteSummary>
         let html = region::page(&corpus, &tree, node, lang);
         put(&tmp, &region::href(&node.code), html.as_bytes(), &mut count)?;
     }
-    let (shards, files) = agency::shards(&corpus, &tree, lang, &archive);
-    for (k, js) in &files {
-        put(&tmp, &format!("data/a/{k}.js"), js.as_bytes(), &mut count)?;
-    }
+    let shards = agency::shards(&corpus, &tree, lang, &archive, &mut |k, js| {
+        put(&tmp, &format!("data/a/{k}.js"), js.as_bytes(), &mut count)
+    })?;
     put(
         &tmp,
         "data/texts.js",
