@@ -66,7 +66,12 @@
       var e = index[i];
       var name = norm(e[0]);
       var pos = name.indexOf(q);
-      if (pos < 0 && norm(e[1]).indexOf(q) < 0) continue;
+      if (pos < 0 && norm(e[1]).indexOf(q) < 0) {
+        // Pinyin initials (bgqmzj for 北关区民政局) rank after name matches.
+        var ip = (e[4] || '').indexOf(q);
+        if (ip < 0) continue;
+        pos = 1e3 + ip;
+      }
       hits.push([pos < 0 ? 1e6 : pos, name.length, e]);
     }
     hits.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });

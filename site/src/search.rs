@@ -21,6 +21,22 @@ pub struct Entry {
     pub href: String,
     /// Context shown after the name (region or level).
     pub context: String,
+    /// Pinyin initials of the name (`北关区民政局` → `bgqmzj`).
+    pub initials: String,
+}
+
+/// Pinyin initials of a name: the first letter of each Chinese character's
+/// reading (the `pinyin` crate's first reading for a character with several),
+/// ASCII letters and digits kept in lower case, anything else dropped.
+pub fn initials(name: &str) -> String {
+    use pinyin::ToPinyin;
+    name.chars()
+        .filter_map(|ch| match ch.to_pinyin() {
+            Some(p) => p.first_letter().chars().next(),
+            None if ch.is_ascii_alphanumeric() => Some(ch.to_ascii_lowercase()),
+            None => None,
+        })
+        .collect()
 }
 
 /// The entries: agencies (latest name, other forms, region) then regions.
@@ -55,6 +71,7 @@ pub fn entries(c: &Corpus, tree: &RegionTree, lang: Lang) -> Vec<Entry> {
                 .collect::<Vec<_>>()
                 .join(" ");
             Entry {
+                initials: initials(&name),
                 name,
                 also,
                 href: format!("agency.html#{id}"),
@@ -64,6 +81,7 @@ pub fn entries(c: &Corpus, tree: &RegionTree, lang: Lang) -> Vec<Entry> {
         .collect();
     for n in tree.nodes.values() {
         out.push(Entry {
+            initials: initials(&n.name),
             name: n.name.clone(),
             also: String::new(),
             href: region_href(&n.code),
@@ -75,11 +93,23 @@ pub fn entries(c: &Corpus, tree: &RegionTree, lang: Lang) -> Vec<Entry> {
     out
 }
 
-/// `data/search.js`: `OGI.index([[name, also, href, context], …])`.
+/// `data/search.js`: `OGI.index([[name, also, href, context, initials], …])`.
 pub fn index_js(entries: &[Entry]) -> String {
     let rows: Vec<Value> = entries
         .iter()
-        .map(|e| json!([e.name, e.also, e.href, e.context]))
+        .map(|e| json!([e.name, e.also, e.href, e.context, e.initials]))
         .collect();
     format!("OGI.index({});\n", Value::Array(rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinyin_initials_of_agency_names() {
+        assert_eq!(initials("北关区民政局"), "bgqmzj");
+        assert_eq!(initials("二七区人民政府办公室"), "eqqrmzfbgs");
+        assert_eq!(initials("A区（12）"), "aq12");
+    }
 }

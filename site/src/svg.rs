@@ -62,7 +62,7 @@ pub fn nice_ceiling(x: f64) -> f64 {
 
 fn axis_label(v: f64, unit: &str, lang: Lang) -> String {
     if unit == "ratio" {
-        format!("{:.0}%", v * 100.0)
+        format!("{}%", crate::html::trim_float(v * 100.0, 1))
     } else {
         value(Some(v), "count", lang)
     }
@@ -156,7 +156,7 @@ pub fn svg(c: &Chart, lang: Lang) -> String {
                 name = esc(&ser.name),
                 val = esc(&value(Some(v), c.unit, lang)),
             );
-            if !c.stacked && c.series.len() <= 3 {
+            if !c.stacked && c.series.len() == 1 {
                 let _ = write!(
                     s,
                     "<text class=\"val\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",

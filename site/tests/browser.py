@@ -107,6 +107,19 @@ def test_search(d, site, agency):
     check("search and agency page have no console error", not errors, errors)
 
 
+def test_pinyin_search(d, site, agency, initials):
+    d.get(url_of(site / "index.html"))
+    box = wait(d, EC.element_to_be_clickable((By.ID, "q")))
+    box.send_keys(initials)
+    try:
+        wait(d, EC.presence_of_element_located(
+            (By.XPATH, f"//ul[@id='results']//a[normalize-space(text())='{agency}']")))
+        found = True
+    except Exception:  # noqa: BLE001 - reported as a failure
+        found = False
+    check(f"search by pinyin initials {initials} lists {agency}", found)
+
+
 def test_agency_values(d, site, expected):
     # The agency ids come from the site's own search index, found by name.
     d.get(url_of(site / "index.html"))
@@ -115,7 +128,7 @@ def test_agency_values(d, site, expected):
         "var prev=OGI.index;OGI.index=function(rows){OGI.index=prev;r(rows)};"
         "s.src='data/search.js';document.head.appendChild(s);});")
     ids = {}
-    for name, also, href, _ in index:
+    for name, also, href, *_ in index:
         if href.startswith("agency.html#"):
             for n in [name] + [a for a in also.split("|") if a]:
                 ids[n] = href.split("#", 1)[1]
@@ -209,6 +222,9 @@ def main():
             counts[agency] = counts.get(agency, 0) + 1
         agency = max(sorted(counts), key=lambda a: counts[a])
         test_search(d, site, agency)
+        # Pinyin initials of a sample-portal agency (二 七 区 人 民 政 府 办 公 室).
+        if any(a == "二七区人民政府办公室" for a, _ in expected):
+            test_pinyin_search(d, site, "二七区人民政府办公室", "eqqrmzfbgs")
         test_agency_values(d, site, expected)
         test_links(d, site)
         if shots is not None:
