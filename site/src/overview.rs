@@ -118,7 +118,8 @@ pub fn charts(c: &Corpus, lang: Lang) -> Vec<String> {
             .map(|d| lang.pick(&d.zh, &d.en).to_string())
             .unwrap_or_else(|| name.to_string())
     };
-    let fees_title = format!("{}：{}", t.chart_fees, label("admin_fees_10k_cny"));
+    let colon = lang.pick("：", ": ");
+    let fees_title = format!("{}{colon}{}", t.chart_fees, label("admin_fees_10k_cny"));
     out.push(figure(
         &Chart {
             id: "fees",
@@ -130,7 +131,11 @@ pub fn charts(c: &Corpus, lang: Lang) -> Vec<String> {
         },
         lang,
     ));
-    let info_title = format!("{}：{}", t.chart_fees, label("info_processing_fees_cny"));
+    let info_title = format!(
+        "{}{colon}{}",
+        t.chart_fees,
+        label("info_processing_fees_cny")
+    );
     out.push(figure(
         &Chart {
             id: "info-fees",

@@ -243,7 +243,7 @@ fn ranked(c: &Corpus, node: &Node, lang: Lang) -> String {
                 .map_or(String::new(), |(_, n)| n.clone());
             let scope = if r.scope == "jurisdiction" {
                 format!(
-                    " <small>（{}）</small>",
+                    " <small>({})</small>",
                     esc(
                         ogi_analyze::labels::label("scope", "jurisdiction", lang.zh())
                             .unwrap_or("jurisdiction")
