@@ -37,7 +37,7 @@ pub use schema::{ColumnDoc, Dataset, columns};
 pub use xlsx::export_xlsx;
 
 /// Version of the analysis logic; a change forces a full recomputation.
-pub const ANALYZE_VERSION: &str = concat!("ogi-analyze ", env!("CARGO_PKG_VERSION"), " schema 2");
+pub const ANALYZE_VERSION: &str = concat!("ogi-analyze ", env!("CARGO_PKG_VERSION"), " schema 3");
 
 /// Where region names come from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -705,6 +705,12 @@ fn panel_columns() -> Vec<ColumnDoc> {
             "reports.fetched_at",
         ),
         s(
+            "issued",
+            "成文日期",
+            "Date of issue printed in the document (YYYY-MM-DD; the signature date, else a page's labelled date); decides between documents of one agency-year",
+            "reports.issued",
+        ),
+        s(
             "parser_version",
             "解析器版本",
             "Parser version",
