@@ -29,7 +29,8 @@ use sha2::{Digest, Sha256};
 pub use build::{DEDUP_RULE, REPORT_COLUMNS, ratio};
 pub use export::{
     ExportOptions, Headers, LIST_CAP, LIST_COLUMNS, Lang, RATIO_DECIMALS, codebook_markdown,
-    codebook_rows, export_csv, export_frame, header, value_label_rows, write_codebook,
+    codebook_rows, codebook_sections, export_csv, export_frame, header, value_label_rows,
+    write_codebook,
 };
 pub use io::{NULL_PARTITION, partition_file, partitions, read_dataset};
 pub use regions::Gazetteer;
