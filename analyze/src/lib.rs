@@ -35,7 +35,7 @@ pub use export::{
 pub use io::{NULL_PARTITION, partition_file, partitions, read_dataset};
 pub use regions::Gazetteer;
 pub use schema::{ColumnDoc, Dataset, columns};
-pub use xlsx::export_xlsx;
+pub use xlsx::{MAX_ROWS as XLSX_MAX_ROWS, export_xlsx, export_xlsx_sheet_rows, sheet_name};
 
 /// Version of the analysis logic; a change forces a full recomputation.
 pub const ANALYZE_VERSION: &str = concat!("ogi-analyze ", env!("CARGO_PKG_VERSION"), " schema 3");

@@ -1639,6 +1639,63 @@ fn xlsx_opens_in_libreoffice_and_matches_the_csv() {
     );
 }
 
+/// A dataset longer than a sheet continues on `<name>_2`, `<name>_3`, …, each
+/// with the header, the rows in order and none lost (a small sheet limit
+/// stands in for Excel's 1 048 575 rows).
+#[test]
+fn xlsx_continues_a_long_dataset_on_further_sheets() {
+    use calamine::{Reader as _, Xlsx, open_workbook};
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path();
+    write_part(out, 0, &all_docs());
+    analyze(out, &opts()).unwrap();
+    let en = ExportOptions {
+        lang: Lang::En,
+        headers: Headers::Short,
+    };
+    let csv = export_csv(out, Dataset::Requests, &en, Some(&out.join("r.csv"))).unwrap();
+    let (ch, crows) = read_csv(&csv);
+    let per_sheet = 10;
+    assert!(crows.len() > 2 * per_sheet, "{} rows", crows.len());
+    let book = ogi_analyze::export_xlsx_sheet_rows(
+        out,
+        &[Dataset::Requests, Dataset::Agencies],
+        &en,
+        Some(&out.join("small.xlsx")),
+        per_sheet,
+    )
+    .unwrap();
+    let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
+    let names = wb.sheet_names();
+    let parts = crows.len().div_ceil(per_sheet);
+    let expected: Vec<String> = (0..parts)
+        .map(|i| ogi_analyze::sheet_name(Dataset::Requests, i))
+        .collect();
+    assert_eq!(&names[..parts], &expected[..]);
+    assert_eq!(expected[1], "requests_2");
+    assert!(names[parts].starts_with("agencies"));
+    let rid = ch.iter().position(|h| h == "report_id").unwrap();
+    let app = ch.iter().position(|h| h == "applicant").unwrap();
+    let mut got: Vec<(String, String)> = Vec::new();
+    for name in &expected {
+        let range = wb.worksheet_range(name).unwrap();
+        let mut rows = range.rows();
+        let header: Vec<String> = rows.next().unwrap().iter().map(|c| c.to_string()).collect();
+        assert_eq!(header, ch, "{name}: header");
+        let body: Vec<_> = rows.collect();
+        assert!(body.len() <= per_sheet && !body.is_empty(), "{name}");
+        got.extend(
+            body.iter()
+                .map(|r| (r[rid].to_string(), r[app].to_string())),
+        );
+    }
+    let want: Vec<(String, String)> = crows
+        .iter()
+        .map(|r| (r[rid].clone(), r[app].clone()))
+        .collect();
+    assert_eq!(got, want, "every row once, in order");
+}
+
 /// A CSV without BOM (LibreOffice's output).
 fn read_csv_plain(p: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let text = fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
