@@ -6,7 +6,8 @@
 //!   (落款), i.e. the last line of the document that holds a full date and
 //!   nothing else but a short name (`二七区民政局 2024年1月20日`,
 //!   `2024年1月20日`, `二〇二四年一月二十日`, `2024-01-20`); failing that, a
-//!   page's labelled date (`发布日期：2024-01-20`, `发布时间 2024年1月20日`).
+//!   page's labelled date (`发布日期：2024-01-20`, `发布时间 2024年1月20日`,
+//!   `时间：2025-03-10 15:35`).
 //!   A date before the reporting year or more than three years after it is
 //!   not the report's date (flag `issued_implausible:<date>`).
 //! * **Revision mark** (flag `revised`): the title calls the document a
@@ -27,9 +28,11 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("date regex")
 });
 
-/// A page's date label before a date.
+/// A page's date label before a date: `发布日期`, `发布时间：`, or a bare
+/// `时间：`/`日期：` with its colon (pages print `来源：…时间：2025-03-10`).
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:发布|成文|印发|公开)(?:日期|时间)\s*[:：]?\s*$").expect("label regex")
+    Regex::new(r"(?:(?:发布|成文|印发|公开)(?:日期|时间)\s*[:：]?|(?:日期|时间)\s*[:：])\s*$")
+        .expect("label regex")
 });
 
 /// Longest text beside a signature date (an agency name).
@@ -177,6 +180,14 @@ mod tests {
             "统计期限自2023年1月1日起至2023年12月31日止。",
         ]);
         assert_eq!(issued(&page, Some(2023)).0.as_deref(), Some("2024-01-28"));
+        let bare = lines(&[
+            "首页 > 年报",
+            "来源：管委会办公室时间：2025-03-10 15:35",
+            "正文",
+        ]);
+        assert_eq!(issued(&bare, Some(2024)).0.as_deref(), Some("2025-03-10"));
+        let prose = lines(&["办理时间2024年1月5日至2024年2月5日。"]);
+        assert_eq!(issued(&prose, Some(2023)), (None, None));
         let none = lines(&["于2024年1月20日召开会议，部署年度报告工作。"]);
         assert_eq!(issued(&none, Some(2023)), (None, None));
         let far = lines(&["正文", "2030年1月20日"]);
