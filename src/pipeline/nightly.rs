@@ -1,5 +1,5 @@
 //! The nightly pipeline, shared by `ogi run` and `ogi demo`: crawl → extract →
-//! analyze → exports, under the pipeline lock, recorded as one run record.
+//! analyze → exports, under the run lock of OUT, recorded as one run record.
 
 use super::runlog::{Outcome, RunRecord};
 use super::{changes, extract_stage, lock, parts, reports_dir, runlog};
@@ -15,13 +15,13 @@ pub fn crawl_failed(s: &ogi_crawler::CrawlSummary) -> bool {
 /// Runs every stage into `stages.out` and records the run; `crawl = false` skips the crawl.
 pub fn execute(stages: &Stages, crawl: bool) -> anyhow::Result<RunRecord> {
     let out = stages.out.as_path();
-    let _lock = lock::acquire(out, "run")?;
+    let lock = lock::acquire(out, "run")?;
     let started_at = now_rfc3339();
     let mut failures = false;
 
     let crawl = if crawl {
         tracing::info!("crawl stage");
-        let s = ogi_crawler::crawl_blocking(&stages.crawl)
+        let s = ogi_crawler::crawl_blocking(&stages.crawl, &lock)
             .with_context(|| format!("crawl stage in {}", out.display()))?;
         failures |= crawl_failed(&s);
         serde_json::to_value(&s)?

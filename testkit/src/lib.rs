@@ -7,6 +7,8 @@
 //!   loopback with virtual hosts, validators, fault injection and a request
 //!   log — crawled by the tests, `ogi demo`, `ogi serve-sample` and the
 //!   benchmarks;
+//! * [`scripted`]: a loopback server whose virtual hosts answer with closures
+//!   and log every request — for tests that script a portal's answers;
 //! * [`synth`]: reproducible synthetic reports in every layout family with
 //!   the cells a correct extraction gives — for `ogi synth`, the tests and
 //!   the benchmarks;
@@ -18,6 +20,7 @@
 
 pub mod fs;
 pub mod sample;
+pub mod scripted;
 pub mod synth;
 
 pub use sample::{Fault, FaultRule, Faults, RequestRecord, SampleServer, serve_sample};

@@ -36,6 +36,46 @@ pub struct RowRead {
     pub label_on_line: bool,
 }
 
+impl RowRead {
+    /// A row whose cells were all placed (by grid position or one value per column).
+    fn placed(row: usize, slots: Vec<Slot>, label_on_line: bool) -> RowRead {
+        RowRead {
+            row,
+            slots,
+            printed: Vec::new(),
+            printed_raw: Vec::new(),
+            short: false,
+            label_on_line,
+        }
+    }
+
+    /// A row whose values could not be placed in columns: every cell missing
+    /// (pointing at `line`), the printed values kept for [`super::align`] and
+    /// [`super::split`].
+    fn short(
+        row: usize,
+        line: Option<u32>,
+        printed: Vec<CellValue>,
+        printed_raw: Vec<String>,
+        label_on_line: bool,
+    ) -> RowRead {
+        RowRead {
+            row,
+            slots: vec![
+                Slot {
+                    line,
+                    ..Slot::missing()
+                };
+                vocab().cols.len()
+            ],
+            printed,
+            printed_raw,
+            short: true,
+            label_on_line,
+        }
+    }
+}
+
 /// A row of values that its label did not place: numbers with no label (a
 /// converter floated it away), a label that matches no row, or a row label
 /// seen again. [`super::align`] places them by the template order.
@@ -436,17 +476,7 @@ fn emit(g: Group, out: &mut Table3Read, ctx: &Ctx<'_>) {
     if !g.has_values() {
         // A row printed with one empty cell per column is blank, not lost.
         if let Some(slots) = blank_slots(g.frags.last(), ctx) {
-            push_row(
-                out,
-                RowRead {
-                    row,
-                    slots,
-                    printed: Vec::new(),
-                    printed_raw: Vec::new(),
-                    short: false,
-                    label_on_line: true,
-                },
-            );
+            push_row(out, RowRead::placed(row, slots, true));
         }
         return;
     }
@@ -502,14 +532,7 @@ fn values_read(g: &Group, row: usize, ctx: &Ctx<'_>) -> RowRead {
     if let (Some(grid), [(l, _)]) = (&ctx.grid, g.vals.as_slice())
         && let Some(slots) = ctx.lines.get(l).and_then(|line| grid.read(line))
     {
-        return RowRead {
-            row,
-            slots,
-            printed: Vec::new(),
-            printed_raw: Vec::new(),
-            short: false,
-            label_on_line,
-        };
+        return RowRead::placed(row, slots, label_on_line);
     }
     let nums: Vec<(u32, &Tok)> = g
         .vals
@@ -521,23 +544,17 @@ fn values_read(g: &Group, row: usize, ctx: &Ctx<'_>) -> RowRead {
         _ => None,
     };
     if nums.len() == ncols {
-        RowRead {
+        RowRead::placed(
             row,
-            slots: in_vocab_order(nums.iter().map(|(l, t)| Slot::from_tok(t, *l)), ctx),
-            printed: Vec::new(),
-            printed_raw: Vec::new(),
-            short: false,
+            in_vocab_order(nums.iter().map(|(l, t)| Slot::from_tok(t, *l)), ctx),
             label_on_line,
-        }
+        )
     } else if let Some((l, toks)) = single_grid_line {
-        RowRead {
+        RowRead::placed(
             row,
-            slots: in_vocab_order(toks.iter().map(|t| Slot::from_tok(t, *l)), ctx),
-            printed: Vec::new(),
-            printed_raw: Vec::new(),
-            short: false,
+            in_vocab_order(toks.iter().map(|t| Slot::from_tok(t, *l)), ctx),
             label_on_line,
-        }
+        )
     } else {
         let printed = nums
             .iter()
@@ -557,20 +574,13 @@ fn values_read(g: &Group, row: usize, ctx: &Ctx<'_>) -> RowRead {
         } else {
             Vec::new()
         };
-        RowRead {
+        RowRead::short(
             row,
-            slots: vec![
-                Slot {
-                    line: nums.first().map(|n| n.0),
-                    ..Slot::missing()
-                };
-                ncols
-            ],
+            nums.first().map(|n| n.0),
             printed,
             printed_raw,
-            short: true,
             label_on_line,
-        }
+        )
     }
 }
 
@@ -611,31 +621,10 @@ fn blank_slots(last: Option<&Frag>, ctx: &Ctx<'_>) -> Option<Vec<Slot>> {
 /// A row whose label was printed without numbers: blank cells when its line
 /// shows every column empty, otherwise missing (flagged `short_row`).
 fn empty_row(row: usize, frags: &[Frag], ctx: &Ctx<'_>) -> RowRead {
-    let ncols = vocab().cols.len();
     let last = frags.last();
     match blank_slots(last, ctx) {
-        Some(slots) => RowRead {
-            row,
-            slots,
-            printed: Vec::new(),
-            printed_raw: Vec::new(),
-            short: false,
-            label_on_line: true,
-        },
-        None => RowRead {
-            row,
-            slots: vec![
-                Slot {
-                    line: last.map(|f| f.line),
-                    ..Slot::missing()
-                };
-                ncols
-            ],
-            printed: Vec::new(),
-            printed_raw: Vec::new(),
-            short: true,
-            label_on_line: false,
-        },
+        Some(slots) => RowRead::placed(row, slots, true),
+        None => RowRead::short(row, last.map(|f| f.line), Vec::new(), Vec::new(), false),
     }
 }
 
