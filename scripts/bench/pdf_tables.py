@@ -80,6 +80,14 @@ def squeeze(s):
     return re.sub(r"\s+", "", s or "")
 
 
+STRATEGIES = {
+    # pdfplumber's default: table cells from ruling lines.
+    "lines": {},
+    # For tables drawn without rules: columns and rows from the words' alignment.
+    "text": {"vertical_strategy": "text", "horizontal_strategy": "text"},
+}
+
+
 def plumber(grid, repeat, pdfs):
     import pdfplumber
 
@@ -87,32 +95,55 @@ def plumber(grid, repeat, pdfs):
     total = sum(len(n) for _, _, n in want)
     results = []
     for pdf in pdfs:
-        t0 = time.perf_counter()
-        for _ in range(repeat):
-            with pdfplumber.open(pdf) as doc:
-                tables = [t for page in doc.pages for t in page.extract_tables()]
-        secs = (time.perf_counter() - t0) / repeat
-        rows = []
-        for t in tables:
-            for r in t:
-                cells = [squeeze(c) for c in r]
-                nums = [float(c) for c in cells if NUM.match(c)]
-                label = "".join(c for c in cells if c and not NUM.match(c))
-                rows.append((label, nums))
-        correct = 0
-        used = set()
-        for _, label, nums in want:
-            key = squeeze(label)
-            for i, (l, n) in enumerate(rows):
-                if i in used:
-                    continue
-                if (key and key in l) or (not key and not l and len(n) == len(nums)):
-                    used.add(i)
-                    correct += sum(1 for a, b in zip(nums, n) if a == b)
-                    break
-        results.append({"pdf": os.path.basename(pdf), "secs": secs, "tables": len(tables),
-                        "cells_correct": correct, "cells_truth": total})
+        for strategy, settings in STRATEGIES.items():
+            t0 = time.perf_counter()
+            for _ in range(repeat):
+                with pdfplumber.open(pdf) as doc:
+                    tables = [t for page in doc.pages for t in page.extract_tables(settings)]
+            secs = (time.perf_counter() - t0) / repeat
+            results.append({"tool": "pdfplumber", "pdf": os.path.basename(pdf), "strategy": strategy,
+                            "secs": secs, "tables": len(tables), "cells_correct": score(want, tables),
+                            "cells_truth": total})
+        results += camelot_stream(pdf, repeat, want, total)
     return results
+
+
+def camelot_stream(pdf, repeat, want, total):
+    """camelot's `stream` flavour (borderless tables), when camelot-py is installed."""
+    try:
+        import camelot
+    except ImportError:
+        return []
+    t0 = time.perf_counter()
+    for _ in range(repeat):
+        found = camelot.read_pdf(pdf, pages="all", flavor="stream")
+    secs = (time.perf_counter() - t0) / repeat
+    tables = [t.df.values.tolist() for t in found]
+    return [{"tool": "camelot", "pdf": os.path.basename(pdf), "strategy": "stream", "secs": secs,
+             "tables": len(tables), "cells_correct": score(want, tables), "cells_truth": total}]
+
+
+def score(want, tables):
+    """Grid cells found, by label, at the right position of a pdfplumber row."""
+    rows = []
+    for t in tables:
+        for r in t:
+            cells = [squeeze(c) for c in r]
+            nums = [float(c) for c in cells if NUM.match(c)]
+            label = "".join(c for c in cells if c and not NUM.match(c))
+            rows.append((label, nums))
+    correct = 0
+    used = set()
+    for _, label, nums in want:
+        key = squeeze(label)
+        for i, (l, n) in enumerate(rows):
+            if i in used:
+                continue
+            if (key and key in l) or (not key and not l and len(n) == len(nums)):
+                used.add(i)
+                correct += sum(1 for a, b in zip(nums, n) if a == b)
+                break
+    return correct
 
 
 def ours(grid, csv_path):
