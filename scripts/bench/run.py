@@ -24,7 +24,7 @@ PY = sys.executable
 
 SCALES = {
     # synth reports for extract, runs per small-file timing, reports for analyze
-    "small": {"synth": 600, "repeat": 10, "analyze": [20_000], "crawl_hosts": 50},
+    "small": {"synth": 600, "repeat": 10, "analyze": [20_000], "crawl_hosts": int(os.environ.get("OGI_BENCH_CRAWL_HOSTS", 50))},
     "full": {"synth": 20_000, "repeat": 30, "analyze": [200_000, 1_000_000], "crawl_hosts": 500},
 }
 
@@ -276,7 +276,15 @@ def row_pdf(ctx):
     return rows
 
 
-ROWS = {"startup": row_startup, "extract": row_extract, "pdf": row_pdf, "analyze": row_analyze}
+def row_crawl(ctx):
+    sys.path.insert(0, HERE)
+    import crawl
+
+    return crawl.run_row(ctx, measure, ctx["scale"]["crawl_hosts"])
+
+
+ROWS = {"startup": row_startup, "extract": row_extract, "pdf": row_pdf, "crawl": row_crawl,
+        "analyze": row_analyze}
 
 
 # ------------------------------------------------------------------ report
@@ -346,6 +354,8 @@ def markdown(result):
                   "start-up included, so is pdftotext's; pdfplumber's and camelot's are in-process "
                   "(Python start-up and imports not counted). Their cells are mapped to the truth by row "
                   "label (scripts/bench/pdf_tables.py). Goal: ogi ≤ 1.5 × pdftotext.", ""]
+    for r in [r for r in result["rows"] if r["row"] == "crawl"]:
+        lines += crawl_md(r)
     st = [r for r in result["rows"] if r["row"] == "startup"]
     for r in st:
         lines += ["## Start-up and binary", "",
@@ -361,6 +371,24 @@ def markdown(result):
     lines += ["## Agreement", "", "All comparisons agree with ogi." if not bad else
               "Disagreements:\n\n" + "\n".join(f"* {b}" for b in bad), ""]
     return "\n".join(lines)
+
+
+def crawl_md(r):
+    lines = [f"## Crawl: {r['hosts']} virtual hosts on loopback, {r['docs_per_host']} reports each", "",
+             f"Same limits for both: {r['rate_per_host']} requests/s and {r['per_host_concurrency']} in flight "
+             f"per host, {r['global_concurrency']} in flight overall; robots.txt obeyed; the server is "
+             "`ogi serve-sample --request-log`, reached as an HTTP proxy (scripts/bench/crawl.py). "
+             "Violations are counted from the server's log: starts on one host closer than 0.95/rate, "
+             "and requests beyond the per-host limit in flight.", "",
+             "| run | wall s | requests | conditional | share of allowed rate | too close | over limit | CPU s | peak RSS MiB |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, x in r["runs"].items():
+        lines.append(f"| {name.replace('_', ' ')} | {x['wall_s']:.2f} | {x['requests']} | {x['conditional']} | "
+                     f"{x['fraction_of_allowed_rate']} | {x['violations']['too_close']} | "
+                     f"{x['violations']['over_concurrency']} | {x['cpu_s']:.2f} | {x['peak_rss_mib']:.0f} |")
+    lines += ["", f"ogi / Scrapy on the first crawl: CPU {r['cpu_ratio_ogi_to_scrapy']}, peak RSS "
+              f"{r['rss_ratio_ogi_to_scrapy']} (goals ≤ 0.33 and ≤ 0.5; ≥ 95 % of the allowed rate, 0 violations).", ""]
+    return lines
 
 
 def analyze_md(r):
@@ -395,7 +423,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", choices=SCALES, default="small")
     ap.add_argument("--check", action="store_true")
-    ap.add_argument("--only", default="startup,extract,pdf,analyze")
+    ap.add_argument("--only", default="startup,extract,pdf,crawl,analyze")
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "ogi"))
     ap.add_argument("--work", default=os.path.join(ROOT, "target", "bench", "work"))
     ap.add_argument("--keep", action="store_true", help="keep generated inputs and outputs")
@@ -403,6 +431,7 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     ctx = {"ogi": os.path.abspath(a.bin), "scale": SCALES[a.scale], "work": a.work, "keep": a.keep,
+           "scrapy": os.path.join(os.path.dirname(sys.executable), "scrapy"),
            "bench_analyze": os.path.join(os.path.dirname(os.path.abspath(a.bin)), "examples", "bench_analyze")}
     result = {"scale": a.scale, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "machine": machine(), "versions": versions(ctx["ogi"]), "rows": []}
