@@ -30,9 +30,7 @@ pub fn run(args: AnalyzeArgs, cfg: &Config) -> anyhow::Result<i32> {
     let summary = ogi_analyze::analyze(out, &stages.analyze)?;
     println!("{}", serde_json::to_string_pretty(&summary)?);
     match ogi_analyze::compliance::write(out)? {
-        Some((parquet, csv, rows)) => {
-            eprintln!("{}", messages::compliance_written(rows, &parquet, &csv))
-        }
+        Some((parquet, rows)) => eprintln!("{}", messages::compliance_written(rows, &parquet)),
         None => eprintln!("{}", messages::compliance_no_crawl(out)),
     }
     Ok(0)

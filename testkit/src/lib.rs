@@ -12,6 +12,10 @@
 //! * [`synth`]: reproducible synthetic reports in every layout family with
 //!   the cells a correct extraction gives — for `ogi synth`, the tests and
 //!   the benchmarks;
+//! * [`corpus`]: a panel-shaped corpus of thousands of agencies of real
+//!   regions over several years (title forms, missing years, re-published
+//!   and revised documents) with its ground truth — for `ogi synth
+//!   --agencies` and the panel tests;
 //! * [`fs`]: small file helpers the tests share;
 //! * [`mode`]: how long the heavy tests run (`OGI_LONG`, `OGI_FUZZ_CASES`);
 //! * `fuzz` (feature `fuzz`): the proptest runner of the fuzz targets.
@@ -20,6 +24,7 @@
 
 #![warn(missing_docs)]
 
+pub mod corpus;
 pub mod fs;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
