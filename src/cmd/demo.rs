@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::messages;
-use crate::pipeline::{nightly, runlog};
+use crate::pipeline::{nightly, runlog, site_stage};
 use crate::settings::Flags;
 use anyhow::Context;
 use clap::Args;
@@ -108,7 +108,7 @@ pub fn run(args: DemoArgs, cfg: &Config) -> anyhow::Result<i32> {
         Err(e) => eprintln!("{}", messages::no_headline(&e)),
     }
     let dest = ogi_site::default_dest(&args.out);
-    match super::site::build(&args.out, &dest, super::site::SiteLang::Zh) {
+    match site_stage::build(&args.out, &dest, ogi_site::Lang::Zh) {
         Ok(s) => {
             println!();
             println!("site: {}", s.index.display());

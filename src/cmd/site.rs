@@ -1,10 +1,10 @@
 //! `ogi site`: the static explorer of OUT's datasets.
 
 use crate::config::Config;
-use crate::messages;
+use crate::pipeline::site_stage;
 use clap::{Args, ValueEnum};
-use ogi_site::{Lang, SiteOptions};
-use std::path::{Path, PathBuf};
+use ogi_site::Lang;
+use std::path::PathBuf;
 
 /// Language of the site.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -29,29 +29,15 @@ pub struct SiteArgs {
     lang: SiteLang,
 }
 
-/// The site's options: the language and the raw store's layout (from the crawler).
-pub fn options(lang: SiteLang) -> SiteOptions {
-    SiteOptions {
-        lang: match lang {
-            SiteLang::Zh => Lang::Zh,
-            SiteLang::En => Lang::En,
-        },
-        raw_path: Some(ogi_crawler::raw::raw_path),
-    }
-}
-
-/// Builds the site of `out` into `dest` and says where it is.
-pub fn build(out: &Path, dest: &Path, lang: SiteLang) -> anyhow::Result<ogi_site::SiteSummary> {
-    let s = ogi_site::build(out, dest, &options(lang))?;
-    eprintln!("{}", messages::site_written(&s));
-    Ok(s)
-}
-
 /// Writes the site and prints the path of its entry page.
 pub fn run(args: SiteArgs, cfg: &Config) -> anyhow::Result<i32> {
     let out = cfg.out(args.out);
     let dest = args.dest.unwrap_or_else(|| ogi_site::default_dest(&out));
-    let s = build(&out, &dest, args.lang)?;
+    let lang = match args.lang {
+        SiteLang::Zh => Lang::Zh,
+        SiteLang::En => Lang::En,
+    };
+    let s = site_stage::build(&out, &dest, lang)?;
     println!("{}", s.index.display());
     Ok(0)
 }

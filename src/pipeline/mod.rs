@@ -9,6 +9,7 @@ pub mod lock;
 pub mod nightly;
 pub mod parts;
 pub mod runlog;
+pub mod site_stage;
 
 use std::path::{Path, PathBuf};
 
