@@ -166,17 +166,19 @@ pub struct Check {
     pub id: String,
     /// Its state.
     pub state: CheckState,
-    /// Detail as the extractor wrote it.
+    /// Detail as the extractor wrote it, for a check that did not hold
+    /// (empty for a held check).
     pub detail: String,
 }
 
 /// Table 3 and table 4 of one report as printed: one entry per cell found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tables {
-    /// Table 3: (row index, column index) in vocabulary order → value and provenance.
-    pub t3: BTreeMap<(u16, u16), (Option<f64>, Prov)>,
-    /// Table 4: cell index in vocabulary order → value and provenance.
-    pub t4: BTreeMap<u16, (Option<f64>, Prov)>,
+    /// Table 3: (row index, column index) in vocabulary order, value, provenance
+    /// (in the order read; a later duplicate of a cell wins).
+    pub t3: Vec<((u16, u16), Option<f64>, Prov)>,
+    /// Table 4: cell index in vocabulary order, value, provenance.
+    pub t4: Vec<(u16, Option<f64>, Prov)>,
 }
 
 /// Everything the site is made from.
@@ -443,29 +445,51 @@ fn read_quality(
             )
             .collect()
             .with_context(|| format!("reading {}", file.display()))?;
-        let rid = strs(&df, "report_id")?;
-        let kind = strs(&df, "kind")?;
-        let item = strs(&df, "item")?;
+        let text = |name: &str| -> Result<polars::prelude::Column> {
+            Ok(df.column(name)?.cast(&DataType::String)?)
+        };
+        let (rid, kind, item, detail) = (
+            text("report_id")?,
+            text("kind")?,
+            text("item")?,
+            text("detail")?,
+        );
+        let (rid, kind, item, detail) = (rid.str()?, kind.str()?, item.str()?, detail.str()?);
         let ok = bools(&df, "ok")?;
-        let detail = strs(&df, "detail")?;
         for i in 0..df.height() {
-            let item = item[i].clone().unwrap_or_default();
-            if kind[i].as_deref() == Some("status") {
-                *docs.entry((year, item)).or_insert(0) += 1;
+            let it = item.get(i).unwrap_or_default();
+            if kind.get(i) == Some("status") {
+                *docs.entry((year, it.to_string())).or_insert(0) += 1;
                 continue;
             }
-            checks
-                .entry(rid[i].clone().unwrap_or_default())
-                .or_default()
-                .push(Check {
-                    id: item,
-                    state: match ok[i] {
-                        Some(true) => CheckState::Held,
-                        Some(false) => CheckState::Failed,
-                        None => CheckState::Unverified,
-                    },
-                    detail: detail[i].clone().unwrap_or_default(),
-                });
+            let state = match ok[i] {
+                Some(true) => CheckState::Held,
+                Some(false) => CheckState::Failed,
+                None => CheckState::Unverified,
+            };
+            // The detail (instances held/failed/unverified) is kept where the check did not hold.
+            let detail = match state {
+                CheckState::Held => String::new(),
+                _ => detail.get(i).unwrap_or_default().to_string(),
+            };
+            let id = rid.get(i).unwrap_or_default();
+            match checks.get_mut(id) {
+                Some(v) => v.push(Check {
+                    id: it.to_string(),
+                    state,
+                    detail,
+                }),
+                None => {
+                    checks.insert(
+                        id.to_string(),
+                        vec![Check {
+                            id: it.to_string(),
+                            state,
+                            detail,
+                        }],
+                    );
+                }
+            }
         }
     }
     Ok((checks, docs))
@@ -566,7 +590,7 @@ fn read_tables(
                 else {
                     continue;
                 };
-                entry.t3.insert((r, c), (value[i], p));
+                entry.t3.push(((r, c), value[i], p));
                 let report = &reports[rep];
                 if colk.get(i) == Some("total")
                     && rk.starts_with("denied_")
@@ -576,7 +600,7 @@ fn read_tables(
                     *refusals.entry((report.year, rk.to_string())).or_insert(0.0) += x;
                 }
             } else if let Some(&k) = t4_ix.get(rk) {
-                entry.t4.insert(k, (value[i], p));
+                entry.t4.push((k, value[i], p));
             }
         }
         for (rep, t) in part_tables {
