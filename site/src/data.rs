@@ -456,13 +456,13 @@ fn read_quality(
         );
         let (rid, kind, item, detail) = (rid.str()?, kind.str()?, item.str()?, detail.str()?);
         let ok = bools(&df, "ok")?;
-        for i in 0..df.height() {
+        for (i, ok) in ok.iter().enumerate() {
             let it = item.get(i).unwrap_or_default();
             if kind.get(i) == Some("status") {
                 *docs.entry((year, it.to_string())).or_insert(0) += 1;
                 continue;
             }
-            let state = match ok[i] {
+            let state = match ok {
                 Some(true) => CheckState::Held,
                 Some(false) => CheckState::Failed,
                 None => CheckState::Unverified,
