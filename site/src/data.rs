@@ -201,6 +201,8 @@ pub struct Corpus {
     /// National refusals by reason per year: (year, denied row key) → sum over
     /// agency-scope canonical reports (table 3 total column; null rows skipped).
     pub refusals: BTreeMap<(i32, String), f64>,
+    /// Milliseconds spent reading each input.
+    pub phases: Vec<(&'static str, u128)>,
     /// Documents of each year in `quality` (status rows), by status.
     pub documents: BTreeMap<(Option<i32>, String), usize>,
 }
@@ -619,13 +621,25 @@ pub fn load(out: &Path, encode: &dyn Fn(&Tables) -> String) -> Result<Corpus> {
         "no panel dataset under {} (run `ogi analyze` first)",
         out.join("datasets").display()
     );
+    let mut phases = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str| {
+        phases.push((name, clock.elapsed().as_millis()));
+        clock = std::time::Instant::now();
+    };
     let reports = read_panel(out, &years)?;
+    lap("panel");
     let regions = read_regions(out)?;
     let agencies = read_agencies(out)?;
+    lap("regions+agencies");
     let (checks, documents) = read_quality(out)?;
+    lap("quality");
     let (tables, refusals) = read_tables(out, &reports, encode)?;
+    lap("cells");
     let compliance = ogi_analyze::compliance::build(out).context("publication compliance")?;
+    lap("compliance");
     Ok(Corpus {
+        phases,
         years,
         reports,
         regions,
