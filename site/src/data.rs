@@ -514,6 +514,13 @@ fn part_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(parts)
 }
 
+/// Adds the cells gathered for one report to the part's tables.
+fn flush(part: &mut HashMap<usize, Tables>, rep: usize, t: Tables) {
+    let e = part.entry(rep).or_default();
+    e.t3.extend(t.t3);
+    e.t4.extend(t.t4);
+}
+
 /// Tables 3 and 4 of the canonical reports, read from the extract stage's
 /// cells parts one part at a time, each report's tables turned into text by
 /// `encode` as soon as its part is read (so memory holds text, not cells);
@@ -566,9 +573,14 @@ fn read_tables(
         let value = nums(&df, "value")?;
         let prov = df.column("provenance")?.cast(&DataType::String)?;
         let prov = prov.str()?;
-        // Cells of this part by canonical report (index into `reports`).
+        // Cells of this part by canonical report (index into `reports`); the
+        // cells of one report are usually contiguous, so they gather in `cur`.
         let mut part_tables: HashMap<usize, Tables> = HashMap::new();
+        let mut cur: Option<(usize, Tables)> = None;
         let mut last: Option<(&str, Option<usize>)> = None;
+        let mut last_row: Option<(&str, Option<u16>)> = None;
+        let total_col = col_ix.get("total").copied();
+        let col_keys: Vec<(&str, u16)> = col_ix.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         for i in 0..df.height() {
             let (Some(id), Some(rk)) = (rid.get(i), row.get(i)) else {
                 continue;
@@ -584,19 +596,36 @@ fn read_tables(
             let Some(rep) = rep else {
                 continue; // not a canonical report
             };
+            if cur.as_ref().is_none_or(|(r, _)| *r != rep) {
+                if let Some((r, t)) = cur.take() {
+                    flush(&mut part_tables, r, t);
+                }
+                cur = Some((rep, Tables::default()));
+            }
+            let Some((_, entry)) = cur.as_mut() else {
+                continue;
+            };
             let p = Prov::parse(prov.get(i).unwrap_or(""));
-            let entry = part_tables.entry(rep).or_default();
             if table[i] == Some(3) {
-                let (Some(&r), Some(&c)) =
-                    (row_ix.get(rk), colk.get(i).and_then(|c| col_ix.get(c)))
-                else {
+                let r = match last_row {
+                    Some((l, r)) if l == rk => r,
+                    _ => {
+                        let r = row_ix.get(rk).copied();
+                        last_row = Some((rk, r));
+                        r
+                    }
+                };
+                let c = colk
+                    .get(i)
+                    .and_then(|c| col_keys.iter().find(|(k, _)| *k == c).map(|(_, v)| *v));
+                let (Some(r), Some(c)) = (r, c) else {
                     continue;
                 };
                 entry.t3.push(((r, c), value[i], p));
                 let report = &reports[rep];
-                if colk.get(i) == Some("total")
-                    && rk.starts_with("denied_")
+                if Some(c) == total_col
                     && report.scope == "agency"
+                    && rk.starts_with("denied_")
                     && let Some(x) = value[i]
                 {
                     *refusals.entry((report.year, rk.to_string())).or_insert(0.0) += x;
@@ -604,6 +633,9 @@ fn read_tables(
             } else if let Some(&k) = t4_ix.get(rk) {
                 entry.t4.push((k, value[i], p));
             }
+        }
+        if let Some((r, t)) = cur.take() {
+            flush(&mut part_tables, r, t);
         }
         for (rep, t) in part_tables {
             tables.insert(reports[rep].report_id.clone(), encode(&t));
