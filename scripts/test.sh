@@ -52,3 +52,5 @@ OGI_OUT="$demo_out" python3 notebooks/check_interop.py
 
 echo "== static site in headless Chromium"
 python3 site/tests/browser.py "$demo_out/site" data/sample-portal/expected.json
+cargo run -q -- site --out "$demo_out" --dest "$demo_out/site-en" --lang en >/dev/null
+python3 site/tests/browser.py "$demo_out/site-en" data/sample-portal/expected.json

@@ -176,6 +176,17 @@ fn demo_then_unchanged_rerun_then_one_revision() {
         "{run}"
     );
     assert!(out.join("exports").join("panel.csv").is_file());
+    // `ogi demo` also builds the static site and says where it is.
+    let site = out.join("site");
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(
+        index.contains("<svg") && index.contains("<table"),
+        "{index}"
+    );
+    assert!(
+        log.contains(&site.join("index.html").display().to_string()),
+        "{log}"
+    );
     let before = dataset_bytes(&out);
 
     // 2. Nothing changed on the portal: no new documents, no changes, same datasets.

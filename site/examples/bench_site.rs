@@ -80,5 +80,11 @@ fn main() -> Result<()> {
         bytes as f64 / 1048576.0,
         peak_rss_mib().unwrap_or(f64::NAN)
     );
+    let phases: Vec<String> = s
+        .phases
+        .iter()
+        .map(|(name, ms)| format!("{name} {:.1} s", *ms as f64 / 1e3))
+        .collect();
+    println!("phases: {}", phases.join(", "));
     Ok(())
 }

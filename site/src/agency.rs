@@ -5,6 +5,7 @@
 //! computed the same way by `assets/site.js`.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use ogi_analyze::vocab::vocabulary;
 use serde_json::{Value, json};
@@ -38,56 +39,74 @@ pub fn shard_of(id: &str, shards: u32) -> u32 {
     fnv1a(id) % shards
 }
 
-/// Table 3 of one report: `[row index, provenance codes (one per column,
-/// '-' where no cell), value per column…]` for every row with a cell.
-fn t3_json(t: &Tables) -> Value {
-    let ncols = vocabulary().table3_columns.len();
-    let mut rows: BTreeMap<u16, (String, Vec<Value>)> = BTreeMap::new();
-    for (&(r, c), &(v, p)) in &t.t3 {
-        let e = rows
-            .entry(r)
-            .or_insert_with(|| ("-".repeat(ncols), vec![Value::Null; ncols]));
-        let c = usize::from(c);
-        if c < ncols {
-            e.0.replace_range(c..=c, &p.code().to_string());
-            e.1[c] = num(v);
+/// Writes a number for JSON: integers without a fraction, `null` for none.
+fn push_num(out: &mut String, v: Option<f64>) {
+    match v {
+        Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => {
+            let _ = write!(out, "{}", x as i64);
         }
+        Some(x) if x.is_finite() => out.push_str(&json!(x).to_string()),
+        _ => out.push_str("null"),
     }
-    Value::Array(
-        rows.into_iter()
-            .map(|(r, (codes, vals))| {
-                let mut a = vec![json!(r), json!(codes)];
-                a.extend(vals);
-                Value::Array(a)
-            })
-            .collect(),
-    )
 }
 
-/// Table 4 of one report: `[provenance codes, value per cell…]` (empty when none).
-fn t4_json(t: &Tables) -> Value {
-    if t.t4.is_empty() {
-        return json!([]);
+/// Writes `"codes",v1,v2,…` for `n` slots: one provenance letter per slot
+/// (`-` where there is no cell) and the values.
+fn push_slots(out: &mut String, slots: &[Option<(Option<f64>, Prov)>]) {
+    out.push('"');
+    for s in slots {
+        out.push(s.map_or('-', |(_, p)| p.code()));
     }
-    let n = vocabulary().table4.len();
-    let mut codes = "-".repeat(n);
-    let mut vals = vec![Value::Null; n];
-    for (&k, &(v, p)) in &t.t4 {
-        let k = usize::from(k);
-        if k < n {
-            codes.replace_range(k..=k, &p.code().to_string());
-            vals[k] = num(v);
-        }
+    out.push('"');
+    for s in slots {
+        out.push(',');
+        push_num(out, s.and_then(|(v, _)| v));
     }
-    let mut a = vec![json!(codes)];
-    a.extend(vals);
-    Value::Array(a)
 }
 
-/// The encoded tables of one report: the members `"t3":…,"t4":…` of its
-/// year object (text, spliced in by [`year_json`]).
+/// The encoded tables of one report: the members `"t3":…,"t4":…` of its year
+/// object (text, spliced in by [`year_json`]). Table 3 is `[[row index,
+/// provenance codes, value per column…], …]` for every row with a cell;
+/// table 4 `[codes, value per cell…]` (`[]` when none).
 pub fn tables_json(t: &Tables) -> String {
-    format!("\"t3\":{},\"t4\":{}", t3_json(t), t4_json(t))
+    let v = vocabulary();
+    let ncols = v.table3_columns.len();
+    let mut cells = t.t3.clone();
+    cells.sort_by_key(|(k, _, _)| *k); // stable: a later duplicate stays last
+    let mut out = String::with_capacity(64 + cells.len() * 3);
+    out.push_str("\"t3\":[");
+    let mut i = 0;
+    let mut first = true;
+    while i < cells.len() {
+        let row = cells[i].0.0;
+        let mut slots = vec![None; ncols];
+        while i < cells.len() && cells[i].0.0 == row {
+            let ((_, c), val, p) = cells[i];
+            if let Some(s) = slots.get_mut(usize::from(c)) {
+                *s = Some((val, p));
+            }
+            i += 1;
+        }
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        let _ = write!(out, "[{row},");
+        push_slots(&mut out, &slots);
+        out.push(']');
+    }
+    out.push_str("],\"t4\":[");
+    if !t.t4.is_empty() {
+        let mut slots = vec![None; v.table4.len()];
+        for &(k, val, p) in &t.t4 {
+            if let Some(s) = slots.get_mut(usize::from(k)) {
+                *s = Some((val, p));
+            }
+        }
+        push_slots(&mut out, &slots);
+    }
+    out.push(']');
+    out
 }
 
 /// A number for JSON: integers without a fraction, null for none.
@@ -123,14 +142,8 @@ fn year_json(
                         CheckState::Failed => "f",
                         CheckState::Unverified => "u",
                     };
-                    // What a check verifies is in data/texts.js; the detail
-                    // (instances held/failed/unverified) only where it did not hold.
-                    let detail = if ch.state == CheckState::Held {
-                        ""
-                    } else {
-                        ch.detail.as_str()
-                    };
-                    json!([ch.id, state, detail])
+                    // What a check verifies is in data/texts.js.
+                    json!([ch.id, state, ch.detail])
                 })
                 .collect()
         })
@@ -363,14 +376,24 @@ mod tests {
     #[test]
     fn table3_rows_keep_blank_and_inferred_marks() {
         let mut t = Tables::default();
-        t.t3.insert((0, 6), (Some(47.0), Prov::Printed));
-        t.t3.insert((0, 0), (None, Prov::Blank));
-        t.t3.insert((2, 6), (Some(3.0), Prov::Inferred));
-        let j = t3_json(&t);
+        t.t3.push(((2, 6), Some(3.0), Prov::Inferred));
+        t.t3.push(((0, 6), Some(47.0), Prov::Printed));
+        t.t3.push(((0, 0), None, Prov::Blank));
+        t.t4.push((1, Some(2.5), Prov::Ocr));
+        let all: Value = serde_json::from_str(&format!("{{{}}}", tables_json(&t))).unwrap();
+        let j = &all["t3"];
         assert_eq!(j[0][0], json!(0));
         assert_eq!(j[0][1], json!("b-----p"));
         assert_eq!(j[0][2], Value::Null);
         assert_eq!(j[0][8], json!(47));
         assert_eq!(j[1][1], json!("------i"));
+        assert_eq!(j[1][8], json!(3));
+        let t4 = &all["t4"];
+        assert_eq!(t4[0].as_str().unwrap().chars().nth(1), Some('o'));
+        assert_eq!(t4[2], json!(2.5));
+        assert_eq!(t4[1], Value::Null);
+        let none: Value =
+            serde_json::from_str(&format!("{{{}}}", tables_json(&Tables::default()))).unwrap();
+        assert_eq!(none, json!({"t3": [], "t4": []}));
     }
 }

@@ -166,17 +166,19 @@ pub struct Check {
     pub id: String,
     /// Its state.
     pub state: CheckState,
-    /// Detail as the extractor wrote it.
+    /// Detail as the extractor wrote it, for a check that did not hold
+    /// (empty for a held check).
     pub detail: String,
 }
 
 /// Table 3 and table 4 of one report as printed: one entry per cell found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tables {
-    /// Table 3: (row index, column index) in vocabulary order → value and provenance.
-    pub t3: BTreeMap<(u16, u16), (Option<f64>, Prov)>,
-    /// Table 4: cell index in vocabulary order → value and provenance.
-    pub t4: BTreeMap<u16, (Option<f64>, Prov)>,
+    /// Table 3: (row index, column index) in vocabulary order, value, provenance
+    /// (in the order read; a later duplicate of a cell wins).
+    pub t3: Vec<((u16, u16), Option<f64>, Prov)>,
+    /// Table 4: cell index in vocabulary order, value, provenance.
+    pub t4: Vec<(u16, Option<f64>, Prov)>,
 }
 
 /// Everything the site is made from.
@@ -199,6 +201,8 @@ pub struct Corpus {
     /// National refusals by reason per year: (year, denied row key) → sum over
     /// agency-scope canonical reports (table 3 total column; null rows skipped).
     pub refusals: BTreeMap<(i32, String), f64>,
+    /// Milliseconds spent reading each input.
+    pub phases: Vec<(&'static str, u128)>,
     /// Documents of each year in `quality` (status rows), by status.
     pub documents: BTreeMap<(Option<i32>, String), usize>,
 }
@@ -443,29 +447,51 @@ fn read_quality(
             )
             .collect()
             .with_context(|| format!("reading {}", file.display()))?;
-        let rid = strs(&df, "report_id")?;
-        let kind = strs(&df, "kind")?;
-        let item = strs(&df, "item")?;
+        let text = |name: &str| -> Result<polars::prelude::Column> {
+            Ok(df.column(name)?.cast(&DataType::String)?)
+        };
+        let (rid, kind, item, detail) = (
+            text("report_id")?,
+            text("kind")?,
+            text("item")?,
+            text("detail")?,
+        );
+        let (rid, kind, item, detail) = (rid.str()?, kind.str()?, item.str()?, detail.str()?);
         let ok = bools(&df, "ok")?;
-        let detail = strs(&df, "detail")?;
-        for i in 0..df.height() {
-            let item = item[i].clone().unwrap_or_default();
-            if kind[i].as_deref() == Some("status") {
-                *docs.entry((year, item)).or_insert(0) += 1;
+        for (i, ok) in ok.iter().enumerate() {
+            let it = item.get(i).unwrap_or_default();
+            if kind.get(i) == Some("status") {
+                *docs.entry((year, it.to_string())).or_insert(0) += 1;
                 continue;
             }
-            checks
-                .entry(rid[i].clone().unwrap_or_default())
-                .or_default()
-                .push(Check {
-                    id: item,
-                    state: match ok[i] {
-                        Some(true) => CheckState::Held,
-                        Some(false) => CheckState::Failed,
-                        None => CheckState::Unverified,
-                    },
-                    detail: detail[i].clone().unwrap_or_default(),
-                });
+            let state = match ok {
+                Some(true) => CheckState::Held,
+                Some(false) => CheckState::Failed,
+                None => CheckState::Unverified,
+            };
+            // The detail (instances held/failed/unverified) is kept where the check did not hold.
+            let detail = match state {
+                CheckState::Held => String::new(),
+                _ => detail.get(i).unwrap_or_default().to_string(),
+            };
+            let id = rid.get(i).unwrap_or_default();
+            match checks.get_mut(id) {
+                Some(v) => v.push(Check {
+                    id: it.to_string(),
+                    state,
+                    detail,
+                }),
+                None => {
+                    checks.insert(
+                        id.to_string(),
+                        vec![Check {
+                            id: it.to_string(),
+                            state,
+                            detail,
+                        }],
+                    );
+                }
+            }
         }
     }
     Ok((checks, docs))
@@ -486,6 +512,13 @@ fn part_files(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     parts.sort();
     Ok(parts)
+}
+
+/// Adds the cells gathered for one report to the part's tables.
+fn flush(part: &mut HashMap<usize, Tables>, rep: usize, t: Tables) {
+    let e = part.entry(rep).or_default();
+    e.t3.extend(t.t3);
+    e.t4.extend(t.t4);
 }
 
 /// Tables 3 and 4 of the canonical reports, read from the extract stage's
@@ -540,9 +573,14 @@ fn read_tables(
         let value = nums(&df, "value")?;
         let prov = df.column("provenance")?.cast(&DataType::String)?;
         let prov = prov.str()?;
-        // Cells of this part by canonical report (index into `reports`).
+        // Cells of this part by canonical report (index into `reports`); the
+        // cells of one report are usually contiguous, so they gather in `cur`.
         let mut part_tables: HashMap<usize, Tables> = HashMap::new();
+        let mut cur: Option<(usize, Tables)> = None;
         let mut last: Option<(&str, Option<usize>)> = None;
+        let mut last_row: Option<(&str, Option<u16>)> = None;
+        let total_col = col_ix.get("total").copied();
+        let col_keys: Vec<(&str, u16)> = col_ix.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         for i in 0..df.height() {
             let (Some(id), Some(rk)) = (rid.get(i), row.get(i)) else {
                 continue;
@@ -558,26 +596,46 @@ fn read_tables(
             let Some(rep) = rep else {
                 continue; // not a canonical report
             };
+            if cur.as_ref().is_none_or(|(r, _)| *r != rep) {
+                if let Some((r, t)) = cur.take() {
+                    flush(&mut part_tables, r, t);
+                }
+                cur = Some((rep, Tables::default()));
+            }
+            let Some((_, entry)) = cur.as_mut() else {
+                continue;
+            };
             let p = Prov::parse(prov.get(i).unwrap_or(""));
-            let entry = part_tables.entry(rep).or_default();
             if table[i] == Some(3) {
-                let (Some(&r), Some(&c)) =
-                    (row_ix.get(rk), colk.get(i).and_then(|c| col_ix.get(c)))
-                else {
+                let r = match last_row {
+                    Some((l, r)) if l == rk => r,
+                    _ => {
+                        let r = row_ix.get(rk).copied();
+                        last_row = Some((rk, r));
+                        r
+                    }
+                };
+                let c = colk
+                    .get(i)
+                    .and_then(|c| col_keys.iter().find(|(k, _)| *k == c).map(|(_, v)| *v));
+                let (Some(r), Some(c)) = (r, c) else {
                     continue;
                 };
-                entry.t3.insert((r, c), (value[i], p));
+                entry.t3.push(((r, c), value[i], p));
                 let report = &reports[rep];
-                if colk.get(i) == Some("total")
-                    && rk.starts_with("denied_")
+                if Some(c) == total_col
                     && report.scope == "agency"
+                    && rk.starts_with("denied_")
                     && let Some(x) = value[i]
                 {
                     *refusals.entry((report.year, rk.to_string())).or_insert(0.0) += x;
                 }
             } else if let Some(&k) = t4_ix.get(rk) {
-                entry.t4.insert(k, (value[i], p));
+                entry.t4.push((k, value[i], p));
             }
+        }
+        if let Some((r, t)) = cur.take() {
+            flush(&mut part_tables, r, t);
         }
         for (rep, t) in part_tables {
             tables.insert(reports[rep].report_id.clone(), encode(&t));
@@ -595,13 +653,25 @@ pub fn load(out: &Path, encode: &dyn Fn(&Tables) -> String) -> Result<Corpus> {
         "no panel dataset under {} (run `ogi analyze` first)",
         out.join("datasets").display()
     );
+    let mut phases = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str| {
+        phases.push((name, clock.elapsed().as_millis()));
+        clock = std::time::Instant::now();
+    };
     let reports = read_panel(out, &years)?;
+    lap("panel");
     let regions = read_regions(out)?;
     let agencies = read_agencies(out)?;
+    lap("regions+agencies");
     let (checks, documents) = read_quality(out)?;
+    lap("quality");
     let (tables, refusals) = read_tables(out, &reports, encode)?;
+    lap("cells");
     let compliance = ogi_analyze::compliance::build(out).context("publication compliance")?;
+    lap("compliance");
     Ok(Corpus {
+        phases,
         years,
         reports,
         regions,

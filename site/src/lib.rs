@@ -76,8 +76,10 @@ pub struct SiteSummary {
     pub regions: usize,
     /// Agency data shards.
     pub shards: u32,
-    /// Milliseconds spent reading OUT and writing the site.
+    /// Milliseconds spent reading OUT.
     pub read_ms: u128,
+    /// Milliseconds per input read and per output written (`panel`, `cells`, …, `agencies`).
+    pub phases: Vec<(&'static str, u128)>,
     /// Milliseconds spent rendering and writing.
     pub write_ms: u128,
 }
@@ -158,6 +160,12 @@ pub fn build(out: &Path, dest: &Path, opts: &SiteOptions) -> Result<SiteSummary>
         fs::remove_dir_all(&tmp).with_context(|| format!("removing {}", tmp.display()))?;
     }
     let mut count = (0usize, 0u64);
+    let mut phases = corpus.phases.clone();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str| {
+        phases.push((name, clock.elapsed().as_millis()));
+        clock = Instant::now();
+    };
 
     let tree = region::RegionTree::build(&corpus);
     let archive = |sha: &str| -> Option<String> {
@@ -175,13 +183,16 @@ pub fn build(out: &Path, dest: &Path, opts: &SiteOptions) -> Result<SiteSummary>
         overview::page(&corpus, &tree, lang).as_bytes(),
         &mut count,
     )?;
+    lap("write overview");
     for node in tree.nodes.values() {
         let html = region::page(&corpus, &tree, node, lang);
         put(&tmp, &region::href(&node.code), html.as_bytes(), &mut count)?;
     }
+    lap("write regions");
     let shards = agency::shards(&corpus, &tree, lang, &archive, &mut |k, js| {
         put(&tmp, &format!("data/a/{k}.js"), js.as_bytes(), &mut count)
     })?;
+    lap("write agencies");
     put(
         &tmp,
         "data/texts.js",
@@ -201,6 +212,7 @@ pub fn build(out: &Path, dest: &Path, opts: &SiteOptions) -> Result<SiteSummary>
         search::index_js(&entries).as_bytes(),
         &mut count,
     )?;
+    lap("write search");
     let exports = downloads::list(out)?;
     downloads::copy(&exports, &tmp.join("downloads"))?;
     for e in exports.iter().filter(|e| e.copied()) {
@@ -213,6 +225,7 @@ pub fn build(out: &Path, dest: &Path, opts: &SiteOptions) -> Result<SiteSummary>
         downloads::page(&exports, lang).as_bytes(),
         &mut count,
     )?;
+    lap("write downloads");
 
     // Put the new site in place.
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
@@ -240,6 +253,7 @@ pub fn build(out: &Path, dest: &Path, opts: &SiteOptions) -> Result<SiteSummary>
         regions: tree.nodes.len(),
         shards,
         read_ms,
+        phases,
         write_ms: started.elapsed().as_millis(),
     })
 }

@@ -59,6 +59,19 @@ pub struct Node {
 pub struct RegionTree {
     /// Nodes by code.
     pub nodes: BTreeMap<String, Node>,
+    /// Compliance rows (indexes into `Corpus::compliance`) by the prefix of
+    /// the portal's region code that names a province (2 digits), a
+    /// prefecture (4) or a county (6).
+    pub portals: HashMap<String, Vec<usize>>,
+}
+
+/// The prefix of region codes that lie in a region of this level and code.
+fn prefix(level: Level, code: &str) -> Option<&str> {
+    match level {
+        Level::Province => code.get(..2),
+        Level::Prefecture => code.get(..4),
+        Level::County => Some(code),
+    }
 }
 
 /// Path of a region page relative to the site root.
@@ -104,7 +117,16 @@ impl RegionTree {
                 parent = Some(code.clone());
             }
         }
-        RegionTree { nodes }
+        let mut portals: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, row) in c.compliance.iter().flatten().enumerate() {
+            let code = row.region_code.as_str();
+            for n in [2, 4, 6] {
+                if let Some(p) = code.get(..n) {
+                    portals.entry(p.to_string()).or_default().push(i);
+                }
+            }
+        }
+        RegionTree { nodes, portals }
     }
 
     /// The chain of regions from the province down to `code`.
@@ -118,16 +140,6 @@ impl RegionTree {
         out.reverse();
         out
     }
-}
-
-/// Whether a portal's region code lies in the region `node`.
-fn in_region(portal_code: &str, node: &Node) -> bool {
-    let prefix = match node.level {
-        Level::Province => node.code.get(..2),
-        Level::Prefecture => node.code.get(..4),
-        Level::County => Some(node.code.as_str()),
-    };
-    prefix.is_some_and(|p| !portal_code.is_empty() && portal_code.starts_with(p))
 }
 
 /// Pooled figures of the region by year, with the change of new requests.
@@ -283,17 +295,22 @@ fn ranked(c: &Corpus, node: &Node, lang: Lang) -> String {
 }
 
 /// Who published a report on the region's portals, per year.
-fn compliance(rows: Option<&[ComplianceRow]>, node: &Node, lang: Lang) -> String {
+fn compliance(
+    rows: Option<&[ComplianceRow]>,
+    tree: &RegionTree,
+    node: &Node,
+    lang: Lang,
+) -> String {
     let t = lang.t();
     let mut s = format!("<h2 id=\"compliance\">{}</h2>", esc(t.compliance));
     let Some(rows) = rows else {
         let _ = write!(s, "<p>{}</p>", esc(t.no_compliance));
         return s;
     };
-    let mine: Vec<&ComplianceRow> = rows
-        .iter()
-        .filter(|r| in_region(&r.region_code, node))
-        .collect();
+    let mine: Vec<&ComplianceRow> = prefix(node.level, &node.code)
+        .and_then(|p| tree.portals.get(p))
+        .map(|ix| ix.iter().filter_map(|i| rows.get(*i)).collect())
+        .unwrap_or_default();
     if mine.is_empty() {
         let _ = write!(s, "<p>{}</p>", esc(t.no_compliance));
         return s;
@@ -351,7 +368,7 @@ pub fn page(c: &Corpus, tree: &RegionTree, node: &Node, lang: Lang) -> String {
         body.push_str("</ul>");
     }
     body.push_str(&ranked(c, node, lang));
-    body.push_str(&compliance(c.compliance.as_deref(), node, lang));
+    body.push_str(&compliance(c.compliance.as_deref(), tree, node, lang));
     let mut crumbs = vec![("index.html".to_string(), t.nav_overview.to_string())];
     for n in tree.chain(&node.code) {
         if n.code != node.code {

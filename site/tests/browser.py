@@ -148,6 +148,12 @@ def test_agency_values(d, site, expected):
         got_granted = number(d.find_element(By.CSS_SELECTOR, sel.format("granted")).text)
         check(f"{agency} {year}: new requests {new}, granted {granted}",
               (got_new, got_granted) == (new, granted), f"page shows {got_new}, {got_granted}")
+        csv = d.execute_script(
+            "return fetch(document.getElementById('csv').href).then(function(r){return r.text()});")
+        row = f"{aid},{agency},{year},"
+        lines = [ln for ln in csv.splitlines() if ln.startswith(row) and ",3,new_received,total," in ln]
+        check(f"{agency} {year}: the agency CSV has new requests {new}",
+              len(lines) == 1 and lines[0].split(",")[7] == str(new), lines or csv[:300])
     errors = console_errors(d)
     check("agency pages have no console error", not errors, errors)
 
