@@ -544,7 +544,7 @@ mod tests {
         {
             let f = id(form, "410503", "河南省安阳市北关区");
             assert_eq!(f.agency_id, s.agency_id, "{form}");
-            assert_eq!(f.level, Some(Level::TownshipStreet));
+            assert_eq!(f.level, Some(Level::Township));
         }
         let p = id("安阳市教育局", "410500", "河南省安阳市");
         assert_eq!(p.level, Some(Level::Prefecture));

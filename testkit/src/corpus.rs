@@ -510,7 +510,7 @@ pub fn render(d: &DocPlan) -> Synth {
     let opts = Options {
         template: d.template,
         inconsistent: d.inconsistent,
-        dashes: d.seed % 3 == 0,
+        dashes: d.seed.is_multiple_of(3),
         agency: Some(d.name_form.clone()),
         year: Some(d.year),
         issued: Some(d.issued.clone()),
