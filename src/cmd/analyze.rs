@@ -28,7 +28,7 @@ pub fn run(args: AnalyzeArgs, cfg: &Config) -> anyhow::Result<i32> {
     let _lock = lock::acquire(out, "analyze")?;
     let summary = ogi_analyze::analyze(out, &stages.analyze)?;
     println!("{}", serde_json::to_string_pretty(&summary)?);
-    match ogi_analyze::compliance::write(out)? {
+    match ogi_analyze::compliance::write(out, stages.analyze.gazetteer.as_ref())? {
         Some((parquet, rows)) => eprintln!(
             "compliance: {rows} rows in {} (spreadsheet: ogi export csv --dataset compliance)",
             parquet.display()
