@@ -217,6 +217,8 @@ pub fn parse_lines(lines: &[Line]) -> Report {
     infer(&mut report, &short_rows);
     fill_maps(&mut report);
     report.checks = crate::checks::run_checks(&report);
+    let blank = crate::checks::blank_in_sum(&report);
+    report.flags.extend(blank);
     narrative(&mut report, lines);
     let total = template_cells(t2_template.unwrap_or(template), template);
     judge_completeness(&mut report, total);
