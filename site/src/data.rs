@@ -600,7 +600,9 @@ pub fn load(out: &Path, encode: &dyn Fn(&Tables) -> String) -> Result<Corpus> {
     let agencies = read_agencies(out)?;
     let (checks, documents) = read_quality(out)?;
     let (tables, refusals) = read_tables(out, &reports, encode)?;
-    let compliance = ogi_analyze::compliance::build(out).context("publication compliance")?;
+    // Agency ids as `analyze` makes them with the bundled gazetteer.
+    let compliance = ogi_analyze::compliance::build(out, Some(ogi_analyze::Gazetteer::bundled()))
+        .context("publication compliance")?;
     Ok(Corpus {
         years,
         reports,
