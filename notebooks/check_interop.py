@@ -10,6 +10,9 @@ For each dataset under OUT/datasets/<name>/year=<year>/part-0.parquet:
     the row count, the column set, the `year` values and every numeric sum;
   * no NaN/inf in float columns (null is used instead);
   * if OUT/exports/codebook.csv exists, its column order matches the files.
+`agencies` and (when OUT holds a crawl) `compliance` are one file each
+(OUT/datasets/<name>/part-0.parquet): same rows in both readers, the codebook's
+columns, agency ids unique.
 Exit status 1 on any failure.
 """
 import csv
@@ -92,25 +95,33 @@ def check(out: Path) -> list:
                 if not same:
                     errors.append(f"{name}.{field.name}: sum pyarrow {s_pa} vs duckdb {s_dk}")
         print(f"ok  {name:18s} {table.num_rows:>10d} rows  {len(files)} partition(s)  {len(names)} columns")
-    errors.extend(check_agencies(out))
+    errors.extend(check_single(out, "agencies", "agency_id", codebook))
+    # `compliance` exists when OUT holds a crawl (it reads the crawler's files).
+    if (out / "crawl" / "portals.csv").is_file():
+        errors.extend(check_single(out, "compliance", None, codebook))
     return errors
 
 
-def check_agencies(out: Path) -> list:
-    """`agencies` is one file (all years): pyarrow and DuckDB read the same rows, ids unique."""
-    f = out / "datasets" / "agencies" / "part-0.parquet"
+def check_single(out: Path, name: str, key, codebook: dict) -> list:
+    """A dataset in one file (all years): pyarrow and DuckDB read the same rows,
+    its columns are the codebook's, and `key` (if any) is unique."""
+    f = out / "datasets" / name / "part-0.parquet"
     if not f.is_file():
-        return [f"agencies: no {f}"]
+        return [f"{name}: no {f}"]
     table = pq.read_table(f)
     con = duckdb.connect()
-    n_duck, n_ids = con.sql(f"SELECT count(*), count(DISTINCT agency_id) FROM read_parquet('{f}')").fetchall()[0]
+    n_duck = con.sql(f"SELECT count(*) FROM read_parquet('{f}')").fetchall()[0][0]
     errors = []
     if table.num_rows != n_duck:
-        errors.append(f"agencies: pyarrow {table.num_rows} rows, duckdb {n_duck}")
-    if n_ids != n_duck:
-        errors.append(f"agencies: {n_duck - n_ids} duplicate agency_id")
+        errors.append(f"{name}: pyarrow {table.num_rows} rows, duckdb {n_duck}")
+    if codebook.get(name) and codebook[name] != table.schema.names:
+        errors.append(f"{name}: columns {table.schema.names} differ from the codebook {codebook[name]}")
+    if key:
+        n_ids = con.sql(f"SELECT count(DISTINCT {key}) FROM read_parquet('{f}')").fetchall()[0][0]
+        if n_ids != n_duck:
+            errors.append(f"{name}: {n_duck - n_ids} duplicate {key}")
     if not errors:
-        print(f"ok  {'agencies':18s} {table.num_rows:>10d} rows  1 file  {table.num_columns} columns")
+        print(f"ok  {name:18s} {table.num_rows:>10d} rows  1 file  {table.num_columns} columns")
     return errors
 
 

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 use polars::prelude::{Column, DataFrame, IntoLazy, col};
 
+use crate::regions::Gazetteer;
 use crate::schema::{Dataset, columns};
 use serde::Deserialize;
 
@@ -54,8 +55,11 @@ pub struct ComplianceRow {
     pub level: String,
     /// Region code of the portal (blank when unknown).
     pub region_code: String,
-    /// Agency named by the report (blank when nothing was found or it names none).
+    /// Agency named by the report (blank when nothing was found or it names
+    /// none); the name of the latest report when the agency's title forms vary.
     pub agency: String,
+    /// The agency's id, as in every other dataset (blank without an agency).
+    pub agency_id: String,
     /// Report year.
     pub year: i32,
     /// A report for this year was found on the portal.
@@ -111,12 +115,13 @@ fn status_rank(s: &str) -> u8 {
 
 struct Extracted {
     agency: Option<String>,
+    agency_id: Option<String>,
     year: Option<i32>,
     status: String,
     format: Option<String>,
 }
 
-fn read_reports(out: &Path) -> Result<HashMap<String, Extracted>> {
+fn read_reports(out: &Path, gaz: Option<&Gazetteer>) -> Result<HashMap<String, Extracted>> {
     let mut map = HashMap::new();
     let dir = out.join("extract").join("reports");
     if !dir.is_dir() {
@@ -130,6 +135,8 @@ fn read_reports(out: &Path) -> Result<HashMap<String, Extracted>> {
         .select([
             polars::prelude::col("sha256"),
             polars::prelude::col("agency"),
+            polars::prelude::col("region_code"),
+            polars::prelude::col("region"),
             polars::prelude::col("year"),
             polars::prelude::col("status"),
             polars::prelude::col("format"),
@@ -138,15 +145,22 @@ fn read_reports(out: &Path) -> Result<HashMap<String, Extracted>> {
         .context("reading reports parts for compliance")?;
     let sha = df.column("sha256")?.str()?.clone();
     let agency = df.column("agency")?.str()?.clone();
+    let code = df.column("region_code")?.str()?.clone();
+    let region = df.column("region")?.str()?.clone();
     let year = df.column("year")?.i32()?.clone();
     let status = df.column("status")?.str()?.clone();
     let format = df.column("format")?.str()?.clone();
     for i in 0..df.height() {
         let Some(s) = sha.get(i) else { continue };
+        let name = agency.get(i).map(str::to_string).filter(|a| !a.is_empty());
+        let id = name
+            .as_deref()
+            .map(|a| crate::agencies::identify(a, code.get(i), region.get(i), gaz).agency_id);
         map.insert(
             s.to_string(),
             Extracted {
-                agency: agency.get(i).map(str::to_string).filter(|a| !a.is_empty()),
+                agency: name,
+                agency_id: id,
                 year: year.get(i),
                 status: status.get(i).unwrap_or("").to_string(),
                 format: format.get(i).map(str::to_string),
@@ -156,13 +170,15 @@ fn read_reports(out: &Path) -> Result<HashMap<String, Extracted>> {
     Ok(map)
 }
 
-/// (portal, agency, year).
+/// (portal, agency id, year).
 type GroupKey = (String, String, i32);
 /// A crawled document with what extraction said about it.
 type Doc<'a> = (&'a PublicationRow, Option<&'a Extracted>);
 
-/// Computes the dataset from the files in `out`; `None` when nothing was crawled.
-pub fn build(out: &Path) -> Result<Option<Vec<ComplianceRow>>> {
+/// Computes the dataset from the files in `out`; `None` when nothing was
+/// crawled. Agencies are told apart by their id ([`crate::agencies::identify`]
+/// with `gaz`), so one agency's title forms make one row per year.
+pub fn build(out: &Path, gaz: Option<&Gazetteer>) -> Result<Option<Vec<ComplianceRow>>> {
     let portals_csv = out.join("crawl").join("portals.csv");
     let pubs_csv = out.join("crawl").join("publications.csv");
     if !portals_csv.is_file() || !pubs_csv.is_file() {
@@ -178,9 +194,10 @@ pub fn build(out: &Path) -> Result<Option<Vec<ComplianceRow>>> {
         .deserialize()
         .collect::<Result<_, _>>()
         .with_context(|| format!("parsing {}", pubs_csv.display()))?;
-    let reports = read_reports(out)?;
-    // (portal, agency, year) → documents.
+    let reports = read_reports(out, gaz)?;
+    // (portal, agency id, year) → documents; (portal, agency id) → (latest year, name).
     let mut groups: BTreeMap<GroupKey, Vec<Doc<'_>>> = BTreeMap::new();
+    let mut names: BTreeMap<(String, String), (i32, String)> = BTreeMap::new();
     for p in &pubs {
         let ex = reports.get(&p.sha256);
         if ex.is_some_and(|e| e.status == "not_a_report") {
@@ -189,9 +206,16 @@ pub fn build(out: &Path) -> Result<Option<Vec<ComplianceRow>>> {
         let Some(year) = ex.and_then(|e| e.year).or(p.year) else {
             continue;
         };
-        let agency = ex.and_then(|e| e.agency.clone()).unwrap_or_default();
+        let id = ex.and_then(|e| e.agency_id.clone()).unwrap_or_default();
+        let name = ex.and_then(|e| e.agency.clone()).unwrap_or_default();
+        let latest = names
+            .entry((p.portal_id.clone(), id.clone()))
+            .or_insert((year, name.clone()));
+        if (year, &name) > (latest.0, &latest.1) {
+            *latest = (year, name);
+        }
         groups
-            .entry((p.portal_id.clone(), agency, year))
+            .entry((p.portal_id.clone(), id, year))
             .or_default()
             .push((p, ex));
     }
@@ -209,16 +233,21 @@ pub fn build(out: &Path) -> Result<Option<Vec<ComplianceRow>>> {
         if agencies.is_empty() {
             agencies.insert(String::new());
         }
-        for agency in &agencies {
+        for agency_id in &agencies {
+            let agency = names
+                .get(&(portal.portal_id.clone(), agency_id.clone()))
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default();
             for year in first..=last {
                 let deadline = format!("{:04}-01-31", year + 1);
-                let docs = groups.get(&(portal.portal_id.clone(), agency.clone(), year));
+                let docs = groups.get(&(portal.portal_id.clone(), agency_id.clone(), year));
                 let mut row = ComplianceRow {
                     portal_id: portal.portal_id.clone(),
                     portal_name: portal.name.clone(),
                     level: portal.level.clone(),
                     region_code: portal.region_code.clone(),
                     agency: agency.clone(),
+                    agency_id: agency_id.clone(),
                     year,
                     published: docs.is_some(),
                     documents: docs.map_or(0, |d| d.len() as u32),
@@ -283,7 +312,10 @@ fn frame(rows: &[ComplianceRow]) -> Result<DataFrame> {
     let cols = vec![
         Column::new("portal_id".into(), s(|r| r.portal_id.clone())),
         Column::new("portal_name".into(), s(|r| r.portal_name.clone())),
-        Column::new("portal_level".into(), s(|r| r.level.clone())),
+        Column::new(
+            "portal_level".into(),
+            o(|r| Some(r.level.clone()).filter(|l| !l.is_empty())),
+        ),
         Column::new(
             "region_code".into(),
             o(|r| Some(r.region_code.clone()).filter(|c| !c.is_empty())),
@@ -291,6 +323,10 @@ fn frame(rows: &[ComplianceRow]) -> Result<DataFrame> {
         Column::new(
             "agency".into(),
             o(|r| Some(r.agency.clone()).filter(|a| !a.is_empty())),
+        ),
+        Column::new(
+            "agency_id".into(),
+            o(|r| Some(r.agency_id.clone()).filter(|a| !a.is_empty())),
         ),
         Column::new(
             "year".into(),
@@ -328,11 +364,16 @@ fn frame(rows: &[ComplianceRow]) -> Result<DataFrame> {
         .context("typing the compliance columns")
 }
 
-/// Builds the dataset and writes `OUT/datasets/compliance/part-0.parquet`.
+/// Builds the dataset and writes `OUT/datasets/compliance/part-0.parquet`,
+/// with agency ids from the gazetteer `source` names (the one `analyze` uses).
 /// Returns its path and row count, or `None` when nothing was crawled into
 /// `out` (a dataset written by an earlier run is then left as it is).
-pub fn write(out: &Path) -> Result<Option<(PathBuf, usize)>> {
-    let Some(rows) = build(out)? else {
+pub fn write(
+    out: &Path,
+    source: Option<&crate::GazetteerSource>,
+) -> Result<Option<(PathBuf, usize)>> {
+    let gaz = Gazetteer::open(source)?;
+    let Some(rows) = build(out, gaz.as_deref())? else {
         return Ok(None);
     };
     let mut df = frame(&rows)?;
@@ -377,7 +418,7 @@ mod tests {
              a,http://a/2.html,s2,page,text/html,甲县2023年年报,2023,2024-03-01,url,2024-03-02T00:00:00Z\n",
         )
         .unwrap();
-        let rows = build(dir.path()).unwrap().unwrap();
+        let rows = build(dir.path(), None).unwrap().unwrap();
         assert_eq!(rows.len(), 4, "2 portals × years 2022–2023");
         let a22 = rows
             .iter()
@@ -402,7 +443,7 @@ mod tests {
             b.iter()
                 .all(|r| !r.published && r.days_after_deadline.is_none())
         );
-        let (pq, n) = write(dir.path()).unwrap().unwrap();
+        let (pq, n) = write(dir.path(), None).unwrap().unwrap();
         assert_eq!(n, 4);
         assert!(pq.is_file());
         let df = crate::read_dataset(dir.path(), Dataset::Compliance).unwrap();
@@ -417,5 +458,72 @@ mod tests {
             .collect();
         assert_eq!(names, documented);
         assert_eq!(df.height(), 4);
+    }
+}
+
+#[cfg(test)]
+mod agency_ids {
+    use super::*;
+    use polars::prelude::{ParquetWriter, df};
+    use std::fs;
+
+    /// Two title forms of one agency on one portal are one agency: one row
+    /// per year, named as the latest report names it, with its id.
+    #[test]
+    fn title_forms_of_one_agency_make_one_row_per_year() {
+        let dir = tempfile::tempdir().unwrap();
+        let crawl = dir.path().join("crawl");
+        fs::create_dir_all(&crawl).unwrap();
+        fs::write(
+            crawl.join("portals.csv"),
+            "portal_id,name,level,region,region_code,platform\na,北关区,county,河南省安阳市北关区,410503,generic\n",
+        )
+        .unwrap();
+        fs::write(
+            crawl.join("publications.csv"),
+            "portal_id,url,sha256,kind,content_type,list_title,year,published,published_source,first_seen\n\
+             a,http://a/1.html,s1,page,text/html,,2022,2023-01-20,list,2023-02-01T00:00:00Z\n\
+             a,http://a/2.html,s2,page,text/html,,2023,2024-01-20,list,2024-02-01T00:00:00Z\n\
+             a,http://a/3.html,s3,page,text/html,,2023,2024-01-22,list,2024-02-01T00:00:00Z\n",
+        )
+        .unwrap();
+        let reports = dir.path().join("extract").join("reports");
+        fs::create_dir_all(&reports).unwrap();
+        let mut parts = df!(
+            "sha256" => ["s1", "s2", "s3"],
+            "agency" => ["安阳市北关区民政局", "北关区民政局", "北关区教育局"],
+            "region_code" => ["410503", "410503", "410503"],
+            "region" => ["河南省安阳市北关区", "河南省安阳市北关区", "河南省安阳市北关区"],
+            "year" => [2022, 2023, 2023],
+            "status" => ["parsed", "parsed", "parsed"],
+            "format" => ["html", "html", "html"],
+        )
+        .unwrap();
+        ParquetWriter::new(fs::File::create(reports.join("part-0.parquet")).unwrap())
+            .finish(&mut parts)
+            .unwrap();
+        let gaz = Gazetteer::bundled();
+        let rows = build(dir.path(), Some(gaz)).unwrap().unwrap();
+        let civil: Vec<&ComplianceRow> = rows
+            .iter()
+            .filter(|r| r.agency.contains("民政局"))
+            .collect();
+        assert_eq!(civil.len(), 2, "one row per year: {rows:?}");
+        assert!(
+            civil
+                .iter()
+                .all(|r| r.published && r.agency == "北关区民政局")
+        );
+        assert_eq!(civil[0].agency_id, civil[1].agency_id);
+        assert!(civil[0].agency_id.starts_with("410503-"));
+        let edu: Vec<&ComplianceRow> = rows.iter().filter(|r| r.agency == "北关区教育局").collect();
+        assert_eq!(edu.len(), 2);
+        assert_ne!(edu[0].agency_id, civil[0].agency_id);
+        assert_eq!(
+            edu.iter()
+                .map(|r| (r.year, r.published))
+                .collect::<Vec<_>>(),
+            [(2022, false), (2023, true)]
+        );
     }
 }

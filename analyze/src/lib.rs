@@ -334,15 +334,8 @@ fn analyze_timed(
         build::check_cell_schema(&mut io::scan(std::slice::from_ref(part))?)
             .with_context(|| format!("in {}", part.display()))?;
     }
-    let loaded;
-    let gazetteer = match &opts.gazetteer {
-        Some(GazetteerSource::Bundled) => Some(Gazetteer::bundled()),
-        Some(GazetteerSource::File(p)) => {
-            loaded = Gazetteer::load(p)?;
-            Some(&loaded)
-        }
-        None => None,
-    };
+    let opened = Gazetteer::open(opts.gazetteer.as_ref())?;
+    let gazetteer = opened.as_deref();
     let mut select: Vec<_> = REPORT_COLUMNS
         .map(build::typed_report_column)
         .into_iter()

@@ -36,6 +36,22 @@ impl Gazetteer {
         &BUNDLED
     }
 
+    /// The gazetteer `source` names (`None`: none, names come from the
+    /// documents' region strings): the bundled one is shared, a file is read.
+    pub fn open(
+        source: Option<&crate::GazetteerSource>,
+    ) -> Result<Option<std::borrow::Cow<'static, Gazetteer>>> {
+        Ok(match source {
+            Some(crate::GazetteerSource::Bundled) => {
+                Some(std::borrow::Cow::Borrowed(Gazetteer::bundled()))
+            }
+            Some(crate::GazetteerSource::File(p)) => {
+                Some(std::borrow::Cow::Owned(Gazetteer::load(p)?))
+            }
+            None => None,
+        })
+    }
+
     /// Reads a gazetteer CSV with header `code,name,level,parent`.
     pub fn load(path: &Path) -> Result<Gazetteer> {
         let text = std::fs::read_to_string(path)

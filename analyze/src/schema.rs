@@ -838,8 +838,14 @@ fn compliance_columns() -> Vec<ColumnDoc> {
         s(
             "agency",
             "机关名称",
-            "Agency named by the report (blank when nothing was found or the report names none)",
+            "Agency named by the report (blank when nothing was found or the report names none); the latest report's name when the title forms vary",
             "reports.agency",
+        ),
+        s(
+            "agency_id",
+            "机关编号",
+            "Agency id, as in every other dataset (rows are per agency id, so an agency's title forms make one row per year)",
+            "derived from agency, region_code, region",
         ),
         c(
             "year",

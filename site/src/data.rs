@@ -668,7 +668,9 @@ pub fn load(out: &Path, encode: &dyn Fn(&Tables) -> String) -> Result<Corpus> {
     lap("quality");
     let (tables, refusals) = read_tables(out, &reports, encode)?;
     lap("cells");
-    let compliance = ogi_analyze::compliance::build(out).context("publication compliance")?;
+    // Agency ids as `analyze` makes them with the bundled gazetteer.
+    let compliance = ogi_analyze::compliance::build(out, Some(ogi_analyze::Gazetteer::bundled()))
+        .context("publication compliance")?;
     lap("compliance");
     Ok(Corpus {
         phases,

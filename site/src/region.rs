@@ -444,6 +444,7 @@ mod tests {
                 level: "county".into(),
                 region_code: "410503".into(),
                 agency: String::new(),
+                agency_id: String::new(),
                 year: 2023,
                 published: false,
                 documents: 0,

@@ -29,7 +29,7 @@ pub fn run(args: AnalyzeArgs, cfg: &Config) -> anyhow::Result<i32> {
     let _lock = lock::acquire(out, "analyze")?;
     let summary = ogi_analyze::analyze(out, &stages.analyze)?;
     println!("{}", serde_json::to_string_pretty(&summary)?);
-    match ogi_analyze::compliance::write(out)? {
+    match ogi_analyze::compliance::write(out, stages.analyze.gazetteer.as_ref())? {
         Some((parquet, rows)) => eprintln!("{}", messages::compliance_written(rows, &parquet)),
         None => eprintln!("{}", messages::compliance_no_crawl(out)),
     }

@@ -47,8 +47,8 @@ pub fn execute(stages: &Stages, crawl: bool) -> anyhow::Result<RunRecord> {
 
     // Publication compliance needs only the crawl's files (and extract parts
     // when present); written before the exports so that they include it.
-    let compliance =
-        ogi_analyze::compliance::write(out).context("publication compliance dataset")?;
+    let compliance = ogi_analyze::compliance::write(out, stages.analyze.gazetteer.as_ref())
+        .context("publication compliance dataset")?;
     if let Some((_, rows)) = &compliance {
         tracing::info!(rows, "compliance dataset");
     }
