@@ -16,13 +16,21 @@ pub const WRITE_FAILURE_HINT: &str = "ogi: the output directory could not be wri
      or over a file-size limit); what was stored before is unchanged. \
      Free space or fix permissions, then run again.";
 
-/// Another `ogi run`, `ogi extract` or `ogi analyze` holds the pipeline lock.
-pub fn pipeline_locked(stage: &str, out: &Path, lock: &Path) -> String {
+/// Another ogi command (crawl, import, extract, analyze, run) holds the run lock
+/// of OUT; `holder` is what the holder wrote about itself (`pid … on … since …`).
+pub fn run_locked(stage: &str, out: &Path, lock: &Path, holder: Option<&str>) -> String {
     format!(
-        "cannot start ogi {stage}: another ogi run/extract/analyze is using {} (lock {} is held)",
+        "cannot start ogi {stage}: another ogi command is using {} (run lock {} is held{}); \
+         wait for it to finish, or stop it",
         out.display(),
-        lock.display()
+        lock.display(),
+        holder.map(|h| format!(" by {h}")).unwrap_or_default()
     )
+}
+
+/// The run lock of OUT could not be created or taken (not because it is held).
+pub fn lock_failed(out: &Path) -> String {
+    format!("taking the run lock of {}", out.display())
 }
 
 /// `ogi status` on a directory nothing has run in.
@@ -58,6 +66,26 @@ pub fn no_headline(err: &anyhow::Error) -> String {
     format!("ogi demo: no headline figures: {err:#}")
 }
 
+/// Notice: where `ogi site` wrote the site and how big it is.
+pub fn site_written(s: &ogi_site::SiteSummary) -> String {
+    format!(
+        "site: {} agencies, {} reports, {} region pages, {} files ({:.1} MB) in {} (read {} ms, written {} ms)",
+        s.agencies,
+        s.reports,
+        s.regions,
+        s.files,
+        s.bytes as f64 / 1e6,
+        s.dest.display(),
+        s.read_ms,
+        s.write_ms
+    )
+}
+
+/// `ogi demo` could not build the site (the datasets are still there).
+pub fn no_site(err: &anyhow::Error) -> String {
+    format!("ogi demo: no site: {err:#}")
+}
+
 /// `ogi parse`: a file was read but is not a parsed report.
 pub fn not_parsed(source: &str, status: &str, flags: &[String]) -> String {
     format!("ogi parse: {source}: {status} {}", flags.join(" "))
@@ -90,8 +118,13 @@ mod tests {
     fn messages_name_what_and_where() {
         let e = anyhow::anyhow!("disk full").context("writing x");
         assert_eq!(fatal(&e), "ogi: error: writing x: disk full");
-        let m = pipeline_locked("run", Path::new("/o"), Path::new("/o/pipeline.lock"));
-        assert!(m.contains("another ogi run/extract/analyze") && m.contains("/o/pipeline.lock"));
+        let m = run_locked(
+            "run",
+            Path::new("/o"),
+            Path::new("/o/ogi.lock"),
+            Some("pid 7"),
+        );
+        assert!(m.contains("another ogi command") && m.contains("/o/ogi.lock is held by pid 7"));
         assert_eq!(
             not_parsed("a.pdf", "needs_ocr", &["scanned".into()]),
             "ogi parse: a.pdf: needs_ocr scanned"

@@ -41,16 +41,22 @@ fn long_mode() -> bool {
 }
 
 fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
+    ogi_testkit::fs::copy_dir(from, to).unwrap();
+}
+
+fn files_under(dir: &Path, acc: &mut Vec<PathBuf>) {
+    ogi_testkit::fs::files_under(dir, acc).unwrap();
+}
+
+/// A copy of the sample portal under `tmp` and an OUT filled by one complete
+/// run of it (exit 0 or 1): `(portal, out)`.
+fn completed_run(tmp: &Path) -> (PathBuf, PathBuf) {
+    let portal = tmp.join("portal");
+    copy_dir(&Path::new(ROOT).join("data/sample-portal"), &portal);
+    let out = tmp.join("out");
+    let (code, log) = complete(&out, &portal);
+    assert!(code == 0 || code == 1, "{log}");
+    (portal, out)
 }
 
 fn demo(out: &Path, portal: &Path) -> Command {
@@ -125,21 +131,6 @@ fn kill_during(out: &Path, portal: &Path, stage: usize, delay: Duration) -> bool
     let _ = child.kill(); // SIGKILL on Unix
     let status = child.wait().unwrap();
     status.signal() == Some(libc::SIGKILL)
-}
-
-fn files_under(dir: &Path, acc: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            files_under(&p, acc);
-        } else {
-            acc.push(p);
-        }
-    }
-    acc.sort();
 }
 
 /// The raw store: relative path → size (temp files included, so leftovers show).
@@ -491,11 +482,7 @@ fn stored_bytes(out: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 #[test]
 fn a_full_disk_gives_a_clear_error_and_damages_nothing_stored() {
     let tmp = tempfile::tempdir().unwrap();
-    let portal = tmp.path().join("portal");
-    copy_dir(&Path::new(ROOT).join("data/sample-portal"), &portal);
-    let out = tmp.path().join("out");
-    let (code, log) = complete(&out, &portal);
-    assert!(code == 0 || code == 1, "{log}");
+    let (portal, out) = completed_run(tmp.path());
     let before = stored_bytes(&out);
     let snap = snapshot(&out);
 
@@ -595,11 +582,7 @@ impl Drop for ReadOnly {
 #[test]
 fn a_read_only_out_gives_a_clear_error_and_damages_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    let portal = tmp.path().join("portal");
-    copy_dir(&Path::new(ROOT).join("data/sample-portal"), &portal);
-    let out = tmp.path().join("out");
-    let (code, log) = complete(&out, &portal);
-    assert!(code == 0 || code == 1, "{log}");
+    let (portal, out) = completed_run(tmp.path());
     let before = stored_bytes(&out);
     {
         let _ro = ReadOnly::new(&out);
@@ -622,11 +605,7 @@ fn a_read_only_out_gives_a_clear_error_and_damages_nothing() {
 #[test]
 fn ogi_verify_reports_every_kind_of_damage() {
     let tmp = tempfile::tempdir().unwrap();
-    let portal = tmp.path().join("portal");
-    copy_dir(&Path::new(ROOT).join("data/sample-portal"), &portal);
-    let out = tmp.path().join("out");
-    let (code, log) = complete(&out, &portal);
-    assert!(code == 0 || code == 1, "{log}");
+    let (_portal, out) = completed_run(tmp.path());
     assert_eq!(verify(&out).0, 0);
 
     // One raw blob altered, one dataset file cut short, one CSV export cut mid-line.

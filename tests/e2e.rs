@@ -38,23 +38,17 @@ fn latest_run(out: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(runs.last().unwrap()).unwrap()).unwrap()
 }
 
-fn parquet_files(dir: &Path, acc: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            parquet_files(&p, acc);
-        } else if p.extension().is_some_and(|e| e == "parquet") {
-            acc.push(p);
-        }
-    }
-    acc.sort();
+/// Every Parquet file below `dir`, sorted.
+fn parquet_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    ogi_testkit::fs::files_under(dir, &mut files).unwrap();
+    files.retain(|p| p.extension().is_some_and(|e| e == "parquet"));
+    files
 }
 
 /// Every batch of a hive-partitioned dataset, with the `year=` of its partition.
 fn batches(dir: &Path) -> Vec<(Option<i64>, RecordBatch)> {
-    let mut files = Vec::new();
-    parquet_files(dir, &mut files);
-    files
+    parquet_files(dir)
         .iter()
         .flat_map(|f| {
             let year = f
@@ -122,9 +116,7 @@ fn panel(out: &Path) -> BTreeMap<(String, i64), Option<f64>> {
 }
 
 fn dataset_bytes(out: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = Vec::new();
-    parquet_files(&out.join("datasets"), &mut files);
-    files
+    parquet_files(&out.join("datasets"))
         .into_iter()
         .map(|f| {
             (
@@ -477,7 +469,7 @@ fn run_refuses_to_start_while_out_is_locked() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
-    let held = std::fs::File::create(out.join("pipeline.lock")).unwrap();
+    let held = std::fs::File::create(out.join("ogi.lock")).unwrap();
     held.try_lock().unwrap();
     let o = ogi(
         &["run", "--out", out.to_str().unwrap(), "--no-crawl"],

@@ -64,19 +64,15 @@ fn local_folder_to_datasets_in_three_commands() {
     let out_s = out.to_str().unwrap();
     let docs_s = docs.to_str().unwrap();
 
-    let imported: serde_json::Value = serde_json::from_str(&ogi(&[
-        "import",
-        docs_s,
-        "--out",
-        out_s,
-        "--hints",
-        hints.to_str().unwrap(),
-    ]))
-    .unwrap();
+    let hints_s = hints.to_str().unwrap();
+    let json = |args: &[&str]| -> serde_json::Value { serde_json::from_str(&ogi(args)).unwrap() };
+    let import = || json(&["import", docs_s, "--out", out_s, "--hints", hints_s]);
+    let extract = || json(&["extract", "--out", out_s]);
+
+    let imported = import();
     assert_eq!(imported["imported"], n);
     assert_eq!(imported["skipped"], 1);
-    let extracted: serde_json::Value =
-        serde_json::from_str(&ogi(&["extract", "--out", out_s])).unwrap();
+    let extracted = extract();
     assert_eq!(extracted["extracted"], n);
     assert_eq!(extracted["parsed"], n);
     ogi(&["analyze", "--out", out_s]);
@@ -119,17 +115,8 @@ fn local_folder_to_datasets_in_three_commands() {
     assert!(!erqi[col("agency_id")].is_empty());
 
     // Importing again changes nothing, and extract finds nothing new.
-    let again: serde_json::Value = serde_json::from_str(&ogi(&[
-        "import",
-        docs_s,
-        "--out",
-        out_s,
-        "--hints",
-        hints.to_str().unwrap(),
-    ]))
-    .unwrap();
+    let again = import();
     assert_eq!(again["imported"], 0);
-    let extracted: serde_json::Value =
-        serde_json::from_str(&ogi(&["extract", "--out", out_s])).unwrap();
+    let extracted = extract();
     assert_eq!(extracted["extracted"], 0);
 }

@@ -8,12 +8,11 @@
 //! whitespace, bracketed parts (also an unclosed trailing bracket), leading
 //! names of the region and of its parent regions (`北京市海淀区民政局` and
 //! `海淀区民政局` → `民政局` under `110108`), a leading bare level word
-//! (`区民政局` in a district), `人民政府` → `政府`, and `办公厅` / `政府办` →
-//! `办公室`. Nothing else is guessed: doubtful cases are listed in
+//! (`区民政局` in a district), `人民政府` → `政府`, `办公厅` / `政府办` →
+//! `办公室`, and a final `街道` / `街道办` → `街道办事处`. Nothing else is guessed: doubtful cases are listed in
 //! `agencies.ambiguity` (see [`Ambiguity`]).
 
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
 
 use anyhow::{Context as _, Result};
 use polars::prelude::{
@@ -22,74 +21,12 @@ use polars::prelude::{
 use sha2::{Digest, Sha256};
 
 use crate::regions::{Gazetteer, Levels, resolve};
-use ogi_spec::gazetteer::Level as GazetteerLevel;
+/// Administrative level of an agency: the gazetteer's levels (the township
+/// level covers towns, townships and sub-districts).
+pub use ogi_spec::gazetteer::Level;
 
-/// The sector vocabulary (`data/agency_sectors.csv`), embedded at compile time.
-pub const SECTORS_CSV: &str = include_str!("../../data/agency_sectors.csv");
-
-/// One sector of the vocabulary.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sector {
-    /// Key written to the datasets, e.g. `civil_affairs`.
-    pub key: String,
-    /// Chinese label.
-    pub zh: String,
-    /// English label.
-    pub en: String,
-    /// Name fragments that mark the sector (first sector with a match wins).
-    pub patterns: Vec<String>,
-}
-
-/// The sectors, in matching order (parsed once).
-pub fn sectors() -> &'static [Sector] {
-    static S: OnceLock<Vec<Sector>> = OnceLock::new();
-    S.get_or_init(|| {
-        let mut rdr = csv::Reader::from_reader(SECTORS_CSV.as_bytes());
-        rdr.records()
-            .filter_map(Result::ok)
-            .filter(|r| r.get(0).is_some_and(|k| !k.trim().is_empty()))
-            .map(|r| {
-                let get = |i: usize| r.get(i).unwrap_or("").trim().to_string();
-                Sector {
-                    key: get(0),
-                    zh: get(1),
-                    en: get(2),
-                    patterns: get(3)
-                        .split('|')
-                        .map(str::trim)
-                        .filter(|p| !p.is_empty())
-                        .map(str::to_string)
-                        .collect(),
-                }
-            })
-            .collect()
-    })
-}
-
-/// Administrative level of an agency.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    /// Province-level (省级), including the municipalities.
-    Province,
-    /// Prefecture-level (地级).
-    Prefecture,
-    /// County-level (县级), including municipal districts.
-    County,
-    /// Township or sub-district (乡镇、街道).
-    TownshipStreet,
-}
-
-impl Level {
-    /// The key written to the datasets.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Province => "province",
-            Level::Prefecture => "prefecture",
-            Level::County => "county",
-            Level::TownshipStreet => "township_street",
-        }
-    }
-}
+/// The sector vocabulary (`data/agency_sectors.csv`, embedded in ogi-spec).
+pub use ogi_spec::sectors::{SECTORS_CSV, Sector, sectors};
 
 /// Why an agency id may be wrong (listed in `agencies.ambiguity`, never resolved by guessing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -243,13 +180,21 @@ fn starts_with_sector(s: &str) -> bool {
         .any(|sec| sec.patterns.iter().any(|p| s.starts_with(p.as_str())))
 }
 
-/// Unify the office forms: 人民政府 → 政府, a final 办公厅 or 政府办 → 办公室.
+/// Unify the office forms: 人民政府 → 政府, a final 办公厅 or 政府办 →
+/// 办公室, a final 街道 or 街道办 → 街道办事处 (a sub-district's office
+/// titles its reports with or without 办事处).
 fn unify_offices(s: &str) -> String {
     let mut s = s.replace("人民政府", "政府");
     if let Some(stem) = s.strip_suffix("办公厅") {
         s = format!("{stem}办公室");
     } else if let Some(stem) = s.strip_suffix("政府办") {
         s = format!("{stem}政府办公室");
+    } else if let Some(stem) = s
+        .strip_suffix("街道办")
+        .or_else(|| s.strip_suffix("街道"))
+        .filter(|stem| !stem.is_empty())
+    {
+        s = format!("{stem}街道办事处");
     }
     s
 }
@@ -275,19 +220,14 @@ fn is_township(name: &str) -> bool {
 /// Level of an agency from its name and region code (gazetteer levels when known).
 fn level_of(name: &str, code: Option<&str>, gaz: Option<&Gazetteer>) -> Option<Level> {
     if is_township(name) {
-        return Some(Level::TownshipStreet);
+        return Some(Level::Township);
     }
     let code = code.filter(|c| c.len() >= 6 && c.bytes().all(|b| b.is_ascii_digit()))?;
     if code.len() > 6 {
-        return Some(Level::TownshipStreet);
+        return Some(Level::Township);
     }
     if let Some(d) = gaz.and_then(|g| g.divisions.get(code)) {
-        return Some(match d.level {
-            GazetteerLevel::Province => Level::Province,
-            GazetteerLevel::Prefecture => Level::Prefecture,
-            GazetteerLevel::County => Level::County,
-            GazetteerLevel::Township => Level::TownshipStreet,
-        });
+        return Some(d.level);
     }
     Some(if &code[2..] == "0000" {
         Level::Province
@@ -388,7 +328,7 @@ pub fn lookup(reports: &DataFrame, gaz: Option<&Gazetteer>) -> Result<DataFrame>
             ),
             Column::new(
                 "agency_level".into(),
-                strs(|i| i.level.map(|l| l.as_str().to_string())),
+                strs(|i| i.level.map(|l| l.dataset_key().to_string())),
             ),
             Column::new("sector".into(), strs(|i| Some(i.sector.to_string()))),
         ],
@@ -598,8 +538,14 @@ mod tests {
     #[test]
     fn levels_sectors_and_doubtful_names() {
         let s = id("红旗路街道办事处", "410503", "河南省安阳市北关区");
-        assert_eq!(s.level, Some(Level::TownshipStreet));
+        assert_eq!(s.level, Some(Level::Township));
         assert_eq!(s.sector, "government");
+        for form in ["北关区红旗路街道", "安阳市北关区红旗路街道办", "红旗路街道"]
+        {
+            let f = id(form, "410503", "河南省安阳市北关区");
+            assert_eq!(f.agency_id, s.agency_id, "{form}");
+            assert_eq!(f.level, Some(Level::Township));
+        }
         let p = id("安阳市教育局", "410500", "河南省安阳市");
         assert_eq!(p.level, Some(Level::Prefecture));
         assert_eq!(p.sector, "education");

@@ -30,15 +30,16 @@ use sha2::{Digest, Sha256};
 pub use build::{DEDUP_RULE, REPORT_COLUMNS, ratio};
 pub use export::{
     ExportOptions, Headers, LIST_CAP, LIST_COLUMNS, Lang, RATIO_DECIMALS, codebook_markdown,
-    codebook_rows, export_csv, export_frame, header, value_label_rows, write_codebook,
+    codebook_rows, codebook_sections, export_csv, export_frame, header, value_label_rows,
+    write_codebook,
 };
 pub use io::{NULL_PARTITION, partition_file, partitions, read_dataset};
 pub use regions::Gazetteer;
 pub use schema::{ColumnDoc, Dataset, columns};
-pub use xlsx::export_xlsx;
+pub use xlsx::{MAX_ROWS as XLSX_MAX_ROWS, export_xlsx, export_xlsx_sheet_rows, sheet_name};
 
 /// Version of the analysis logic; a change forces a full recomputation.
-pub const ANALYZE_VERSION: &str = concat!("ogi-analyze ", env!("CARGO_PKG_VERSION"), " schema 2");
+pub const ANALYZE_VERSION: &str = concat!("ogi-analyze ", env!("CARGO_PKG_VERSION"), " schema 3");
 
 /// Where region names come from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! The crawl run: lock OUT, resume or start a run, seed the frontier, hand the
+//! The crawl run: under the run lock of OUT, resume or start a run, seed the frontier, hand the
 //! frontier to the scheduler, write the summary. The work is split by job:
 //! `schedule` (which URL goes next, under the politeness gates), `fetching`
 //! (the request, its redirects and the classification of the response into a
@@ -19,27 +19,15 @@ use crate::portals::{Portal, load_portals};
 use crate::progress::Progress;
 use crate::raw;
 use crate::robots::RobotsRules;
-use crate::state::{Discovered, StateDb, kind};
+use crate::state::{Discovered, StateDb, UrlKind};
 use crate::summary::{CrawlSummary, build_summary, save_summary};
 use crate::urlnorm::{canonicalize, host_key};
-use anyhow::{Result, bail};
+use anyhow::{Result, bail, ensure};
+use ogi_util::RunLock;
 use std::collections::HashMap;
-use std::fs::File;
-use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::OnceCell;
 use url::Url;
-
-/// Error returned when another run holds the lock on OUT.
-#[derive(Debug, thiserror::Error)]
-#[error("another crawl run holds the lock on {0}")]
-pub struct LockHeld(pub String);
-
-/// Takes the exclusive run lock `OUT/crawl/lock` (released when the file is dropped).
-pub fn lock_out(out: &Path) -> Result<File> {
-    ogi_util::try_lock_file(&out.join("crawl").join("lock"))?
-        .ok_or_else(|| LockHeld(out.display().to_string()).into())
-}
 
 /// What every task of one crawl run shares.
 struct Ctx {
@@ -52,7 +40,7 @@ struct Ctx {
     run: i64,
     progress: Progress,
     /// Held until every task has finished, so a restarted run never races a commit.
-    _lock: File,
+    _lock: RunLock,
 }
 
 impl Ctx {
@@ -61,9 +49,23 @@ impl Ctx {
     }
 }
 
-/// Runs (or resumes) a crawl of the configured portals into `cfg.out`.
+/// Runs (or resumes) a crawl of the configured portals into `cfg.out`, taking
+/// the run lock of OUT first (an error that downcasts to
+/// [`LockError`](ogi_util::LockError) when another run holds it).
 pub async fn crawl(cfg: &CrawlConfig) -> Result<CrawlSummary> {
-    let lock = lock_out(&cfg.out)?;
+    let lock = RunLock::acquire(&cfg.out)?;
+    crawl_locked(cfg, &lock).await
+}
+
+/// [`crawl()`] for a caller that already holds the run lock of `cfg.out` (the
+/// nightly pipeline holds it across all its stages).
+pub async fn crawl_locked(cfg: &CrawlConfig, lock: &RunLock) -> Result<CrawlSummary> {
+    ensure!(
+        lock.out() == cfg.out,
+        "the run lock held is for {}, not for the crawl's output {}",
+        lock.out().display(),
+        cfg.out.display()
+    );
     let mut portals = load_portals(&cfg.portals_file)?;
     if !cfg.portal_ids.is_empty() {
         for id in &cfg.portal_ids {
@@ -145,7 +147,7 @@ pub async fn crawl(cfg: &CrawlConfig) -> Result<CrawlSummary> {
         }
         for s in &p.start_urls {
             let url = canonicalize(&Url::parse(s)?);
-            db.seed(&discovered(p, &url, kind::LIST, None, None, s), run)?;
+            db.seed(&discovered(p, &url, UrlKind::List, None, None, s), run)?;
         }
         if let Some(api) = &p.api
             && let Some(url) = discover::api_page_url(api, api.first_page)
@@ -154,7 +156,7 @@ pub async fn crawl(cfg: &CrawlConfig) -> Result<CrawlSummary> {
                 &discovered(
                     p,
                     &url,
-                    kind::API,
+                    UrlKind::Api,
                     Some(api.first_page),
                     None,
                     p.start_urls.first().map_or("", String::as_str),
@@ -172,7 +174,7 @@ pub async fn crawl(cfg: &CrawlConfig) -> Result<CrawlSummary> {
         robots: Mutex::new(HashMap::new()),
         run,
         progress: Progress::new(cfg.progress),
-        _lock: lock,
+        _lock: lock.clone(),
     });
     schedule::dispatch(&ctx).await?;
     let summary = {
@@ -196,7 +198,7 @@ pub async fn crawl(cfg: &CrawlConfig) -> Result<CrawlSummary> {
 fn discovered(
     p: &Portal,
     url: &Url,
-    k: &'static str,
+    k: UrlKind,
     page: Option<u32>,
     item: Option<&ListItem>,
     parent: &str,

@@ -2,7 +2,7 @@
 //! and per-portal crawl health.
 
 use crate::raw::raw_path;
-use crate::state::StateDb;
+use crate::state::{FrontierState, StateDb, UrlKind};
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -21,8 +21,8 @@ pub struct StoredDocument {
     pub path: PathBuf,
     /// Sniffed media type (`text/html`, `application/pdf`, …).
     pub content_type: String,
-    /// `page` (HTML report) or `attachment` (pdf, doc, docx, …).
-    pub kind: String,
+    /// [`UrlKind::Page`] (HTML report) or [`UrlKind::Attachment`] (pdf, doc, docx, …).
+    pub kind: UrlKind,
     /// Portal id.
     pub portal_id: String,
     /// When the stored body was fetched (RFC 3339).
@@ -172,7 +172,7 @@ pub fn write_publication_files(out: &Path) -> Result<()> {
             d.portal_id.clone(),
             d.url.clone(),
             d.sha256.clone(),
-            d.kind.clone(),
+            d.kind.to_string(),
             d.content_type.clone(),
             opt(&d.list_title),
             d.year.map(|y| y.to_string()).unwrap_or_default(),
@@ -321,10 +321,10 @@ pub struct UrlState {
     pub url: String,
     /// Portal id.
     pub portal_id: String,
-    /// `list`, `api`, `page` or `attachment`.
-    pub kind: String,
-    /// `pending`, `done`, `failed`, `blocked` or `disallowed`.
-    pub state: String,
+    /// What the URL is.
+    pub kind: UrlKind,
+    /// Its state in the last run that touched it.
+    pub state: FrontierState,
     /// Failure reason, if any.
     pub error: Option<String>,
     /// Attempts in the current run.

@@ -2,8 +2,8 @@
 //! Government Information reports (政府信息公开工作年度报告).
 //!
 //! # Pipeline
-//! [`crawl()`] reads the portal registry ([`load_portals`]), takes the run lock on
-//! OUT, resumes an unfinished run or starts a new one, and fetches list pages,
+//! [`crawl()`] reads the portal registry ([`load_portals`]), takes the run lock of
+//! OUT ([`RunLock`], `OUT/ogi.lock`), resumes an unfinished run or starts a new one, and fetches list pages,
 //! list endpoints, report pages and attachments under per-host politeness
 //! ([`politeness`]): a `governor` limiter per host, one request in flight per host
 //! by default, completion-based spacing, robots.txt ([`robots`], RFC 9309, with
@@ -83,18 +83,21 @@ pub mod urlnorm;
 pub mod warc;
 
 pub use config::CrawlConfig;
-pub use crawl::{LockHeld, crawl, lock_out};
+pub use crawl::{crawl, crawl_locked};
 pub use documents::{
     CrawlStatus, PortalHealth, StoredDocument, UrlState, frontier, status, stored_documents,
 };
+pub use ogi_util::{LockError, RunLock};
 pub use portals::{Portal, load_portals};
+pub use state::{FrontierState, UrlKind};
 pub use summary::CrawlSummary;
 pub use urlnorm::{Refusal, check_url, is_forbidden_ip};
 pub use warc::export_warc;
 
-/// Runs [`crawl()`] on a fresh multi-threaded tokio runtime (for synchronous callers).
-/// Fails (instead of panicking) when called from inside a tokio runtime.
-pub fn crawl_blocking(cfg: &CrawlConfig) -> anyhow::Result<CrawlSummary> {
+/// Runs [`crawl_locked()`] on a fresh multi-threaded tokio runtime (for synchronous
+/// callers holding the run lock). Fails (instead of panicking) when called from
+/// inside a tokio runtime.
+pub fn crawl_blocking(cfg: &CrawlConfig, lock: &RunLock) -> anyhow::Result<CrawlSummary> {
     anyhow::ensure!(
         tokio::runtime::Handle::try_current().is_err(),
         "crawl_blocking called inside a tokio runtime; use `crawl(cfg).await` there"
@@ -103,5 +106,5 @@ pub fn crawl_blocking(cfg: &CrawlConfig) -> anyhow::Result<CrawlSummary> {
         .enable_all()
         .build()
         .map_err(|e| anyhow::anyhow!("starting the tokio runtime: {e}"))?;
-    rt.block_on(crawl(cfg))
+    rt.block_on(crawl_locked(cfg, lock))
 }

@@ -9,7 +9,7 @@ use crate::platforms::{self, Platform, Request};
 use crate::portals::Portal;
 use crate::probe;
 use crate::state::{
-    ColumnChange, ColumnEvent, Completion, Discovered, FrontierState, StateDb, UrlRow, kind,
+    ColumnChange, ColumnEvent, Completion, Discovered, FrontierState, StateDb, UrlKind, UrlRow,
 };
 use crate::urlnorm::{canonicalize, host_key};
 use anyhow::Result;
@@ -18,7 +18,7 @@ use url::Url;
 /// `parent_url` of a report column's first request (from the registry or discovery).
 pub const COLUMN_PARENT: &str = "column";
 
-fn request_of(p: &Portal, req: &Request, k: &'static str, parent: &str) -> Discovered {
+fn request_of(p: &Portal, req: &Request, k: UrlKind, parent: &str) -> Discovered {
     Discovered {
         url: req.url.to_string(),
         portal_id: p.id.clone(),
@@ -35,7 +35,7 @@ fn request_of(p: &Portal, req: &Request, k: &'static str, parent: &str) -> Disco
 }
 
 fn discover_home(p: &Portal, home: &Url) -> Discovered {
-    let mut d = request_of(p, &Request::get(home.clone()), kind::DISCOVER, "home");
+    let mut d = request_of(p, &Request::get(home.clone()), UrlKind::Discover, "home");
     d.page = Some(0);
     d
 }
@@ -54,7 +54,7 @@ pub fn seeds(db: &StateDb, p: &Portal, platform: Platform) -> Result<Vec<Discove
         if db.column_gone(&p.id, req.url.as_str())? {
             continue;
         }
-        out.push(request_of(p, &req, kind::PLATFORM, COLUMN_PARENT));
+        out.push(request_of(p, &req, UrlKind::Platform, COLUMN_PARENT));
     }
     if out.is_empty()
         && let Some(home) = &p.home_url
@@ -92,9 +92,9 @@ pub fn platform_children(
         }
         let sig = format!("{}\u{1f}{}", e.title, e.date.as_deref().unwrap_or(""));
         let k = if is_attachment(&e.url) {
-            kind::ATTACHMENT
+            UrlKind::Attachment
         } else {
-            kind::PAGE
+            UrlKind::Page
         };
         out.push(Discovered {
             url: e.url.to_string(),
@@ -115,7 +115,7 @@ pub fn platform_children(
                     url: a.to_string(),
                     portal_id: p.id.clone(),
                     host: host_key(a),
-                    kind: kind::ATTACHMENT,
+                    kind: UrlKind::Attachment,
                     page: None,
                     title: Some(e.title.clone()),
                     year: Some(year),
@@ -129,7 +129,7 @@ pub fn platform_children(
     }
     for n in &listing.next {
         if p.allows_host(n.url.host_str().unwrap_or("")) {
-            out.push(request_of(p, n, kind::PLATFORM, url.as_str()));
+            out.push(request_of(p, n, UrlKind::Platform, url.as_str()));
         }
     }
     out
@@ -163,7 +163,7 @@ pub fn discover_children(
     };
     if let Some((req, rule)) = found {
         tracing::info!(portal = %p.id, column = %req.url, rule, "report column found");
-        let d = request_of(p, &req, kind::PLATFORM, COLUMN_PARENT);
+        let d = request_of(p, &req, UrlKind::Platform, COLUMN_PARENT);
         return (
             vec![d],
             Some((ColumnEvent::Found, req.url.to_string(), Some(rule))),
@@ -177,7 +177,7 @@ pub fn discover_children(
         .filter(|h| p.allows_host(h.host_str().unwrap_or("")))
         .take(HOPS_PER_PAGE)
         .map(|h| {
-            let mut d = request_of(p, &Request::get(h), kind::DISCOVER, url.as_str());
+            let mut d = request_of(p, &Request::get(h), UrlKind::Discover, url.as_str());
             d.page = Some(depth + 1);
             d
         })
@@ -189,7 +189,7 @@ pub fn discover_children(
 /// finding, not a failure), and discovery restarts from the home page. `None`
 /// when the row is not a column or the portal has no home page to start from.
 pub fn column_gone(p: &Portal, row: &UrlRow, status: u16) -> Option<Completion> {
-    if row.kind != kind::PLATFORM
+    if row.kind != UrlKind::Platform
         || row.parent_url.as_deref() != Some(COLUMN_PARENT)
         || !matches!(status, 404 | 410)
     {

@@ -9,25 +9,84 @@ use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Kind of a frontier URL.
-pub mod kind {
+/// Kind of a frontier URL (the `urls.kind` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UrlKind {
     /// An HTML list page of a report column.
-    pub const LIST: &str = "list";
+    List,
     /// A page of a JSON/XML list endpoint.
-    pub const API: &str = "api";
+    Api,
     /// A report page (HTML, or a link with no attachment extension).
-    pub const PAGE: &str = "page";
+    Page,
     /// A report attachment (pdf, doc, docx, wps, xls, xlsx).
-    pub const ATTACHMENT: &str = "attachment";
+    Attachment,
     /// A request of a report column read by a platform adapter (list page,
     /// list endpoint page, category tree; GET or POST).
-    pub const PLATFORM: &str = "platform";
+    Platform,
     /// A page on the way from the home page to the report column (discovery).
-    pub const DISCOVER: &str = "discover";
+    Discover,
+}
+
+impl UrlKind {
+    /// Every kind, in order.
+    pub const ALL: [UrlKind; 6] = [
+        UrlKind::List,
+        UrlKind::Api,
+        UrlKind::Page,
+        UrlKind::Attachment,
+        UrlKind::Platform,
+        UrlKind::Discover,
+    ];
+
+    /// The value stored in the state DB: `list`, `api`, `page`, `attachment`,
+    /// `platform`, `discover`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UrlKind::List => "list",
+            UrlKind::Api => "api",
+            UrlKind::Page => "page",
+            UrlKind::Attachment => "attachment",
+            UrlKind::Platform => "platform",
+            UrlKind::Discover => "discover",
+        }
+    }
+
+    /// The kind stored as `s`, if it is one.
+    pub fn parse(s: &str) -> Option<UrlKind> {
+        UrlKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// A report document: a page or an attachment (what the raw store keeps for extraction).
+    pub fn is_document(self) -> bool {
+        matches!(self, UrlKind::Page | UrlKind::Attachment)
+    }
+}
+
+impl std::fmt::Display for UrlKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl rusqlite::ToSql for UrlKind {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        self.as_str().to_sql()
+    }
+}
+
+impl rusqlite::types::FromSql for UrlKind {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let s = v.as_str()?;
+        UrlKind::parse(s).ok_or_else(|| {
+            rusqlite::types::FromSqlError::Other(format!("unknown URL kind {s:?}").into())
+        })
+    }
 }
 
 /// State of a frontier URL in a run (the `urls.state` column).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum FrontierState {
     /// Waiting to be fetched (or to be retried after `not_before`).
     Pending,
@@ -79,13 +138,22 @@ impl FrontierState {
 
 impl std::fmt::Display for FrontierState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
 impl rusqlite::ToSql for FrontierState {
     fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
         self.as_str().to_sql()
+    }
+}
+
+impl rusqlite::types::FromSql for FrontierState {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let s = v.as_str()?;
+        FrontierState::parse(s).ok_or_else(|| {
+            rusqlite::types::FromSqlError::Other(format!("unknown frontier state {s:?}").into())
+        })
     }
 }
 
@@ -128,8 +196,8 @@ pub struct UrlRow {
     pub portal_id: String,
     /// Politeness host key.
     pub host: String,
-    /// See [`kind`].
-    pub kind: String,
+    /// What the URL is.
+    pub kind: UrlKind,
     /// Attempts so far in this run.
     pub attempts: u32,
     /// Endpoint page number (kind `api`).
@@ -166,8 +234,8 @@ pub struct Discovered {
     pub portal_id: String,
     /// Politeness host key.
     pub host: String,
-    /// See [`kind`].
-    pub kind: &'static str,
+    /// What the URL is.
+    pub kind: UrlKind,
     /// Endpoint page number.
     pub page: Option<u32>,
     /// Title as listed.
@@ -573,7 +641,7 @@ impl StateDb {
             "UPDATE urls SET state=?2, error=?3, attempts=?4, not_before=?5 WHERE url=?1",
             params![row.url, c.state, c.error, attempts, c.not_before_ms],
         )?;
-        let is_doc = row.kind == kind::PAGE || row.kind == kind::ATTACHMENT;
+        let is_doc = row.kind.is_document();
         if c.not_modified {
             tx.execute(
                 "UPDATE urls SET checked_unix=?2, doc_status=CASE WHEN ?3 THEN 'unchanged' ELSE doc_status END,
@@ -682,15 +750,17 @@ impl StateDb {
 }
 
 fn enqueue(tx: &rusqlite::Transaction<'_>, d: &Discovered, run: i64) -> Result<()> {
-    let existing: Option<(String, i64, Option<String>, String)> = tx
+    let existing: Option<(FrontierState, i64, Option<String>)> = tx
         .query_row(
-            "SELECT state, run_id, list_sig, kind FROM urls WHERE url=?1",
+            "SELECT state, run_id, list_sig FROM urls WHERE url=?1",
             [&d.url],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
     // `http://www.x/…` and `https://x/…` are one document: the first variant seen is kept.
-    let key = (d.kind == kind::PAGE || d.kind == kind::ATTACHMENT)
+    let key = d
+        .kind
+        .is_document()
         .then(|| {
             url::Url::parse(&d.url)
                 .ok()
@@ -721,14 +791,11 @@ fn enqueue(tx: &rusqlite::Transaction<'_>, d: &Discovered, run: i64) -> Result<(
                 params![d.url, d.portal_id, d.host, d.kind, run, d.page, d.parent, d.title, d.year, d.date, d.sig, d.form, key],
             )?;
         }
-        Some((_, r, _, _)) if r == run => {}
-        Some((state, _, sig, _)) => {
+        Some((_, r, _)) if r == run => {}
+        Some((state, _, sig)) => {
             let changed = d.sig.is_some() && sig != d.sig;
             // A discovery page is visited again whenever a column has to be found again.
-            if FrontierState::parse(&state) != Some(FrontierState::Done)
-                || changed
-                || d.kind == kind::DISCOVER
-            {
+            if state != FrontierState::Done || changed || d.kind == UrlKind::Discover {
                 tx.execute(
                     "UPDATE urls SET state='pending', run_id=?2, attempts=0, not_before=0,
                        list_title=COALESCE(?3, list_title), year=COALESCE(?4, year), list_date=COALESCE(?5, list_date),

@@ -3,8 +3,6 @@
 //! home page, adapters listing every report across pages, attachments, column
 //! drift, script challenges.
 
-#[path = "platforms/server.rs"]
-mod server;
 #[path = "platforms/sites.rs"]
 mod sites;
 

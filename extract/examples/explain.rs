@@ -1,15 +1,21 @@
-//! `cargo run -p ogi-extract --example explain -- [--lines] FILE…`: what
+//! `cargo run -p ogi-extract --example explain -- [--lines] [--ocr] FILE…`: what
 //! `ogi parse --explain` prints, without building the `ogi` binary; with
-//! `--lines`, the numbered source lines first (cells separated by ` | `).
+//! `--lines`, the numbered source lines first (cells separated by ` | `); with
+//! `--ocr`, scans are read by OCR.
 
 use ogi_extract::ParseOptions;
 use ogi_extract::formats::parse_bytes_with_lines;
 
 fn main() {
     let mut show_lines = false;
+    let mut ocr = false;
     for arg in std::env::args().skip(1) {
-        if arg == "--lines" {
-            show_lines = true;
+        match arg.as_str() {
+            "--lines" => show_lines = true,
+            "--ocr" => ocr = true,
+            _ => {}
+        }
+        if arg.starts_with("--") {
             continue;
         }
         let bytes = match std::fs::read(&arg) {
@@ -21,6 +27,7 @@ fn main() {
         };
         let opts = ParseOptions {
             file_name: Some(arg.clone()),
+            ocr,
             ..ParseOptions::default()
         };
         let (report, lines) = parse_bytes_with_lines(&arg, &bytes, &opts);

@@ -128,6 +128,51 @@ pub fn run_checks(report: &Report) -> Vec<Check> {
     out
 }
 
+/// Rows whose identity needs a number where the document printed none.
+///
+/// An instance of C1–C4 left unverified by exactly one cell printed without a
+/// number (blank, dash, `无`) — all its other cells read — would fail if that
+/// cell were 0: the document's own sums say the cell holds a number (a
+/// converter floated it away, `1` printed on a line of its own). The cell
+/// stays as printed (never filled); `blank_in_sum:<row>` names its row (the
+/// table-4 key for table 4), once per row, in identity order.
+pub fn blank_in_sum(report: &Report) -> Vec<String> {
+    use crate::Provenance;
+    let template = report.template.unwrap_or(Template::V2021);
+    let idx = index(&report.cells);
+    let cell = |r: &CellRef| idx.get(&(r.table, r.row, r.col)).map(|&i| &report.cells[i]);
+    let mut out: Vec<String> = Vec::new();
+    for ident in identities(template).iter().filter(|i| IDS.contains(&i.id)) {
+        let all = || ident.lhs.iter().chain(&ident.rhs);
+        let empty: Vec<&CellRef> = all()
+            .filter(|r| cell(r).is_none_or(|c| c.value.is_none()))
+            .collect();
+        let [lost] = empty.as_slice() else { continue };
+        let printed_empty = cell(lost).is_some_and(|c| {
+            matches!(
+                c.provenance,
+                Provenance::Blank | Provenance::Dash | Provenance::Na
+            )
+        });
+        if !printed_empty {
+            continue;
+        }
+        let sum = |side: &[CellRef]| -> f64 {
+            side.iter()
+                .filter_map(|r| cell(r).and_then(|c| c.value))
+                .map(Number::as_f64)
+                .sum()
+        };
+        if (sum(&ident.lhs) - sum(&ident.rhs)).abs() >= 1e-9 {
+            let flag = format!("blank_in_sum:{}", lost.row);
+            if !out.contains(&flag) {
+                out.push(flag);
+            }
+        }
+    }
+    out
+}
+
 /// C5: counts are non-negative integers, money is non-negative; changes (本年增/减) may be negative.
 fn c5(cells: &[Cell]) -> Check {
     let v = vocab();
@@ -174,5 +219,60 @@ fn c5(cells: &[Cell]) -> Check {
         failed,
         unverified: 0,
         detail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Provenance;
+
+    fn row(key: &str, vals: &[Option<i64>], total: Option<i64>) -> Vec<Cell> {
+        let v = vocab();
+        let mut parts = vals.iter();
+        v.cols
+            .iter()
+            .map(|c| {
+                let value = if c.is_total {
+                    total
+                } else {
+                    parts.next().copied().flatten()
+                };
+                Cell {
+                    table: TableId::T3,
+                    row: key.into(),
+                    col: Some(c.key.clone()),
+                    value: value.map(Number::Int),
+                    raw: value.map(|x| x.to_string()).unwrap_or_default(),
+                    unit: None,
+                    provenance: if value.is_some() {
+                        Provenance::Printed
+                    } else {
+                        Provenance::Blank
+                    },
+                    line: Some(1),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_blank_the_row_sum_needs_is_flagged_by_row() {
+        let mut r = Report {
+            template: Some(Template::V2021),
+            ..Report::default()
+        };
+        let parts = [Some(1), Some(0), Some(0), Some(0), Some(0), Some(0)];
+        r.cells = row("carried_forward", &parts, None);
+        r.cells.extend(row("carried_over_in", &[Some(0); 6], None));
+        assert_eq!(blank_in_sum(&r), vec!["blank_in_sum:carried_forward"]);
+        // a blank total over zero parts is consistent: no flag
+        r.cells = row("carried_forward", &[Some(0); 6], None);
+        assert!(blank_in_sum(&r).is_empty());
+        // two cells without a number: nothing to say
+        let mut parts2 = parts;
+        parts2[1] = None;
+        r.cells = row("carried_forward", &parts2, None);
+        assert!(blank_in_sum(&r).is_empty());
     }
 }

@@ -7,7 +7,7 @@
 
 use crate::arrow_out::{unit_of, value_int};
 use crate::vocab::vocab;
-use crate::{Cell, Check, CheckState, FlatTable, Number, Report, Table3, TableId};
+use crate::{Cell, Check, CheckState, FlatTable, Number, Provenance, Report, Table3, TableId};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use std::collections::HashMap;
@@ -109,6 +109,8 @@ struct JsonReport<'a> {
     portal_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fetched_at: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issued: Option<&'a str>,
 }
 
 impl<'a> JsonReport<'a> {
@@ -136,6 +138,7 @@ impl<'a> JsonReport<'a> {
             flags: &r.flags,
             portal_id: r.portal_id.as_deref(),
             fetched_at: r.fetched_at.as_deref(),
+            issued: r.issued.as_deref(),
         }
     }
 }
@@ -239,16 +242,17 @@ fn truncate(s: &str, width: usize) -> String {
     out
 }
 
-/// How a table 3 cell is shown: the number (`*` when inferred), else the raw
-/// text, `·` for a blank cell, `?` for a cell the parser did not find.
+/// How a table 3 cell is shown: the number (`*` when inferred, `~` when split
+/// from fused digits), else the raw text, `·` for a blank cell, `?` for a cell
+/// the parser did not find.
 fn cell_text(cell: Option<&Cell>, value: Option<Number>) -> String {
     match (cell, value) {
         (Some(c), _) if c.value.is_some() => {
             let n = c.value.map(number_text).unwrap_or_default();
-            if c.provenance.is_inferred() {
-                format!("{n}*")
-            } else {
-                n
+            match c.provenance {
+                p if p.is_inferred() => format!("{n}*"),
+                Provenance::Split => format!("{n}~"),
+                _ => n,
             }
         }
         (Some(c), _) if !c.raw.trim().is_empty() => c.raw.trim().to_string(),
@@ -264,7 +268,8 @@ const LABEL_WIDTH: usize = 28;
 /// Table 3 of a report as text for a terminal (CJK-aware widths), followed by
 /// the check results and flags.
 ///
-/// A number marked `*` was inferred from the identities; `·` is a cell printed
+/// A number marked `*` was inferred from the identities, one marked `~` was
+/// cut from digits printed without cell boundaries (`split`); `·` is a cell printed
 /// blank; a dash or `无` is shown as printed; `?` is a cell not found.
 pub fn table3_text(report: &Report) -> String {
     let mut out = String::new();
@@ -380,6 +385,13 @@ pub fn table3_text(report: &Report) -> String {
         {
             out.push_str("* inferred from the accounting identities\n");
         }
+        if report
+            .cells
+            .iter()
+            .any(|c| c.table == TableId::T3 && c.provenance == Provenance::Split)
+        {
+            out.push_str("~ split: cut from digits printed without cell boundaries\n");
+        }
     }
 
     out.push_str("checks:");
@@ -407,7 +419,7 @@ pub fn table3_text(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Provenance, Scope, Status, Template};
+    use crate::{Scope, Status, Template};
     use std::collections::BTreeMap;
 
     fn t3cell(row: &str, col: &str, value: Option<i64>, raw: &str, prov: Provenance) -> Cell {
@@ -642,6 +654,26 @@ mod tests {
         assert!(text.contains("FAIL C3 total: 49 ≠ 50"));
         assert!(text.contains("unverified C4 0 held"), "{text}");
         assert!(text.contains("flags: short_row:granted"));
+    }
+
+    #[test]
+    fn table3_text_marks_split_values() {
+        let mut r = sample();
+        assert!(!table3_text(&r).contains("~ split"), "no split cell yet");
+        r.cells.push(t3cell(
+            "carried_forward",
+            "natural_person",
+            Some(7),
+            "7",
+            Provenance::Split,
+        ));
+        let text = table3_text(&r);
+        let row = text
+            .lines()
+            .find(|l| l.contains("结转下年度继续办理"))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(row.contains("7~"), "{text}");
+        assert!(text.contains("~ split: cut from digits"), "{text}");
     }
 
     #[test]

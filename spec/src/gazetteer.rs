@@ -34,6 +34,16 @@ impl Level {
         }
     }
 
+    /// The key of an agency's level in the datasets (`agency_level`): `province`,
+    /// `prefecture`, `county`, and `township_street` for the township level
+    /// (towns, townships and sub-districts alike).
+    pub fn dataset_key(self) -> &'static str {
+        match self {
+            Level::Township => "township_street",
+            other => other.as_str(),
+        }
+    }
+
     /// The level named by a CSV field, if it is one of the four.
     pub fn parse(s: &str) -> Option<Level> {
         match s.trim() {

@@ -7,6 +7,9 @@
 //! * [`vocab`]: the template vocabulary (`data/spec/*.csv`), the canonical keys
 //!   of tables 2, 3 and 4 with their labels, units, roles and aliases;
 //! * [`gazetteer`]: China's administrative divisions (`data/gazetteer/divisions.csv`);
+//! * [`confusables`]: visually confusable characters of place names
+//!   (`data/gazetteer/confusables.csv`);
+//! * [`sectors`]: the agency sector vocabulary (`data/agency_sectors.csv`);
 //! * [`parts`]: the column contract of the extract stage's Parquet parts
 //!   (`reports`, `cells`), written by `ogi-extract`, read by `ogi-analyze`.
 //!
@@ -15,9 +18,11 @@
 
 #![warn(missing_docs)]
 
+pub mod confusables;
 pub mod csvtable;
 pub mod gazetteer;
 pub mod parts;
+pub mod sectors;
 pub mod vocab;
 
 pub use csvtable::CsvTable;

@@ -1,6 +1,7 @@
 //! `ogi crawl`: the crawl stage alone.
 
 use crate::config::Config;
+use crate::pipeline::lock;
 use crate::pipeline::nightly::crawl_failed;
 use crate::settings::Flags;
 use clap::Args;
@@ -28,7 +29,8 @@ pub fn run(args: CrawlArgs, cfg: &Config) -> anyhow::Result<i32> {
         portal_ids: args.portal_ids,
         ..Flags::default()
     });
-    let summary = ogi_crawler::crawl_blocking(&stages.crawl)?;
+    let lock = lock::acquire(&stages.crawl.out, "crawl")?;
+    let summary = ogi_crawler::crawl_blocking(&stages.crawl, &lock)?;
     println!("{}", serde_json::to_string_pretty(&summary)?);
     Ok(i32::from(crawl_failed(&summary)))
 }

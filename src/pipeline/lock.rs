@@ -1,22 +1,22 @@
-//! An exclusive lock on the output directory, so two runs never interleave.
+//! The run lock of OUT for a command: [`ogi_util::RunLock`] (`OUT/ogi.lock`, one
+//! lock for every stage), with the refusal worded by [`crate::messages`].
 
-use std::fs::File;
+use ogi_util::{LockError, RunLock};
 use std::path::Path;
 
-/// Holds the lock until dropped.
-#[derive(Debug)]
-pub struct OutLock {
-    _file: File,
-}
-
-/// Takes `OUT/pipeline.lock` for the stage `what` without waiting; fails clearly
-/// when another `ogi run`, `ogi extract` or `ogi analyze` holds it.
-pub fn acquire(out: &Path, what: &str) -> anyhow::Result<OutLock> {
-    let path = out.join("pipeline.lock");
-    match ogi_util::try_lock_file(&path)? {
-        Some(file) => Ok(OutLock { _file: file }),
-        None => anyhow::bail!(crate::messages::pipeline_locked(what, out, &path)),
-    }
+/// Takes the run lock of `out` for the command `what` without waiting; fails
+/// clearly (naming the holder) when another ogi command holds it. A lock left by
+/// a crashed run is free again (the kernel released it) and simply taken over.
+pub fn acquire(out: &Path, what: &str) -> anyhow::Result<RunLock> {
+    RunLock::acquire(out).map_err(|e| match e {
+        LockError::Held { path, holder } => anyhow::anyhow!(crate::messages::run_locked(
+            what,
+            out,
+            &path,
+            holder.as_deref()
+        )),
+        LockError::Io(e) => anyhow::Error::new(e).context(crate::messages::lock_failed(out)),
+    })
 }
 
 #[cfg(test)]
@@ -26,9 +26,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let first = super::acquire(dir.path(), "run").unwrap();
         let err = super::acquire(dir.path(), "extract").unwrap_err();
+        let msg = err.to_string();
         assert!(
-            err.to_string().contains("another ogi run/extract/analyze"),
-            "{err}"
+            msg.contains("cannot start ogi extract")
+                && msg.contains(&format!("pid {}", std::process::id())),
+            "{msg}"
         );
         drop(first);
         super::acquire(dir.path(), "run").unwrap();

@@ -1,5 +1,5 @@
 //! Wiring between the stages: the extract stage over the raw store, run records,
-//! the lock on OUT and the "what changed" summary. Stages talk only through
+//! the run lock of OUT and the "what changed" summary. Stages talk only through
 //! files in OUT; this module moves data between their public APIs.
 
 pub mod changes;

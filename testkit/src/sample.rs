@@ -421,22 +421,20 @@ fn etag_of(bytes: &[u8]) -> String {
     format!("\"{}\"", &ogi_crawler::raw::sha256_hex(bytes)[..16])
 }
 
-async fn handle(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response {
-    let host = req
-        .headers()
+/// The host name a request was sent to: its `Host` header without the port,
+/// lower case (`""` when absent). Shared with [`crate::scripted`].
+pub(crate) fn host_of(headers: &HeaderMap) -> String {
+    let h = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .unwrap_or("")
-        .rsplit_once(':')
-        .map(|(h, _)| h.to_string())
-        .unwrap_or_else(|| {
-            req.headers()
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("")
-                .to_string()
-        })
-        .to_ascii_lowercase();
+        .unwrap_or("");
+    h.rsplit_once(':')
+        .map_or(h, |(name, _)| name)
+        .to_ascii_lowercase()
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response {
+    let host = host_of(req.headers());
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
     let full = match &query {

@@ -4,7 +4,7 @@
 //!
 //! * [`atomic`]: durable atomic file writes (temp file, fsync, rename, directory fsync);
 //! * [`time`]: Unix time and RFC 3339 UTC formatting without a date-time dependency;
-//! * [`lock`]: exclusive, non-blocking file locks;
+//! * [`lock`]: the one run lock of an output directory (`OUT/ogi.lock`);
 //! * [`charset`]: the one charset decoder (BOM → declared charset, checked →
 //!   re-detection), used by the crawler on list pages and by the extractor on documents.
 //!
@@ -18,4 +18,4 @@ pub mod lock;
 pub mod time;
 
 pub use atomic::{write_atomic, write_atomic_with};
-pub use lock::try_lock_file;
+pub use lock::{LockError, RunLock};

@@ -4,15 +4,15 @@
 use super::discovered;
 use crate::discover::{self, ListPage, is_attachment};
 use crate::portals::Portal;
-use crate::state::{Discovered, UrlRow, kind};
+use crate::state::{Discovered, UrlKind, UrlRow};
 use crate::urlnorm::host_key;
 use url::Url;
 
 pub(super) fn children_of(portal: &Portal, row: &UrlRow, url: &Url, html: &str) -> Vec<Discovered> {
     let mut out = Vec::new();
-    let list: Option<ListPage> = match row.kind.as_str() {
-        k if k == kind::LIST => Some(discover::parse_list_page(portal, url, html)),
-        k if k == kind::API => portal.api.as_ref().map(|api| {
+    let list: Option<ListPage> = match row.kind {
+        UrlKind::List => Some(discover::parse_list_page(portal, url, html)),
+        UrlKind::Api => portal.api.as_ref().map(|api| {
             discover::parse_api_page(portal, api, url, row.page.unwrap_or(api.first_page), html)
         }),
         _ => None,
@@ -20,9 +20,9 @@ pub(super) fn children_of(portal: &Portal, row: &UrlRow, url: &Url, html: &str) 
     if let Some(lp) = list {
         for item in &lp.items {
             let k = if is_attachment(&item.url) {
-                kind::ATTACHMENT
+                UrlKind::Attachment
             } else {
-                kind::PAGE
+                UrlKind::Page
             };
             out.push(discovered(
                 portal,
@@ -35,15 +35,15 @@ pub(super) fn children_of(portal: &Portal, row: &UrlRow, url: &Url, html: &str) 
         }
         for (i, p) in lp.pages.iter().enumerate() {
             if portal.allows_host(p.host_str().unwrap_or("")) {
-                let (k, page) = if row.kind == kind::API {
-                    (kind::API, Some(row.page.unwrap_or(1) + 1 + i as u32))
+                let (k, page) = if row.kind == UrlKind::Api {
+                    (UrlKind::Api, Some(row.page.unwrap_or(1) + 1 + i as u32))
                 } else {
-                    (kind::LIST, None)
+                    (UrlKind::List, None)
                 };
                 out.push(discovered(portal, p, k, page, None, url.as_str()));
             }
         }
-    } else if row.kind == kind::PAGE && portal.reports.follow_attachments {
+    } else if row.kind == UrlKind::Page && portal.reports.follow_attachments {
         let item_title = row.list_title.clone();
         for a in discover::attachment_links(url, html) {
             if !portal.allows_host(a.host_str().unwrap_or("")) {
@@ -53,7 +53,7 @@ pub(super) fn children_of(portal: &Portal, row: &UrlRow, url: &Url, html: &str) 
                 url: a.to_string(),
                 portal_id: portal.id.clone(),
                 host: host_key(&a),
-                kind: kind::ATTACHMENT,
+                kind: UrlKind::Attachment,
                 page: None,
                 title: item_title.clone(),
                 year: row.year,

@@ -14,7 +14,7 @@ use crate::platform_crawl;
 use crate::politeness::{HostReadiness, HostRefusal};
 use crate::portals::Portal;
 use crate::raw;
-use crate::state::{Completion, FetchRecord, FrontierState, UrlRow, kind};
+use crate::state::{Completion, FetchRecord, FrontierState, UrlKind, UrlRow};
 use crate::timefmt::unix_now_ms;
 use crate::urlnorm::{check_url, host_key, resolve};
 use std::collections::HashSet;
@@ -99,7 +99,7 @@ pub(super) async fn process(ctx: &Ctx, row: &UrlRow) -> Completion {
             &ctx.cfg.allow_private_hosts,
         ) {
             // A report link off the portal is a finding, not a failure of the run.
-            let is_doc = row.kind == kind::PAGE || row.kind == kind::ATTACHMENT;
+            let is_doc = row.kind.is_document();
             if is_doc && matches!(r, crate::urlnorm::Refusal::OutOfScope(_)) {
                 return Completion::state(FrontierState::Skipped, r.reason());
             }
@@ -243,8 +243,8 @@ async fn handle_response(
         c.fetch = Some(fetch_record(url, &Ok(resp), conditional, None));
         return c;
     }
-    let is_doc = row.kind == kind::PAGE || row.kind == kind::ATTACHMENT;
-    if (is_doc || row.kind == kind::DISCOVER) && matches!(status, 404 | 410) {
+    let is_doc = row.kind.is_document();
+    if (is_doc || row.kind == UrlKind::Discover) && matches!(status, 404 | 410) {
         // A report that is gone (or a dead link on the way to a column) is a finding
         // for `ogi status`, not a failed run.
         let mut c = Completion::state(FrontierState::Gone, format!("http_{status}"));
@@ -273,40 +273,41 @@ async fn handle_response(
     if is_doc && !matches_extension(&mime, ext.as_deref()) {
         return fail("content_mismatch", resp);
     }
-    if (row.kind == kind::LIST || row.kind == kind::DISCOVER) && mime != "text/html" {
+    if (row.kind == UrlKind::List || row.kind == UrlKind::Discover) && mime != "text/html" {
         return fail("content_mismatch", resp);
     }
     let mut column = None;
     let mut meta_date = None;
-    let children = if mime == "text/html" || row.kind == kind::API || row.kind == kind::PLATFORM {
-        let html = decode_html(
-            &resp.body,
-            resp.header("content-type"),
-            portal.encoding.as_deref(),
-        );
-        let platform = portal
-            .platform
-            .unwrap_or(crate::platforms::Platform::Generic);
-        match row.kind.as_str() {
-            k if k == kind::PLATFORM => {
-                platform_crawl::platform_children(portal, platform, row, url, &html)
-            }
-            k if k == kind::DISCOVER => {
-                let (c, event) =
-                    platform_crawl::discover_children(portal, platform, row, url, &html);
-                column = event;
-                c
-            }
-            _ => {
-                if row.kind == kind::PAGE {
-                    meta_date = crate::platforms::pubdate::meta_date(&html);
+    let children =
+        if mime == "text/html" || row.kind == UrlKind::Api || row.kind == UrlKind::Platform {
+            let html = decode_html(
+                &resp.body,
+                resp.header("content-type"),
+                portal.encoding.as_deref(),
+            );
+            let platform = portal
+                .platform
+                .unwrap_or(crate::platforms::Platform::Generic);
+            match row.kind {
+                UrlKind::Platform => {
+                    platform_crawl::platform_children(portal, platform, row, url, &html)
                 }
-                children_of(portal, row, url, &html)
+                UrlKind::Discover => {
+                    let (c, event) =
+                        platform_crawl::discover_children(portal, platform, row, url, &html);
+                    column = event;
+                    c
+                }
+                _ => {
+                    if row.kind == UrlKind::Page {
+                        meta_date = crate::platforms::pubdate::meta_date(&html);
+                    }
+                    children_of(portal, row, url, &html)
+                }
             }
-        }
-    } else {
-        Vec::new()
-    };
+        } else {
+            Vec::new()
+        };
     let out = ctx.cfg.out.clone();
     let body = resp.body.clone();
     let stored = tokio::task::spawn_blocking(move || raw::put(&out, &body)).await;

@@ -1,7 +1,7 @@
 //! Full crawl of the sample portal, politeness, robots, second run, WARC, status, lock.
 
 use super::support::*;
-use ogi_crawler::{crawl, export_warc, frontier, lock_out, status, stored_documents};
+use ogi_crawler::{FrontierState, RunLock, crawl, export_warc, frontier, status, stored_documents};
 use ogi_testkit::Faults;
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -33,7 +33,7 @@ async fn full_crawl_finds_exactly_the_expected_documents_politely() {
             .iter()
             .find(|d| d.url == e["url"].as_str().unwrap())
             .unwrap();
-        assert_eq!(d.kind, e["kind"].as_str().unwrap());
+        assert_eq!(d.kind.as_str(), e["kind"].as_str().unwrap());
         assert_eq!(
             d.content_type,
             e["content_type"].as_str().unwrap(),
@@ -92,7 +92,7 @@ async fn full_crawl_finds_exactly_the_expected_documents_politely() {
         .iter()
         .find(|s| s.url.contains("/zwgk/draft/"))
         .expect("draft listed");
-    assert_eq!(draft.state, "disallowed");
+    assert_eq!(draft.state, FrontierState::Disallowed);
     // Non-report list items are never fetched.
     for x in exp["excluded"].as_array().unwrap() {
         let u = x["url"].as_str().unwrap();
@@ -183,10 +183,11 @@ async fn full_crawl_finds_exactly_the_expected_documents_politely() {
     );
 
     // The lock refuses a concurrent run.
-    let _held = lock_out(dir.path()).unwrap();
+    let _held = RunLock::acquire(dir.path()).unwrap();
     let err = crawl(&cfg).await.unwrap_err();
     assert!(
-        err.downcast_ref::<ogi_crawler::LockHeld>().is_some(),
+        err.downcast_ref::<ogi_crawler::LockError>()
+            .is_some_and(ogi_crawler::LockError::is_held),
         "{err:#}"
     );
     srv.shutdown().await;
@@ -282,7 +283,7 @@ async fn a_run_limited_to_some_portals_leaves_the_others_alone() {
         states
             .iter()
             .filter(|u| u.portal_id == "sample-xigong")
-            .all(|u| u.state == "done"),
+            .all(|u| u.state == FrontierState::Done),
         "another portal's URLs were touched"
     );
     cfg.portal_ids.clear();

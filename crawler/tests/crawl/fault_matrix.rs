@@ -7,7 +7,7 @@
 //! `OGI_FAULT_SEED` sets the first seed.
 
 use super::support::*;
-use ogi_crawler::{crawl, frontier, stored_documents};
+use ogi_crawler::{FrontierState, crawl, frontier, stored_documents};
 use ogi_testkit::synth::Rng;
 use ogi_testkit::{Fault, Faults};
 use std::time::Duration;
@@ -105,10 +105,10 @@ async fn one_schedule(seed: u64) -> usize {
     let states = frontier(dir.path()).unwrap();
     let mut failed = 0u64;
     for s in &states {
-        match s.state.as_str() {
-            "done" | "disallowed" => {}
+        match s.state {
+            FrontierState::Done | FrontierState::Disallowed => {}
             // `gone`: a permanent 404/410, a finding for `ogi status`, not a failure.
-            "failed" | "blocked" | "gone" => {
+            FrontierState::Failed | FrontierState::Blocked | FrontierState::Gone => {
                 let why = s.error.as_deref().unwrap_or("");
                 assert!(
                     !why.is_empty(),
@@ -116,7 +116,7 @@ async fn one_schedule(seed: u64) -> usize {
                     s.url,
                     s.state
                 );
-                failed += u64::from(s.state == "failed");
+                failed += u64::from(s.state == FrontierState::Failed);
             }
             other => panic!("seed {seed}: {} left {other} after the run", s.url),
         }

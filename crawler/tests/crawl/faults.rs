@@ -1,6 +1,7 @@
 //! Every injected fault ends in the right state, without panics.
 
 use super::support::*;
+use ogi_crawler::FrontierState::{self, Blocked, Done, Failed};
 use ogi_crawler::{crawl, frontier, stored_documents};
 use ogi_testkit::{Fault, Faults};
 use std::time::Duration;
@@ -9,13 +10,13 @@ const BG: &str = "www.beiguan.example";
 const EQ: &str = "www.erqi.example";
 const XG: &str = "www.xigong.example";
 
-fn state_of(out: &std::path::Path, url: &str) -> (String, Option<String>) {
+fn state_of(out: &std::path::Path, url: &str) -> (FrontierState, Option<String>) {
     let f = frontier(out).unwrap();
     let s = f
         .iter()
         .find(|s| s.url == url)
         .unwrap_or_else(|| panic!("{url} not in frontier"));
-    (s.state.clone(), s.error.clone())
+    (s.state, s.error.clone())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,43 +99,39 @@ async fn injected_faults_end_in_the_right_state() {
     let out = dir.path();
     let u = |h: &str, p: &str| format!("http://{h}{p}");
 
-    assert_eq!(
-        state_of(out, &u(BG, p429)).0,
-        "done",
-        "429 is retried after Retry-After"
-    );
-    assert_eq!(state_of(out, &u(BG, p503)).0, "done", "503 is retried");
-    assert_eq!(
-        state_of(out, &u(BG, reset)),
-        ("failed".into(), Some("connection".into()))
-    );
-    assert_eq!(
-        state_of(out, &u(BG, redirect)),
-        ("failed".into(), Some("redirect_loop".into()))
-    );
-    assert_eq!(
-        state_of(out, &u(BG, huge)),
-        ("failed".into(), Some("too_large".into()))
-    );
-    assert_eq!(
-        state_of(out, &u(BG, bomb)),
-        ("failed".into(), Some("too_large".into())),
-        "the cap counts decoded bytes"
-    );
-    assert_eq!(
-        state_of(out, &u(EQ, slow)),
-        ("failed".into(), Some("timeout".into()))
-    );
-    assert_eq!(
-        state_of(out, &u(EQ, truncated)),
-        ("failed".into(), Some("connection".into()))
-    );
-    assert_eq!(
-        state_of(out, &u(EQ, wrong_ct)),
-        ("failed".into(), Some("content_mismatch".into()))
-    );
-    assert_eq!(state_of(out, &u(XG, challenge)).0, "blocked");
-    assert_eq!(state_of(out, &u(XG, waf)).0, "blocked");
+    // (host, path, state, error, why)
+    let expected = [
+        (BG, p429, Done, None, "429 is retried after Retry-After"),
+        (BG, p503, Done, None, "503 is retried"),
+        (BG, reset, Failed, Some("connection"), "reset"),
+        (BG, redirect, Failed, Some("redirect_loop"), "redirect loop"),
+        (BG, huge, Failed, Some("too_large"), "too large"),
+        (
+            BG,
+            bomb,
+            Failed,
+            Some("too_large"),
+            "the cap counts decoded bytes",
+        ),
+        (EQ, slow, Failed, Some("timeout"), "slow body"),
+        (EQ, truncated, Failed, Some("connection"), "truncated body"),
+        (
+            EQ,
+            wrong_ct,
+            Failed,
+            Some("content_mismatch"),
+            "wrong content type",
+        ),
+        (XG, challenge, Blocked, None, "script challenge"),
+        (XG, waf, Blocked, None, "WAF page"),
+    ];
+    for (host, path, state, error, why) in expected {
+        let (got, got_error) = state_of(out, &u(host, path));
+        assert_eq!(got, state, "{host}{path}: {why}");
+        if let Some(e) = error {
+            assert_eq!(got_error.as_deref(), Some(e), "{host}{path}: {why}");
+        }
+    }
     assert_eq!(summary.blocked_hosts, vec![XG.to_string()]);
     assert!(summary.failed.contains_key("connection") && summary.failed.contains_key("too_large"));
 
@@ -146,7 +143,7 @@ async fn injected_faults_end_in_the_right_state() {
         2,
         "a 503 on robots.txt is retried"
     );
-    assert_eq!(state_of(out, &u(EQ, "/xxgk/ndbg/index.html")).0, "done");
+    assert_eq!(state_of(out, &u(EQ, "/xxgk/ndbg/index.html")).0, Done);
     // Retry-After: after the 429 no request reached that host for ~1 s.
     let i = reqs
         .iter()
@@ -212,10 +209,7 @@ async fn circuit_breaker_parks_a_failing_host() {
         "breaker opens after 2 failures"
     );
     let (state, err) = state_of(dir.path(), &format!("http://{BG}{list}"));
-    assert_eq!(
-        (state.as_str(), err.as_deref()),
-        ("failed", Some("host_parked"))
-    );
+    assert_eq!((state, err.as_deref()), (Failed, Some("host_parked")));
     assert_eq!(summary.failed.get("host_parked"), Some(&1));
     srv.shutdown().await;
 }

@@ -2,7 +2,7 @@
 //! with the same documents, no duplicates, and no finished URL fetched again.
 
 use super::support::*;
-use ogi_crawler::{crawl, frontier, lock_out, stored_documents};
+use ogi_crawler::{FrontierState, RunLock, crawl, frontier, stored_documents};
 use ogi_testkit::{Faults, SampleServer};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -13,12 +13,12 @@ use std::time::Duration;
 /// legitimately revisits list pages (conditionally), so only documents count.
 async fn done_after_release(out: &Path) -> BTreeSet<String> {
     for _ in 0..200 {
-        if lock_out(out).is_ok() {
+        if RunLock::acquire(out).is_ok() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    let _lock = lock_out(out).expect("lock released by the interrupted run");
+    let _lock = RunLock::acquire(out).expect("lock released by the interrupted run");
     if !out.join("crawl/state.sqlite").exists() {
         return BTreeSet::new();
     }
@@ -29,9 +29,7 @@ async fn done_after_release(out: &Path) -> BTreeSet<String> {
     frontier(out)
         .unwrap()
         .into_iter()
-        .filter(|s| {
-            s.state == "done" && (!run_completed || s.kind == "page" || s.kind == "attachment")
-        })
+        .filter(|s| s.state == FrontierState::Done && (!run_completed || s.kind.is_document()))
         .map(|s| s.url)
         .collect()
 }

@@ -2,22 +2,15 @@
 //! registry: discovery, every report across pages, attachments, drift, challenges.
 
 use super::probe::config;
-use super::server::serve;
 use super::sites;
 use ogi_crawler::{crawl, status, stored_documents};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crawl_discovers_columns_and_lists_every_report() {
     let mut portals = sites::all();
     portals.push(sites::challenged());
-    let server = serve(
-        portals
-            .iter()
-            .map(|p| (p.host.to_string(), p.site.clone()))
-            .collect::<HashMap<_, _>>(),
-    )
-    .await;
+    let server = sites::serve_portals(&portals).await;
     let dir = tempfile::tempdir().unwrap();
     let registry = dir.path().join("portals.toml");
     std::fs::write(&registry, sites::registry(&portals)).unwrap();

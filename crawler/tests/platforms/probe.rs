@@ -1,11 +1,9 @@
 //! `probe` from the home page alone finds the report column of every test portal.
 
-use super::server::serve;
 use super::sites::{self, TestPortal};
 use ogi_crawler::CrawlConfig;
 use ogi_crawler::probe::Confidence;
 use ogi_crawler::probe_live::probe_live;
-use std::collections::HashMap;
 use std::time::Duration;
 use url::Url;
 
@@ -37,13 +35,7 @@ pub fn config(
 async fn probe_finds_the_column_from_the_home_page() {
     let mut portals = sites::all();
     portals.push(sites::challenged());
-    let server = serve(
-        portals
-            .iter()
-            .map(|p| (p.host.to_string(), p.site.clone()))
-            .collect::<HashMap<_, _>>(),
-    )
-    .await;
+    let server = sites::serve_portals(&portals).await;
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(dir.path(), server.addr, &portals);
     let mut found = 0;

@@ -2,8 +2,20 @@
 //! record for its platform (`platforms.md`); the TRS portal serves the real
 //! Pingtan list and report pages under their real host name (mapped to loopback).
 
-use super::server::{Req, Resp, Site};
+use ogi_testkit::scripted::{Req, Resp, Server, Site, serve};
+use std::collections::HashMap;
 use std::sync::Arc;
+
+/// Serves `portals` on one loopback server, each under its host name.
+pub async fn serve_portals(portals: &[TestPortal]) -> Server {
+    serve(
+        portals
+            .iter()
+            .map(|p| (p.host.to_string(), p.site.clone()))
+            .collect::<HashMap<_, _>>(),
+    )
+    .await
+}
 
 /// A test portal and what a crawler must find on it.
 pub struct TestPortal {

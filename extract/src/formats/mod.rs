@@ -13,13 +13,14 @@
 //! | DOCX | `docx` (zip + quick-xml) | gridSpan / vMerge |
 //! | XLSX, XLS/ET | `xlsx` (calamine) | |
 //! | DOC, WPS, RTF | LibreOffice → DOCX (`office`) | `needs_conversion` without `soffice` |
-//! | images | tesseract with `--ocr` (`ocr`) | `needs_ocr` otherwise |
+//! | images | with `--ocr`: PNG/JPEG wrapped into a page (`image_pdf`), then as a scanned PDF (`ocr`) | `needs_ocr` otherwise |
 //!
 //! Flags written here: `format_mismatch:declared=…,sniffed=…`, `charset_mismatch:…`,
 //! `charset_errors`, `converted_by:<pdftotext|lopdf|soffice|tesseract>`,
 //! `tool_missing:<tool>`, `limit:<name>` (see [`limits::Exceeded`]),
 //! `pdf:no_text_layer`, `pdf:garbled_text`, `pdf:truncated`, `image:scanned_page`,
-//! `ocr:unavailable`, `unsupported_format:<f>`, `reader_panic`, `panic:<message>` and
+//! `ocr:unavailable`, `ocr:whole_page` (an image tesseract read whole, without
+//! table geometry), `unsupported_format:<f>`, `reader_panic`, `panic:<message>` and
 //! `<pdf|docx|xlsx|zip|conversion|ocr>_error:…` with the reason.
 //!
 //! External tools (all optional at build time, found on `PATH` at run time):
@@ -32,6 +33,7 @@ mod bounded;
 mod cells;
 mod docx;
 mod html;
+mod image_pdf;
 mod layout;
 pub mod limits;
 mod ocr;
@@ -235,11 +237,7 @@ fn read_lines_unguarded(bytes: &[u8], opts: &ParseOptions) -> Extracted {
         Format::Rtf => convert_then(bytes, "rtf", "docx", limits, &mut ex),
         Format::Image => {
             if opts.ocr {
-                ocr_into(
-                    || ocr::ocr_image(bytes, limits).map(|rows| (rows, Vec::new())),
-                    limits,
-                    &mut ex,
-                );
+                ocr_into(|| ocr::ocr_image(bytes, limits), limits, &mut ex);
             } else {
                 ex.fail(Status::NeedsOcr, "image:scanned_page");
             }

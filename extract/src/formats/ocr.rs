@@ -22,9 +22,10 @@
 //!    cleaned page and read alone (`chi_sim`, `--psm 6`), all cells of a page in
 //!    one tesseract run over a list of images. A cell with no ink is blank,
 //!    whatever the text pass saw.
-//! 5. **Digit pass**: the numeric cells — the cell pass read a number, or, in a
-//!    column of numbers, read nothing, digit lookalikes or a short misreading
-//!    without `无`/`不适用`/dash/slash — are read again digits-only (`eng`,
+//! 5. **Digit pass**: the numeric cells — the cell pass read a number, or ASCII
+//!    strokes (`]`, `|`: a thin `1`), or, in a column of numbers, read nothing,
+//!    digit lookalikes, a short misreading or digits with one stray character
+//!    (`7了46`), without `无`/`不适用`/dash/slash — are read again digits-only (`eng`,
 //!    `--psm 7`, `0-9 . -` whitelisted); a reading that is a number replaces a
 //!    cell-pass reading that is not one (a clean number from the cell pass
 //!    stands). Crops keep the page's resolution: enlarged crops made
@@ -34,8 +35,10 @@
 //!    reaches the core; text around tables goes through the same row rebuild as
 //!    PDF text ([`super::layout`]).
 //!
-//! Images (PNG, JPEG, TIFF, …) are given to tesseract as they are (`--psm 4`,
-//! no table geometry: this crate decodes no image format).
+//! Images: a PNG (grey, RGB or palette, not interlaced) or JPEG is wrapped,
+//! undecoded, into a one-page PDF ([`super::image_pdf`]) and read as above;
+//! other images (TIFF, GIF, BMP, PNG with alpha) are given to tesseract as
+//! they are (`--psm 4`, no table geometry), flagged `ocr:whole_page`.
 //!
 //! Every value read this way gets provenance `ocr`, and a value inferred from
 //! them `ocr_inferred` (done by the caller).
@@ -107,11 +110,22 @@ pub(crate) fn ocr_pdf(
     Ok((rows, flags))
 }
 
-/// OCRs one image (PNG, JPEG, TIFF, …) into visual rows.
-pub(crate) fn ocr_image(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<String>>, String> {
+/// OCRs one image (PNG, JPEG, TIFF, …) into visual rows: a PNG or JPEG that
+/// [`super::image_pdf`] can wrap into a page is read like a scanned PDF page
+/// (tables cell by cell); other images whole by tesseract.
+pub(crate) fn ocr_image(
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(Vec<Vec<String>>, Vec<String>), String> {
+    if let Some(pdf) = super::image_pdf::wrap(bytes) {
+        return ocr_pdf(&pdf, limits);
+    }
     let (work, _) = Workdir::with_input("in.img", bytes).map_err(flag)?;
     let tsv = tesseract(&work, "in.img", &["-l", "chi_sim", "--psm", "4"], limits)?;
-    Ok(rows_from_words(parse_tsv(&tsv, |_| Some(1))))
+    Ok((
+        rows_from_words(parse_tsv(&tsv, |_| Some(1))),
+        vec!["ocr:whole_page".to_string()],
+    ))
 }
 
 /// Each page's size in points (`pdfinfo`).
@@ -361,7 +375,9 @@ fn cell_texts(
         .filter(|(ti, ci, _)| {
             let s = &texts[*ti][*ci];
             let col = tables[*ti].grid.cells[*ci].col;
-            looks_numeric(s) || (numeric_col[*ti][col] && may_be_misread_digits(s))
+            looks_numeric(s)
+                || digit_lookalike(s)
+                || (numeric_col[*ti][col] && may_be_misread_digits(s))
         })
         .collect();
     if digit_cells.is_empty() {
@@ -395,11 +411,27 @@ fn cell_texts(
 }
 
 /// Whether a cell pass reading in a column of numbers may be a misread number:
-/// empty, lookalikes of digits, or a short reading without the words and marks a
+/// empty, lookalikes of digits, a short reading, or digits with one stray
+/// character among them (`7了46`), in each case without the words and marks a
 /// number cell legitimately holds instead of a number (`无`, `不适用`, dashes, slashes).
 fn may_be_misread_digits(s: &str) -> bool {
     let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    s.chars().count() <= 3 && !s.chars().any(|c| NOT_A_NUMBER_MARKS.contains(c))
+    let stray = s.chars().filter(|c| !c.is_ascii_digit()).count();
+    let digits = s.chars().count() - stray;
+    (s.chars().count() <= 3 || (digits >= 2 && stray <= 1))
+        && !s.chars().any(|c| NOT_A_NUMBER_MARKS.contains(c))
+}
+
+/// Whether a reading anywhere in a table is ASCII junk of at most three
+/// characters (`]`, `|`, `I`): a thin digit such as `1` read as a stroke; read
+/// again digits only.
+fn digit_lookalike(s: &str) -> bool {
+    let s: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
+    !s.is_empty()
+        && s.len() <= 3
+        && s.iter()
+            .all(|c| (c.is_ascii() && !c.is_ascii_alphanumeric()) || "lIiO".contains(*c))
+        && !s.iter().any(|c| NOT_A_NUMBER_MARKS.contains(*c))
 }
 
 /// Writes cell images and the list tesseract reads them from; returns the list's name.
@@ -741,6 +773,10 @@ mod tests {
     fn numbers_and_lookalikes() {
         assert!(is_number("12") && is_number("96171.6") && is_number("-3"));
         assert!(!is_number("") && !is_number("1.2.3") && !is_number(".5") && !is_number("7-"));
+        assert!(digit_lookalike("]") && digit_lookalike("| l") && !digit_lookalike("-"));
+        assert!(!digit_lookalike("是") && !digit_lookalike("ab") && !digit_lookalike(""));
+        assert!(may_be_misread_digits("7 了 46") && may_be_misread_digits("l2"));
+        assert!(!may_be_misread_digits("不适用") && !may_be_misread_digits("其他情形12"));
         assert!(
             looks_numeric("3 0")
                 && looks_numeric("1O")

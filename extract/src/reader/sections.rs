@@ -1,6 +1,7 @@
 //! Locating parts 二, 三 and 四 by their headings.
 
 use super::tokens::TLine;
+use crate::labels::{Near, near_match};
 use crate::vocab::{HEADING_PART5, HEADING_TABLE2, HEADING_TABLE3, HEADING_TABLE4, TITLE_WORDS};
 use std::ops::Range;
 
@@ -56,15 +57,49 @@ fn is_part_heading(l: &TLine) -> bool {
         && l.key.chars().count() <= 30
 }
 
+/// Part 三's heading, also with one character misread, added or lost
+/// (OCR's `收到和处理政府信息2公开申请情况`).
 fn heading3(l: &TLine) -> bool {
     is_heading(l, &[HEADING_TABLE3])
+        || (!l.has_values()
+            && l.key.chars().count() <= HEADING_TABLE3.chars().count() + HEADING_SLACK
+            && near_match(&l.key, [(0, HEADING_WORDS3.as_slice())], false) == Near::One(0))
 }
+
+/// [`HEADING_TABLE3`] as a candidate list for [`near_match`].
+static HEADING_WORDS3: std::sync::LazyLock<[String; 1]> =
+    std::sync::LazyLock::new(|| [HEADING_TABLE3.to_string()]);
 
 /// Part 四's heading; its key words may carry a typo (`行政法复议`), so the
 /// stems `复议` and `诉讼` are enough in a short line that also says `情况`.
+/// A line opening part 四 (`四、…`) may have them scattered: OCR reads bold
+/// type twice (`行行政政复议复议`) and adds strokes (`诉诉认讼`).
 fn heading4(l: &TLine) -> bool {
-    (is_heading(l, &HEADING_TABLE4) || is_heading(l, &HEADING_TABLE4_STEMS))
-        && l.key.contains("情况")
+    ((is_heading(l, &HEADING_TABLE4) || is_heading(l, &HEADING_TABLE4_STEMS))
+        && l.key.contains("情况"))
+        || (is_part_heading(l)
+            && l.text.trim_start_matches(['#', ' ']).starts_with('四')
+            && HEADING_TABLE4_STEMS.iter().all(|w| scattered(&l.key, w)))
+}
+
+/// Whether the characters of `word` appear in order in `key` within a stretch
+/// at most twice as long as `word`.
+fn scattered(key: &str, word: &str) -> bool {
+    let k: Vec<char> = key.chars().collect();
+    let w: Vec<char> = word.chars().collect();
+    let Some(&first) = w.first() else {
+        return true;
+    };
+    (0..k.len()).filter(|&i| k[i] == first).any(|start| {
+        let mut at = start;
+        w.iter().all(|c| {
+            let found = k[at..].iter().position(|x| x == c);
+            found.is_some_and(|p| {
+                at += p + 1;
+                at - start <= 2 * w.len()
+            })
+        })
+    })
 }
 
 /// The stems of [`HEADING_TABLE4`]'s words.
@@ -144,4 +179,31 @@ pub fn find(lines: &[TLine], first_row: &str) -> Sections {
     s.t3 = Some(t3_start..h4.or(p5).unwrap_or(end));
     s.t4 = h4.map(|h| h + 1..p5.unwrap_or(end));
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::lines_from_text;
+
+    fn line(text: &str) -> TLine {
+        super::super::tokens::tokenize(&lines_from_text(text))
+            .pop()
+            .expect("one line")
+    }
+
+    #[test]
+    fn ocr_misread_headings_are_found() {
+        assert!(heading3(&line("三、收到和处理政府信息公开申请情况")));
+        assert!(heading3(&line("三一、收到和处理政府信息 2- 公开申请情况")));
+        assert!(!heading3(&line("三、收到和处理信息的情况")));
+        assert!(heading4(&line("四、政府信息公开行政复议、行政诉讼情况")));
+        assert!(heading4(&line(
+            "四、政府信二息公开行行政政复议复议、、行行政政诉诉认讼情情况 ;"
+        )));
+        // scattered stems only in a line that opens part 四
+        assert!(!heading4(&line("五、复议后再诉的问题及改进情况")));
+        assert!(scattered("行行政政诉诉认讼", "诉讼"));
+        assert!(!scattered("诉请求的各种讼", "诉讼"));
+    }
 }

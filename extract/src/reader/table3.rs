@@ -11,7 +11,7 @@
 
 use super::Slot;
 use super::tokens::{Kind, Segment, TLine, Tok};
-use crate::labels::{best_match_by, scan};
+use crate::labels::{Near, long_fuzzy_match, near_match, row_match, scan};
 use crate::normalize::label_key;
 use crate::value::CellValue;
 use crate::vocab::{TABLE3_HEADER_GROUPS, vocab};
@@ -34,6 +34,46 @@ pub struct RowRead {
     /// The label was printed on the line of the values (a grid row, a text
     /// row); `false` when it came from lines above them.
     pub label_on_line: bool,
+}
+
+impl RowRead {
+    /// A row whose cells were all placed (by grid position or one value per column).
+    fn placed(row: usize, slots: Vec<Slot>, label_on_line: bool) -> RowRead {
+        RowRead {
+            row,
+            slots,
+            printed: Vec::new(),
+            printed_raw: Vec::new(),
+            short: false,
+            label_on_line,
+        }
+    }
+
+    /// A row whose values could not be placed in columns: every cell missing
+    /// (pointing at `line`), the printed values kept for [`super::align`] and
+    /// [`super::split`].
+    fn short(
+        row: usize,
+        line: Option<u32>,
+        printed: Vec<CellValue>,
+        printed_raw: Vec<String>,
+        label_on_line: bool,
+    ) -> RowRead {
+        RowRead {
+            row,
+            slots: vec![
+                Slot {
+                    line,
+                    ..Slot::missing()
+                };
+                vocab().cols.len()
+            ],
+            printed,
+            printed_raw,
+            short: true,
+            label_on_line,
+        }
+    }
 }
 
 /// A row of values that its label did not place: numbers with no label (a
@@ -117,23 +157,58 @@ fn row_cands() -> impl Iterator<Item = (usize, &'static [String])> {
 /// A row label spans at most this many fragments (part, group, wrapped pieces).
 const MAX_LABEL_FRAGMENTS: usize = 8;
 
+/// What [`match_frags`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FragMatch {
+    /// The row, and how many trailing fragments its label used.
+    Row(usize, usize),
+    /// The label is one character away from several rows (flag, do not guess).
+    Ambiguous(Vec<usize>),
+    /// No row.
+    None,
+}
+
+/// Labels at least this long that a fragment is a typo of ([`long_fuzzy_match`])
+/// are matched before labels further up: a long label with a few characters
+/// lost (`…其政府信息请` for `…其政府信息公开申请`) is still its row's.
+const LONG_LABEL_CHARS: usize = 10;
+
 /// Matches the fragments from the last one backwards against the rows for
-/// which `keep` holds; returns the row and how many trailing fragments its
-/// label used. Exact or contained matches at any length beat fuzzy ones.
-fn match_frags(frags: &[Frag], keep: impl Fn(usize) -> bool) -> Option<(usize, usize)> {
+/// which `keep` holds. At each length (1, 2, … trailing fragments) an exact or
+/// contained label is looked for ([`row_match`]: a short label such as
+/// `其他` only at the end), then one a wrong character away ([`near_match`]:
+/// OCR's `子以公开`; within a stretch of the last fragment only), then a long
+/// label with typos, so a misread label of the
+/// row's own line beats a label contained in lines further up (`其他处理` of
+/// the group, `其他` in the header's `法人或其他组织`). A label one character
+/// from several rows is [`FragMatch::Ambiguous`]. Only when nothing matched
+/// that way are shorter typos matched fuzzily.
+fn match_frags(frags: &[Frag], keep: impl Fn(usize) -> bool) -> FragMatch {
     let n = frags.len();
     let mut joined = String::new();
     let cands = || row_cands().filter(|(i, _)| keep(*i));
-    for strict in [true, false] {
-        joined.clear();
-        for k in 1..=n.min(MAX_LABEL_FRAGMENTS) {
-            joined.insert_str(0, &frags[n - k].key);
-            if let Some((row, _)) = best_match_by(&joined, cands(), !strict) {
-                return Some((row, k));
-            }
+    for k in 1..=n.min(MAX_LABEL_FRAGMENTS) {
+        joined.insert_str(0, &frags[n - k].key);
+        if let Some((row, _)) = row_match(&joined, cands(), false) {
+            return FragMatch::Row(row, k);
+        }
+        match near_match(&joined, cands(), k == 1) {
+            Near::One(row) => return FragMatch::Row(row, k),
+            Near::Ambiguous(rows) => return FragMatch::Ambiguous(rows),
+            Near::None => {}
+        }
+        if let Some(row) = long_fuzzy_match(&joined, cands(), LONG_LABEL_CHARS) {
+            return FragMatch::Row(row, k);
         }
     }
-    None
+    joined.clear();
+    for k in 1..=n.min(MAX_LABEL_FRAGMENTS) {
+        joined.insert_str(0, &frags[n - k].key);
+        if let Some((row, _)) = row_match(&joined, cands(), true) {
+            return FragMatch::Row(row, k);
+        }
+    }
+    FragMatch::None
 }
 
 /// Where the columns sit in a grid: the header's cell index of every
@@ -368,29 +443,17 @@ fn finish(group: &mut Group, out: &mut Table3Read, ctx: &Ctx<'_>) {
 /// vanished, or rows printed blank).
 fn emit(g: Group, out: &mut Table3Read, ctx: &Ctx<'_>) {
     let v = vocab();
-    let Some((row, k)) = match_frags(&g.frags, |_| true) else {
-        if g.has_values() {
-            let line = g
-                .frags
-                .last()
-                .map(|f| f.line)
-                .or(g.vals.first().map(|v| v.0))
-                .unwrap_or(0);
-            if !g.frags.is_empty() {
-                out.flags.push(format!("unmatched_row:{line}"));
+    let (row, k) = match match_frags(&g.frags, |_| true) {
+        FragMatch::Row(row, k) => (row, k),
+        other => {
+            if let FragMatch::Ambiguous(rows) = other {
+                let keys: Vec<&str> = rows.iter().map(|&r| v.rows[r].key.as_str()).collect();
+                out.flags
+                    .push(format!("ambiguous_label:{}", keys.join("|")));
             }
-            let read = values_read(&g, 0, ctx);
-            if read.short {
-                out.flags.push(format!("stray_values:{line}"));
-            } else {
-                out.loose.push(Loose {
-                    after: out.rows.len(),
-                    label: None,
-                    read,
-                });
-            }
+            unmatched(g, out, ctx);
+            return;
         }
-        return;
     };
     // Rows printed without values before the matched one, walking back through
     // the template order: the row just before may have lost its cells (missing);
@@ -398,7 +461,7 @@ fn emit(g: Group, out: &mut Table3Read, ctx: &Ctx<'_>) {
     let mut prefix = &g.frags[..g.frags.len() - k];
     let mut next = row;
     let mut before: Vec<RowRead> = Vec::new();
-    while let Some((prev, pk)) = match_frags(prefix, |p| v.rows_before[next].contains(&p)) {
+    while let FragMatch::Row(prev, pk) = match_frags(prefix, |p| v.rows_before[next].contains(&p)) {
         let r = empty_row(prev, &prefix[prefix.len() - pk..], ctx);
         if !before.is_empty() && r.short {
             break;
@@ -413,17 +476,7 @@ fn emit(g: Group, out: &mut Table3Read, ctx: &Ctx<'_>) {
     if !g.has_values() {
         // A row printed with one empty cell per column is blank, not lost.
         if let Some(slots) = blank_slots(g.frags.last(), ctx) {
-            push_row(
-                out,
-                RowRead {
-                    row,
-                    slots,
-                    printed: Vec::new(),
-                    printed_raw: Vec::new(),
-                    short: false,
-                    label_on_line: true,
-                },
-            );
+            push_row(out, RowRead::placed(row, slots, true));
         }
         return;
     }
@@ -439,6 +492,33 @@ fn emit(g: Group, out: &mut Table3Read, ctx: &Ctx<'_>) {
     push_row(out, read);
 }
 
+/// A group whose label matched no row: its values, when they fill a row, wait
+/// as a [`Loose`] row for [`super::align`]; otherwise they are flagged stray.
+fn unmatched(g: Group, out: &mut Table3Read, ctx: &Ctx<'_>) {
+    if !g.has_values() {
+        return;
+    }
+    let line = g
+        .frags
+        .last()
+        .map(|f| f.line)
+        .or(g.vals.first().map(|v| v.0))
+        .unwrap_or(0);
+    if !g.frags.is_empty() {
+        out.flags.push(format!("unmatched_row:{line}"));
+    }
+    let read = values_read(&g, 0, ctx);
+    if read.short {
+        out.flags.push(format!("stray_values:{line}"));
+    } else {
+        out.loose.push(Loose {
+            after: out.rows.len(),
+            label: None,
+            read,
+        });
+    }
+}
+
 /// The row `row` read from a group's values: by grid position, one value per
 /// column, or one cell per column; otherwise short (values kept, cells missing).
 fn values_read(g: &Group, row: usize, ctx: &Ctx<'_>) -> RowRead {
@@ -452,14 +532,7 @@ fn values_read(g: &Group, row: usize, ctx: &Ctx<'_>) -> RowRead {
     if let (Some(grid), [(l, _)]) = (&ctx.grid, g.vals.as_slice())
         && let Some(slots) = ctx.lines.get(l).and_then(|line| grid.read(line))
     {
-        return RowRead {
-            row,
-            slots,
-            printed: Vec::new(),
-            printed_raw: Vec::new(),
-            short: false,
-            label_on_line,
-        };
+        return RowRead::placed(row, slots, label_on_line);
     }
     let nums: Vec<(u32, &Tok)> = g
         .vals
@@ -471,23 +544,17 @@ fn values_read(g: &Group, row: usize, ctx: &Ctx<'_>) -> RowRead {
         _ => None,
     };
     if nums.len() == ncols {
-        RowRead {
+        RowRead::placed(
             row,
-            slots: in_vocab_order(nums.iter().map(|(l, t)| Slot::from_tok(t, *l)), ctx),
-            printed: Vec::new(),
-            printed_raw: Vec::new(),
-            short: false,
+            in_vocab_order(nums.iter().map(|(l, t)| Slot::from_tok(t, *l)), ctx),
             label_on_line,
-        }
+        )
     } else if let Some((l, toks)) = single_grid_line {
-        RowRead {
+        RowRead::placed(
             row,
-            slots: in_vocab_order(toks.iter().map(|t| Slot::from_tok(t, *l)), ctx),
-            printed: Vec::new(),
-            printed_raw: Vec::new(),
-            short: false,
+            in_vocab_order(toks.iter().map(|t| Slot::from_tok(t, *l)), ctx),
             label_on_line,
-        }
+        )
     } else {
         let printed = nums
             .iter()
@@ -507,20 +574,13 @@ fn values_read(g: &Group, row: usize, ctx: &Ctx<'_>) -> RowRead {
         } else {
             Vec::new()
         };
-        RowRead {
+        RowRead::short(
             row,
-            slots: vec![
-                Slot {
-                    line: nums.first().map(|n| n.0),
-                    ..Slot::missing()
-                };
-                ncols
-            ],
+            nums.first().map(|n| n.0),
             printed,
             printed_raw,
-            short: true,
             label_on_line,
-        }
+        )
     }
 }
 
@@ -561,31 +621,10 @@ fn blank_slots(last: Option<&Frag>, ctx: &Ctx<'_>) -> Option<Vec<Slot>> {
 /// A row whose label was printed without numbers: blank cells when its line
 /// shows every column empty, otherwise missing (flagged `short_row`).
 fn empty_row(row: usize, frags: &[Frag], ctx: &Ctx<'_>) -> RowRead {
-    let ncols = vocab().cols.len();
     let last = frags.last();
     match blank_slots(last, ctx) {
-        Some(slots) => RowRead {
-            row,
-            slots,
-            printed: Vec::new(),
-            printed_raw: Vec::new(),
-            short: false,
-            label_on_line: true,
-        },
-        None => RowRead {
-            row,
-            slots: vec![
-                Slot {
-                    line: last.map(|f| f.line),
-                    ..Slot::missing()
-                };
-                ncols
-            ],
-            printed: Vec::new(),
-            printed_raw: Vec::new(),
-            short: true,
-            label_on_line: false,
-        },
+        Some(slots) => RowRead::placed(row, slots, true),
+        None => RowRead::short(row, last.map(|f| f.line), Vec::new(), Vec::new(), false),
     }
 }
 

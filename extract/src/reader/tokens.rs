@@ -188,8 +188,14 @@ fn tokenize_line(line: &Line) -> Option<TLine> {
             continue;
         }
         let mut label: Vec<&str> = Vec::new();
-        for w in cell.split_whitespace() {
-            match parse_value(w) {
+        let words: Vec<&str> = cell.split_whitespace().collect();
+        for (wi, &w) in words.iter().enumerate() {
+            let value = if is_item_number(w, words.get(wi + 1).copied()) {
+                None
+            } else {
+                parse_value(w)
+            };
+            match value {
                 Some(v) => {
                     flush_label(&mut label, &mut toks, i);
                     toks.push(Tok {
@@ -227,6 +233,19 @@ fn tokenize_line(line: &Line) -> Option<TLine> {
         multi,
         text,
     })
+}
+
+/// Whether a word is an item number, not a value: `2.` or `2、` (a label
+/// whose text was lost, as OCR leaves it), or `1` followed by a word opening
+/// with the item's point (`1 .属于国家秘密`). At most two digits.
+fn is_item_number(w: &str, next: Option<&str>) -> bool {
+    const POINTS: [char; 3] = ['.', '、', '．'];
+    let digits = w.trim_end_matches(POINTS);
+    let n = digits.len();
+    (1..=2).contains(&n)
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (w.len() > n && w[n..].chars().count() == 1
+            || n == w.len() && next.is_some_and(|x| x.starts_with(POINTS)))
 }
 
 /// Whether a word opens a numbered item: `3.其他`, `2、…`, `(三)不予`.
@@ -272,6 +291,35 @@ fn flush_label(label: &mut Vec<&str>, toks: &mut Vec<Tok>, cell: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn item_numbers_are_not_values() {
+        assert!(is_item_number("2.", None));
+        assert!(is_item_number("2、", Some("5")));
+        assert!(is_item_number("1", Some(".属于国家秘密")));
+        assert!(!is_item_number("1", Some("5")));
+        assert!(!is_item_number("2.5", None));
+        assert!(!is_item_number("123.", None));
+        assert!(!is_item_number("2..", None));
+        let line = Line {
+            no: 1,
+            cells: vec![
+                String::new(),
+                "2.".into(),
+                "5".into(),
+                "4".into(),
+                "1 .属于国家秘密".into(),
+            ],
+        };
+        let t = tokenize_line(&line).expect("a line");
+        let values: Vec<&str> = t
+            .toks
+            .iter()
+            .filter(|t| t.is_value())
+            .map(|t| t.raw.as_str())
+            .collect();
+        assert_eq!(values, ["5", "4"]);
+    }
 
     #[test]
     fn a_sub_item_inside_a_group_cell_is_its_own_label() {

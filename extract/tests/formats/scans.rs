@@ -201,3 +201,75 @@ fn a_scan_without_numbers_is_not_a_parse() {
     );
     assert!(!matches!(report.status, Status::Parsed | Status::Partial));
 }
+
+/// One page image cut out of a scan fixture with `pdfimages` (`-png` for the
+/// clean scans' CCITT images, `-j` for the noisy scans' JPEGs, as stored).
+fn page_image(scan: &str, page: u32, flag: &str, ext: &str) -> Vec<u8> {
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let p = page.to_string();
+    let out = std::process::Command::new("pdfimages")
+        .args([flag, "-f", &p, "-l", &p])
+        .arg(dir().join(format!("{scan}.pdf")))
+        .arg(tmp.path().join("img"))
+        .output()
+        .expect("pdfimages runs");
+    assert!(out.status.success(), "pdfimages: {out:?}");
+    std::fs::read(tmp.path().join(format!("img-000.{ext}"))).expect("the page image")
+}
+
+/// A scanned page given as an image (PNG or JPEG, as photographed or saved by
+/// a scanner) goes through the same ruled-grid, cell-by-cell reading as a
+/// scanned PDF: the table-3 page of the 平潭 2024 scan is read against its gold.
+#[test]
+fn page_images_are_read_cell_by_cell() {
+    assert!(
+        tesseract_langs() && on_path("pdftoppm") && on_path("pdfimages"),
+        "OCR tests need tesseract-ocr, tesseract-ocr-chi-sim and poppler-utils (scripts/test.sh installs them)"
+    );
+    let opts = ParseOptions {
+        ocr: true,
+        ..ParseOptions::default()
+    };
+    let gold: Value =
+        serde_json::from_slice(&std::fs::read(dir().join("pingtan_2024.json")).expect("gold"))
+            .expect("gold is JSON");
+    // (scan, pdfimages flag, extension, lowest share of table-3 gold cells right)
+    for (scan, flag, ext, floor) in [
+        ("pingtan_2024_clean", "-png", "png", 0.95),
+        ("pingtan_2024_noisy", "-j", "jpg", 0.80),
+    ] {
+        let img = page_image(scan, 3, flag, ext);
+        let plain = parse_bytes("page.img", &img, &ParseOptions::default());
+        assert_eq!(plain.status, Status::NeedsOcr, "{scan}: an image needs OCR");
+        let report = parse_bytes("page.img", &img, &opts);
+        assert!(
+            report.flags.iter().any(|f| f == "converted_by:tesseract")
+                && !report.flags.iter().any(|f| f == "ocr:whole_page"),
+            "{scan}: read as a page, not whole: {:?}",
+            report.flags
+        );
+        let out: Value = serde_json::from_str(&to_json(&report)).expect("report JSON");
+        let (mut right, mut total, mut misread) = (0usize, 0usize, Vec::new());
+        for (r, cols) in gold["table3"].as_object().expect("table 3 gold") {
+            for (c, want) in cols.as_object().into_iter().flatten() {
+                let got = &out["table3"][r][c];
+                total += 1;
+                if same(c, want, got) {
+                    right += 1;
+                } else if !got.is_null() {
+                    misread.push(format!("{r}.{c}: want {want} got {got}"));
+                }
+            }
+        }
+        let share = right as f64 / total as f64;
+        eprintln!(
+            "{right:4}/{total:4} {:6.2}%  {scan} page 3 as .{ext}; misread: {misread:?}",
+            share * 100.0
+        );
+        assert!(share >= floor, "{scan}: {share:.3} < {floor}");
+        // numbers that differ from the document sit under a failed check
+        if !misread.is_empty() {
+            assert!(report.checks.iter().any(|c| c.failed > 0), "{misread:?}");
+        }
+    }
+}
