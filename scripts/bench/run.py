@@ -23,6 +23,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PY = sys.executable
 
 SCALES = {
+    # a smoke test of the harness itself (any build), seconds
+    "tiny": {"synth": 60, "repeat": 3, "analyze": [3_000], "crawl_hosts": 3},
     # synth reports for extract, runs per small-file timing, reports for analyze
     "small": {"synth": 600, "repeat": 10, "analyze": [20_000], "crawl_hosts": int(os.environ.get("OGI_BENCH_CRAWL_HOSTS", 50))},
     "full": {"synth": 20_000, "repeat": 30, "analyze": [200_000, 1_000_000], "crawl_hosts": 500},
@@ -30,37 +32,31 @@ SCALES = {
 
 
 def measure(cmd, env=None, cwd=None, stdin=None):
-    """Run `cmd`; wall seconds, CPU seconds, peak RSS (MiB), exit code, stdout, stderr."""
+    """Run `cmd`; wall seconds, CPU seconds, peak RSS (MiB), exit code, stdout, stderr.
+
+    CPU and peak RSS come from GNU time (`/usr/bin/time`), which starts the
+    command from its own small process: a child forked from this Python
+    process would count the driver's memory in its peak RSS.
+    """
+    import tempfile
+
     full_env = dict(os.environ)
     full_env.update(env or {})
-    t0 = time.monotonic()
-    p = subprocess.Popen(cmd, env=full_env, cwd=cwd, stdin=stdin, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
-    out, err = b"", b""
-    # communicate() would reap the child; read the pipes, then wait4 for rusage.
-    import threading
-
-    bufs = {}
-
-    def pump(name, f):
-        bufs[name] = f.read()
-
-    ts = [threading.Thread(target=pump, args=(n, f)) for n, f in (("o", p.stdout), ("e", p.stderr))]
-    for t in ts:
-        t.start()
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = time.monotonic() - t0
-    for t in ts:
-        t.join()
-    p.returncode = os.waitstatus_to_exitcode(status)
-    out, err = bufs.get("o", b""), bufs.get("e", b"")
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
+        t0 = time.monotonic()
+        p = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", "-o", tf.name, *cmd], env=full_env,
+                           cwd=cwd, stdin=stdin, capture_output=True)
+        wall = time.monotonic() - t0
+        fields = tf.read().split()
+    # GNU time writes "Command exited with non-zero status N" first on failure.
+    user, system, rss_kb = (float(x) for x in fields[-3:]) if len(fields) >= 3 else (0.0, 0.0, 0.0)
     return {
         "wall_s": round(wall, 4),
-        "cpu_s": round(ru.ru_utime + ru.ru_stime, 3),
-        "peak_rss_mib": round(ru.ru_maxrss / 1024, 1),
+        "cpu_s": round(user + system, 3),
+        "peak_rss_mib": round(rss_kb / 1024, 1),
         "rc": p.returncode,
-        "stdout": out.decode("utf-8", "replace"),
-        "stderr": err.decode("utf-8", "replace"),
+        "stdout": p.stdout.decode("utf-8", "replace"),
+        "stderr": p.stderr.decode("utf-8", "replace"),
     }
 
 
@@ -320,6 +316,7 @@ def markdown(result):
         "Versions: " + ", ".join(f"{k} {val}" for k, val in v.items() if val),
         "",
     ]
+    lines += summary_md(result["rows"])
     for r in result["rows"]:
         if r["row"] == "analyze":
             lines += analyze_md(r)
@@ -371,6 +368,46 @@ def markdown(result):
     lines += ["## Agreement", "", "All comparisons agree with ogi." if not bad else
               "Disagreements:\n\n" + "\n".join(f"* {b}" for b in bad), ""]
     return "\n".join(lines)
+
+
+def summary_md(rows):
+    """One line per row: ours, the alternative, the ratio, whether results agree."""
+    out = ["## Summary", "", "| work | ogi | alternative | alternative / ogi | results |",
+           "|---|---:|---:|---:|---|"]
+    for r in rows:
+        if r["row"] == "analyze":
+            for engine, t in r["theirs"].items():
+                if t.get("ok"):
+                    out.append(f"| analyze {r['n_reports']:,} reports (4 datasets for them, all for us) | "
+                               f"{r['ours']['wall_s']:.1f} s, {r['ours']['peak_rss_mib']:.0f} MiB | "
+                               f"{engine} {t['wall_s']:.1f} s, {t['peak_rss_mib']:.0f} MiB | "
+                               f"{t['ratio_vs_ours']} | {'equal' if t['comparison']['equal'] else 'DIFFER'} |")
+        elif r["row"] == "pdf":
+            best = max(r["table_tools"], key=lambda o: o["cells_correct"], default=None)
+            acc = r["ours_accuracy"]
+            alt = (f"{best['tool']} ({best['strategy']}) {best['secs'] * 1000:.0f} ms, "
+                   f"{best['cells_correct']}/{best['cells_truth']} cells" if best else "–")
+            out.append(f"| PDF tables, {r['pdf']} | {r['ours_median_s'] * 1000:.0f} ms, "
+                       f"{acc['cells_correct']}/{acc['cells_truth']} cells | {alt} | "
+                       f"{best['ratio_to_ours'] if best else '–'} | pdftotext alone "
+                       f"{r['pdftotext_median_s'] * 1000:.0f} ms (ogi = {r['ratio_ours_to_pdftotext']}×) |")
+        elif r["row"] == "crawl":
+            o, sc = r["runs"]["ogi_first"], r["runs"]["scrapy_first"]
+            out.append(f"| crawl {r['hosts']} hosts | {o['wall_s']:.1f} s, CPU {o['cpu_s']:.1f} s, "
+                       f"{o['peak_rss_mib']:.0f} MiB, {o['violations']['too_close'] + o['violations']['over_concurrency']} violations | "
+                       f"Scrapy {sc['wall_s']:.1f} s, CPU {sc['cpu_s']:.1f} s, {sc['peak_rss_mib']:.0f} MiB, "
+                       f"{sc['violations']['too_close'] + sc['violations']['over_concurrency']} violations | "
+                       f"wall {ratio(sc['wall_s'], o['wall_s'])}, CPU {ratio(sc['cpu_s'], o['cpu_s'])} | "
+                       f"{o['requests']} vs {sc['requests']} requests |")
+        elif r["row"] == "extract_text":
+            out.append(f"| extract {r['reports']} text reports, {r['threads']} thread(s) | "
+                       f"{r['reports_per_s']} reports/s | – | – | "
+                       f"{r['correct']['cell_count_as_generated']}/{r['correct']['reports']} as generated |")
+        elif r["row"] == "startup":
+            out.append(f"| `ogi parse` one small report | {r['parse_small_text']['median_s'] * 1000:.1f} ms "
+                       f"(`--version` {r['version']['median_s'] * 1000:.1f} ms) | – | – | – |")
+    out.append("")
+    return out
 
 
 def crawl_md(r):
