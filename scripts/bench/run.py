@@ -315,6 +315,11 @@ def markdown(result):
         "",
         "Versions: " + ", ".join(f"{k} {val}" for k, val in v.items() if val),
         "",
+        "Scale `{0}`: {1[synth]} synthetic text reports for extract, {2} reports for analyze, "
+        "{1[crawl_hosts]} virtual hosts for the crawl, {1[repeat]} runs per small-file timing.".format(
+            result["scale"], SCALES[result["scale"]],
+            " and ".join(f"{n:,}" for n in SCALES[result["scale"]]["analyze"])),
+        "",
     ]
     lines += summary_md(result["rows"])
     for r in result["rows"]:
@@ -463,13 +468,15 @@ def main():
     ap.add_argument("--only", default="startup,extract,pdf,crawl,analyze")
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "ogi"))
     ap.add_argument("--work", default=os.path.join(ROOT, "target", "bench", "work"))
+    ap.add_argument("--bench-analyze", help="the bench_analyze example (default: next to --bin)")
     ap.add_argument("--keep", action="store_true", help="keep generated inputs and outputs")
     ap.add_argument("--md", default=os.path.join(ROOT, "BENCHMARKS.md"))
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     ctx = {"ogi": os.path.abspath(a.bin), "scale": SCALES[a.scale], "work": a.work, "keep": a.keep,
            "scrapy": os.path.join(os.path.dirname(sys.executable), "scrapy"),
-           "bench_analyze": os.path.join(os.path.dirname(os.path.abspath(a.bin)), "examples", "bench_analyze")}
+           "bench_analyze": a.bench_analyze or os.path.join(os.path.dirname(os.path.abspath(a.bin)),
+                                                          "examples", "bench_analyze")}
     result = {"scale": a.scale, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "machine": machine(), "versions": versions(ctx["ogi"]), "rows": []}
     for name in a.only.split(","):
