@@ -132,8 +132,15 @@ def row_analyze(ctx):
         ids_file = os.path.join(work, "identities.parquet")
         ids = must(measure([gen, "--out", work, "--identities", ids_file]), "writing identities")
         summary = json.loads(ours["stdout"])
+        system_alloc = None
+        if "release" in gen:
+            # The same analyze() in a binary with the system allocator (bench_analyze).
+            res = measure([gen, "--analyze-only", "--out", work])
+            m = re.search(r"analyze \(full\): ([0-9.]+)s", res["stdout"])
+            system_alloc = float(m.group(1)) if m else None
         row = {"row": "analyze", "n_reports": n, "documents": summary.get("reports"),
                "ours": slim(ours), "ours_phases_s": phases, "identities_s": ids["wall_s"],
+               "system_allocator_analyze_s": system_alloc,
                "ours_datasets": sorted(summary.get("rows_written", {})), "theirs": {}}
         for engine in ["duckdb", "pandas"]:
             dest = os.path.join(work, f"theirs-{engine}")
@@ -454,6 +461,10 @@ def analyze_md(r):
                          f"{t['peak_rss_mib']:.0f} | {t['ratio_vs_ours']} | {eq} |")
         else:
             lines.append(f"| {engine} | 4 cell datasets | failed | | | | |")
+    if r.get("system_allocator_analyze_s") and r["ours_phases_s"].get("total"):
+        lines += ["", f"Allocator: the same `analyze()` took {r['ours_phases_s']['total']:.2f} s in ogi "
+                  f"(mimalloc) and {r['system_allocator_analyze_s']:.2f} s in `bench_analyze` "
+                  "(system allocator), in-process times."]
     if r["ours_phases_s"]:
         lines += ["", "ogi's phases (from its log, `OGI_LOG=ogi_analyze::timing=info`): "
                   + ", ".join(f"{k} {v:.2f} s" for k, v in r["ours_phases_s"].items())]
