@@ -36,7 +36,7 @@ fi
 if [ -z "${OGI_BENCH_NO_BUILD:-}" ]; then
     start=$(date +%s)
     cargo build --release --bin ogi
-    cargo build --release -p ogi-analyze --example bench_analyze
+    cargo build --release --workspace --example bench_analyze
     echo "$(( $(date +%s) - start ))" > target/bench/last-build-secs
 fi
 

@@ -10,6 +10,13 @@ mod settings;
 
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: Polars' analyze stage allocates
+/// and frees large buffers per year and dataset, and glibc's malloc hands
+/// them back to the kernel and faults them in again (page faults were 13 % of
+/// the 1 M-report profile in issue 16; `scripts/bench.sh` compares the two).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     restore_sigpipe();
     let cli = cmd::Cli::parse();

@@ -23,6 +23,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PY = sys.executable
 
 SCALES = {
+    # a smoke test of the harness itself (any build), seconds
+    "tiny": {"synth": 60, "repeat": 3, "analyze": [3_000], "crawl_hosts": 3},
     # synth reports for extract, runs per small-file timing, reports for analyze
     "small": {"synth": 600, "repeat": 10, "analyze": [20_000], "crawl_hosts": int(os.environ.get("OGI_BENCH_CRAWL_HOSTS", 50))},
     "full": {"synth": 20_000, "repeat": 30, "analyze": [200_000, 1_000_000], "crawl_hosts": 500},
@@ -30,37 +32,31 @@ SCALES = {
 
 
 def measure(cmd, env=None, cwd=None, stdin=None):
-    """Run `cmd`; wall seconds, CPU seconds, peak RSS (MiB), exit code, stdout, stderr."""
+    """Run `cmd`; wall seconds, CPU seconds, peak RSS (MiB), exit code, stdout, stderr.
+
+    CPU and peak RSS come from GNU time (`/usr/bin/time`), which starts the
+    command from its own small process: a child forked from this Python
+    process would count the driver's memory in its peak RSS.
+    """
+    import tempfile
+
     full_env = dict(os.environ)
     full_env.update(env or {})
-    t0 = time.monotonic()
-    p = subprocess.Popen(cmd, env=full_env, cwd=cwd, stdin=stdin, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
-    out, err = b"", b""
-    # communicate() would reap the child; read the pipes, then wait4 for rusage.
-    import threading
-
-    bufs = {}
-
-    def pump(name, f):
-        bufs[name] = f.read()
-
-    ts = [threading.Thread(target=pump, args=(n, f)) for n, f in (("o", p.stdout), ("e", p.stderr))]
-    for t in ts:
-        t.start()
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = time.monotonic() - t0
-    for t in ts:
-        t.join()
-    p.returncode = os.waitstatus_to_exitcode(status)
-    out, err = bufs.get("o", b""), bufs.get("e", b"")
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
+        t0 = time.monotonic()
+        p = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", "-o", tf.name, *cmd], env=full_env,
+                           cwd=cwd, stdin=stdin, capture_output=True)
+        wall = time.monotonic() - t0
+        fields = tf.read().split()
+    # GNU time writes "Command exited with non-zero status N" first on failure.
+    user, system, rss_kb = (float(x) for x in fields[-3:]) if len(fields) >= 3 else (0.0, 0.0, 0.0)
     return {
         "wall_s": round(wall, 4),
-        "cpu_s": round(ru.ru_utime + ru.ru_stime, 3),
-        "peak_rss_mib": round(ru.ru_maxrss / 1024, 1),
+        "cpu_s": round(user + system, 3),
+        "peak_rss_mib": round(rss_kb / 1024, 1),
         "rc": p.returncode,
-        "stdout": out.decode("utf-8", "replace"),
-        "stderr": err.decode("utf-8", "replace"),
+        "stdout": p.stdout.decode("utf-8", "replace"),
+        "stderr": p.stderr.decode("utf-8", "replace"),
     }
 
 
@@ -136,8 +132,15 @@ def row_analyze(ctx):
         ids_file = os.path.join(work, "identities.parquet")
         ids = must(measure([gen, "--out", work, "--identities", ids_file]), "writing identities")
         summary = json.loads(ours["stdout"])
+        system_alloc = None
+        if "release" in gen:
+            # The same analyze() in a binary with the system allocator (bench_analyze).
+            res = measure([gen, "--analyze-only", "--out", work])
+            m = re.search(r"analyze \(full\): ([0-9.]+)s", res["stdout"])
+            system_alloc = float(m.group(1)) if m else None
         row = {"row": "analyze", "n_reports": n, "documents": summary.get("reports"),
                "ours": slim(ours), "ours_phases_s": phases, "identities_s": ids["wall_s"],
+               "system_allocator_analyze_s": system_alloc,
                "ours_datasets": sorted(summary.get("rows_written", {})), "theirs": {}}
         for engine in ["duckdb", "pandas"]:
             dest = os.path.join(work, f"theirs-{engine}")
@@ -319,7 +322,13 @@ def markdown(result):
         "",
         "Versions: " + ", ".join(f"{k} {val}" for k, val in v.items() if val),
         "",
+        "Scale `{0}`: {1[synth]} synthetic text reports for extract, {2} reports for analyze, "
+        "{1[crawl_hosts]} virtual hosts for the crawl, {1[repeat]} runs per small-file timing.".format(
+            result["scale"], SCALES[result["scale"]],
+            " and ".join(f"{n:,}" for n in SCALES[result["scale"]]["analyze"])),
+        "",
     ]
+    lines += summary_md(result["rows"])
     for r in result["rows"]:
         if r["row"] == "analyze":
             lines += analyze_md(r)
@@ -373,6 +382,46 @@ def markdown(result):
     return "\n".join(lines)
 
 
+def summary_md(rows):
+    """One line per row: ours, the alternative, the ratio, whether results agree."""
+    out = ["## Summary", "", "| work | ogi | alternative | alternative / ogi | results |",
+           "|---|---:|---:|---:|---|"]
+    for r in rows:
+        if r["row"] == "analyze":
+            for engine, t in r["theirs"].items():
+                if t.get("ok"):
+                    out.append(f"| analyze {r['n_reports']:,} reports (4 datasets for them, all for us) | "
+                               f"{r['ours']['wall_s']:.1f} s, {r['ours']['peak_rss_mib']:.0f} MiB | "
+                               f"{engine} {t['wall_s']:.1f} s, {t['peak_rss_mib']:.0f} MiB | "
+                               f"{t['ratio_vs_ours']} | {'equal' if t['comparison']['equal'] else 'DIFFER'} |")
+        elif r["row"] == "pdf":
+            best = max(r["table_tools"], key=lambda o: o["cells_correct"], default=None)
+            acc = r["ours_accuracy"]
+            alt = (f"{best['tool']} ({best['strategy']}) {best['secs'] * 1000:.0f} ms, "
+                   f"{best['cells_correct']}/{best['cells_truth']} cells" if best else "–")
+            out.append(f"| PDF tables, {r['pdf']} | {r['ours_median_s'] * 1000:.0f} ms, "
+                       f"{acc['cells_correct']}/{acc['cells_truth']} cells | {alt} | "
+                       f"{best['ratio_to_ours'] if best else '–'} | pdftotext alone "
+                       f"{r['pdftotext_median_s'] * 1000:.0f} ms (ogi = {r['ratio_ours_to_pdftotext']}×) |")
+        elif r["row"] == "crawl":
+            o, sc = r["runs"]["ogi_first"], r["runs"]["scrapy_first"]
+            out.append(f"| crawl {r['hosts']} hosts | {o['wall_s']:.1f} s, CPU {o['cpu_s']:.1f} s, "
+                       f"{o['peak_rss_mib']:.0f} MiB, {o['violations']['too_close'] + o['violations']['over_concurrency']} violations | "
+                       f"Scrapy {sc['wall_s']:.1f} s, CPU {sc['cpu_s']:.1f} s, {sc['peak_rss_mib']:.0f} MiB, "
+                       f"{sc['violations']['too_close'] + sc['violations']['over_concurrency']} violations | "
+                       f"wall {ratio(sc['wall_s'], o['wall_s'])}, CPU {ratio(sc['cpu_s'], o['cpu_s'])} | "
+                       f"{o['requests']} vs {sc['requests']} requests |")
+        elif r["row"] == "extract_text":
+            out.append(f"| extract {r['reports']} text reports, {r['threads']} thread(s) | "
+                       f"{r['reports_per_s']} reports/s | – | – | "
+                       f"{r['correct']['cell_count_as_generated']}/{r['correct']['reports']} as generated |")
+        elif r["row"] == "startup":
+            out.append(f"| `ogi parse` one small report | {r['parse_small_text']['median_s'] * 1000:.1f} ms "
+                       f"(`--version` {r['version']['median_s'] * 1000:.1f} ms) | – | – | – |")
+    out.append("")
+    return out
+
+
 def crawl_md(r):
     lines = [f"## Crawl: {r['hosts']} virtual hosts on loopback, {r['docs_per_host']} reports each", "",
              f"Same limits for both: {r['rate_per_host']} requests/s and {r['per_host_concurrency']} in flight "
@@ -412,6 +461,10 @@ def analyze_md(r):
                          f"{t['peak_rss_mib']:.0f} | {t['ratio_vs_ours']} | {eq} |")
         else:
             lines.append(f"| {engine} | 4 cell datasets | failed | | | | |")
+    if r.get("system_allocator_analyze_s") and r["ours_phases_s"].get("total"):
+        lines += ["", f"Allocator: the same `analyze()` took {r['ours_phases_s']['total']:.2f} s in ogi "
+                  f"(mimalloc) and {r['system_allocator_analyze_s']:.2f} s in `bench_analyze` "
+                  "(system allocator), in-process times."]
     if r["ours_phases_s"]:
         lines += ["", "ogi's phases (from its log, `OGI_LOG=ogi_analyze::timing=info`): "
                   + ", ".join(f"{k} {v:.2f} s" for k, v in r["ours_phases_s"].items())]
@@ -426,13 +479,15 @@ def main():
     ap.add_argument("--only", default="startup,extract,pdf,crawl,analyze")
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "ogi"))
     ap.add_argument("--work", default=os.path.join(ROOT, "target", "bench", "work"))
+    ap.add_argument("--bench-analyze", help="the bench_analyze example (default: next to --bin)")
     ap.add_argument("--keep", action="store_true", help="keep generated inputs and outputs")
     ap.add_argument("--md", default=os.path.join(ROOT, "BENCHMARKS.md"))
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     ctx = {"ogi": os.path.abspath(a.bin), "scale": SCALES[a.scale], "work": a.work, "keep": a.keep,
            "scrapy": os.path.join(os.path.dirname(sys.executable), "scrapy"),
-           "bench_analyze": os.path.join(os.path.dirname(os.path.abspath(a.bin)), "examples", "bench_analyze")}
+           "bench_analyze": a.bench_analyze or os.path.join(os.path.dirname(os.path.abspath(a.bin)),
+                                                          "examples", "bench_analyze")}
     result = {"scale": a.scale, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "machine": machine(), "versions": versions(ctx["ogi"]), "rows": []}
     for name in a.only.split(","):

@@ -2,16 +2,13 @@
 //! front of a text: each link of a chain is the longest name form found at
 //! that position that lies inside the previous link.
 
-use super::names::name_forms;
 use super::{Division, Level};
-use ogi_spec::gazetteer::DivisionRow;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// One division in the gazetteer.
 pub(super) struct Entry {
-    pub(super) code: String,
-    pub(super) name: String,
+    pub(super) code: &'static str,
+    pub(super) name: &'static str,
     pub(super) level: Level,
     pub(super) parent: Option<u32>,
 }
@@ -43,56 +40,120 @@ impl Chain {
     }
 }
 
-/// The parsed gazetteer with its indexes.
+/// The index written by `build.rs` from the bundled gazetteer: one text blob
+/// and tables of little-endian `u32` words pointing into it.
+mod compiled {
+    /// Every code, name and name form, concatenated.
+    pub(super) static TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/gazetteer_text.txt"));
+    /// Per division, in file order: code offset, code length, name offset,
+    /// name length, parent index (`u32::MAX`: none), level (0 province … 3 township).
+    pub(super) static ENTRIES: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer_entries.bin"));
+    /// Per name form, sorted by its text (ties in division order): offset,
+    /// length, division index, short form (0/1).
+    pub(super) static FORMS: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer_forms.bin"));
+    /// Division indexes sorted by code.
+    pub(super) static BY_CODE: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/gazetteer_by_code.bin"));
+    /// Longest name form, in characters.
+    pub(super) static MAX_CHARS: &str =
+        include_str!(concat!(env!("OUT_DIR"), "/gazetteer_max_chars.txt"));
+
+    /// Word `i` of a table.
+    pub(super) fn word(table: &[u8], i: usize) -> u32 {
+        let b = &table[4 * i..4 * i + 4];
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    }
+
+    /// The text at `off`, `len` (word indexes `i`, `i + 1` of a table).
+    pub(super) fn text_at(table: &[u8], i: usize) -> &'static str {
+        let off = word(table, i) as usize;
+        &TEXT[off..off + word(table, i + 1) as usize]
+    }
+}
+
+/// The bundled gazetteer with its indexes (compiled in; only the division
+/// list is decoded at first use).
 pub(super) struct Gazetteer {
     pub(super) entries: Vec<Entry>,
-    pub(super) by_code: HashMap<String, u32>,
-    forms: HashMap<String, Vec<Form>>,
     /// Longest name form, in characters.
     max_chars: usize,
 }
 
-static GAZETTEER: LazyLock<Gazetteer> =
-    LazyLock::new(|| Gazetteer::build(ogi_spec::gazetteer::bundled()));
+static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(Gazetteer::decode);
 
-/// The bundled gazetteer's index, built at first use.
+/// The bundled gazetteer's index.
 pub(super) fn gazetteer() -> &'static Gazetteer {
     &GAZETTEER
 }
 
+/// The first of `0..n` for which `below` is false (`below` must be true on a prefix).
+fn first_not_below(n: usize, below: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if below(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+const ENTRY_WORDS: usize = 6;
+const FORM_WORDS: usize = 4;
+
 impl Gazetteer {
-    /// Indexes the gazetteer's rows.
-    fn build(rows: &[DivisionRow]) -> Gazetteer {
-        let by_code: HashMap<String, u32> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.code.clone(), i as u32))
-            .collect();
-        let entries: Vec<Entry> = rows
-            .iter()
-            .map(|r| Entry {
-                parent: by_code.get(&r.parent).copied(),
-                code: r.code.clone(),
-                name: r.name.clone(),
-                level: r.level,
+    /// Decodes the division list of the compiled index (no copies of text).
+    fn decode() -> Gazetteer {
+        use compiled::{ENTRIES, text_at, word};
+        let n = ENTRIES.len() / 4 / ENTRY_WORDS;
+        let entries = (0..n)
+            .map(|i| {
+                let w = i * ENTRY_WORDS;
+                let parent = word(ENTRIES, w + 4);
+                Entry {
+                    code: text_at(ENTRIES, w),
+                    name: text_at(ENTRIES, w + 2),
+                    parent: (parent != u32::MAX).then_some(parent),
+                    level: match word(ENTRIES, w + 5) {
+                        0 => Level::Province,
+                        1 => Level::Prefecture,
+                        2 => Level::County,
+                        _ => Level::Township,
+                    },
+                }
             })
             .collect();
-        let mut forms: HashMap<String, Vec<Form>> = HashMap::new();
-        for (i, e) in entries.iter().enumerate() {
-            for (form, short) in name_forms(&e.name, e.level) {
-                forms.entry(form).or_default().push(Form {
-                    idx: i as u32,
-                    short,
-                });
-            }
-        }
-        let max_chars = forms.keys().map(|k| k.chars().count()).max().unwrap_or(0);
         Gazetteer {
             entries,
-            by_code,
-            forms,
-            max_chars,
+            max_chars: compiled::MAX_CHARS.trim().parse().unwrap_or(0),
         }
+    }
+
+    /// The division with this exact code.
+    pub(super) fn by_code(&self, code: &str) -> Option<u32> {
+        let table = compiled::BY_CODE;
+        let n = table.len() / 4;
+        let code_at = |i: usize| self.entries[compiled::word(table, i) as usize].code;
+        let pos = first_not_below(n, |i| code_at(i) < code);
+        (pos < n && code_at(pos) == code).then(|| compiled::word(table, pos))
+    }
+
+    /// The divisions known by the name form `text`, in division order.
+    fn forms(&self, text: &str) -> impl Iterator<Item = Form> {
+        use compiled::{FORMS, text_at, word};
+        let n = FORMS.len() / 4 / FORM_WORDS;
+        let form_at = |i: usize| text_at(FORMS, i * FORM_WORDS);
+        let lo = first_not_below(n, |i| form_at(i) < text);
+        (lo..n)
+            .take_while(move |&i| form_at(i) == text)
+            .map(|i| Form {
+                idx: word(FORMS, i * FORM_WORDS + 2),
+                short: word(FORMS, i * FORM_WORDS + 3) == 1,
+            })
     }
 
     /// Ancestors of a division, itself first.
@@ -125,16 +186,20 @@ impl Gazetteer {
         let e = &self.entries[idx as usize];
         let mut path: Vec<&Entry> = self.path(idx).collect();
         path.reverse();
-        let name_at = |l: Level| path.iter().find(|p| p.level == l).map(|p| p.name.clone());
+        let name_at = |l: Level| {
+            path.iter()
+                .find(|p| p.level == l)
+                .map(|p| p.name.to_string())
+        };
         Division {
-            code: e.code.clone(),
-            name: e.name.clone(),
+            code: e.code.to_string(),
+            name: e.name.to_string(),
             level: e.level,
-            parent: e.parent.map(|p| self.entries[p as usize].code.clone()),
+            parent: e.parent.map(|p| self.entries[p as usize].code.to_string()),
             province: name_at(Level::Province),
             prefecture: name_at(Level::Prefecture),
             county: name_at(Level::County),
-            full_name: path.iter().map(|p| p.name.as_str()).collect(),
+            full_name: path.iter().map(|p| p.name).collect(),
         }
     }
 
@@ -189,13 +254,10 @@ impl Gazetteer {
             .take(self.max_chars.saturating_sub(1))
             .collect();
         for &end in ends.iter().rev() {
-            let Some(forms) = self.forms.get(&text[..end]) else {
-                continue;
-            };
-            let fits = |f: &&Form| {
+            let fits = |f: &Form| {
                 inside.is_empty() || inside.iter().any(|&y| f.idx != y && self.within(f.idx, y))
             };
-            let fitting: Vec<&Form> = forms.iter().filter(fits).collect();
+            let fitting: Vec<Form> = self.forms(&text[..end]).filter(fits).collect();
             if fitting.is_empty() {
                 continue;
             }
@@ -226,6 +288,47 @@ impl Gazetteer {
 mod tests {
     use super::*;
     use ogi_spec::gazetteer::DIVISIONS_CSV;
+
+    /// The compiled index equals one built at run time from the bundled rows.
+    #[test]
+    fn compiled_index_matches_the_bundled_rows() {
+        use super::super::names::name_forms;
+        use std::collections::HashMap;
+        let rows = ogi_spec::gazetteer::bundled();
+        let g = gazetteer();
+        assert_eq!(g.entries.len(), rows.len());
+        let mut index: HashMap<&str, u32> = HashMap::new();
+        for (i, r) in rows.iter().enumerate() {
+            index.insert(&r.code, i as u32);
+        }
+        let mut forms: HashMap<String, Vec<(u32, bool)>> = HashMap::new();
+        for (i, (r, e)) in rows.iter().zip(&g.entries).enumerate() {
+            assert_eq!(
+                (e.code, e.name, e.level),
+                (r.code.as_str(), r.name.as_str(), r.level)
+            );
+            assert_eq!(
+                e.parent,
+                index.get(r.parent.as_str()).copied(),
+                "{}",
+                r.code
+            );
+            for (form, short) in name_forms(&r.name, r.level) {
+                forms.entry(form).or_default().push((i as u32, short));
+            }
+        }
+        for (code, i) in &index {
+            assert_eq!(g.by_code(code), Some(*i));
+        }
+        assert_eq!(g.by_code("999999"), None);
+        for (form, want) in &forms {
+            let got: Vec<(u32, bool)> = g.forms(form).map(|f| (f.idx, f.short)).collect();
+            assert_eq!(&got, want, "{form}");
+        }
+        assert_eq!(g.forms("不是地名").count(), 0);
+        let longest = forms.keys().map(|k| k.chars().count()).max();
+        assert_eq!(Some(g.max_chars), longest);
+    }
 
     #[test]
     fn gazetteer_loads_every_row() {

