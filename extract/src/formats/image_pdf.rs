@@ -158,7 +158,7 @@ fn jpeg(bytes: &[u8]) -> Option<ImageDict> {
                 };
             }
             // start of frame (baseline, extended, progressive; not lossless/arithmetic-only kinds)
-            0xC0 | 0xC1 | 0xC2 if seg.len() >= 6 => {
+            0xC0..=0xC2 if seg.len() >= 6 => {
                 let height = u32::from(u16::from_be_bytes([seg[1], seg[2]]));
                 let width = u32::from(u16::from_be_bytes([seg[3], seg[4]]));
                 let color_space = match seg[5] {

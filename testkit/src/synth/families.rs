@@ -228,6 +228,9 @@ fn printed_row_label(key: &str, section: &str, label: &str, rng: &mut Rng) -> St
         .map_or_else(|| row_label(section, label), |(_, l)| (*l).to_string())
 }
 
+/// A table-2 item and its values, in measure order.
+type ItemValues<'a> = (&'a str, Vec<String>);
+
 /// A Markdown table row.
 fn md_row(cells: &[String]) -> String {
     format!("| {} |", cells.join(" | "))
@@ -268,7 +271,7 @@ pub(super) fn converter_markdown(c: &Contents, rng: &mut Rng) -> String {
             None => items.push((&t.item_zh, vec![&t.measure_zh], vec![value])),
         }
     }
-    let mut groups: Vec<(Vec<&str>, Vec<(&str, Vec<String>)>)> = Vec::new();
+    let mut groups: Vec<(Vec<&str>, Vec<ItemValues>)> = Vec::new();
     for (item, measures, vals) in items {
         match groups.last_mut() {
             Some((m, g)) if *m == measures => g.push((item, vals)),
