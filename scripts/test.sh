@@ -18,6 +18,9 @@ command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
 tesseract --list-langs 2>/dev/null | grep -qx chi_sim || need_apt+=(tesseract-ocr-chi-sim)
 tesseract --list-langs 2>/dev/null | grep -qx eng || need_apt+=(tesseract-ocr-eng)
+# Headless Chromium and its WebDriver: the site's browser test (site/tests/browser.py).
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 if [ ${#need_apt[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "== installing Debian packages: ${need_apt[*]}"
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -29,6 +32,8 @@ echo "== installing Python packages for notebooks and interop checks"
 python3 -m pip install -q --disable-pip-version-check -r notebooks/requirements.txt
 # warcio: the independent WARC reader of the crawler's WARC export test.
 python3 -m pip install -q --disable-pip-version-check warcio
+# selenium: drives Chromium in the site's browser test.
+python3 -m pip install -q --disable-pip-version-check selenium
 
 echo "== real-document gold (vocabulary and identities)"
 python3 scripts/check_gold.py >/dev/null
@@ -36,7 +41,7 @@ python3 scripts/check_gold.py >/dev/null
 echo "== cargo test"
 cargo test --workspace
 
-echo "== demo output for the notebooks"
+echo "== demo output for the notebooks and the site"
 demo_out="target/test-demo"
 rm -rf "$demo_out"
 cargo run -q -- demo --out "$demo_out" >/dev/null
@@ -44,3 +49,6 @@ cargo run -q -- demo --out "$demo_out" >/dev/null
 echo "== notebooks and interoperability"
 OGI_OUT="$demo_out" python3 notebooks/run_notebooks.py
 OGI_OUT="$demo_out" python3 notebooks/check_interop.py
+
+echo "== static site in headless Chromium"
+python3 site/tests/browser.py "$demo_out/site" data/sample-portal/expected.json

@@ -66,6 +66,26 @@ pub fn no_headline(err: &anyhow::Error) -> String {
     format!("ogi demo: no headline figures: {err:#}")
 }
 
+/// Notice: where `ogi site` wrote the site and how big it is.
+pub fn site_written(s: &ogi_site::SiteSummary) -> String {
+    format!(
+        "site: {} agencies, {} reports, {} region pages, {} files ({:.1} MB) in {} (read {} ms, written {} ms)",
+        s.agencies,
+        s.reports,
+        s.regions,
+        s.files,
+        s.bytes as f64 / 1e6,
+        s.dest.display(),
+        s.read_ms,
+        s.write_ms
+    )
+}
+
+/// `ogi demo` could not build the site (the datasets are still there).
+pub fn no_site(err: &anyhow::Error) -> String {
+    format!("ogi demo: no site: {err:#}")
+}
+
 /// `ogi parse`: a file was read but is not a parsed report.
 pub fn not_parsed(source: &str, status: &str, flags: &[String]) -> String {
     format!("ogi parse: {source}: {status} {}", flags.join(" "))

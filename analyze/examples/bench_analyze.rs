@@ -8,7 +8,12 @@
 //! ```
 //! Options: `--n N` (reports, default 10000; 1000000 is the goal size),
 //! `--out DIR`, `--part-size K` (reports per part, default 20000),
-//! `--no-python`, `--keep` (do not delete DIR/extract before generating).
+//! `--no-python`, `--keep` (do not delete DIR/extract before generating),
+//! `--generate-only` (write the parts and stop; used by `scripts/bench.sh`),
+//! `--identities FILE` (only write the agency identity of every distinct
+//! (agency, region_code, region) of DIR/extract/reports as Parquet: the
+//! name rules that the DuckDB and pandas comparisons of `scripts/bench.sh`
+//! take as given instead of re-implementing them).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,7 +23,9 @@ use anyhow::{Context as _, Result};
 use ogi_analyze::{
     AnalyzeOptions, Dataset, Lang, analyze, export_csv, vocab::vocabulary, write_codebook,
 };
-use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter};
+use polars::prelude::{
+    Column, DataFrame, DataType, IntoLazy, LazyFrame, ParquetCompression, ParquetWriter, col,
+};
 
 const YEARS: [i32; 6] = [2019, 2020, 2021, 2022, 2023, 2024];
 const SUFFIXES: [&str; 10] = [
@@ -42,6 +49,8 @@ struct Args {
     keep: bool,
     /// Internal: only run the analysis (in a child process, for a clean peak RSS).
     analyze_only: bool,
+    generate_only: bool,
+    identities: Option<PathBuf>,
 }
 
 fn args() -> Result<Args> {
@@ -52,6 +61,8 @@ fn args() -> Result<Args> {
         python: true,
         keep: false,
         analyze_only: false,
+        generate_only: false,
+        identities: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -62,6 +73,10 @@ fn args() -> Result<Args> {
             "--no-python" => a.python = false,
             "--keep" => a.keep = true,
             "--analyze-only" => a.analyze_only = true,
+            "--generate-only" => a.generate_only = true,
+            "--identities" => {
+                a.identities = Some(PathBuf::from(it.next().context("--identities FILE")?))
+            }
             other => anyhow::bail!("unknown argument {other}"),
         }
     }
@@ -464,10 +479,47 @@ fn run_analysis(out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Writes the agency identities of the reports parts under `out` to `dest`.
+fn write_identities(out: &Path, dest: &Path) -> Result<()> {
+    let files: Vec<PathBuf> = std::fs::read_dir(out.join("extract/reports"))
+        .context("reading extract/reports")?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
+        .collect();
+    let paths: Vec<polars::prelude::PlRefPath> = files
+        .iter()
+        .map(|p| polars::prelude::PlRefPath::from(p.to_string_lossy().as_ref()))
+        .collect();
+    let reports = LazyFrame::scan_parquet_files(
+        paths.into_iter().collect(),
+        polars::prelude::ScanArgsParquet::default(),
+    )?
+    .select([
+        col("agency").cast(DataType::String),
+        col("region_code").cast(DataType::String),
+        col("region").cast(DataType::String),
+    ])
+    .collect()?;
+    let ids = ogi_analyze::agencies::lookup(&reports, Some(ogi_analyze::Gazetteer::bundled()))?;
+    let mut ids = ids
+        .lazy()
+        .select([
+            col("agency"),
+            col("region_code"),
+            col("region"),
+            col("agency_id"),
+        ])
+        .collect()?;
+    write(&mut ids, dest)
+}
+
 fn main() -> Result<()> {
     let a = args()?;
     if a.analyze_only {
         return run_analysis(&a.out);
+    }
+    if let Some(dest) = &a.identities {
+        return write_identities(&a.out, dest);
     }
     if !a.keep {
         for sub in ["extract", "datasets"] {
@@ -500,6 +552,9 @@ fn main() -> Result<()> {
         peak_rss_mib().unwrap_or(f64::NAN),
         a.out.display()
     );
+    if a.generate_only {
+        return Ok(());
+    }
     // The analysis runs in a child process so that its peak RSS is its own.
     let t = Instant::now();
     let status = Command::new(std::env::current_exe()?)

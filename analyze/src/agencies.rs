@@ -8,8 +8,8 @@
 //! whitespace, bracketed parts (also an unclosed trailing bracket), leading
 //! names of the region and of its parent regions (`北京市海淀区民政局` and
 //! `海淀区民政局` → `民政局` under `110108`), a leading bare level word
-//! (`区民政局` in a district), `人民政府` → `政府`, and `办公厅` / `政府办` →
-//! `办公室`. Nothing else is guessed: doubtful cases are listed in
+//! (`区民政局` in a district), `人民政府` → `政府`, `办公厅` / `政府办` →
+//! `办公室`, and a final `街道` / `街道办` → `街道办事处`. Nothing else is guessed: doubtful cases are listed in
 //! `agencies.ambiguity` (see [`Ambiguity`]).
 
 use std::collections::BTreeSet;
@@ -180,13 +180,21 @@ fn starts_with_sector(s: &str) -> bool {
         .any(|sec| sec.patterns.iter().any(|p| s.starts_with(p.as_str())))
 }
 
-/// Unify the office forms: 人民政府 → 政府, a final 办公厅 or 政府办 → 办公室.
+/// Unify the office forms: 人民政府 → 政府, a final 办公厅 or 政府办 →
+/// 办公室, a final 街道 or 街道办 → 街道办事处 (a sub-district's office
+/// titles its reports with or without 办事处).
 fn unify_offices(s: &str) -> String {
     let mut s = s.replace("人民政府", "政府");
     if let Some(stem) = s.strip_suffix("办公厅") {
         s = format!("{stem}办公室");
     } else if let Some(stem) = s.strip_suffix("政府办") {
         s = format!("{stem}政府办公室");
+    } else if let Some(stem) = s
+        .strip_suffix("街道办")
+        .or_else(|| s.strip_suffix("街道"))
+        .filter(|stem| !stem.is_empty())
+    {
+        s = format!("{stem}街道办事处");
     }
     s
 }
@@ -532,6 +540,12 @@ mod tests {
         let s = id("红旗路街道办事处", "410503", "河南省安阳市北关区");
         assert_eq!(s.level, Some(Level::Township));
         assert_eq!(s.sector, "government");
+        for form in ["北关区红旗路街道", "安阳市北关区红旗路街道办", "红旗路街道"]
+        {
+            let f = id(form, "410503", "河南省安阳市北关区");
+            assert_eq!(f.agency_id, s.agency_id, "{form}");
+            assert_eq!(f.level, Some(Level::Township));
+        }
         let p = id("安阳市教育局", "410500", "河南省安阳市");
         assert_eq!(p.level, Some(Level::Prefecture));
         assert_eq!(p.sector, "education");

@@ -24,6 +24,7 @@ use polars::prelude::{
 
 use crate::regions::Gazetteer;
 use crate::schema::{Dataset, columns};
+use crate::timing::Phases;
 use crate::vocab::{category_of, vocabulary};
 
 pub use dedup::{DEDUP_RULE, dedup};
@@ -176,18 +177,22 @@ pub struct YearFrames {
 /// `reports` are the de-duplicated reports of that year (with [`RID`]);
 /// `cells` are the cells of its canonical reports (from [`read_cells`];
 /// `None` only for the null year); `prev_panel` is the panel of the
-/// previous year if it exists.
+/// previous year if it exists. The wall time of each dataset is added to
+/// `phases` (`compute_<dataset>`).
 pub fn compute_year(
     year: Option<i32>,
     reports: LazyFrame,
     cells: Option<DataFrame>,
     prev_panel: Option<LazyFrame>,
     gazetteer: Option<&Gazetteer>,
+    phases: &mut Phases,
 ) -> Result<YearFrames> {
-    let reports = reports
-        .collect()
-        .context("collecting reports of the year")?;
-    let quality = quality::quality(&reports).context("building quality")?;
+    let reports = phases.time("compute_year_reports", || {
+        reports.collect().context("collecting reports of the year")
+    })?;
+    let quality = phases.time("compute_quality", || {
+        quality::quality(&reports).context("building quality")
+    })?;
     let mut frames = vec![(Dataset::Quality, quality)];
     if year.is_none() {
         return Ok(YearFrames { frames });
@@ -212,35 +217,48 @@ pub fn compute_year(
         Dataset::Requests,
         &[RID, "_col_order"],
     );
-    frames.push((Dataset::Requests, requests.collect()?));
+    frames.push((
+        Dataset::Requests,
+        phases.time("compute_requests", || requests.collect())?,
+    ));
     let disp = finish_sorted(
         with_ids(dispositions::dispositions(cells.clone())?),
         Dataset::Dispositions,
         &[RID, "_row_order", "_col_order"],
     );
-    frames.push((Dataset::Dispositions, disp.collect()?));
+    frames.push((
+        Dataset::Dispositions,
+        phases.time("compute_dispositions", || disp.collect())?,
+    ));
     let review = finish_sorted(
         with_ids(review_litigation::review(cells.clone())),
         Dataset::ReviewLitigation,
         &by_report,
     );
-    frames.push((Dataset::ReviewLitigation, review.collect()?));
-    let proactive = finish_sorted(
-        with_ids(proactive::proactive(cells.clone())),
-        Dataset::Proactive,
-        &by_report,
-    )
-    .collect()?;
-    let spread = panel::duplicate_spread(&reports, cells.clone());
-    let panel = panel::panel(
-        canon,
-        cells,
-        proactive.clone().lazy(),
-        spread,
-        prev_panel,
-        gazetteer,
-    )?;
-    let regions = rollups::regions(panel.clone().lazy())?;
+    frames.push((
+        Dataset::ReviewLitigation,
+        phases.time("compute_review_litigation", || review.collect())?,
+    ));
+    let proactive = phases.time("compute_proactive", || {
+        finish_sorted(
+            with_ids(proactive::proactive(cells.clone())),
+            Dataset::Proactive,
+            &by_report,
+        )
+        .collect()
+    })?;
+    let panel = phases.time("compute_panel", || {
+        let spread = panel::duplicate_spread(&reports, cells.clone());
+        panel::panel(
+            canon,
+            cells,
+            proactive.clone().lazy(),
+            spread,
+            prev_panel,
+            gazetteer,
+        )
+    })?;
+    let regions = phases.time("compute_regions", || rollups::regions(panel.clone().lazy()))?;
     frames.push((Dataset::Proactive, proactive));
     frames.push((Dataset::Panel, panel));
     frames.push((Dataset::Regions, regions));

@@ -6,8 +6,9 @@
 //! Inputs (files of the other stages): `OUT/crawl/portals.csv` and
 //! `OUT/crawl/publications.csv` (written by the crawler after every run) and the
 //! `reports` parts of the extract stage (agency, year, status, format per
-//! document). Output: `OUT/datasets/compliance/compliance.parquet` and the
-//! spreadsheet copy `OUT/exports/compliance.csv` (UTF-8 with BOM).
+//! document). Output: the dataset [`crate::Dataset::Compliance`],
+//! `OUT/datasets/compliance/part-0.parquet` (columns documented in the codebook;
+//! CSV and XLSX through the exports like every dataset).
 //!
 //! A portal or agency with no report found for a year of the covered range (the
 //! years any portal published for) gets a row with `published = false`: "not
@@ -18,27 +19,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
-use polars::prelude::{Column, DataFrame, ParquetCompression, ParquetWriter};
-use serde::Deserialize;
+use polars::prelude::{Column, DataFrame, IntoLazy, col};
 
-/// Column names of the dataset, in order.
-pub const COLUMNS: [&str; 15] = [
-    "portal_id",
-    "portal_name",
-    "level",
-    "region_code",
-    "agency",
-    "year",
-    "published",
-    "documents",
-    "first_seen",
-    "published_date",
-    "published_source",
-    "deadline",
-    "days_after_deadline",
-    "format",
-    "status",
-];
+use crate::schema::{Dataset, columns};
+use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
 struct PortalRow {
@@ -290,6 +274,7 @@ pub fn build(out: &Path) -> Result<Option<Vec<ComplianceRow>>> {
     Ok(Some(rows))
 }
 
+/// The rows as a frame with the documented columns and dtypes.
 fn frame(rows: &[ComplianceRow]) -> Result<DataFrame> {
     let s = |f: fn(&ComplianceRow) -> String| rows.iter().map(f).collect::<Vec<String>>();
     let o = |f: fn(&ComplianceRow) -> Option<String>| {
@@ -298,7 +283,7 @@ fn frame(rows: &[ComplianceRow]) -> Result<DataFrame> {
     let cols = vec![
         Column::new("portal_id".into(), s(|r| r.portal_id.clone())),
         Column::new("portal_name".into(), s(|r| r.portal_name.clone())),
-        Column::new("level".into(), s(|r| r.level.clone())),
+        Column::new("portal_level".into(), s(|r| r.level.clone())),
         Column::new(
             "region_code".into(),
             o(|r| Some(r.region_code.clone()).filter(|c| !c.is_empty())),
@@ -332,64 +317,30 @@ fn frame(rows: &[ComplianceRow]) -> Result<DataFrame> {
         Column::new("format".into(), o(|r| r.format.clone())),
         Column::new("status".into(), o(|r| r.status.clone())),
     ];
-    Ok(DataFrame::new(rows.len(), cols)?)
+    let df = DataFrame::new(rows.len(), cols)?;
+    let select: Vec<_> = columns(Dataset::Compliance)
+        .into_iter()
+        .map(|c| col(c.name.as_str()).cast(c.dtype))
+        .collect();
+    df.lazy()
+        .select(select)
+        .collect()
+        .context("typing the compliance columns")
 }
 
-fn csv_bytes(rows: &[ComplianceRow]) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(COLUMNS)?;
-    for r in rows {
-        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-        w.write_record([
-            r.portal_id.clone(),
-            r.portal_name.clone(),
-            r.level.clone(),
-            r.region_code.clone(),
-            r.agency.clone(),
-            r.year.to_string(),
-            r.published.to_string(),
-            r.documents.to_string(),
-            opt(&r.first_seen),
-            opt(&r.published_date),
-            opt(&r.published_source),
-            r.deadline.clone(),
-            r.days_after_deadline
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            opt(&r.format),
-            opt(&r.status),
-        ])?;
-    }
-    let mut bytes = "\u{feff}".as_bytes().to_vec();
-    bytes.extend(w.into_inner()?);
-    Ok(bytes)
-}
-
-fn write_atomic(dest: &Path, bytes: &[u8]) -> Result<()> {
-    ogi_util::write_atomic(dest, bytes).with_context(|| format!("writing {}", dest.display()))
-}
-
-/// Builds the dataset and writes `OUT/datasets/compliance/compliance.parquet` and
-/// `OUT/exports/compliance.csv`. Returns the paths and the row count, or `None`
-/// when nothing was crawled into `out`.
-pub fn write(out: &Path) -> Result<Option<(PathBuf, PathBuf, usize)>> {
+/// Builds the dataset and writes `OUT/datasets/compliance/part-0.parquet`.
+/// Returns its path and row count, or `None` when nothing was crawled into
+/// `out` (a dataset written by an earlier run is then left as it is).
+pub fn write(out: &Path) -> Result<Option<(PathBuf, usize)>> {
     let Some(rows) = build(out)? else {
         return Ok(None);
     };
-    let parquet = out
-        .join("datasets")
-        .join("compliance")
-        .join("compliance.parquet");
     let mut df = frame(&rows)?;
-    let mut buf = Vec::new();
-    ParquetWriter::new(&mut buf)
-        .with_compression(ParquetCompression::Zstd(None))
-        .finish(&mut df)
-        .context("writing the compliance parquet")?;
-    write_atomic(&parquet, &buf)?;
-    let csv_path = out.join("exports").join("compliance.csv");
-    write_atomic(&csv_path, &csv_bytes(&rows)?)?;
-    Ok(Some((parquet, csv_path, rows.len())))
+    crate::io::write_partition(out, Dataset::Compliance, None, &mut df)?;
+    Ok(Some((
+        crate::io::partition_file(out, Dataset::Compliance, None),
+        rows.len(),
+    )))
 }
 
 #[cfg(test)]
@@ -451,11 +402,20 @@ mod tests {
             b.iter()
                 .all(|r| !r.published && r.days_after_deadline.is_none())
         );
-        let (pq, csv, n) = write(dir.path()).unwrap().unwrap();
+        let (pq, n) = write(dir.path()).unwrap().unwrap();
         assert_eq!(n, 4);
         assert!(pq.is_file());
-        let text = fs::read_to_string(csv).unwrap();
-        assert!(text.starts_with('\u{feff}'));
-        assert_eq!(text.lines().count(), 5);
+        let df = crate::read_dataset(dir.path(), Dataset::Compliance).unwrap();
+        let names: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        let documented: Vec<String> = columns(Dataset::Compliance)
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(names, documented);
+        assert_eq!(df.height(), 4);
     }
 }

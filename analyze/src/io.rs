@@ -143,7 +143,8 @@ pub fn partitions(out: &Path, d: Dataset) -> Result<Vec<Option<i32>>> {
     Ok(years)
 }
 
-/// Read one partition back with its `year` column, in the documented column order.
+/// Read one partition back with its `year` column (from the partition name
+/// when the dataset is partitioned), in the documented column order.
 pub fn read_partition(out: &Path, d: Dataset, year: Option<i32>) -> Result<LazyFrame> {
     let file = partition_file(out, d, year);
     let lf = scan(std::slice::from_ref(&file))?;
@@ -154,7 +155,7 @@ pub fn read_partition(out: &Path, d: Dataset, year: Option<i32>) -> Result<LazyF
     let cols: Vec<_> = columns(d)
         .iter()
         .map(|c| {
-            if c.name == "year" {
+            if c.name == "year" && d.partitioned() {
                 year_lit.clone().alias("year")
             } else {
                 polars::prelude::col(c.name.as_str())

@@ -98,6 +98,25 @@ pub fn value_labels() -> &'static [ValueLabel] {
                 ("county", "县级", "county"),
             ],
         ));
+        out.extend(fixed(
+            "portal_level",
+            &[
+                ("central", "中央", "central"),
+                ("province", "省级", "province"),
+                ("prefecture", "地级", "prefecture"),
+                ("county", "县级", "county"),
+                ("township", "乡镇、街道", "township or sub-district"),
+                ("department", "部门", "department"),
+            ],
+        ));
+        out.extend(fixed(
+            "published_source",
+            &[
+                ("list", "栏目列表", "the column's list"),
+                ("url", "网址中的日期", "date in the URL"),
+                ("meta", "网页元数据", "the page's metadata"),
+            ],
+        ));
         out.extend(sectors().iter().map(|s| ValueLabel {
             column: "sector",
             value: s.key.clone(),

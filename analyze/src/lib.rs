@@ -14,6 +14,7 @@ mod io;
 pub mod labels;
 pub mod regions;
 mod schema;
+mod timing;
 pub mod vocab;
 mod xlsx;
 
@@ -29,15 +30,16 @@ use sha2::{Digest, Sha256};
 pub use build::{DEDUP_RULE, REPORT_COLUMNS, ratio};
 pub use export::{
     ExportOptions, Headers, LIST_CAP, LIST_COLUMNS, Lang, RATIO_DECIMALS, codebook_markdown,
-    codebook_rows, export_csv, export_frame, header, value_label_rows, write_codebook,
+    codebook_rows, codebook_sections, export_csv, export_frame, header, value_label_rows,
+    write_codebook,
 };
 pub use io::{NULL_PARTITION, partition_file, partitions, read_dataset};
 pub use regions::Gazetteer;
 pub use schema::{ColumnDoc, Dataset, columns};
-pub use xlsx::export_xlsx;
+pub use xlsx::{MAX_ROWS as XLSX_MAX_ROWS, export_xlsx, export_xlsx_sheet_rows, sheet_name};
 
 /// Version of the analysis logic; a change forces a full recomputation.
-pub const ANALYZE_VERSION: &str = concat!("ogi-analyze ", env!("CARGO_PKG_VERSION"), " schema 2");
+pub const ANALYZE_VERSION: &str = concat!("ogi-analyze ", env!("CARGO_PKG_VERSION"), " schema 3");
 
 /// Where region names come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -314,6 +316,19 @@ fn read_cells_of(
 /// full recomputation. A change of the analysis version, vocabulary or
 /// gazetteer, or `opts.full`, recomputes everything.
 pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
+    let mut phases = timing::Phases::default();
+    let summary = analyze_timed(out, opts, &mut phases)?;
+    phases.log();
+    Ok(summary)
+}
+
+/// [`analyze`], adding the wall time of each phase to `phases`.
+fn analyze_timed(
+    out: &Path,
+    opts: &AnalyzeOptions,
+    phases: &mut timing::Phases,
+) -> Result<AnalyzeSummary> {
+    let started = std::time::Instant::now();
     let reports_files = io::part_files(&out.join("extract").join("reports"))?;
     let cells_files = io::part_files(&out.join("extract").join("cells"))?;
     let mut reports_lf = io::scan(&reports_files)?;
@@ -340,6 +355,7 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         .select(select)
         .collect()
         .context("reading reports parts")?;
+    phases.add("read_reports", started.elapsed());
     let n_unique = reports
         .column("report_id")?
         .as_materialized_series()
@@ -353,7 +369,7 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         reports.column("report_id")?.null_count() == 0,
         "reports parts hold rows without report_id"
     );
-    let fps = fingerprints(&reports)?;
+    let fps = phases.time("fingerprint", || fingerprints(&reports))?;
     let globals = globals_digest(opts.gazetteer.as_ref())?;
     let mpath = manifest_path(out);
     let old: Option<Manifest> = fs::read(&mpath)
@@ -378,13 +394,15 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
     }
 
     // One id per agency (a pure function of each document's own fields).
-    let identities = agencies::lookup(&reports, gazetteer)?;
+    let identities = phases.time("identities", || agencies::lookup(&reports, gazetteer))?;
     // `_rid` follows the report_id order (see `build::RID`).
-    let deduped = build::dedup(agencies::with_identity(reports.clone().lazy(), &identities))?
-        .sort(["report_id"], SortMultipleOptions::default())
-        .with_row_index(build::RID, None)
-        .collect()
-        .context("de-duplicating reports")?;
+    let deduped = phases.time("dedup", || -> Result<_> {
+        build::dedup(agencies::with_identity(reports.clone().lazy(), &identities))?
+            .sort(["report_id"], SortMultipleOptions::default())
+            .with_row_index(build::RID, None)
+            .collect()
+            .context("de-duplicating reports")
+    })?;
     let mut summary = AnalyzeSummary {
         reports: reports.height(),
         full,
@@ -424,12 +442,16 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
         };
         let prev = match y.and_then(|y| y.checked_sub(1)) {
             Some(p) if io::partition_file(out, Dataset::Panel, Some(p)).is_file() => {
-                Some(io::read_partition(out, Dataset::Panel, Some(p))?)
+                Some(phases.time("read_prev_panel", || {
+                    io::read_partition(out, Dataset::Panel, Some(p))
+                })?)
             }
             _ => None,
         };
         if let Some(batch) = y.and_then(|y| batches.iter().find(|b| b.first() == Some(&y))) {
-            cells = read_cells_of(&deduped, &cells_files, batch)?;
+            cells = phases.time("read_cells", || {
+                read_cells_of(&deduped, &cells_files, batch)
+            })?;
         }
         let frames = build::compute_year(
             y,
@@ -437,6 +459,7 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
             y.and_then(|y| cells.remove(&y)),
             prev,
             gazetteer,
+            phases,
         )
         .with_context(|| format!("analysing year {}", year_key(y)))?;
         for (d, mut df) in frames.frames {
@@ -444,18 +467,22 @@ pub fn analyze(out: &Path, opts: &AnalyzeOptions) -> Result<AnalyzeSummary> {
                 .rows_written
                 .entry(d.name().to_string())
                 .or_default() += df.height();
-            io::write_partition(out, d, y, &mut df)?;
+            phases.time("write", || io::write_partition(out, d, y, &mut df))?;
         }
         summary.years_recomputed.push(y);
     }
 
     // The agencies span all years: rewritten whole on every run (reports only).
-    let mut agencies_df = build::finish_agencies(agencies::agencies(&deduped, &identities)?)?;
+    let mut agencies_df = phases.time("agencies", || {
+        build::finish_agencies(agencies::agencies(&deduped, &identities)?)
+    })?;
     *summary
         .rows_written
         .entry(Dataset::Agencies.name().to_string())
         .or_default() += agencies_df.height();
-    io::write_partition(out, Dataset::Agencies, None, &mut agencies_df)?;
+    phases.time("write", || {
+        io::write_partition(out, Dataset::Agencies, None, &mut agencies_df)
+    })?;
 
     let manifest = Manifest {
         globals,

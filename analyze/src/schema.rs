@@ -24,11 +24,14 @@ pub enum Dataset {
     Quality,
     /// One row per agency id over all years: name forms, level, sector, years present.
     Agencies,
+    /// Publication compliance: per registry portal × agency × year, whether and
+    /// when a report was published (from the crawl; see `compliance`).
+    Compliance,
 }
 
 impl Dataset {
     /// Every dataset, in the order they are computed.
-    pub const ALL: [Dataset; 8] = [
+    pub const ALL: [Dataset; 9] = [
         Dataset::Requests,
         Dataset::Dispositions,
         Dataset::ReviewLitigation,
@@ -37,12 +40,13 @@ impl Dataset {
         Dataset::Regions,
         Dataset::Quality,
         Dataset::Agencies,
+        Dataset::Compliance,
     ];
 
-    /// Whether the dataset is partitioned by `year=` (all but `agencies`,
-    /// which is one file, `OUT/datasets/agencies/part-0.parquet`).
+    /// Whether the dataset is partitioned by `year=` (all but `agencies` and
+    /// `compliance`, each one file, `OUT/datasets/<name>/part-0.parquet`).
     pub fn partitioned(self) -> bool {
-        self != Dataset::Agencies
+        !matches!(self, Dataset::Agencies | Dataset::Compliance)
     }
 
     /// Directory name of the dataset.
@@ -56,6 +60,7 @@ impl Dataset {
             Dataset::Regions => "regions",
             Dataset::Quality => "quality",
             Dataset::Agencies => "agencies",
+            Dataset::Compliance => "compliance",
         }
     }
 
@@ -93,6 +98,10 @@ impl Dataset {
             Dataset::Agencies => (
                 "机关名录：每个机关编号一行（全部年度）",
                 "Agencies: one row per agency id over all years, with the name forms seen (the crosswalk), level, sector and years present",
+            ),
+            Dataset::Compliance => (
+                "公开合规：每个门户网站、机关、年度是否及何时发布年度报告",
+                "Publication compliance: per registry portal, agency and year, whether and when a report was published, against the legal deadline (31 January of the next year)",
             ),
         }
     }
@@ -350,6 +359,7 @@ pub fn columns(d: Dataset) -> Vec<ColumnDoc> {
             cols.extend(regions_columns());
         }
         Dataset::Agencies => return agencies_columns(),
+        Dataset::Compliance => return compliance_columns(),
         Dataset::Quality => {
             cols.extend(vec![
                 s(
@@ -705,6 +715,12 @@ fn panel_columns() -> Vec<ColumnDoc> {
             "reports.fetched_at",
         ),
         s(
+            "issued",
+            "成文日期",
+            "Date of issue printed in the document (YYYY-MM-DD; the signature date, else a page's labelled date); decides between documents of one agency-year",
+            "reports.issued",
+        ),
+        s(
             "parser_version",
             "解析器版本",
             "Parser version",
@@ -788,6 +804,110 @@ fn quality_flag_columns() -> Vec<ColumnDoc> {
             "新收申请同比异常（超过10倍）",
             "new_received changed by more than a factor of 10 against the previous year (both > 0; null without a previous year)",
             "new_received vs new_received_prev_year",
+        ),
+    ]
+}
+
+/// The columns of the `compliance` dataset (not partitioned; `year` is a column).
+fn compliance_columns() -> Vec<ColumnDoc> {
+    vec![
+        s(
+            "portal_id",
+            "门户编号",
+            "Portal id in the registry (data/portals.toml)",
+            "crawl/portals.csv",
+        ),
+        s(
+            "portal_name",
+            "门户名称",
+            "Registry name of the portal's agency",
+            "crawl/portals.csv",
+        ),
+        s(
+            "portal_level",
+            "门户层级",
+            "Administrative level of the portal in the registry: central, province, prefecture, county, township, department",
+            "crawl/portals.csv",
+        ),
+        s(
+            "region_code",
+            "行政区划代码（GB/T 2260）",
+            "Region code of the portal (blank when unknown)",
+            "crawl/portals.csv",
+        ),
+        s(
+            "agency",
+            "机关名称",
+            "Agency named by the report (blank when nothing was found or the report names none)",
+            "reports.agency",
+        ),
+        c(
+            "year",
+            DataType::Int32,
+            "报告年度",
+            "Reporting year (every year of the range any portal published for)",
+            "",
+            "reports.year, else the listed year",
+        ),
+        c(
+            "published",
+            DataType::Boolean,
+            "已发布",
+            "A report for this year was found on the portal (false: not found, never a guess)",
+            "",
+            "crawl/publications.csv",
+        ),
+        c(
+            "documents",
+            DataType::Int32,
+            "文档数",
+            "Documents found (a page and its attachments count separately)",
+            "count",
+            "crawl/publications.csv",
+        ),
+        s(
+            "first_seen",
+            "首次抓取日期",
+            "First time the crawler stored one of them (YYYY-MM-DD)",
+            "crawl/publications.csv first_seen",
+        ),
+        s(
+            "published_date",
+            "发布日期",
+            "Earliest publication date shown by the portal (YYYY-MM-DD)",
+            "crawl/publications.csv published",
+        ),
+        s(
+            "published_source",
+            "发布日期来源",
+            "Where the publication date came from: list (the column's list), url (t20240115_… in the URL), meta (the page's PubDate)",
+            "crawl/publications.csv published_source",
+        ),
+        s(
+            "deadline",
+            "法定期限",
+            "Legal deadline: 31 January of the following year (《政府信息公开条例》 art. 49)",
+            "derived from year",
+        ),
+        c(
+            "days_after_deadline",
+            DataType::Int64,
+            "逾期天数",
+            "Days from the deadline to the publication date (negative: early; blank without a date)",
+            "days",
+            "published_date − deadline",
+        ),
+        s(
+            "format",
+            "文档格式",
+            "Format of the best-extracted document (html, pdf, …)",
+            "reports.format",
+        ),
+        s(
+            "status",
+            "处理状态",
+            "Best extract status among the documents (blank: not extracted yet)",
+            "reports.status",
         ),
     ]
 }

@@ -2,7 +2,8 @@
 //! header with autofilter, column widths, number formats by unit (percent for
 //! ratios, 万元 and 元 for money, thousands separators for counts), headers
 //! and coded values in the chosen language, plus a `codebook` sheet and a
-//! `value_labels` sheet.
+//! `value_labels` sheet. A dataset longer than a sheet continues on
+//! `<name>_2`, `<name>_3`, … (each with the header row).
 
 use std::path::{Path, PathBuf};
 
@@ -126,14 +127,37 @@ fn write_table(
 
 /// Export `datasets` (all years) as one workbook with a sheet each, plus
 /// the codebook and the value labels. Default destination:
-/// `OUT/exports/ogi.xlsx`. A dataset with more rows than a sheet holds is an
-/// error (export it as CSV instead).
+/// `OUT/exports/ogi.xlsx`. A dataset with more rows than a sheet holds
+/// ([`MAX_ROWS`]) continues on sheets `<name>_2`, `<name>_3`, … in row order,
+/// each with the header row.
 pub fn export_xlsx(
     out: &Path,
     datasets: &[Dataset],
     opts: &ExportOptions,
     dest: Option<&Path>,
 ) -> Result<PathBuf> {
+    export_xlsx_sheet_rows(out, datasets, opts, dest, MAX_ROWS)
+}
+
+/// Name of the `part`-th sheet (0-based) of a dataset: `panel`, `panel_2`, ….
+pub fn sheet_name(d: Dataset, part: usize) -> String {
+    match part {
+        0 => d.name().to_string(),
+        n => format!("{}_{}", d.name(), n + 1),
+    }
+}
+
+/// [`export_xlsx`] with at most `rows_per_sheet` data rows on a sheet (at
+/// least 1, at most [`MAX_ROWS`]), so that continued sheets can be tested and
+/// a reader can ask for shorter sheets.
+pub fn export_xlsx_sheet_rows(
+    out: &Path,
+    datasets: &[Dataset],
+    opts: &ExportOptions,
+    dest: Option<&Path>,
+    rows_per_sheet: usize,
+) -> Result<PathBuf> {
+    let per_sheet = rows_per_sheet.clamp(1, MAX_ROWS);
     let dest = dest
         .map(Path::to_path_buf)
         .unwrap_or_else(|| out.join("exports").join("ogi.xlsx"));
@@ -141,14 +165,16 @@ pub fn export_xlsx(
     let bold = Format::new().set_bold().set_text_wrap();
     for d in datasets {
         let df = export_frame(out, *d, opts, false)?;
-        anyhow::ensure!(
-            df.height() <= MAX_ROWS,
-            "dataset {d} has {} rows, more than an Excel sheet holds ({MAX_ROWS}); export it as CSV",
-            df.height()
-        );
-        let ws = wb.add_worksheet();
-        ws.set_name(d.name())?;
-        write_sheet(ws, &df, &columns(*d), &bold).with_context(|| format!("writing sheet {d}"))?;
+        // An empty dataset still gets its sheet (header only).
+        let parts = df.height().div_ceil(per_sheet).max(1);
+        for part in 0..parts {
+            let chunk = df.slice((part * per_sheet) as i64, per_sheet);
+            let name = sheet_name(*d, part);
+            let ws = wb.add_worksheet();
+            ws.set_name(&name)?;
+            write_sheet(ws, &chunk, &columns(*d), &bold)
+                .with_context(|| format!("writing sheet {name}"))?;
+        }
     }
     let cb: Vec<Vec<String>> = codebook_rows().into_iter().map(|r| r.to_vec()).collect();
     let ws = wb.add_worksheet();

@@ -37,6 +37,8 @@ struct Doc {
     scope: &'static str,
     checks_failed: i32,
     fetched_at: Option<String>,
+    /// Date of issue printed in the document (`reports.issued`).
+    issued: Option<String>,
     flags: String,
     checks_json: String,
     /// (table, row, col, value, provenance)
@@ -55,6 +57,7 @@ impl Doc {
             scope: "agency",
             checks_failed: 0,
             fetched_at: Some("2024-01-01T00:00:00Z".to_string()),
+            issued: None,
             flags: String::new(),
             checks_json:
                 r#"[{"id":"C1","ok":true,"detail":"ok"},{"id":"C2","ok":true,"detail":"ok"}]"#
@@ -323,6 +326,7 @@ fn reports_frame(docs: &[Doc]) -> DataFrame {
             str_col("portal_id", &|_| Some("p1".into())),
             str_col("fetched_at", &|d| d.fetched_at.clone()),
             req("parser_version", &|_| "test-1".into()),
+            str_col("issued", &|d| d.issued.clone()),
         ],
     )
     .unwrap()
@@ -886,37 +890,57 @@ fn quality_lists_checks_flags_and_superseded() {
 }
 
 #[test]
-fn dedup_rule_prefers_parsed_then_checks_then_newest_then_smallest_id() {
+fn dedup_rule_prefers_parsed_then_newest_issue_then_revised_then_checks_then_smallest_id() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path();
     let base = Doc::new("x", "某县民政局", 2022, "410503", "河南省安阳市北关区")
         .t3("new_received", [1, 0, 0, 0, 0, 0]);
+    // `at` is the date of issue; the fetch time runs the other way round
+    // (newest fetch = oldest document) and must not matter.
     let mk = |id: &str, status: &'static str, failed: i32, at: Option<&str>| {
         let mut d = base.clone();
         d.id = id.into();
         d.status = status;
         d.checks_failed = failed;
-        d.fetched_at = at.map(str::to_string);
+        d.issued = at.map(str::to_string);
+        d.fetched_at = Some(match at {
+            Some(a) => format!("{}-12-31T00:00:00Z", 4049 - a[..4].parse::<i32>().unwrap()),
+            None => "2099-01-01T00:00:00Z".into(),
+        });
         d
     };
     // Group 1: parsed beats needs_ocr even if older.
-    // Group 2 (另一局): checks beat recency; group 3: recency; group 4: smallest id.
     let mut docs = vec![
-        mk("g1_old_parsed", "parsed", 3, Some("2020-01-01T00:00:00Z")),
-        mk("g1_new_ocr", "needs_ocr", 0, Some("2025-01-01T00:00:00Z")),
+        mk("g1_old_parsed", "parsed", 3, Some("2023-01-20")),
+        mk("g1_new_ocr", "needs_ocr", 0, Some("2023-06-01")),
     ];
-    let mut g = |agency: &str, id: &str, failed: i32, at: Option<&str>| {
+    let mut g = |agency: &str, id: &str, failed: i32, at: Option<&str>, flags: &str| {
         let mut d = mk(id, "parsed", failed, at);
         d.agency = Some(agency.into());
+        d.flags = flags.into();
         docs.push(d);
     };
-    g("二局", "g2_checks_ok_old", 0, Some("2020-01-01T00:00:00Z"));
-    g("二局", "g2_failed_new", 1, Some("2025-01-01T00:00:00Z"));
-    g("三局", "g3_old", 0, Some("2020-01-01T00:00:00Z"));
-    g("三局", "g3_new", 0, Some("2025-01-01T00:00:00Z"));
-    g("三局", "g3_nodate", 0, None);
-    g("四局", "g4_b", 0, Some("2024-01-01T00:00:00Z"));
-    g("四局", "g4_a", 0, Some("2024-01-01T00:00:00Z"));
+    // Group 2: the newer issue wins even when it fails a check.
+    g("二局", "g2_checks_ok_old", 0, Some("2023-01-20"), "");
+    g("二局", "g2_failed_new", 1, Some("2023-05-01"), "");
+    // Group 3: the newest issue; none last.
+    g("三局", "g3_old", 0, Some("2023-01-20"), "");
+    g("三局", "g3_new", 0, Some("2023-03-01"), "");
+    g("三局", "g3_nodate", 0, None, "");
+    // Group 4: same date: the title marked revised, then checks, then the smallest id.
+    g("四局", "g4_a", 0, Some("2023-01-20"), "");
+    g(
+        "四局",
+        "g4_b_revised",
+        1,
+        Some("2023-01-20"),
+        "agency_source:title;revised",
+    );
+    g("五局", "g5_b", 0, Some("2023-01-20"), "");
+    g("五局", "g5_c_failed", 1, Some("2023-01-20"), "");
+    g("五局", "g5_a_failed", 1, Some("2023-01-20"), "");
+    g("六局", "g6_b", 0, None, "");
+    g("六局", "g6_a", 0, None, "");
     write_part(out, 0, &docs);
     analyze(out, &opts()).unwrap();
     let panel = read_dataset(out, Dataset::Panel).unwrap();
@@ -929,7 +953,17 @@ fn dedup_rule_prefers_parsed_then_checks_then_newest_then_smallest_id() {
         .map(|s| s.unwrap().to_string())
         .collect();
     ids.sort();
-    assert_eq!(ids, ["g1_old_parsed", "g2_checks_ok_old", "g3_new", "g4_a"]);
+    assert_eq!(
+        ids,
+        [
+            "g1_old_parsed",
+            "g2_failed_new",
+            "g3_new",
+            "g4_b_revised",
+            "g5_b",
+            "g6_a"
+        ]
+    );
     let i = row_of(&panel, "report_id", "g3_new");
     assert_eq!(
         str_at(&panel, "superseded_ids", i).as_deref(),
@@ -939,7 +973,11 @@ fn dedup_rule_prefers_parsed_then_checks_then_newest_then_smallest_id() {
 
 fn dataset_files(out: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
-    for d in Dataset::ALL {
+    // `compliance` is written from a crawl by `compliance::write`, not by `analyze`.
+    for d in Dataset::ALL
+        .into_iter()
+        .filter(|d| *d != Dataset::Compliance)
+    {
         let dir = out.join("datasets").join(d.name());
         if !d.partitioned() {
             let p = dir.join("part-0.parquet");
@@ -979,7 +1017,7 @@ fn incremental_equals_full_recomputation() {
     ];
     let mut rev = docs.iter().find(|d| d.id == "erqi2021").unwrap().clone();
     rev.id = "erqi2021_rev".into();
-    rev.fetched_at = Some("2026-01-01T00:00:00Z".into());
+    rev.issued = Some("2022-03-01".into());
     rev = rev.cell(3, "new_received", Some("total"), Some(80.0), "printed");
     late.push(rev);
 
@@ -1352,10 +1390,13 @@ fn province() -> Vec<Doc> {
                 .cell(4, "review_total", None, Some(3.0), "printed"),
         );
     }
-    // A re-published 2023 report of one bureau that disagrees by 7 requests.
-    let mut dup = docs.iter().find(|d| d.id == "p2023_1_1").unwrap().clone();
+    // A re-published 2023 report of one bureau that disagrees by 7 requests,
+    // issued before the kept one.
+    let kept = docs.iter_mut().find(|d| d.id == "p2023_1_1").unwrap();
+    kept.issued = Some("2024-01-20".into());
+    let mut dup = kept.clone();
     dup.id = "p2023_1_1_old".into();
-    dup.fetched_at = Some("2023-01-01T00:00:00Z".into());
+    dup.issued = Some("2024-01-10".into());
     dup.agency = Some("河南省安阳市北关区教育局".into());
     let v = dup.value(3, "new_received", Some("total")).unwrap();
     dup = dup.cell(3, "new_received", Some("total"), Some(v + 7.0), "printed");
@@ -1596,6 +1637,63 @@ fn xlsx_opens_in_libreoffice_and_matches_the_csv() {
         cb.iter()
             .any(|r| r[1] == "admin_fees_10k_cny" && r[3].contains("万元"))
     );
+}
+
+/// A dataset longer than a sheet continues on `<name>_2`, `<name>_3`, …, each
+/// with the header, the rows in order and none lost (a small sheet limit
+/// stands in for Excel's 1 048 575 rows).
+#[test]
+fn xlsx_continues_a_long_dataset_on_further_sheets() {
+    use calamine::{Reader as _, Xlsx, open_workbook};
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path();
+    write_part(out, 0, &all_docs());
+    analyze(out, &opts()).unwrap();
+    let en = ExportOptions {
+        lang: Lang::En,
+        headers: Headers::Short,
+    };
+    let csv = export_csv(out, Dataset::Requests, &en, Some(&out.join("r.csv"))).unwrap();
+    let (ch, crows) = read_csv(&csv);
+    let per_sheet = 10;
+    assert!(crows.len() > 2 * per_sheet, "{} rows", crows.len());
+    let book = ogi_analyze::export_xlsx_sheet_rows(
+        out,
+        &[Dataset::Requests, Dataset::Agencies],
+        &en,
+        Some(&out.join("small.xlsx")),
+        per_sheet,
+    )
+    .unwrap();
+    let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
+    let names = wb.sheet_names();
+    let parts = crows.len().div_ceil(per_sheet);
+    let expected: Vec<String> = (0..parts)
+        .map(|i| ogi_analyze::sheet_name(Dataset::Requests, i))
+        .collect();
+    assert_eq!(&names[..parts], &expected[..]);
+    assert_eq!(expected[1], "requests_2");
+    assert!(names[parts].starts_with("agencies"));
+    let rid = ch.iter().position(|h| h == "report_id").unwrap();
+    let app = ch.iter().position(|h| h == "applicant").unwrap();
+    let mut got: Vec<(String, String)> = Vec::new();
+    for name in &expected {
+        let range = wb.worksheet_range(name).unwrap();
+        let mut rows = range.rows();
+        let header: Vec<String> = rows.next().unwrap().iter().map(|c| c.to_string()).collect();
+        assert_eq!(header, ch, "{name}: header");
+        let body: Vec<_> = rows.collect();
+        assert!(body.len() <= per_sheet && !body.is_empty(), "{name}");
+        got.extend(
+            body.iter()
+                .map(|r| (r[rid].to_string(), r[app].to_string())),
+        );
+    }
+    let want: Vec<(String, String)> = crows
+        .iter()
+        .map(|r| (r[rid].clone(), r[app].clone()))
+        .collect();
+    assert_eq!(got, want, "every row once, in order");
 }
 
 /// A CSV without BOM (LibreOffice's output).

@@ -194,6 +194,7 @@ pub fn reports_batch(reports: &[Report]) -> Result<RecordBatch, ArrowError> {
         opt_strs(&|r| r.portal_id.as_deref()),
         opt_strs(&|r| r.fetched_at.as_deref()),
         Arc::new(StringArray::from(vec![PARSER_VERSION; reports.len()])),
+        opt_strs(&|r| r.issued.as_deref()),
     ];
     RecordBatch::try_new(reports_schema(), columns)
 }

@@ -32,6 +32,7 @@ pub mod formats;
 pub mod identities;
 pub mod infer;
 pub mod isolate;
+pub mod issued;
 pub mod labels;
 pub mod metadata;
 pub mod normalize;

@@ -358,4 +358,7 @@ pub struct Report {
     /// When the document was fetched, RFC 3339 (set by the pipeline, not by the parser).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fetched_at: Option<String>,
+    /// The date of issue the document prints (`YYYY-MM-DD`, see [`crate::issued`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued: Option<String>,
 }

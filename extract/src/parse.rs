@@ -34,6 +34,8 @@
 //! | `agency_source:paragraph` | the title names no agency: it was read from the first paragraph (`本报告由…编制`) |
 //! | `agency_source:title+paragraph` | the first paragraph confirms the title's agency |
 //! | `agency_source:title`, `agency_paragraph:<name>` | the first paragraph names another body; the title's agency is kept |
+//! | `revised` | the title marks a revised or corrected version (see [`crate::issued`]) |
+//! | `issued_implausible:<date>` | the date found as date of issue is before the reporting year or more than three years after it: not used |
 //! | `no_cells_read` | table 3 was located but not one template cell could be read: status `failed` |
 //! | `inferred:<row>`, `inferred_rule:<row>:<ids>`, `conflict:<row>`, `inference_conflict:<id>:<instance>` | see [`crate::infer`] |
 
@@ -84,6 +86,18 @@ pub fn parse_lines(lines: &[Line]) -> Report {
     report.flags.extend(meta.source.flag().map(str::to_string));
     if let Some(p) = &meta.paragraph_agency {
         report.flags.push(format!("agency_paragraph:{p}"));
+    }
+    let (issued, implausible) = crate::issued::issued(lines, report.year);
+    report.issued = issued;
+    if let Some(d) = implausible {
+        report.flags.push(format!("issued_implausible:{d}"));
+    }
+    if report
+        .title
+        .as_deref()
+        .is_some_and(crate::issued::is_revised)
+    {
+        report.flags.push("revised".into());
     }
     let v = vocab();
     let first_row = v

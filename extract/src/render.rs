@@ -109,6 +109,8 @@ struct JsonReport<'a> {
     portal_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fetched_at: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issued: Option<&'a str>,
 }
 
 impl<'a> JsonReport<'a> {
@@ -136,6 +138,7 @@ impl<'a> JsonReport<'a> {
             flags: &r.flags,
             portal_id: r.portal_id.as_deref(),
             fetched_at: r.fetched_at.as_deref(),
+            issued: r.issued.as_deref(),
         }
     }
 }

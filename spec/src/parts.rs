@@ -53,7 +53,7 @@ const fn added(name: &'static str, ty: ColumnType, nullable: bool) -> PartColumn
 use ColumnType::{Float64, Int32, Int64, Utf8};
 
 /// Columns of the `reports` parts (one row per document).
-pub const REPORT_COLUMNS: [PartColumn; 25] = [
+pub const REPORT_COLUMNS: [PartColumn; 26] = [
     c("report_id", Utf8, false),
     c("source", Utf8, false),
     c("sha256", Utf8, false),
@@ -79,6 +79,7 @@ pub const REPORT_COLUMNS: [PartColumn; 25] = [
     c("portal_id", Utf8, true),
     c("fetched_at", Utf8, true),
     c("parser_version", Utf8, false),
+    added("issued", Utf8, true),
 ];
 
 /// Columns of the `cells` parts (one row per template cell).

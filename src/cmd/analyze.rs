@@ -29,10 +29,9 @@ pub fn run(args: AnalyzeArgs, cfg: &Config) -> anyhow::Result<i32> {
     let summary = ogi_analyze::analyze(out, &stages.analyze)?;
     println!("{}", serde_json::to_string_pretty(&summary)?);
     match ogi_analyze::compliance::write(out)? {
-        Some((parquet, csv, rows)) => eprintln!(
-            "compliance: {rows} rows in {} and {}",
-            parquet.display(),
-            csv.display()
+        Some((parquet, rows)) => eprintln!(
+            "compliance: {rows} rows in {} (spreadsheet: ogi export csv --dataset compliance)",
+            parquet.display()
         ),
         None => eprintln!(
             "compliance: no crawl in {} (OUT/crawl/portals.csv missing)",

@@ -107,5 +107,13 @@ pub fn run(args: DemoArgs, cfg: &Config) -> anyhow::Result<i32> {
         }
         Err(e) => eprintln!("{}", messages::no_headline(&e)),
     }
+    let dest = ogi_site::default_dest(&args.out);
+    match super::site::build(&args.out, &dest, super::site::SiteLang::Zh) {
+        Ok(s) => {
+            println!();
+            println!("site: {}", s.index.display());
+        }
+        Err(e) => eprintln!("{}", messages::no_site(&e)),
+    }
     Ok(record.outcome.exit_code())
 }

@@ -51,7 +51,7 @@ pub struct CsvArgs {
     /// Output directory holding the datasets.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Dataset name (panel, requests, dispositions, review_litigation, proactive, regions, quality, agencies).
+    /// Dataset name (panel, requests, dispositions, review_litigation, proactive, regions, quality, agencies, compliance).
     #[arg(long)]
     dataset: String,
     /// Language of headers (and, for zh, of coded values).
@@ -71,7 +71,7 @@ pub struct XlsxArgs {
     /// Output directory holding the datasets.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Dataset to include (repeatable; default: panel, regions, agencies, review_litigation, proactive, quality).
+    /// Dataset to include (repeatable; default: panel, regions, agencies, review_litigation, proactive, quality, and compliance when a crawl wrote it).
     #[arg(long = "dataset", value_name = "NAME")]
     datasets: Vec<String>,
     /// Language of headers and values.
@@ -123,7 +123,7 @@ pub fn run(cmd: ExportCommand, cfg: &Config) -> anyhow::Result<i32> {
         ExportCommand::Xlsx(a) => {
             let out = cfg.out(a.out);
             let names: Vec<String> = if a.datasets.is_empty() {
-                [
+                let mut v = [
                     "panel",
                     "regions",
                     "agencies",
@@ -132,7 +132,12 @@ pub fn run(cmd: ExportCommand, cfg: &Config) -> anyhow::Result<i32> {
                     "quality",
                 ]
                 .map(String::from)
-                .to_vec()
+                .to_vec();
+                let compliance = ogi_analyze::Dataset::Compliance;
+                if ogi_analyze::partition_file(&out, compliance, None).is_file() {
+                    v.push(compliance.name().to_string());
+                }
+                v
             } else {
                 a.datasets
             };

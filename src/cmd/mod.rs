@@ -11,6 +11,7 @@ mod parse;
 mod portals;
 mod run;
 mod serve_sample;
+mod site;
 mod status;
 mod synth;
 mod verify;
@@ -63,6 +64,8 @@ enum Command {
     Run(run::RunArgs),
     /// Run the whole pipeline against the bundled sample portal on loopback.
     Demo(demo::DemoArgs),
+    /// Write a static website (overview, regions, agencies, search, downloads) from OUT.
+    Site(site::SiteArgs),
     /// Show the state of an output directory: runs, portal health, coverage.
     Status(status::StatusArgs),
     /// Generate a reproducible synthetic corpus of reports.
@@ -91,6 +94,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Export(c) => export::run(c, &cfg),
         Command::Run(a) => run::run(a, &cfg),
         Command::Demo(a) => demo::run(a, &cfg),
+        Command::Site(a) => site::run(a, &cfg),
         Command::Status(a) => status::run(a, &cfg),
         Command::Synth(a) => synth::run(a),
         Command::Verify(a) => verify::run(a, &cfg),

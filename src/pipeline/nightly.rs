@@ -45,10 +45,25 @@ pub fn execute(stages: &Stages, crawl: bool) -> anyhow::Result<RunRecord> {
         serde_json::to_value(&summary)?
     };
 
+    // Publication compliance needs only the crawl's files (and extract parts
+    // when present); written before the exports so that they include it.
+    let compliance =
+        ogi_analyze::compliance::write(out).context("publication compliance dataset")?;
+    if let Some((_, rows)) = &compliance {
+        tracing::info!(rows, "compliance dataset");
+    }
     let mut exports = Vec::new();
-    if analyze.get("skipped").is_none() {
+    // Every dataset once analyze ran; compliance alone before anything was extracted.
+    let exported: Vec<ogi_analyze::Dataset> = if analyze.get("skipped").is_none() {
+        ogi_analyze::Dataset::ALL.to_vec()
+    } else if compliance.is_some() {
+        vec![ogi_analyze::Dataset::Compliance]
+    } else {
+        Vec::new()
+    };
+    if !exported.is_empty() {
         tracing::info!("export stage");
-        for d in ogi_analyze::Dataset::ALL {
+        for d in exported {
             let opts = ogi_analyze::ExportOptions {
                 lang: ogi_analyze::Lang::Both,
                 headers: ogi_analyze::Headers::Short,
@@ -59,13 +74,6 @@ pub fn execute(stages: &Stages, crawl: bool) -> anyhow::Result<RunRecord> {
         }
         let (csv, md) = ogi_analyze::write_codebook(&out.join("exports"))?;
         exports.extend([csv, md]);
-    }
-    // Publication compliance needs only the crawl's files (and extract parts when present).
-    if let Some((_, csv, rows)) =
-        ogi_analyze::compliance::write(out).context("publication compliance dataset")?
-    {
-        tracing::info!(rows, "compliance dataset");
-        exports.push(csv);
     }
 
     let record = RunRecord {

@@ -12,12 +12,17 @@
 //! * [`synth`]: reproducible synthetic reports in every layout family with
 //!   the cells a correct extraction gives — for `ogi synth`, the tests and
 //!   the benchmarks;
+//! * [`corpus`]: a panel-shaped corpus of thousands of agencies of real
+//!   regions over several years (title forms, missing years, re-published
+//!   and revised documents) with its ground truth — for `ogi synth
+//!   --agencies` and the panel tests;
 //! * [`fs`]: small file helpers the tests share.
 //!
 //! A dependency of the `ogi` binary and of tests and benchmarks only.
 
 #![warn(missing_docs)]
 
+pub mod corpus;
 pub mod fs;
 pub mod sample;
 pub mod scripted;

@@ -186,6 +186,15 @@ pub struct Options {
     pub inconsistent: bool,
     /// Print some zeros as `—`, `/`, `-` or `无`, and (in celled layouts) some as blank cells.
     pub dashes: bool,
+    /// The agency name to print (default: drawn from a small list).
+    pub agency: Option<String>,
+    /// The reporting year (default: drawn from the template's years).
+    pub year: Option<i32>,
+    /// Date of issue printed under the signature at the end (`YYYY-MM-DD`,
+    /// printed `2024年1月20日`); none by default.
+    pub issued: Option<String>,
+    /// The title marks the document as a revised version (`（修订版）`).
+    pub revised: bool,
 }
 
 impl Default for Options {
@@ -194,6 +203,10 @@ impl Default for Options {
             template: Template::V2021,
             inconsistent: false,
             dashes: false,
+            agency: None,
+            year: None,
+            issued: None,
+            revised: false,
         }
     }
 }
@@ -234,6 +247,10 @@ pub struct Contents {
     pub count_unit: bool,
     /// The deliberate inconsistency, if any (`row.col +k`).
     pub perturbed: Option<String>,
+    /// Date of issue printed at the end (`YYYY-MM-DD`), if any.
+    pub issued: Option<String>,
+    /// Marked as a revised version in the title.
+    pub revised: bool,
 }
 
 /// A rendered synthetic report.
@@ -305,11 +322,14 @@ const RADICALS: [(char, char); 20] = [
 pub fn generate(rng: &mut Rng, opts: &Options) -> Contents {
     let v = vocab();
     let t = opts.template;
-    let agency = format!("{}{}", rng.pick(&REGIONS[..]), rng.pick(&AGENCIES[..]));
-    let year = match t {
+    // Drawn even when forced, so a seed gives the same numbers either way.
+    let drawn = format!("{}{}", rng.pick(&REGIONS[..]), rng.pick(&AGENCIES[..]));
+    let agency = opts.agency.clone().unwrap_or(drawn);
+    let drawn = match t {
         Template::V2019 => 2019 + rng.below(2) as i32,
         Template::V2021 => 2021 + rng.below(4) as i32,
     };
+    let year = opts.year.unwrap_or(drawn);
     let dash = |rng: &mut Rng, x: i64| -> Printed {
         if opts.dashes && x == 0 && rng.chance(8) {
             if rng.chance(25) {
@@ -439,6 +459,8 @@ pub fn generate(rng: &mut Rng, opts: &Options) -> Contents {
         money_in_yuan: rng.chance(15),
         count_unit: rng.chance(10),
         perturbed,
+        issued: opts.issued.clone(),
+        revised: opts.revised,
     }
 }
 
@@ -576,6 +598,7 @@ fn render_lines(c: &Contents, layout: Layout, rng: &mut Rng) -> String {
     w.text("一是公开内容有待进一步丰富；二是公开形式较为单一。下一步将加强培训，提高2个方面的工作质量。");
     w.heading(5);
     w.text("本年度未收取信息处理费。");
+    w.signature(c);
     let mut text = w.lines.join("\n");
     text.push('\n');
     match layout {
@@ -621,17 +644,33 @@ impl Writer {
     }
 
     fn title(&mut self, c: &Contents, rng: &mut Rng) {
-        let t = match rng.below(3) {
+        let mut t = match rng.below(3) {
             0 => format!("{}{}年政府信息公开工作年度报告", c.agency, c.year),
             1 => format!("{}年{}政府信息公开工作年度报告", c.year, c.agency),
             _ => format!("{} {} 年政府信息公开工作年度报告", c.agency, c.year),
         };
+        if c.revised {
+            t.push_str("（修订版）");
+        }
         if self.layout == Layout::Markdown {
             self.lines.push(format!("# {t}"));
         } else {
             self.lines.push(t);
         }
         self.lines.push(String::new());
+    }
+
+    /// The agency and the date of issue at the end (when the contents have one).
+    fn signature(&mut self, c: &Contents) {
+        let Some(date) = &c.issued else { return };
+        let mut parts = date.splitn(3, '-').map(|p| p.trim_start_matches('0'));
+        let (y, m, d) = (
+            parts.next().unwrap_or(""),
+            parts.next().unwrap_or(""),
+            parts.next().unwrap_or(""),
+        );
+        self.lines.push(c.agency.clone());
+        self.lines.push(format!("{y}年{m}月{d}日"));
     }
 
     fn heading(&mut self, i: usize) {

@@ -6,9 +6,15 @@ use polars::prelude::{DataType, LazyFrame, SortMultipleOptions, SortOptions, col
 use super::left;
 
 /// Text of the de-duplication rule, as stored in `quality.detail`.
-pub const DEDUP_RULE: &str = "same agency_id and year (agency_id needs a region code); canonical = status parsed first, then all checks passed, then newest fetched_at, then smallest report_id";
+pub const DEDUP_RULE: &str = "same agency_id and year (agency_id needs a region code); canonical = status parsed first, then the newest date of issue printed in the document (issued; none last), then a title marked revised, then all checks passed, then the smallest report_id (SHA-256 of the content); never the fetch or import time";
 
-/// Mark canonical documents per agency-year over all reports.
+/// The extract stage's flag of a title marked as a revised version, as a
+/// pattern over the `;`-separated `flags`.
+const REVISED_FLAG: &str = "(^|;)revised(;|$)";
+
+/// Mark canonical documents per agency-year over all reports, by the
+/// document's content only ([`DEDUP_RULE`]): the same documents give the
+/// same choice whenever and in whatever order they were fetched.
 ///
 /// Adds `canonical_id`, `is_canonical`, `n_documents` and `superseded_ids`
 /// (semicolon-separated, "" if none; filled on canonical rows).
@@ -34,6 +40,15 @@ pub fn dedup(reports: LazyFrame) -> Result<LazyFrame> {
                 .then(lit(0))
                 .otherwise(lit(1))
                 .alias("_r_checks"),
+            when(
+                col("flags")
+                    .str()
+                    .count_matches(lit(REVISED_FLAG), false)
+                    .gt(lit(0)),
+            )
+            .then(lit(0))
+            .otherwise(lit(1))
+            .alias("_r_revised"),
         ])
         .sort_by_exprs(
             [
@@ -41,12 +56,15 @@ pub fn dedup(reports: LazyFrame) -> Result<LazyFrame> {
                 col("agency_id"),
                 col("year"),
                 col("_r_status"),
+                col("issued"),
+                col("_r_revised"),
                 col("_r_checks"),
-                col("fetched_at"),
                 col("report_id"),
             ],
             SortMultipleOptions::default()
-                .with_order_descending_multi([false, false, false, false, false, true, false])
+                .with_order_descending_multi([
+                    false, false, false, false, true, false, false, false,
+                ])
                 .with_nulls_last(true)
                 .with_maintain_order(true),
         )
@@ -74,5 +92,10 @@ pub fn dedup(reports: LazyFrame) -> Result<LazyFrame> {
     Ok(sorted
         .join(superseded, [col("report_id")], [col("report_id")], left())
         .with_column(col("superseded_ids").fill_null(lit("")))
-        .drop(polars::prelude::cols(["_solo", "_r_status", "_r_checks"])))
+        .drop(polars::prelude::cols([
+            "_solo",
+            "_r_status",
+            "_r_checks",
+            "_r_revised",
+        ])))
 }

@@ -90,7 +90,7 @@ fn parts_numbered_one_two_three_read_like_two_three_four() {
 }
 
 #[test]
-fn a_row_label_matched_out_of_template_order_is_dropped() {
+fn a_misprinted_row_label_is_not_keyed_to_a_similar_row() {
     // The real county PDF misprints `2.其他法律行政法规禁止公开` as `2.其他法律行政止公开`,
     // which contains `其他` (the 2021 row `（六）3.其他`): a label that short
     // counts only at the end of a row's label, so the row is not taken for it
