@@ -26,7 +26,7 @@ const FLOORS: &[(&str, f64, usize)] = &[
     ("huaian_2024_clean", 0.98, 3),
     ("shanghai_2019_clean", 0.97, 1),
     ("pingtan_2024_clean", 0.99, 0),
-    ("huaian_2024_noisy", 0.72, 5),
+    ("huaian_2024_noisy", 0.80, 5),
     ("shanghai_2019_noisy", 0.76, 0),
     ("pingtan_2024_noisy", 0.90, 3),
 ];
