@@ -73,6 +73,10 @@ static TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"^(?:{META_LABELS}:?)?(?:关于)?(.*?)((?:19|20)\d\d)年度?(.*?)(?:的)?政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:情况)?(?:年度)?报告")).expect("title regex")
 });
 
+/// A metadata label at the start of a line, with its colon.
+static META_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"^{META_LABELS}[:：]?")).expect("label regex"));
+
 /// The year after the agency and the report words.
 static YEAR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -115,9 +119,12 @@ fn trim_name(s: &str) -> String {
 }
 
 /// Whether a line is a bare name (a title's first line): CJK characters and
-/// brackets only, 2–40 of them, no numbers.
+/// brackets only, 2–40 of them, no numbers, perhaps after a metadata label
+/// (`标题:`, `名称`).
 fn is_name_line(line: &TLine) -> bool {
     let t: String = line.text.chars().filter(|c| !c.is_whitespace()).collect();
+    // a page's metadata label before the name (`标题:`, `名称`) is not part of it
+    let t = META_PREFIX.replace(&t, "");
     let n = t.chars().count();
     !line.has_values()
         && (2..=40).contains(&n)
@@ -318,6 +325,12 @@ mod tests {
         assert_eq!(
             m.title.as_deref(),
             Some("洪泽区人民政府2023年政府信息公开工作年度报告")
+        );
+        // A metadata label before the name line is dropped.
+        let m = meta("标题:海淀区人民政府办公室\n2023 年政府信息公开工作年度报告");
+        assert_eq!(
+            (m.agency.as_deref(), m.year, m.two_lines),
+            (Some("海淀区人民政府办公室"), Some(2023), true)
         );
         // No agency in the title: the paragraph fills it and says so.
         let m = meta("2023 年政府信息公开工作年度报告\n本报告由某县民政局编制。");

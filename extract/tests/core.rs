@@ -4,6 +4,8 @@
 mod bad_input;
 #[path = "core/common.rs"]
 mod common;
+#[path = "core/families.rs"]
+mod families;
 #[path = "core/props.rs"]
 mod props;
 #[path = "core/roundtrip.rs"]

@@ -15,6 +15,8 @@
 use ogi_extract::vocab::{RowRole, Table2Term, vocab};
 use ogi_extract::{Cell, Line, Number, Provenance, TableId, Template};
 
+mod families;
+
 /// splitmix64: a tiny, fast, seedable PRNG (not for cryptography).
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
@@ -69,6 +71,27 @@ pub enum Layout {
     Markdown,
     /// TSV where some rows put their numbers on the line after the label.
     Wrapped,
+    /// Real HTML with `rowspan`/`colspan` headers and blank cells
+    /// (`<td><p>&nbsp;</p></td>`, `<td></td>`) where zeros were left empty,
+    /// whole applicant columns among them ([`families`]).
+    HtmlBlanks,
+    /// PDF text whose title runs over two lines (agency above, `2023 年政府信息公开工作年度报告`
+    /// below), sometimes after a page's metadata label (`名称`, `标题:`).
+    TitleSplit,
+    /// PDF text with table 3's group header printed one character per line
+    /// (`三、/本/年/度/…`) and page footers (`-4-`) between its rows.
+    PdfVertical,
+    /// Markdown from a PDF converter: the column header as loose text pieces,
+    /// `数据1 … 数据7` headers, a row whose label floats below its bare numbers,
+    /// a page footer and table 3's header row repeated mid-table, table 4 in
+    /// three small tables.
+    ConverterMarkdown,
+    /// An archive's flattened page text: the tables on one line, each row's
+    /// numbers fused into one digit string (`640020470`).
+    Flattened,
+    /// PDF text whose agency's region name carries one visually confusable
+    /// character (`沐阳县` for `沭阳县`).
+    Confusable,
 }
 
 impl Layout {
@@ -82,7 +105,21 @@ impl Layout {
         Layout::Wrapped,
     ];
 
-    /// Lowercase name (`pdf_text`, `full_width`, `tsv`, `grid`, `markdown`, `wrapped`).
+    /// The families seen in real documents ([`families`]), rendered in the
+    /// forms that break readers; measured per family by accuracy, not
+    /// required to round-trip exactly like [`Layout::ALL`].
+    pub const REAL: [Layout; 6] = [
+        Layout::HtmlBlanks,
+        Layout::TitleSplit,
+        Layout::PdfVertical,
+        Layout::ConverterMarkdown,
+        Layout::Flattened,
+        Layout::Confusable,
+    ];
+
+    /// Lowercase name (`pdf_text`, `full_width`, `tsv`, `grid`, `markdown`,
+    /// `wrapped`, `html_blanks`, `title_split`, `pdf_vertical`,
+    /// `converter_markdown`, `flattened`, `confusable`).
     pub fn name(self) -> &'static str {
         match self {
             Layout::PdfText => "pdf_text",
@@ -91,12 +128,44 @@ impl Layout {
             Layout::Grid => "grid",
             Layout::Markdown => "markdown",
             Layout::Wrapped => "wrapped",
+            Layout::HtmlBlanks => "html_blanks",
+            Layout::TitleSplit => "title_split",
+            Layout::PdfVertical => "pdf_vertical",
+            Layout::ConverterMarkdown => "converter_markdown",
+            Layout::Flattened => "flattened",
+            Layout::Confusable => "confusable",
         }
     }
 
     /// The layout called `name` (see [`Layout::name`]).
     pub fn from_name(name: &str) -> Option<Layout> {
-        Layout::ALL.into_iter().find(|l| l.name() == name)
+        Layout::ALL
+            .into_iter()
+            .chain(Layout::REAL)
+            .find(|l| l.name() == name)
+    }
+
+    /// A file name that tells a reader the document's format (`synth.html`
+    /// for [`Layout::HtmlBlanks`], `synth.md`, else `synth.txt`): parse the text
+    /// with `parse_bytes` under this name.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Layout::HtmlBlanks => "synth.html",
+            Layout::Markdown | Layout::ConverterMarkdown => "synth.md",
+            _ => "synth.txt",
+        }
+    }
+
+    /// PDF text rows (values separated by spaces), whatever else the family adds.
+    fn pdf_like(self) -> bool {
+        matches!(
+            self,
+            Layout::PdfText
+                | Layout::FullWidth
+                | Layout::PdfVertical
+                | Layout::TitleSplit
+                | Layout::Confusable
+        )
     }
 
     /// Lines are split into cells (tabs/pipes) rather than whitespace tokens.
@@ -457,6 +526,7 @@ pub fn synth(seed: u64, layout: Layout, opts: &Options) -> Synth {
     if opts.dashes && layout.celled() {
         blank_some(&mut contents, &mut rng);
     }
+    families::prepare(&mut contents, layout, &mut rng);
     let text = render(&contents, layout, &mut rng);
     let expected = expected_cells(&contents);
     Synth {
@@ -499,6 +569,18 @@ fn show(p: &Printed, c: &Contents, money: bool) -> String {
 
 /// Renders contents in a layout (the same rng draws give the same text).
 pub fn render(c: &Contents, layout: Layout, rng: &mut Rng) -> String {
+    match layout {
+        Layout::HtmlBlanks => families::html(c, rng),
+        Layout::ConverterMarkdown => families::converter_markdown(c, rng),
+        Layout::Flattened => families::flattened(c, rng),
+        Layout::TitleSplit => families::title_split(c, rng),
+        Layout::Confusable => families::confusable(c, rng),
+        _ => render_lines(c, layout, rng),
+    }
+}
+
+/// [`render`] for the layouts the line writer prints.
+fn render_lines(c: &Contents, layout: Layout, rng: &mut Rng) -> String {
     let mut w = Writer {
         layout,
         lines: Vec::new(),
@@ -520,7 +602,7 @@ pub fn render(c: &Contents, layout: Layout, rng: &mut Rng) -> String {
     let mut text = w.lines.join("\n");
     text.push('\n');
     match layout {
-        Layout::PdfText => radicalize(&text, rng),
+        Layout::PdfText | Layout::PdfVertical => radicalize(&text, rng),
         Layout::FullWidth => full_width(&text),
         _ => text,
     }
@@ -603,7 +685,7 @@ impl Writer {
     /// One table row: label cells then value cells, in the layout's cell syntax.
     fn row(&mut self, labels: &[String], values: &[String]) {
         let line = match self.layout {
-            Layout::PdfText | Layout::FullWidth => labels
+            _ if self.layout.pdf_like() => labels
                 .iter()
                 .chain(values)
                 .filter(|s| !s.is_empty())
@@ -740,7 +822,7 @@ impl Writer {
                 .unwrap_or_else(|| l.to_string())
         };
         match self.layout {
-            Layout::PdfText | Layout::FullWidth => {
+            _ if self.layout.pdf_like() => {
                 self.lines.push(T3_REMARK.into());
                 self.lines.push(T3_GROUP_HEADER[0].into());
                 for (&col, l) in order.iter().zip(&labels) {
@@ -830,13 +912,24 @@ impl Writer {
     fn t3_row(&mut self, path: Vec<String>, values: Vec<String>, rng: &mut Rng) {
         let own = path.last().cloned().unwrap_or_default();
         match self.layout {
-            Layout::PdfText | Layout::FullWidth => {
-                for g in &path[..path.len() - 1] {
+            _ if self.layout.pdf_like() => {
+                if self.layout == Layout::PdfVertical && rng.chance(12) {
+                    // a page break: the footer lands between two rows
+                    self.lines.push(format!("-{}-", 2 + rng.below(8)));
+                }
+                for (gi, g) in path[..path.len() - 1].iter().enumerate() {
                     if g.is_empty() {
                         continue;
                     }
                     let n = g.chars().count();
-                    if n > 5 && rng.chance(60) {
+                    if self.layout == Layout::PdfVertical && gi == 0 {
+                        // a tall merged cell: one character per line (`三、`, `本`, `年`, …)
+                        let (num, rest) = g.split_once('、').unwrap_or(("", g));
+                        if !num.is_empty() {
+                            self.lines.push(format!("{num}、"));
+                        }
+                        self.lines.extend(rest.chars().map(String::from));
+                    } else if n > 5 && rng.chance(60) {
                         let cut = n - 2;
                         self.lines.push(g.chars().take(cut).collect());
                         self.lines.push(g.chars().skip(cut).collect());

@@ -190,7 +190,10 @@ fn tokenize_line(line: &Line) -> Option<TLine> {
         let mut label: Vec<&str> = Vec::new();
         let words: Vec<&str> = cell.split_whitespace().collect();
         for (wi, &w) in words.iter().enumerate() {
-            let value = if is_item_number(w, words.get(wi + 1).copied()) {
+            let next = words.get(wi + 1).copied();
+            let value = if is_item_number(w, next)
+                || (cells.len() > 1 && wi == 0 && is_bare_item_number(w, next))
+            {
                 None
             } else {
                 parse_value(w)
@@ -246,6 +249,18 @@ fn is_item_number(w: &str, next: Option<&str>) -> bool {
         && digits.bytes().all(|b| b.is_ascii_digit())
         && (w.len() > n && w[n..].chars().count() == 1
             || n == w.len() && next.is_some_and(|x| x.starts_with(POINTS)))
+}
+
+/// Whether a grid cell's first word is an item number whose point was lost
+/// (OCR's `4 保护第三方合法权益`): one or two digits followed by a word of
+/// text (at least two characters, so that a unit such as `3 件` stays a value).
+fn is_bare_item_number(w: &str, next: Option<&str>) -> bool {
+    (1..=2).contains(&w.len())
+        && w.bytes().all(|b| b.is_ascii_digit())
+        && next.is_some_and(|x| {
+            x.chars().count() >= 2
+                && x.starts_with(|c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+        })
 }
 
 /// Whether a word opens a numbered item: `3.其他`, `2、…`, `(三)不予`.
@@ -319,6 +334,19 @@ mod tests {
             .map(|t| t.raw.as_str())
             .collect();
         assert_eq!(values, ["5", "4"]);
+        // a grid cell opening with a number and text: the point was lost
+        let line = Line {
+            no: 2,
+            cells: vec!["4 保护第三方合法权益".into(), "6".into(), "3 件".into()],
+        };
+        let t = tokenize_line(&line).expect("a line");
+        let values: Vec<&str> = t
+            .toks
+            .iter()
+            .filter(|t| t.is_value())
+            .map(|t| t.raw.as_str())
+            .collect();
+        assert_eq!(values, ["6", "3"]);
     }
 
     #[test]

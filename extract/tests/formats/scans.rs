@@ -17,14 +17,16 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 /// Per scan: the lowest accepted share of gold cells right and the most numbers
-/// misread (today's known figures; the gap is mostly the parser's: OCR-misread
-/// row labels such as `逾期` read as `这期` match no template row or the wrong
-/// one, and rows with blank cells are short).
+/// misread (today's known figures). The gaps left: digits OCR misreads in a
+/// clean cell (`64` as `604`, under a failed C4), a noisy scan whose ruling
+/// lines give a grid with a spurious column and the total column's numbers
+/// merged into the header (上海 noisy: no number placed, `failed`), and row
+/// labels misread in two or more characters.
 const FLOORS: &[(&str, f64, usize)] = &[
-    ("huaian_2024_clean", 0.87, 7),
+    ("huaian_2024_clean", 0.98, 3),
     ("shanghai_2019_clean", 0.97, 1),
     ("pingtan_2024_clean", 0.99, 0),
-    ("huaian_2024_noisy", 0.68, 11),
+    ("huaian_2024_noisy", 0.80, 5),
     ("shanghai_2019_noisy", 0.76, 0),
     ("pingtan_2024_noisy", 0.90, 3),
 ];
@@ -233,9 +235,11 @@ fn page_images_are_read_cell_by_cell() {
     let gold: Value =
         serde_json::from_slice(&std::fs::read(dir().join("pingtan_2024.json")).expect("gold"))
             .expect("gold is JSON");
-    // (scan, pdfimages flag, extension, lowest share of table-3 gold cells right)
+    // (scan, pdfimages flag, extension, lowest share of table-3 gold cells
+    // right: today's figures; the page holds table 3 down to `（六）1`, so the
+    // last four rows are on the next page and count as missing)
     for (scan, flag, ext, floor) in [
-        ("pingtan_2024_clean", "-png", "png", 0.95),
+        ("pingtan_2024_clean", "-png", "png", 0.86),
         ("pingtan_2024_noisy", "-j", "jpg", 0.80),
     ] {
         let img = page_image(scan, 3, flag, ext);
