@@ -16,7 +16,7 @@ use ogi_testkit::synth::Rng;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
-use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -439,20 +439,7 @@ fn sigkill_in_any_stage_loses_nothing_and_duplicates_nothing() {
 /// the disk fills up (writes fail with EFBIG instead of killing the process).
 fn complete_with_file_cap(out: &Path, portal: &Path, max_file: u64) -> (i32, String) {
     let mut cmd = demo(out, portal);
-    // SAFETY: only async-signal-safe calls (signal, setrlimit) between fork and exec.
-    unsafe {
-        cmd.pre_exec(move || {
-            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-            let lim = libc::rlimit {
-                rlim_cur: max_file as libc::rlim_t,
-                rlim_max: max_file as libc::rlim_t,
-            };
-            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    ogi_util::process::cap_file_size(&mut cmd, max_file, true);
     let o = cmd.stderr(Stdio::piped()).output().unwrap();
     (
         o.status.code().expect("not killed by a signal"),
