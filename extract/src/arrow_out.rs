@@ -466,7 +466,7 @@ fn read_ids_from(path: &Path, ids: &mut BTreeSet<String>) -> Result<(), OutputEr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Check, Provenance, Scope, Status, Template};
+    use crate::{Check, Provenance, Status};
     use arrow::array::Array;
 
     fn cell(
@@ -510,18 +510,9 @@ mod tests {
         fee.unit = Some("万元".into());
         fee.raw = "11.065万元".into();
         let full = Report {
-            source: "https://www.zzeq.gov.cn/报告.html".into(),
-            sha256: "ab".repeat(32),
-            status: Status::Parsed,
             format: Some("html".into()),
             charset: Some("gb18030".into()),
             title: Some("二七区人民政府办公室2022年政府信息公开工作年度报告".into()),
-            agency: Some("二七区人民政府办公室".into()),
-            year: Some(2022),
-            template: Some(Template::V2021),
-            region: Some("河南省郑州市二七区".into()),
-            region_code: Some("410103".into()),
-            scope: Scope::Agency,
             cells: vec![
                 fee,
                 cell(
@@ -554,7 +545,7 @@ mod tests {
             flags: vec!["short_row:granted".into(), "truncated".into()],
             portal_id: Some("henan-zz-eq".into()),
             fetched_at: Some("2026-11-23T10:00:00Z".into()),
-            ..Report::default()
+            ..Report::erqi_2022("https://www.zzeq.gov.cn/报告.html", "ab".repeat(32))
         };
         let bare = Report {
             source: "/tmp/x.pdf".into(),
