@@ -6,7 +6,7 @@
 //! walk ([`probe`]) takes a fetch function, so the crawler's nightly
 //! rediscovery and `ogi portals probe` share it.
 
-use crate::platforms::generic::text_of;
+use crate::discover::{link_title, text_of};
 use crate::platforms::{self, Platform, Request};
 use crate::urlnorm::resolve;
 use regex::Regex;
@@ -58,55 +58,81 @@ pub enum Confidence {
     High,
 }
 
+/// What a platform marker looks for in a page.
+enum Marker {
+    /// Every one of these strings.
+    All(&'static [&'static str]),
+    /// Any one of these strings.
+    Any(&'static [&'static str]),
+    /// A match of this pattern.
+    Pattern(&'static LazyLock<Regex>),
+}
+
+impl Marker {
+    fn found_in(&self, html: &str) -> bool {
+        match self {
+            Marker::All(s) => s.iter().all(|s| html.contains(s)),
+            Marker::Any(s) => s.iter().any(|s| html.contains(s)),
+            Marker::Pattern(re) => re.is_match(html),
+        }
+    }
+}
+
+/// The platform markers of `platforms.md` (platform, evidence, marker), tried in order.
+static MARKERS: [(Platform, &str, Marker); 9] = [
+    (
+        Platform::Gkmlpt,
+        "gkmlpt _CONFIG",
+        Marker::All(&["_CONFIG", "SID"]),
+    ),
+    (
+        Platform::Gkmlpt,
+        "/gkmlpt/ link",
+        Marker::Any(&["/gkmlpt/"]),
+    ),
+    (
+        Platform::Jpaas,
+        "jpaas queryData",
+        Marker::All(&["queryData", "tplSetId"]),
+    ),
+    (
+        Platform::Jpaas,
+        "jpaas queryData",
+        Marker::Any(&["jpaas-publish-server"]),
+    ),
+    (
+        Platform::HanwebJpage,
+        "jpage datastore",
+        Marker::Any(&["dataproxy.jsp", "<datastore>", "var param_"]),
+    ),
+    (
+        Platform::HanwebXxgk,
+        "/module/xxgk/",
+        Marker::Any(&["/module/xxgk/"]),
+    ),
+    (
+        Platform::TrsStatic,
+        "TRS page script",
+        Marker::Any(&["createPageHTML", "countPage", ".trsapi"]),
+    ),
+    (
+        Platform::TrsStatic,
+        "TRS article URLs",
+        Marker::Pattern(&TRS_ARTICLE),
+    ),
+    (
+        Platform::HanwebJpage,
+        "Hanweb /col/ links",
+        Marker::Pattern(&HANWEB_COL),
+    ),
+];
+
 /// The platform a page shows, with the marker that decided it.
 pub fn fingerprint(html: &str) -> Option<(Platform, &'static str)> {
-    let checks: [(Platform, &'static str, bool); 8] = [
-        (
-            Platform::Gkmlpt,
-            "gkmlpt _CONFIG",
-            html.contains("_CONFIG") && html.contains("SID"),
-        ),
-        (Platform::Gkmlpt, "/gkmlpt/ link", html.contains("/gkmlpt/")),
-        (
-            Platform::Jpaas,
-            "jpaas queryData",
-            (html.contains("queryData") && html.contains("tplSetId"))
-                || html.contains("jpaas-publish-server"),
-        ),
-        (
-            Platform::HanwebJpage,
-            "jpage datastore",
-            html.contains("dataproxy.jsp")
-                || html.contains("<datastore>")
-                || html.contains("var param_"),
-        ),
-        (
-            Platform::HanwebXxgk,
-            "/module/xxgk/",
-            html.contains("/module/xxgk/"),
-        ),
-        (
-            Platform::TrsStatic,
-            "TRS page script",
-            html.contains("createPageHTML")
-                || html.contains("countPage")
-                || html.contains(".trsapi"),
-        ),
-        (
-            Platform::TrsStatic,
-            "TRS article URLs",
-            TRS_ARTICLE.is_match(html),
-        ),
-        (
-            Platform::HanwebJpage,
-            "Hanweb /col/ links",
-            HANWEB_COL.is_match(html),
-        ),
-    ];
-    checks
-        .into_iter()
-        .find(|(_, _, hit)| *hit)
-        .map(|(p, why, _)| (p, why))
+    MARKERS
+        .iter()
+        .find(|(_, _, m)| m.found_in(html))
+        .map(|(p, why, _)| (*p, *why))
 }
 
 /// A link that may be the report column.
@@ -131,12 +157,7 @@ pub fn column_links(base: &Url, html: &str) -> Vec<ColumnLink> {
         let Some(url) = a.value().attr("href").and_then(|h| resolve(base, h)) else {
             continue;
         };
-        let text = a
-            .value()
-            .attr("title")
-            .map(crate::discover::normalize_title)
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| text_of(a));
+        let text = link_title(a);
         if YEAR.is_match(&text) {
             continue;
         }

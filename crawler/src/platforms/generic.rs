@@ -5,6 +5,7 @@
 
 use super::pubdate::normalize_date;
 use super::{Entry, Listing, MAX_PAGES, Request};
+use crate::discover::{link_title, text_of};
 use crate::urlnorm::resolve;
 use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
@@ -21,11 +22,6 @@ static NUMBERED_PAGE: LazyLock<Regex> = LazyLock::new(|| {
 /// Item containers searched (innermost first) for an entry's date.
 const ITEM_TAGS: &[&str] = &["li", "tr", "dl", "p", "div", "dd", "td", "span"];
 
-/// Text of an element with whitespace collapsed and full-width digits made ASCII.
-pub fn text_of(el: ElementRef<'_>) -> String {
-    crate::discover::normalize_title(&el.text().collect::<String>())
-}
-
 /// The entries of an HTML document or fragment: every link with a title
 /// (`title` attribute, else its text), resolved against `base`, with the date of
 /// its item. Links to `javascript:` and the page itself are left out.
@@ -39,12 +35,7 @@ pub fn entries(base: &Url, html: &str) -> Vec<Entry> {
         if &url == base {
             continue;
         }
-        let title = a
-            .value()
-            .attr("title")
-            .map(crate::discover::normalize_title)
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| text_of(a));
+        let title = link_title(a);
         if title.is_empty() {
             continue;
         }
