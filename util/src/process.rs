@@ -34,8 +34,8 @@ mod tests {
 
     #[test]
     fn a_child_cannot_write_past_the_cap() {
-        let d = tempfile::tempdir().unwrap();
-        let f = d.path().join("big");
+        let big = tempfile::NamedTempFile::new().unwrap();
+        let f = big.path();
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
             .arg(format!("head -c 10000 /dev/zero > {}", f.display()))
@@ -43,6 +43,6 @@ mod tests {
         cap_file_size(&mut cmd, 4096, true);
         let status = cmd.status().unwrap();
         assert!(!status.success(), "the write past the cap fails");
-        assert_eq!(std::fs::metadata(&f).unwrap().len(), 4096);
+        assert_eq!(std::fs::metadata(f).unwrap().len(), 4096);
     }
 }
