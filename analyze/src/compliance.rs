@@ -309,25 +309,19 @@ fn frame(rows: &[ComplianceRow]) -> Result<DataFrame> {
     let o = |f: fn(&ComplianceRow) -> Option<String>| {
         rows.iter().map(f).collect::<Vec<Option<String>>>()
     };
+    // a blank field is a null
+    let blank_null = |f: fn(&ComplianceRow) -> &String| {
+        rows.iter()
+            .map(|r| Some(f(r).clone()).filter(|v| !v.is_empty()))
+            .collect::<Vec<Option<String>>>()
+    };
     let cols = vec![
         Column::new("portal_id".into(), s(|r| r.portal_id.clone())),
         Column::new("portal_name".into(), s(|r| r.portal_name.clone())),
-        Column::new(
-            "portal_level".into(),
-            o(|r| Some(r.level.clone()).filter(|l| !l.is_empty())),
-        ),
-        Column::new(
-            "region_code".into(),
-            o(|r| Some(r.region_code.clone()).filter(|c| !c.is_empty())),
-        ),
-        Column::new(
-            "agency".into(),
-            o(|r| Some(r.agency.clone()).filter(|a| !a.is_empty())),
-        ),
-        Column::new(
-            "agency_id".into(),
-            o(|r| Some(r.agency_id.clone()).filter(|a| !a.is_empty())),
-        ),
+        Column::new("portal_level".into(), blank_null(|r| &r.level)),
+        Column::new("region_code".into(), blank_null(|r| &r.region_code)),
+        Column::new("agency".into(), blank_null(|r| &r.agency)),
+        Column::new("agency_id".into(), blank_null(|r| &r.agency_id)),
         Column::new(
             "year".into(),
             rows.iter().map(|r| r.year).collect::<Vec<i32>>(),

@@ -226,6 +226,9 @@ pub fn cells_batch(reports: &[Report]) -> Result<RecordBatch, ArrowError> {
         .iter()
         .flat_map(|r| r.cells.iter().chain(&r.narrative).map(move |c| (r, c)))
         .collect();
+    let strs = |f: fn(&Cell) -> Option<&str>| -> ArrayRef {
+        Arc::new(cells.iter().map(|(_, c)| f(c)).collect::<StringArray>())
+    };
     let columns: Vec<ArrayRef> = vec![
         Arc::new(
             cells
@@ -239,18 +242,8 @@ pub fn cells_batch(reports: &[Report]) -> Result<RecordBatch, ArrowError> {
                 .map(|(_, c)| i32::from(u8::from(c.table)))
                 .collect::<Int32Array>(),
         ),
-        Arc::new(
-            cells
-                .iter()
-                .map(|(_, c)| Some(c.row.as_str()))
-                .collect::<StringArray>(),
-        ),
-        Arc::new(
-            cells
-                .iter()
-                .map(|(_, c)| c.col.as_deref())
-                .collect::<StringArray>(),
-        ),
+        strs(|c| Some(c.row.as_str())),
+        strs(|c| c.col.as_deref()),
         Arc::new(
             cells
                 .iter()
@@ -263,30 +256,10 @@ pub fn cells_batch(reports: &[Report]) -> Result<RecordBatch, ArrowError> {
                 .map(|(_, c)| value_int(c))
                 .collect::<Int64Array>(),
         ),
-        Arc::new(
-            cells
-                .iter()
-                .map(|(_, c)| Some(unit_of(c.table, &c.row).as_str()))
-                .collect::<StringArray>(),
-        ),
-        Arc::new(
-            cells
-                .iter()
-                .map(|(_, c)| c.unit.as_deref())
-                .collect::<StringArray>(),
-        ),
-        Arc::new(
-            cells
-                .iter()
-                .map(|(_, c)| Some(c.raw.as_str()))
-                .collect::<StringArray>(),
-        ),
-        Arc::new(
-            cells
-                .iter()
-                .map(|(_, c)| Some(c.provenance.as_str()))
-                .collect::<StringArray>(),
-        ),
+        strs(|c| Some(unit_of(c.table, &c.row).as_str())),
+        strs(|c| c.unit.as_deref()),
+        strs(|c| Some(c.raw.as_str())),
+        strs(|c| Some(c.provenance.as_str())),
         Arc::new(
             cells
                 .iter()
