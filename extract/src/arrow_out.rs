@@ -529,12 +529,21 @@ mod tests {
         vec![full, bare]
     }
 
-    fn strings(batch: &RecordBatch, name: &str) -> Vec<Option<String>> {
-        let col = batch
+    /// The column `name` of `batch` as the array type `A`.
+    fn column<'b, A: Array + 'static>(batch: &'b RecordBatch, name: &str) -> &'b A {
+        batch
             .column_by_name(name)
-            .unwrap_or_else(|| panic!("no column {name}"));
-        let arr = col.as_any().downcast_ref::<StringArray>().expect("Utf8");
-        arr.iter().map(|s| s.map(str::to_string)).collect()
+            .unwrap_or_else(|| panic!("no column {name}"))
+            .as_any()
+            .downcast_ref::<A>()
+            .unwrap_or_else(|| panic!("{name}: not a {}", std::any::type_name::<A>()))
+    }
+
+    fn strings(batch: &RecordBatch, name: &str) -> Vec<Option<String>> {
+        column::<StringArray>(batch, name)
+            .iter()
+            .map(|s| s.map(str::to_string))
+            .collect()
     }
 
     fn read_back(path: &Path) -> RecordBatch {
@@ -582,27 +591,13 @@ mod tests {
         let checks: Vec<Check> = serde_json::from_str(&json).expect("checks_json parses");
         assert_eq!(checks, reports[0].checks);
         assert_eq!(strings(&b, "checks_json")[1].as_deref(), Some("[]"));
-        let ints = |name: &str| {
-            let a = b
-                .column_by_name(name)
-                .expect(name)
-                .as_any()
-                .downcast_ref::<Int32Array>()
-                .expect("Int32")
-                .clone();
-            a.iter().collect::<Vec<_>>()
-        };
+        let ints = |name: &str| column::<Int32Array>(&b, name).iter().collect::<Vec<_>>();
         assert_eq!(ints("n_cells"), vec![Some(4), Some(0)]);
         assert_eq!(ints("n_inferred"), vec![Some(1), Some(0)]);
         assert_eq!(ints("checks_passed"), vec![Some(1), Some(0)]);
         assert_eq!(ints("checks_failed"), vec![Some(2), Some(0)]);
         assert_eq!(ints("checks_unverified"), vec![Some(1), Some(0)]);
-        let completeness = b
-            .column_by_name("completeness")
-            .expect("completeness")
-            .as_any()
-            .downcast_ref::<Float64Array>()
-            .expect("Float64")
+        let completeness = column::<Float64Array>(&b, "completeness")
             .iter()
             .collect::<Vec<_>>();
         assert_eq!(completeness, vec![Some(0.25), None]);
@@ -633,33 +628,18 @@ mod tests {
             strings(&b, "col"),
             vec![None, Some("total".into()), Some("total".into()), None]
         );
-        let value = b
-            .column_by_name("value")
-            .expect("value")
-            .as_any()
-            .downcast_ref::<Float64Array>()
-            .expect("f64");
+        let value = column::<Float64Array>(&b, "value");
         assert_eq!(
             value.iter().collect::<Vec<_>>(),
             vec![Some(11.065), Some(49.0), Some(0.0), None]
         );
-        let vi = b
-            .column_by_name("value_int")
-            .expect("value_int")
-            .as_any()
-            .downcast_ref::<Int64Array>()
-            .expect("i64");
+        let vi = column::<Int64Array>(&b, "value_int");
         assert_eq!(
             vi.iter().collect::<Vec<_>>(),
             vec![None, Some(49), Some(0), None],
             "fees are not counts"
         );
-        let table = b
-            .column_by_name("table")
-            .expect("table")
-            .as_any()
-            .downcast_ref::<Int32Array>()
-            .expect("i32");
+        let table = column::<Int32Array>(&b, "table");
         assert_eq!(table.values().to_vec(), vec![2, 3, 3, 4]);
         assert_eq!(strings(&b, "provenance")[3].as_deref(), Some("dash"));
         assert_eq!(cells_batch(&[]).expect("empty").num_rows(), 0);
