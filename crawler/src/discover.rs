@@ -138,6 +138,24 @@ pub fn text_of(el: ElementRef<'_>) -> String {
     normalize_title(&el.text().collect::<String>())
 }
 
+/// The target of link `a` resolved against `base` (`None` without an `href`
+/// or when it does not resolve).
+pub fn link_target(a: ElementRef<'_>, base: &Url) -> Option<Url> {
+    a.value().attr("href").and_then(|h| resolve(base, h))
+}
+
+/// Every link of `doc` (`a[href]`) whose target resolves against `base`, with
+/// that target, in document order.
+pub fn resolved_links<'a>(
+    doc: &'a Html,
+    base: &'a Url,
+) -> impl Iterator<Item = (ElementRef<'a>, Url)> + 'a {
+    static LINKS: LazyLock<Selector> =
+        LazyLock::new(|| Selector::parse("a[href]").expect("static selector"));
+    doc.select(&LINKS)
+        .filter_map(move |a| Some((a, link_target(a, base)?)))
+}
+
 /// The title of a link: its `title` attribute when not blank, else its text
 /// (both normalised by [`normalize_title`]).
 pub fn link_title(a: ElementRef<'_>) -> String {
@@ -229,7 +247,7 @@ pub fn parse_list_page(portal: &Portal, base: &Url, html: &str) -> ListPage {
     }
     if let Some(sel) = portal.list.next_selector.as_deref().and_then(selector) {
         for a in doc.select(&sel) {
-            if let Some(u) = a.value().attr("href").and_then(|h| resolve(base, h)) {
+            if let Some(u) = link_target(a, base) {
                 out.pages.push(u);
             }
         }

@@ -6,11 +6,10 @@
 //! walk ([`probe`]) takes a fetch function, so the crawler's nightly
 //! rediscovery and `ogi portals probe` share it.
 
-use crate::discover::{link_title, text_of};
+use crate::discover::{link_title, resolved_links, text_of};
 use crate::platforms::{self, Platform, Request};
-use crate::urlnorm::resolve;
 use regex::Regex;
-use scraper::{Html, Selector};
+use scraper::Html;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::future::Future;
@@ -39,8 +38,6 @@ pub const HOP_TEXTS: &[&str] = &[
 
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:19|20)\d\d\s*年").expect("static regex"));
-static LINKS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("a[href]").expect("static selector"));
 static TRS_ARTICLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"/t20\d{6}_\d+\.s?html?").expect("static regex"));
 static HANWEB_COL: LazyLock<Regex> =
@@ -79,53 +76,29 @@ impl Marker {
 }
 
 /// The platform markers of `platforms.md` (platform, evidence, marker), tried in order.
-static MARKERS: [(Platform, &str, Marker); 9] = [
-    (
-        Platform::Gkmlpt,
-        "gkmlpt _CONFIG",
-        Marker::All(&["_CONFIG", "SID"]),
-    ),
-    (
-        Platform::Gkmlpt,
-        "/gkmlpt/ link",
-        Marker::Any(&["/gkmlpt/"]),
-    ),
-    (
-        Platform::Jpaas,
-        "jpaas queryData",
-        Marker::All(&["queryData", "tplSetId"]),
-    ),
-    (
-        Platform::Jpaas,
-        "jpaas queryData",
-        Marker::Any(&["jpaas-publish-server"]),
-    ),
-    (
-        Platform::HanwebJpage,
-        "jpage datastore",
-        Marker::Any(&["dataproxy.jsp", "<datastore>", "var param_"]),
-    ),
-    (
-        Platform::HanwebXxgk,
-        "/module/xxgk/",
-        Marker::Any(&["/module/xxgk/"]),
-    ),
-    (
-        Platform::TrsStatic,
-        "TRS page script",
-        Marker::Any(&["createPageHTML", "countPage", ".trsapi"]),
-    ),
-    (
-        Platform::TrsStatic,
-        "TRS article URLs",
-        Marker::Pattern(&TRS_ARTICLE),
-    ),
-    (
-        Platform::HanwebJpage,
-        "Hanweb /col/ links",
-        Marker::Pattern(&HANWEB_COL),
-    ),
-];
+static MARKERS: [(Platform, &str, Marker); 9] = {
+    use Marker::{All, Any, Pattern};
+    use Platform as P;
+    [
+        (P::Gkmlpt, "gkmlpt _CONFIG", All(&["_CONFIG", "SID"])),
+        (P::Gkmlpt, "/gkmlpt/ link", Any(&["/gkmlpt/"])),
+        (P::Jpaas, "jpaas queryData", All(&["queryData", "tplSetId"])),
+        (P::Jpaas, "jpaas queryData", Any(&["jpaas-publish-server"])),
+        (
+            P::HanwebJpage,
+            "jpage datastore",
+            Any(&["dataproxy.jsp", "<datastore>", "var param_"]),
+        ),
+        (P::HanwebXxgk, "/module/xxgk/", Any(&["/module/xxgk/"])),
+        (
+            P::TrsStatic,
+            "TRS page script",
+            Any(&["createPageHTML", "countPage", ".trsapi"]),
+        ),
+        (P::TrsStatic, "TRS article URLs", Pattern(&TRS_ARTICLE)),
+        (P::HanwebJpage, "Hanweb /col/ links", Pattern(&HANWEB_COL)),
+    ]
+};
 
 /// The platform a page shows, with the marker that decided it.
 pub fn fingerprint(html: &str) -> Option<(Platform, &'static str)> {
@@ -153,10 +126,7 @@ pub struct ColumnLink {
 pub fn column_links(base: &Url, html: &str) -> Vec<ColumnLink> {
     let doc = Html::parse_document(html);
     let mut out: Vec<ColumnLink> = Vec::new();
-    for a in doc.select(&LINKS) {
-        let Some(url) = a.value().attr("href").and_then(|h| resolve(base, h)) else {
-            continue;
-        };
+    for (a, url) in resolved_links(&doc, base) {
         let text = link_title(a);
         if YEAR.is_match(&text) {
             continue;
@@ -210,10 +180,7 @@ pub fn column_links(base: &Url, html: &str) -> Vec<ColumnLink> {
 pub fn hop_links(base: &Url, html: &str) -> Vec<Url> {
     let doc = Html::parse_document(html);
     let mut ranked: Vec<(usize, Url)> = Vec::new();
-    for a in doc.select(&LINKS) {
-        let Some(url) = a.value().attr("href").and_then(|h| resolve(base, h)) else {
-            continue;
-        };
+    for (a, url) in resolved_links(&doc, base) {
         if !same_site(base, &url) {
             continue;
         }
