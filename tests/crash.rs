@@ -589,21 +589,19 @@ fn ogi_verify_reports_every_kind_of_damage() {
     assert_eq!(verify(&out).0, 0);
 
     // One raw blob altered, one dataset file cut short, one CSV export cut mid-line.
-    let mut blobs = Vec::new();
-    files_under(&out.join("raw"), &mut blobs);
-    let blob = blobs
-        .iter()
-        .find(|p| p.extension().is_some_and(|e| e == "bin"))
-        .unwrap();
+    let first = |dir: &str, ext: &str| {
+        let mut files = Vec::new();
+        files_under(&out.join(dir), &mut files);
+        files
+            .into_iter()
+            .find(|p| p.extension().is_some_and(|e| e == ext))
+            .unwrap_or_else(|| panic!("no .{ext} file under {dir}/"))
+    };
+    let blob = &first("raw", "bin");
     let mut bytes = std::fs::read(blob).unwrap();
     bytes[0] ^= 0xFF;
     std::fs::write(blob, bytes).unwrap();
-    let mut data = Vec::new();
-    files_under(&out.join("datasets"), &mut data);
-    let parquet = data
-        .iter()
-        .find(|p| p.extension().is_some_and(|e| e == "parquet"))
-        .unwrap();
+    let parquet = &first("datasets", "parquet");
     let len = std::fs::metadata(parquet).unwrap().len();
     std::fs::OpenOptions::new()
         .write(true)
@@ -611,12 +609,7 @@ fn ogi_verify_reports_every_kind_of_damage() {
         .unwrap()
         .set_len(len / 2)
         .unwrap();
-    let mut exports = Vec::new();
-    files_under(&out.join("exports"), &mut exports);
-    let csv = exports
-        .iter()
-        .find(|p| p.extension().is_some_and(|e| e == "csv"))
-        .unwrap();
+    let csv = &first("exports", "csv");
     let text = std::fs::read(csv).unwrap();
     std::fs::write(csv, &text[..text.len() - 3]).unwrap();
 
