@@ -16,7 +16,7 @@ use ogi_testkit::synth::Rng;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
-use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -439,20 +439,7 @@ fn sigkill_in_any_stage_loses_nothing_and_duplicates_nothing() {
 /// the disk fills up (writes fail with EFBIG instead of killing the process).
 fn complete_with_file_cap(out: &Path, portal: &Path, max_file: u64) -> (i32, String) {
     let mut cmd = demo(out, portal);
-    // SAFETY: only async-signal-safe calls (signal, setrlimit) between fork and exec.
-    unsafe {
-        cmd.pre_exec(move || {
-            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-            let lim = libc::rlimit {
-                rlim_cur: max_file as libc::rlim_t,
-                rlim_max: max_file as libc::rlim_t,
-            };
-            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    ogi_util::process::cap_file_size(&mut cmd, max_file, true);
     let o = cmd.stderr(Stdio::piped()).output().unwrap();
     (
         o.status.code().expect("not killed by a signal"),
@@ -602,21 +589,19 @@ fn ogi_verify_reports_every_kind_of_damage() {
     assert_eq!(verify(&out).0, 0);
 
     // One raw blob altered, one dataset file cut short, one CSV export cut mid-line.
-    let mut blobs = Vec::new();
-    files_under(&out.join("raw"), &mut blobs);
-    let blob = blobs
-        .iter()
-        .find(|p| p.extension().is_some_and(|e| e == "bin"))
-        .unwrap();
+    let first = |dir: &str, ext: &str| {
+        let mut files = Vec::new();
+        files_under(&out.join(dir), &mut files);
+        files
+            .into_iter()
+            .find(|p| p.extension().is_some_and(|e| e == ext))
+            .unwrap_or_else(|| panic!("no .{ext} file under {dir}/"))
+    };
+    let blob = &first("raw", "bin");
     let mut bytes = std::fs::read(blob).unwrap();
     bytes[0] ^= 0xFF;
     std::fs::write(blob, bytes).unwrap();
-    let mut data = Vec::new();
-    files_under(&out.join("datasets"), &mut data);
-    let parquet = data
-        .iter()
-        .find(|p| p.extension().is_some_and(|e| e == "parquet"))
-        .unwrap();
+    let parquet = &first("datasets", "parquet");
     let len = std::fs::metadata(parquet).unwrap().len();
     std::fs::OpenOptions::new()
         .write(true)
@@ -624,12 +609,7 @@ fn ogi_verify_reports_every_kind_of_damage() {
         .unwrap()
         .set_len(len / 2)
         .unwrap();
-    let mut exports = Vec::new();
-    files_under(&out.join("exports"), &mut exports);
-    let csv = exports
-        .iter()
-        .find(|p| p.extension().is_some_and(|e| e == "csv"))
-        .unwrap();
+    let csv = &first("exports", "csv");
     let text = std::fs::read(csv).unwrap();
     std::fs::write(csv, &text[..text.len() - 3]).unwrap();
 

@@ -2,24 +2,11 @@
 //! `ogi import DIR`, `ogi extract`, `ogi analyze` (no crawl state needed).
 
 use std::path::Path;
-use std::process::Command;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 fn ogi(args: &[&str]) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_ogi"))
-        .current_dir(ROOT)
-        .args(args)
-        .output()
-        .expect("ogi runs");
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "ogi {args:?}: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
+    ogi_testkit::cli::run_ok(env!("CARGO_BIN_EXE_ogi"), Path::new(ROOT), args)
 }
 
 fn csv_rows(p: &Path) -> Vec<Vec<String>> {

@@ -7,24 +7,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 fn ogi(args: &[&str]) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_ogi"))
-        .current_dir(ROOT)
-        .args(args)
-        .output()
-        .expect("ogi runs");
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "ogi {args:?}: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
+    ogi_testkit::cli::run_ok(env!("CARGO_BIN_EXE_ogi"), Path::new(ROOT), args)
 }
 
 /// Rows of a CSV file as header → value maps.

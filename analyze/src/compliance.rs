@@ -309,25 +309,19 @@ fn frame(rows: &[ComplianceRow]) -> Result<DataFrame> {
     let o = |f: fn(&ComplianceRow) -> Option<String>| {
         rows.iter().map(f).collect::<Vec<Option<String>>>()
     };
+    // a blank field is a null
+    let blank_null = |f: fn(&ComplianceRow) -> &String| {
+        rows.iter()
+            .map(|r| Some(f(r).clone()).filter(|v| !v.is_empty()))
+            .collect::<Vec<Option<String>>>()
+    };
     let cols = vec![
         Column::new("portal_id".into(), s(|r| r.portal_id.clone())),
         Column::new("portal_name".into(), s(|r| r.portal_name.clone())),
-        Column::new(
-            "portal_level".into(),
-            o(|r| Some(r.level.clone()).filter(|l| !l.is_empty())),
-        ),
-        Column::new(
-            "region_code".into(),
-            o(|r| Some(r.region_code.clone()).filter(|c| !c.is_empty())),
-        ),
-        Column::new(
-            "agency".into(),
-            o(|r| Some(r.agency.clone()).filter(|a| !a.is_empty())),
-        ),
-        Column::new(
-            "agency_id".into(),
-            o(|r| Some(r.agency_id.clone()).filter(|a| !a.is_empty())),
-        ),
+        Column::new("portal_level".into(), blank_null(|r| &r.level)),
+        Column::new("region_code".into(), blank_null(|r| &r.region_code)),
+        Column::new("agency".into(), blank_null(|r| &r.agency)),
+        Column::new("agency_id".into(), blank_null(|r| &r.agency_id)),
         Column::new(
             "year".into(),
             rows.iter().map(|r| r.year).collect::<Vec<i32>>(),
@@ -401,23 +395,34 @@ mod tests {
         assert_eq!(days("2024-13-01"), None);
     }
 
-    #[test]
-    fn published_late_and_missing_years() {
+    /// An OUT whose crawl wrote these rows of `portals.csv` and
+    /// `publications.csv` (the headers are added).
+    pub(super) fn crawled(portals: &str, publications: &str) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let crawl = dir.path().join("crawl");
         fs::create_dir_all(&crawl).unwrap();
         fs::write(
             crawl.join("portals.csv"),
-            "portal_id,name,level,region,region_code,platform\na,甲县,county,某省甲县,410503,trs_static\nb,乙局,department,某省,,generic\n",
+            format!("portal_id,name,level,region,region_code,platform\n{portals}"),
         )
         .unwrap();
         fs::write(
             crawl.join("publications.csv"),
-            "portal_id,url,sha256,kind,content_type,list_title,year,published,published_source,first_seen\n\
-             a,http://a/1.html,s1,page,text/html,甲县2022年年报,2022,2023-01-20,list,2023-02-01T00:00:00Z\n\
-             a,http://a/2.html,s2,page,text/html,甲县2023年年报,2023,2024-03-01,url,2024-03-02T00:00:00Z\n",
+            format!(
+                "portal_id,url,sha256,kind,content_type,list_title,year,published,published_source,first_seen\n{publications}"
+            ),
         )
         .unwrap();
+        dir
+    }
+
+    #[test]
+    fn published_late_and_missing_years() {
+        let dir = crawled(
+            "a,甲县,county,某省甲县,410503,trs_static\nb,乙局,department,某省,,generic\n",
+            "a,http://a/1.html,s1,page,text/html,甲县2022年年报,2022,2023-01-20,list,2023-02-01T00:00:00Z\n\
+             a,http://a/2.html,s2,page,text/html,甲县2023年年报,2023,2024-03-01,url,2024-03-02T00:00:00Z\n",
+        );
         let rows = build(dir.path(), None).unwrap().unwrap();
         assert_eq!(rows.len(), 4, "2 portals × years 2022–2023");
         let a22 = rows
@@ -471,22 +476,12 @@ mod agency_ids {
     /// per year, named as the latest report names it, with its id.
     #[test]
     fn title_forms_of_one_agency_make_one_row_per_year() {
-        let dir = tempfile::tempdir().unwrap();
-        let crawl = dir.path().join("crawl");
-        fs::create_dir_all(&crawl).unwrap();
-        fs::write(
-            crawl.join("portals.csv"),
-            "portal_id,name,level,region,region_code,platform\na,北关区,county,河南省安阳市北关区,410503,generic\n",
-        )
-        .unwrap();
-        fs::write(
-            crawl.join("publications.csv"),
-            "portal_id,url,sha256,kind,content_type,list_title,year,published,published_source,first_seen\n\
-             a,http://a/1.html,s1,page,text/html,,2022,2023-01-20,list,2023-02-01T00:00:00Z\n\
+        let dir = super::tests::crawled(
+            "a,北关区,county,河南省安阳市北关区,410503,generic\n",
+            "a,http://a/1.html,s1,page,text/html,,2022,2023-01-20,list,2023-02-01T00:00:00Z\n\
              a,http://a/2.html,s2,page,text/html,,2023,2024-01-20,list,2024-02-01T00:00:00Z\n\
              a,http://a/3.html,s3,page,text/html,,2023,2024-01-22,list,2024-02-01T00:00:00Z\n",
-        )
-        .unwrap();
+        );
         let reports = dir.path().join("extract").join("reports");
         fs::create_dir_all(&reports).unwrap();
         let mut parts = df!(

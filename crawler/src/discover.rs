@@ -4,7 +4,7 @@
 use crate::portals::{ATTACHMENT_EXTENSIONS, ApiFormat, ApiRules, Portal};
 use crate::urlnorm::resolve;
 use regex::Regex;
-use scraper::{Html, Selector};
+use scraper::{ElementRef, Html, Selector};
 use std::sync::LazyLock;
 use url::Url;
 
@@ -133,8 +133,37 @@ fn link_accepted(portal: &Portal, url: &Url) -> bool {
     }
 }
 
-fn text_of(el: scraper::ElementRef<'_>) -> String {
+/// Text of an element with whitespace collapsed and full-width digits made ASCII.
+pub fn text_of(el: ElementRef<'_>) -> String {
     normalize_title(&el.text().collect::<String>())
+}
+
+/// The target of link `a` resolved against `base` (`None` without an `href`
+/// or when it does not resolve).
+pub fn link_target(a: ElementRef<'_>, base: &Url) -> Option<Url> {
+    a.value().attr("href").and_then(|h| resolve(base, h))
+}
+
+/// Every link of `doc` (`a[href]`) whose target resolves against `base`, with
+/// that target, in document order.
+pub fn resolved_links<'a>(
+    doc: &'a Html,
+    base: &'a Url,
+) -> impl Iterator<Item = (ElementRef<'a>, Url)> + 'a {
+    static LINKS: LazyLock<Selector> =
+        LazyLock::new(|| Selector::parse("a[href]").expect("static selector"));
+    doc.select(&LINKS)
+        .filter_map(move |a| Some((a, link_target(a, base)?)))
+}
+
+/// The title of a link: its `title` attribute when not blank, else its text
+/// (both normalised by [`normalize_title`]).
+pub fn link_title(a: ElementRef<'_>) -> String {
+    a.value()
+        .attr("title")
+        .map(normalize_title)
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| text_of(a))
 }
 
 fn selector(s: &str) -> Option<Selector> {
@@ -157,12 +186,7 @@ fn items_from_html(portal: &Portal, base: &Url, doc: &Html, out: &mut ListPage) 
         let Some(href) = a.value().attr("href") else {
             continue;
         };
-        let title = a
-            .value()
-            .attr("title")
-            .map(normalize_title)
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| text_of(a));
+        let title = link_title(a);
         let date = date_sel
             .as_ref()
             .and_then(|s| item.select(s).next())
@@ -223,7 +247,7 @@ pub fn parse_list_page(portal: &Portal, base: &Url, html: &str) -> ListPage {
     }
     if let Some(sel) = portal.list.next_selector.as_deref().and_then(selector) {
         for a in doc.select(&sel) {
-            if let Some(u) = a.value().attr("href").and_then(|h| resolve(base, h)) {
+            if let Some(u) = link_target(a, base) {
                 out.pages.push(u);
             }
         }

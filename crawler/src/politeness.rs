@@ -169,12 +169,7 @@ impl Politeness {
     /// Fails with the reason if the host is parked or over its request budget.
     pub async fn acquire(&self, host: &str) -> Result<Permit, HostRefusal> {
         let gate = self.gate(host);
-        let slot = gate
-            .slots
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| HostRefusal::Closed)?;
+        let slot = permit_of(&gate.slots).await?;
         loop {
             let wait = {
                 let st = gate.state();
@@ -189,12 +184,7 @@ impl Politeness {
             tokio::time::sleep(wait).await;
         }
         gate.limiter.until_ready().await;
-        let global = self
-            .global
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| HostRefusal::Closed)?;
+        let global = permit_of(&self.global).await?;
         {
             let mut st = gate.state();
             if let Some(r) = st.parked {
@@ -319,6 +309,14 @@ fn new_gate(limits: HostLimits) -> HostGate {
 pub fn full_jitter_backoff(base: Duration, max: Duration, attempts: u32, unit: f64) -> Duration {
     let ceiling = base.saturating_mul(1u32 << attempts.min(16)).min(max);
     ceiling.mul_f64(unit.clamp(0.0, 1.0))
+}
+
+/// A permit of `sem`, waited for; [`HostRefusal::Closed`] when it was closed.
+async fn permit_of(sem: &Arc<Semaphore>) -> Result<OwnedSemaphorePermit, HostRefusal> {
+    sem.clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| HostRefusal::Closed)
 }
 
 #[cfg(test)]

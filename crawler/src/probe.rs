@@ -6,11 +6,10 @@
 //! walk ([`probe`]) takes a fetch function, so the crawler's nightly
 //! rediscovery and `ogi portals probe` share it.
 
-use crate::platforms::generic::text_of;
+use crate::discover::{link_title, resolved_links, text_of};
 use crate::platforms::{self, Platform, Request};
-use crate::urlnorm::resolve;
 use regex::Regex;
-use scraper::{Html, Selector};
+use scraper::Html;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::future::Future;
@@ -39,8 +38,6 @@ pub const HOP_TEXTS: &[&str] = &[
 
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:19|20)\d\d\s*年").expect("static regex"));
-static LINKS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("a[href]").expect("static selector"));
 static TRS_ARTICLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"/t20\d{6}_\d+\.s?html?").expect("static regex"));
 static HANWEB_COL: LazyLock<Regex> =
@@ -58,55 +55,57 @@ pub enum Confidence {
     High,
 }
 
+/// What a platform marker looks for in a page.
+enum Marker {
+    /// Every one of these strings.
+    All(&'static [&'static str]),
+    /// Any one of these strings.
+    Any(&'static [&'static str]),
+    /// A match of this pattern.
+    Pattern(&'static LazyLock<Regex>),
+}
+
+impl Marker {
+    fn found_in(&self, html: &str) -> bool {
+        match self {
+            Marker::All(s) => s.iter().all(|s| html.contains(s)),
+            Marker::Any(s) => s.iter().any(|s| html.contains(s)),
+            Marker::Pattern(re) => re.is_match(html),
+        }
+    }
+}
+
+/// The platform markers of `platforms.md` (platform, evidence, marker), tried in order.
+static MARKERS: [(Platform, &str, Marker); 9] = {
+    use Marker::{All, Any, Pattern};
+    use Platform as P;
+    [
+        (P::Gkmlpt, "gkmlpt _CONFIG", All(&["_CONFIG", "SID"])),
+        (P::Gkmlpt, "/gkmlpt/ link", Any(&["/gkmlpt/"])),
+        (P::Jpaas, "jpaas queryData", All(&["queryData", "tplSetId"])),
+        (P::Jpaas, "jpaas queryData", Any(&["jpaas-publish-server"])),
+        (
+            P::HanwebJpage,
+            "jpage datastore",
+            Any(&["dataproxy.jsp", "<datastore>", "var param_"]),
+        ),
+        (P::HanwebXxgk, "/module/xxgk/", Any(&["/module/xxgk/"])),
+        (
+            P::TrsStatic,
+            "TRS page script",
+            Any(&["createPageHTML", "countPage", ".trsapi"]),
+        ),
+        (P::TrsStatic, "TRS article URLs", Pattern(&TRS_ARTICLE)),
+        (P::HanwebJpage, "Hanweb /col/ links", Pattern(&HANWEB_COL)),
+    ]
+};
+
 /// The platform a page shows, with the marker that decided it.
 pub fn fingerprint(html: &str) -> Option<(Platform, &'static str)> {
-    let checks: [(Platform, &'static str, bool); 8] = [
-        (
-            Platform::Gkmlpt,
-            "gkmlpt _CONFIG",
-            html.contains("_CONFIG") && html.contains("SID"),
-        ),
-        (Platform::Gkmlpt, "/gkmlpt/ link", html.contains("/gkmlpt/")),
-        (
-            Platform::Jpaas,
-            "jpaas queryData",
-            (html.contains("queryData") && html.contains("tplSetId"))
-                || html.contains("jpaas-publish-server"),
-        ),
-        (
-            Platform::HanwebJpage,
-            "jpage datastore",
-            html.contains("dataproxy.jsp")
-                || html.contains("<datastore>")
-                || html.contains("var param_"),
-        ),
-        (
-            Platform::HanwebXxgk,
-            "/module/xxgk/",
-            html.contains("/module/xxgk/"),
-        ),
-        (
-            Platform::TrsStatic,
-            "TRS page script",
-            html.contains("createPageHTML")
-                || html.contains("countPage")
-                || html.contains(".trsapi"),
-        ),
-        (
-            Platform::TrsStatic,
-            "TRS article URLs",
-            TRS_ARTICLE.is_match(html),
-        ),
-        (
-            Platform::HanwebJpage,
-            "Hanweb /col/ links",
-            HANWEB_COL.is_match(html),
-        ),
-    ];
-    checks
-        .into_iter()
-        .find(|(_, _, hit)| *hit)
-        .map(|(p, why, _)| (p, why))
+    MARKERS
+        .iter()
+        .find(|(_, _, m)| m.found_in(html))
+        .map(|(p, why, _)| (*p, *why))
 }
 
 /// A link that may be the report column.
@@ -127,16 +126,8 @@ pub struct ColumnLink {
 pub fn column_links(base: &Url, html: &str) -> Vec<ColumnLink> {
     let doc = Html::parse_document(html);
     let mut out: Vec<ColumnLink> = Vec::new();
-    for a in doc.select(&LINKS) {
-        let Some(url) = a.value().attr("href").and_then(|h| resolve(base, h)) else {
-            continue;
-        };
-        let text = a
-            .value()
-            .attr("title")
-            .map(crate::discover::normalize_title)
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| text_of(a));
+    for (a, url) in resolved_links(&doc, base) {
+        let text = link_title(a);
         if YEAR.is_match(&text) {
             continue;
         }
@@ -189,10 +180,7 @@ pub fn column_links(base: &Url, html: &str) -> Vec<ColumnLink> {
 pub fn hop_links(base: &Url, html: &str) -> Vec<Url> {
     let doc = Html::parse_document(html);
     let mut ranked: Vec<(usize, Url)> = Vec::new();
-    for a in doc.select(&LINKS) {
-        let Some(url) = a.value().attr("href").and_then(|h| resolve(base, h)) else {
-            continue;
-        };
+    for (a, url) in resolved_links(&doc, base) {
         if !same_site(base, &url) {
             continue;
         }

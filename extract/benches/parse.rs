@@ -82,24 +82,16 @@ fn bench(c: &mut Criterion) {
         docs_per_second(&families, 100)
     );
     let mut g = c.benchmark_group("parse");
-    g.throughput(Throughput::Elements(seeds.len() as u64));
-    g.bench_function("seeds", |b| {
-        b.iter(|| {
-            seeds
-                .iter()
-                .map(|d| parse_lines(black_box(d)).cells.len())
-                .sum::<usize>()
-        })
-    });
-    g.throughput(Throughput::Elements(synth.len() as u64));
-    g.bench_function("synthetic", |b| {
-        b.iter(|| {
-            synth
-                .iter()
-                .map(|d| parse_lines(black_box(d)).cells.len())
-                .sum::<usize>()
-        })
-    });
+    for (name, docs) in [("seeds", &seeds), ("synthetic", &synth)] {
+        g.throughput(Throughput::Elements(docs.len() as u64));
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                docs.iter()
+                    .map(|d| parse_lines(black_box(d)).cells.len())
+                    .sum::<usize>()
+            })
+        });
+    }
     g.finish();
 }
 

@@ -226,6 +226,9 @@ pub fn cells_batch(reports: &[Report]) -> Result<RecordBatch, ArrowError> {
         .iter()
         .flat_map(|r| r.cells.iter().chain(&r.narrative).map(move |c| (r, c)))
         .collect();
+    let strs = |f: fn(&Cell) -> Option<&str>| -> ArrayRef {
+        Arc::new(cells.iter().map(|(_, c)| f(c)).collect::<StringArray>())
+    };
     let columns: Vec<ArrayRef> = vec![
         Arc::new(
             cells
@@ -239,18 +242,8 @@ pub fn cells_batch(reports: &[Report]) -> Result<RecordBatch, ArrowError> {
                 .map(|(_, c)| i32::from(u8::from(c.table)))
                 .collect::<Int32Array>(),
         ),
-        Arc::new(
-            cells
-                .iter()
-                .map(|(_, c)| Some(c.row.as_str()))
-                .collect::<StringArray>(),
-        ),
-        Arc::new(
-            cells
-                .iter()
-                .map(|(_, c)| c.col.as_deref())
-                .collect::<StringArray>(),
-        ),
+        strs(|c| Some(c.row.as_str())),
+        strs(|c| c.col.as_deref()),
         Arc::new(
             cells
                 .iter()
@@ -263,30 +256,10 @@ pub fn cells_batch(reports: &[Report]) -> Result<RecordBatch, ArrowError> {
                 .map(|(_, c)| value_int(c))
                 .collect::<Int64Array>(),
         ),
-        Arc::new(
-            cells
-                .iter()
-                .map(|(_, c)| Some(unit_of(c.table, &c.row).as_str()))
-                .collect::<StringArray>(),
-        ),
-        Arc::new(
-            cells
-                .iter()
-                .map(|(_, c)| c.unit.as_deref())
-                .collect::<StringArray>(),
-        ),
-        Arc::new(
-            cells
-                .iter()
-                .map(|(_, c)| Some(c.raw.as_str()))
-                .collect::<StringArray>(),
-        ),
-        Arc::new(
-            cells
-                .iter()
-                .map(|(_, c)| Some(c.provenance.as_str()))
-                .collect::<StringArray>(),
-        ),
+        strs(|c| Some(unit_of(c.table, &c.row).as_str())),
+        strs(|c| c.unit.as_deref()),
+        strs(|c| Some(c.raw.as_str())),
+        strs(|c| Some(c.provenance.as_str())),
         Arc::new(
             cells
                 .iter()
@@ -466,7 +439,7 @@ fn read_ids_from(path: &Path, ids: &mut BTreeSet<String>) -> Result<(), OutputEr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Check, Provenance, Scope, Status, Template};
+    use crate::{Check, Provenance, Status};
     use arrow::array::Array;
 
     fn cell(
@@ -510,18 +483,9 @@ mod tests {
         fee.unit = Some("万元".into());
         fee.raw = "11.065万元".into();
         let full = Report {
-            source: "https://www.zzeq.gov.cn/报告.html".into(),
-            sha256: "ab".repeat(32),
-            status: Status::Parsed,
             format: Some("html".into()),
             charset: Some("gb18030".into()),
             title: Some("二七区人民政府办公室2022年政府信息公开工作年度报告".into()),
-            agency: Some("二七区人民政府办公室".into()),
-            year: Some(2022),
-            template: Some(Template::V2021),
-            region: Some("河南省郑州市二七区".into()),
-            region_code: Some("410103".into()),
-            scope: Scope::Agency,
             cells: vec![
                 fee,
                 cell(
@@ -554,7 +518,7 @@ mod tests {
             flags: vec!["short_row:granted".into(), "truncated".into()],
             portal_id: Some("henan-zz-eq".into()),
             fetched_at: Some("2026-11-23T10:00:00Z".into()),
-            ..Report::default()
+            ..Report::erqi_2022("https://www.zzeq.gov.cn/报告.html", "ab".repeat(32))
         };
         let bare = Report {
             source: "/tmp/x.pdf".into(),
@@ -565,12 +529,21 @@ mod tests {
         vec![full, bare]
     }
 
-    fn strings(batch: &RecordBatch, name: &str) -> Vec<Option<String>> {
-        let col = batch
+    /// The column `name` of `batch` as the array type `A`.
+    fn column<'b, A: Array + 'static>(batch: &'b RecordBatch, name: &str) -> &'b A {
+        batch
             .column_by_name(name)
-            .unwrap_or_else(|| panic!("no column {name}"));
-        let arr = col.as_any().downcast_ref::<StringArray>().expect("Utf8");
-        arr.iter().map(|s| s.map(str::to_string)).collect()
+            .unwrap_or_else(|| panic!("no column {name}"))
+            .as_any()
+            .downcast_ref::<A>()
+            .unwrap_or_else(|| panic!("{name}: not a {}", std::any::type_name::<A>()))
+    }
+
+    fn strings(batch: &RecordBatch, name: &str) -> Vec<Option<String>> {
+        column::<StringArray>(batch, name)
+            .iter()
+            .map(|s| s.map(str::to_string))
+            .collect()
     }
 
     fn read_back(path: &Path) -> RecordBatch {
@@ -618,27 +591,13 @@ mod tests {
         let checks: Vec<Check> = serde_json::from_str(&json).expect("checks_json parses");
         assert_eq!(checks, reports[0].checks);
         assert_eq!(strings(&b, "checks_json")[1].as_deref(), Some("[]"));
-        let ints = |name: &str| {
-            let a = b
-                .column_by_name(name)
-                .expect(name)
-                .as_any()
-                .downcast_ref::<Int32Array>()
-                .expect("Int32")
-                .clone();
-            a.iter().collect::<Vec<_>>()
-        };
+        let ints = |name: &str| column::<Int32Array>(&b, name).iter().collect::<Vec<_>>();
         assert_eq!(ints("n_cells"), vec![Some(4), Some(0)]);
         assert_eq!(ints("n_inferred"), vec![Some(1), Some(0)]);
         assert_eq!(ints("checks_passed"), vec![Some(1), Some(0)]);
         assert_eq!(ints("checks_failed"), vec![Some(2), Some(0)]);
         assert_eq!(ints("checks_unverified"), vec![Some(1), Some(0)]);
-        let completeness = b
-            .column_by_name("completeness")
-            .expect("completeness")
-            .as_any()
-            .downcast_ref::<Float64Array>()
-            .expect("Float64")
+        let completeness = column::<Float64Array>(&b, "completeness")
             .iter()
             .collect::<Vec<_>>();
         assert_eq!(completeness, vec![Some(0.25), None]);
@@ -669,33 +628,18 @@ mod tests {
             strings(&b, "col"),
             vec![None, Some("total".into()), Some("total".into()), None]
         );
-        let value = b
-            .column_by_name("value")
-            .expect("value")
-            .as_any()
-            .downcast_ref::<Float64Array>()
-            .expect("f64");
+        let value = column::<Float64Array>(&b, "value");
         assert_eq!(
             value.iter().collect::<Vec<_>>(),
             vec![Some(11.065), Some(49.0), Some(0.0), None]
         );
-        let vi = b
-            .column_by_name("value_int")
-            .expect("value_int")
-            .as_any()
-            .downcast_ref::<Int64Array>()
-            .expect("i64");
+        let vi = column::<Int64Array>(&b, "value_int");
         assert_eq!(
             vi.iter().collect::<Vec<_>>(),
             vec![None, Some(49), Some(0), None],
             "fees are not counts"
         );
-        let table = b
-            .column_by_name("table")
-            .expect("table")
-            .as_any()
-            .downcast_ref::<Int32Array>()
-            .expect("i32");
+        let table = column::<Int32Array>(&b, "table");
         assert_eq!(table.values().to_vec(), vec![2, 3, 3, 4]);
         assert_eq!(strings(&b, "provenance")[3].as_deref(), Some("dash"));
         assert_eq!(cells_batch(&[]).expect("empty").num_rows(), 0);

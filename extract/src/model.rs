@@ -362,3 +362,23 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued: Option<String>,
 }
+
+#[cfg(test)]
+impl Report {
+    /// A parsed 2022 agency report of 二七区人民政府办公室 (郑州市二七区),
+    /// tables empty: the identity the unit tests' sample reports start from.
+    pub(crate) fn erqi_2022(source: &str, sha256: String) -> Report {
+        Report {
+            source: source.into(),
+            sha256,
+            status: Status::Parsed,
+            agency: Some("二七区人民政府办公室".into()),
+            year: Some(2022),
+            template: Some(Template::V2021),
+            region: Some("河南省郑州市二七区".into()),
+            region_code: Some("410103".into()),
+            scope: Scope::Agency,
+            ..Report::default()
+        }
+    }
+}

@@ -284,13 +284,7 @@ fn table3_cells(
                 .push(format!("off_template_row:{}", v.rows[r.row].key));
         }
     }
-    let template_rows: Vec<usize> = v
-        .rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.templates.contains(&template))
-        .map(|(i, _)| i)
-        .collect();
+    let template_rows = v.row_indices_of(template);
     let read: Vec<bool> = template_rows
         .iter()
         .map(|i| t3.rows.iter().any(|r| r.row == *i))

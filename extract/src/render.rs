@@ -419,7 +419,6 @@ pub fn table3_text(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Scope, Status, Template};
     use std::collections::BTreeMap;
 
     fn t3cell(row: &str, col: &str, value: Option<i64>, raw: &str, prov: Provenance) -> Cell {
@@ -485,15 +484,6 @@ mod tests {
             ("zz_unknown_key".to_string(), None),
         ]);
         Report {
-            source: "seeds/003.txt".into(),
-            sha256: "ef".repeat(32),
-            status: Status::Parsed,
-            agency: Some("二七区人民政府办公室".into()),
-            year: Some(2022),
-            template: Some(Template::V2021),
-            region: Some("河南省郑州市二七区".into()),
-            region_code: Some("410103".into()),
-            scope: Scope::Agency,
             table2,
             table3,
             table4: BTreeMap::from([
@@ -529,7 +519,7 @@ mod tests {
             ],
             flags: vec!["short_row:granted".into()],
             fetched_at: Some("2026-11-23T10:00:00Z".into()),
-            ..Report::default()
+            ..Report::erqi_2022("seeds/003.txt", "ef".repeat(32))
         }
     }
 

@@ -126,6 +126,11 @@ impl Vocab {
         self.rows.iter().filter(move |r| r.templates.contains(&t))
     }
 
+    /// Indices into [`Vocab::rows`] of a template's table-3 rows, in template order.
+    pub fn row_indices_of(&self, t: Template) -> Vec<usize> {
+        row_indices(&self.rows, t)
+    }
+
     /// Table-2 keys of a template, in CSV order.
     pub fn table2_of(&self, t: Template) -> impl Iterator<Item = &Table2Term> {
         self.table2.iter().filter(move |r| r.template == t)
@@ -157,14 +162,18 @@ impl Vocab {
     }
 }
 
+/// Indices into `rows` of the rows of template `t`.
+fn row_indices(rows: &[RowTerm], t: Template) -> Vec<usize> {
+    (0..rows.len())
+        .filter(|&i| rows[i].templates.contains(&t))
+        .collect()
+}
+
 /// For each row, the rows right before it in the order of some template.
 fn rows_before(rows: &[RowTerm]) -> Vec<Vec<usize>> {
     let mut before = vec![Vec::new(); rows.len()];
     for t in [Template::V2019, Template::V2021] {
-        let order: Vec<usize> = (0..rows.len())
-            .filter(|&i| rows[i].templates.contains(&t))
-            .collect();
-        for w in order.windows(2) {
+        for w in row_indices(rows, t).windows(2) {
             if !before[w[1]].contains(&w[0]) {
                 before[w[1]].push(w[0]);
             }

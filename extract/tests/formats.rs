@@ -11,6 +11,8 @@ mod blank_cells;
 mod fixture;
 #[path = "formats/fuzz.rs"]
 mod fuzz;
+#[path = "shared/gold.rs"]
+mod gold;
 #[path = "formats/hostile.rs"]
 mod hostile;
 #[path = "formats/same_content.rs"]

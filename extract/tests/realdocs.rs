@@ -16,6 +16,10 @@
 //! cells than its known figure, when a document without a line is below 100 %,
 //! when a document is missing, or when a line no longer matches its gold.
 
+#[path = "shared/gold.rs"]
+mod gold;
+
+use gold::{compare, same, strip_alias};
 use ogi_extract::{ParseOptions, parse_bytes, render};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -43,80 +47,6 @@ fn document_dirs() -> Vec<PathBuf> {
         .map(|a| a.join("shared/realdocs"))
         .find(|d| d.is_dir());
     std::iter::once(corpus_dir()).chain(shared).collect()
-}
-
-/// One gold cell: its name, the gold value and the parsed value.
-struct CellCmp {
-    name: String,
-    want: Value,
-    got: Value,
-}
-
-impl CellCmp {
-    fn right(&self) -> bool {
-        same(&self.name, &self.want, &self.got)
-    }
-}
-
-/// The agency without a final bracketed alias (`平潭综合实验区（管委会）` → `平潭综合实验区`).
-fn strip_alias(name: &str) -> &str {
-    let trimmed = name.trim_end_matches([')', '）']);
-    if trimmed.len() == name.len() {
-        return name;
-    }
-    match trimmed.rfind(['(', '（']) {
-        Some(open) => &name[..open],
-        None => name,
-    }
-}
-
-/// Whether a parsed value matches its gold value (the rules of `realdocs_check.py`).
-fn same(name: &str, want: &Value, got: &Value) -> bool {
-    if want == got {
-        return true;
-    }
-    if let (Some(w), Some(g)) = (want.as_f64(), got.as_f64()) {
-        return (w - g).abs() < 1e-9;
-    }
-    if name == "agency"
-        && let (Some(w), Some(g)) = (want.as_str(), got.as_str())
-    {
-        let w = strip_alias(w);
-        return g == w || (g.chars().count() >= 6 && w.ends_with(g));
-    }
-    false
-}
-
-/// Every gold cell of a document, paired with the parsed value.
-fn compare(gold: &Value, out: &Value) -> Vec<CellCmp> {
-    let field = |v: &Value, k: &str| v.get(k).cloned().unwrap_or(Value::Null);
-    let mut cells = Vec::new();
-    for key in ["agency", "year"] {
-        cells.push(CellCmp {
-            name: key.to_string(),
-            want: field(gold, key),
-            got: field(out, key),
-        });
-    }
-    for table in ["table2", "table4"] {
-        for (key, want) in gold[table].as_object().into_iter().flatten() {
-            cells.push(CellCmp {
-                name: format!("{table}.{key}"),
-                want: want.clone(),
-                got: field(&out[table], key),
-            });
-        }
-    }
-    for (row, cols) in gold["table3"].as_object().into_iter().flatten() {
-        for (col, want) in cols.as_object().into_iter().flatten() {
-            cells.push(CellCmp {
-                name: format!("table3.{row}.{col}"),
-                want: want.clone(),
-                got: field(&out["table3"][row], col),
-            });
-        }
-    }
-    cells
 }
 
 /// A known figure: cells right and cells in the gold.

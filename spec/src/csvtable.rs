@@ -25,6 +25,13 @@ impl CsvTable {
         self.header.get(name).copied()
     }
 
+    /// The records whose field `key` is not blank, in file order.
+    pub fn keyed<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a csv::StringRecord> {
+        self.records
+            .iter()
+            .filter(move |r| !self.get(r, key).is_empty())
+    }
+
     /// The field `name` of record `r`, trimmed (`""` when absent).
     pub fn get<'a>(&self, r: &'a csv::StringRecord, name: &str) -> &'a str {
         self.column(name)
@@ -32,6 +39,12 @@ impl CsvTable {
             .unwrap_or("")
             .trim()
     }
+}
+
+/// Lines of a CSV text that hold a record: every non-blank line but the header.
+#[cfg(test)]
+pub(crate) fn data_lines(text: &str) -> usize {
+    text.lines().filter(|l| !l.trim().is_empty()).count() - 1
 }
 
 /// Column index by name; names are trimmed and a leading BOM is dropped.
@@ -54,5 +67,7 @@ mod tests {
         assert_eq!(t.get(&t.records[0], "label"), "b");
         assert_eq!(t.get(&t.records[1], "missing"), "");
         assert_eq!(t.column("label"), Some(1));
+        assert_eq!(t.keyed("key").count(), 2);
+        assert_eq!(data_lines("key\n\na\n \nc\n"), 2);
     }
 }

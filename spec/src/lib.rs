@@ -10,6 +10,8 @@
 //! * [`confusables`]: visually confusable characters of place names
 //!   (`data/gazetteer/confusables.csv`);
 //! * [`sectors`]: the agency sector vocabulary (`data/agency_sectors.csv`);
+//! * [`value_labels`]: the Chinese and English labels of the datasets' coded
+//!   values (`data/value_labels.csv`);
 //! * [`parts`]: the column contract of the extract stage's Parquet parts
 //!   (`reports`, `cells`), written by `ogi-extract`, read by `ogi-analyze`.
 //!
@@ -23,6 +25,7 @@ pub mod csvtable;
 pub mod gazetteer;
 pub mod parts;
 pub mod sectors;
+pub mod value_labels;
 pub mod vocab;
 
 pub use csvtable::CsvTable;

@@ -23,9 +23,7 @@ pub struct Sector {
 
 static SECTORS: LazyLock<Vec<Sector>> = LazyLock::new(|| {
     let t = CsvTable::parse(SECTORS_CSV);
-    t.records
-        .iter()
-        .filter(|r| !t.get(r, "key").is_empty())
+    t.keyed("key")
         .map(|r| Sector {
             key: t.get(r, "key").to_string(),
             zh: t.get(r, "label_zh").to_string(),
@@ -52,12 +50,7 @@ mod tests {
 
     #[test]
     fn every_row_is_a_sector_with_labels_and_patterns() {
-        let rows = SECTORS_CSV
-            .lines()
-            .skip(1)
-            .filter(|l| !l.trim().is_empty())
-            .count();
-        assert_eq!(sectors().len(), rows);
+        assert_eq!(sectors().len(), crate::csvtable::data_lines(SECTORS_CSV));
         for s in sectors() {
             assert!(!s.zh.is_empty() && !s.en.is_empty(), "{}", s.key);
             assert!(!s.patterns.is_empty(), "{} has no pattern", s.key);

@@ -103,14 +103,8 @@ mod tests {
                 .iter()
                 .zip([table2(), table3_rows(), table3_columns(), table4()])
         {
-            let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
-            assert_eq!(table.records.len(), lines - 1);
-            assert!(
-                table
-                    .records
-                    .iter()
-                    .all(|r| !table.get(r, "key").is_empty())
-            );
+            assert_eq!(table.records.len(), crate::csvtable::data_lines(text));
+            assert_eq!(table.keyed("key").count(), table.records.len());
         }
     }
 

@@ -17,6 +17,7 @@
 //!   and revised documents) with its ground truth — for `ogi synth
 //!   --agencies` and the panel tests;
 //! * [`fs`]: small file helpers the tests share;
+//! * [`cli`]: running the `ogi` binary from its integration tests;
 //! * [`mode`]: how long the heavy tests run (`OGI_LONG`, `OGI_FUZZ_CASES`);
 //! * `fuzz` (feature `fuzz`): the proptest runner of the fuzz targets.
 //!
@@ -24,6 +25,7 @@
 
 #![warn(missing_docs)]
 
+pub mod cli;
 pub mod corpus;
 pub mod fs;
 #[cfg(feature = "fuzz")]

@@ -368,13 +368,7 @@ pub fn generate(rng: &mut Rng, opts: &Options) -> Contents {
         })
         .collect();
     // Table 3: outcomes per applicant column, then flows and totals.
-    let rows: Vec<usize> = v
-        .rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.templates.contains(&t))
-        .map(|(i, _)| i)
-        .collect();
+    let rows = v.row_indices_of(t);
     let outcomes: Vec<usize> = rows
         .iter()
         .copied()

@@ -167,22 +167,20 @@ pub fn read_cells(
 
 /// Check that the reports parts have every expected column.
 pub fn check_report_schema(lf: &mut LazyFrame) -> Result<()> {
-    let schema = lf.collect_schema().context("reading reports schema")?;
-    let missing: Vec<_> = REPORT_COLUMNS
-        .iter()
-        .filter(|c| schema.get(c).is_none())
-        .collect();
-    anyhow::ensure!(missing.is_empty(), "reports parts lack columns {missing:?}");
-    Ok(())
+    check_columns(lf, "reports", &REPORT_COLUMNS)
 }
 
 /// Check that the cells parts have every used column.
 pub fn check_cell_schema(lf: &mut LazyFrame) -> Result<()> {
-    let schema = lf.collect_schema().context("reading cells schema")?;
-    let missing: Vec<_> = CELL_COLUMNS
-        .iter()
-        .filter(|c| schema.get(c).is_none())
-        .collect();
-    anyhow::ensure!(missing.is_empty(), "cells parts lack columns {missing:?}");
+    check_columns(lf, "cells", &CELL_COLUMNS)
+}
+
+/// Check that the `what` parts (`reports`, `cells`) have every one of `columns`.
+fn check_columns(lf: &mut LazyFrame, what: &str, columns: &[&str]) -> Result<()> {
+    let schema = lf
+        .collect_schema()
+        .with_context(|| format!("reading {what} schema"))?;
+    let missing: Vec<_> = columns.iter().filter(|c| schema.get(c).is_none()).collect();
+    anyhow::ensure!(missing.is_empty(), "{what} parts lack columns {missing:?}");
     Ok(())
 }

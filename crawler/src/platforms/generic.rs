@@ -5,14 +5,13 @@
 
 use super::pubdate::normalize_date;
 use super::{Entry, Listing, MAX_PAGES, Request};
+use crate::discover::{link_title, resolved_links, text_of};
 use crate::urlnorm::resolve;
 use regex::Regex;
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html};
 use std::sync::LazyLock;
 use url::Url;
 
-static LINKS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("a[href]").expect("static selector"));
 static NUMBERED_PAGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|/)(?:index|list|nlist|column-index)?[_-]?(\d{1,4})\.(?:s?html?|jsp)$")
         .expect("static regex")
@@ -21,30 +20,17 @@ static NUMBERED_PAGE: LazyLock<Regex> = LazyLock::new(|| {
 /// Item containers searched (innermost first) for an entry's date.
 const ITEM_TAGS: &[&str] = &["li", "tr", "dl", "p", "div", "dd", "td", "span"];
 
-/// Text of an element with whitespace collapsed and full-width digits made ASCII.
-pub fn text_of(el: ElementRef<'_>) -> String {
-    crate::discover::normalize_title(&el.text().collect::<String>())
-}
-
 /// The entries of an HTML document or fragment: every link with a title
 /// (`title` attribute, else its text), resolved against `base`, with the date of
 /// its item. Links to `javascript:` and the page itself are left out.
 pub fn entries(base: &Url, html: &str) -> Vec<Entry> {
     let doc = Html::parse_fragment(html);
     let mut out: Vec<Entry> = Vec::new();
-    for a in doc.select(&LINKS) {
-        let Some(url) = a.value().attr("href").and_then(|h| resolve(base, h)) else {
-            continue;
-        };
+    for (a, url) in resolved_links(&doc, base) {
         if &url == base {
             continue;
         }
-        let title = a
-            .value()
-            .attr("title")
-            .map(crate::discover::normalize_title)
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| text_of(a));
+        let title = link_title(a);
         if title.is_empty() {
             continue;
         }
@@ -155,7 +141,7 @@ pub fn linked_pages(base: &Url, html: &str) -> Vec<Url> {
     let doc = Html::parse_document(html);
     let dir = base.path().rsplit_once('/').map(|(d, _)| d).unwrap_or("");
     let mut out: Vec<Url> = Vec::new();
-    for a in doc.select(&LINKS) {
+    for (a, u) in resolved_links(&doc, base) {
         let text = text_of(a);
         let pager_text =
             matches!(
@@ -165,9 +151,6 @@ pub fn linked_pages(base: &Url, html: &str) -> Vec<Url> {
         if !pager_text {
             continue;
         }
-        let Some(u) = a.value().attr("href").and_then(|h| resolve(base, h)) else {
-            continue;
-        };
         let same_dir = u.host_str() == base.host_str()
             && u.path().rsplit_once('/').map(|(d, _)| d) == Some(dir);
         let numbered =

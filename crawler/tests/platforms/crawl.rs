@@ -8,8 +8,7 @@ use std::collections::BTreeSet;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crawl_discovers_columns_and_lists_every_report() {
-    let mut portals = sites::all();
-    portals.push(sites::challenged());
+    let portals = sites::all_and_challenged();
     let server = sites::serve_portals(&portals).await;
     let dir = tempfile::tempdir().unwrap();
     let registry = dir.path().join("portals.toml");

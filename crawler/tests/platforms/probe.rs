@@ -33,8 +33,7 @@ pub fn config(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn probe_finds_the_column_from_the_home_page() {
-    let mut portals = sites::all();
-    portals.push(sites::challenged());
+    let portals = sites::all_and_challenged();
     let server = sites::serve_portals(&portals).await;
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(dir.path(), server.addr, &portals);

@@ -572,3 +572,10 @@ pub fn registry(portals: &[TestPortal]) -> String {
     }
     s
 }
+
+/// Every test portal: those of [`all`], then the [`challenged`] one.
+pub fn all_and_challenged() -> Vec<TestPortal> {
+    let mut portals = all();
+    portals.push(challenged());
+    portals
+}

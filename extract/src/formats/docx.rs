@@ -244,10 +244,15 @@ fn end_table(tables: &mut Vec<Table>, sink: &mut LineSink) {
 mod tests {
     use super::*;
 
-    fn lines(xml: &str) -> Vec<Vec<String>> {
+    /// The lines (at most 100) and limit flags of a document body.
+    fn walked(xml: &str) -> (Vec<Line>, Vec<String>) {
         let mut sink = LineSink::new(100);
         walk(xml, &mut sink).unwrap();
-        sink.finish().0.into_iter().map(|l| l.cells).collect()
+        sink.finish_flags()
+    }
+
+    fn lines(xml: &str) -> Vec<Vec<String>> {
+        walked(xml).0.into_iter().map(|l| l.cells).collect()
     }
 
     #[test]
@@ -281,9 +286,7 @@ mod tests {
             "<w:document><w:body><w:tbl><w:tr>{}</w:tr></w:tbl></w:body></w:document>",
             cell.repeat(2000)
         );
-        let mut sink = LineSink::new(100);
-        walk(&xml, &mut sink).unwrap();
-        let (lines, flags) = sink.finish_flags();
+        let (lines, flags) = walked(&xml);
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].cells.len(), MAX_GRID_COLS);
         assert_eq!(flags, vec!["limit:table_columns"]);
@@ -293,9 +296,7 @@ mod tests {
             "<w:document><w:body><w:tbl>{}</w:tbl></w:body></w:document>",
             row.repeat(5000)
         );
-        let mut sink = LineSink::new(100);
-        walk(&xml, &mut sink).unwrap();
-        let (lines, flags) = sink.finish_flags();
+        let (lines, flags) = walked(&xml);
         assert_eq!(lines.len(), 100);
         assert_eq!(flags, vec!["limit:lines"]);
     }

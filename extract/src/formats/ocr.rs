@@ -714,12 +714,7 @@ fn parse_tsv(tsv: &str, page_of: impl Fn(u32) -> Option<u32>) -> Vec<Word> {
 
 /// The flag for a tool error in the OCR path.
 fn flag(e: ToolError) -> String {
-    match e {
-        ToolError::Missing => "ocr:unavailable".to_string(),
-        ToolError::Timeout => Exceeded::Timeout.flag(),
-        ToolError::TooMuchOutput => Exceeded::ToolOutput.flag(),
-        ToolError::Failed(m) => format!("ocr_error:{m}"),
-    }
+    e.flag("ocr:unavailable", "ocr_error")
 }
 
 #[cfg(test)]

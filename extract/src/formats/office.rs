@@ -9,7 +9,7 @@
 //! Each run uses a private LibreOffice profile inside its work directory, so
 //! parallel conversions do not fight over `~/.config/libreoffice`.
 
-use super::limits::{Exceeded, Limits};
+use super::limits::Limits;
 use super::tool::{self, ToolError, Workdir};
 use std::path::Path;
 
@@ -100,12 +100,7 @@ fn convert_with(
 
 /// The flag for a tool error in the conversion path.
 fn flag(e: ToolError) -> String {
-    match e {
-        ToolError::Missing => "tool_missing:soffice".to_string(),
-        ToolError::Timeout => Exceeded::Timeout.flag(),
-        ToolError::TooMuchOutput => Exceeded::ToolOutput.flag(),
-        ToolError::Failed(m) => format!("conversion_error:{m}"),
-    }
+    e.flag("tool_missing:soffice", "conversion_error")
 }
 
 #[cfg(test)]

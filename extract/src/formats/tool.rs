@@ -12,7 +12,7 @@
 //!   ([`ToolError::TooMuchOutput`], flag `limit:tool_output`), and stdout is
 //!   read back through the same cap.
 
-use super::limits::Limits;
+use super::limits::{Exceeded, Limits};
 use std::ffi::OsStr;
 use std::fs;
 use std::io::Read;
@@ -33,6 +33,19 @@ pub(crate) enum ToolError {
     TooMuchOutput,
     /// It could not be started, or it failed: the message says which and why.
     Failed(String),
+}
+
+impl ToolError {
+    /// The flag this error leaves: `missing` when the program is absent, the
+    /// `limit:*` flag of a budget that ran out, else `{failed}:{message}`.
+    pub(crate) fn flag(self, missing: &str, failed: &str) -> String {
+        match self {
+            ToolError::Missing => missing.to_string(),
+            ToolError::Timeout => Exceeded::Timeout.flag(),
+            ToolError::TooMuchOutput => Exceeded::ToolOutput.flag(),
+            ToolError::Failed(m) => format!("{failed}:{m}"),
+        }
+    }
 }
 
 /// A finished tool run.
@@ -101,20 +114,7 @@ pub(crate) fn run<S: AsRef<OsStr>>(
         fs::File::create(p).map_err(|e| ToolError::Failed(format!("creating {}: {e}", p.display())))
     };
     let mut cmd = Command::new(&exe);
-    // SAFETY: the closure runs in the child between fork and exec and only calls
-    // setrlimit, which is async-signal-safe; it allocates nothing.
-    unsafe {
-        cmd.pre_exec(move || {
-            let lim = libc::rlimit {
-                rlim_cur: cap as libc::rlim_t,
-                rlim_max: cap as libc::rlim_t,
-            };
-            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    ogi_util::process::cap_file_size(&mut cmd, cap, false);
     let mut child = cmd
         .args(args)
         .current_dir(work.path())

@@ -108,9 +108,7 @@ struct Plan {
 
 fn plan(t3: &Table3Read, loose: &[Loose], template: Template) -> Plan {
     let v = vocab();
-    let trows: Vec<usize> = (0..v.rows.len())
-        .filter(|&i| v.rows[i].templates.contains(&template))
-        .collect();
+    let trows = v.row_indices_of(template);
     let pos = |row: usize| trows.iter().position(|&r| r == row);
     // Value rows and loose rows in document order.
     let mut items: Vec<Item> = Vec::new();

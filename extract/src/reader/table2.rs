@@ -65,6 +65,16 @@ fn header_unit(text: &str) -> Option<&'static str> {
 pub fn read(lines: &[TLine]) -> Table2Read {
     let v = vocab();
     let all_measures = measures();
+    // (position in the label, index into `all_measures`) of each measure named
+    let measures_in = |key: &str| {
+        scan(
+            key,
+            all_measures
+                .iter()
+                .enumerate()
+                .map(|(i, (_, ls))| (i, ls.as_slice())),
+        )
+    };
     let mut out = Table2Read::default();
     let mut current: Vec<String> = Vec::new();
     let mut unit: Option<&'static str> = None;
@@ -73,13 +83,7 @@ pub fn read(lines: &[TLine]) -> Table2Read {
         for seg in l.segments() {
             let key = seg.label_key();
             if seg.n_values() == 0 {
-                let hits = scan(
-                    &key,
-                    all_measures
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (_, ls))| (i, ls.as_slice())),
-                );
+                let hits = measures_in(&key);
                 if hits.is_empty() {
                     pending_item = key;
                 } else {
@@ -94,13 +98,7 @@ pub fn read(lines: &[TLine]) -> Table2Read {
             }
             // A header glued to its first item (`信息内容本年收费金额行政事业性收费 5`,
             // flattened text): the measures set the header, the rest is the item.
-            let glued = scan(
-                &key,
-                all_measures
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (_, ls))| (i, ls.as_slice())),
-            );
+            let glued = measures_in(&key);
             let key = match glued.last() {
                 Some(&(pos, last)) => {
                     current = glued

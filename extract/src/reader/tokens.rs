@@ -316,37 +316,26 @@ mod tests {
         assert!(!is_item_number("2.5", None));
         assert!(!is_item_number("123.", None));
         assert!(!is_item_number("2..", None));
-        let line = Line {
-            no: 1,
-            cells: vec![
-                String::new(),
-                "2.".into(),
-                "5".into(),
-                "4".into(),
-                "1 .属于国家秘密".into(),
-            ],
-        };
-        let t = tokenize_line(&line).expect("a line");
-        let values: Vec<&str> = t
-            .toks
-            .iter()
-            .filter(|t| t.is_value())
-            .map(|t| t.raw.as_str())
-            .collect();
-        assert_eq!(values, ["5", "4"]);
+        assert_eq!(
+            values_of(&["", "2.", "5", "4", "1 .属于国家秘密"]),
+            ["5", "4"]
+        );
         // a grid cell opening with a number and text: the point was lost
-        let line = Line {
-            no: 2,
-            cells: vec!["4 保护第三方合法权益".into(), "6".into(), "3 件".into()],
-        };
-        let t = tokenize_line(&line).expect("a line");
-        let values: Vec<&str> = t
+        assert_eq!(
+            values_of(&["4 保护第三方合法权益", "6", "3 件"]),
+            ["6", "3"]
+        );
+    }
+
+    /// The raw values a line of these cells is tokenized into.
+    fn values_of(cells: &[&str]) -> Vec<String> {
+        tokenize_line(&line(cells))
+            .expect("a line")
             .toks
-            .iter()
+            .into_iter()
             .filter(|t| t.is_value())
-            .map(|t| t.raw.as_str())
-            .collect();
-        assert_eq!(values, ["6", "3"]);
+            .map(|t| t.raw)
+            .collect()
     }
 
     #[test]

@@ -28,6 +28,24 @@ fn cell<'a>(r: &'a Report, table: TableId, row: &str, col: Option<&str>) -> &'a 
         .unwrap_or_else(|| panic!("no cell {row} {col:?}"))
 }
 
+/// The cell at `row`/`col` of `table`, after checking that it holds `want`.
+fn cell_holding<'a>(
+    r: &'a Report,
+    table: TableId,
+    row: &str,
+    col: Option<&str>,
+    want: i64,
+) -> &'a ogi_extract::Cell {
+    let c = cell(r, table, row, col);
+    assert_eq!(
+        c.value,
+        Some(Number::Int(want)),
+        "{row} {col:?} {:?}",
+        r.flags
+    );
+    c
+}
+
 fn has_flag(r: &Report, f: &str) -> bool {
     r.flags.iter().any(|x| x == f)
 }
@@ -74,13 +92,7 @@ fn fused_digits_are_cut_by_the_identities() {
     );
     // Every table-3 row of the fused text is cut, and says so.
     for (t, row, col, want) in gold_cells(&g).into_iter().filter(|c| c.0 == TableId::T3) {
-        let c = cell(&r, t, &row, col.as_deref());
-        assert_eq!(
-            c.value,
-            Some(Number::Int(want)),
-            "{row} {col:?} {:?}",
-            r.flags
-        );
+        let c = cell_holding(&r, t, &row, col.as_deref(), want);
         assert!(
             matches!(c.provenance, Provenance::Split | Provenance::Inferred),
             "{row} {col:?}: {:?}",
@@ -187,13 +199,7 @@ fn converter_markdown_places_floating_rows_by_the_template_order() {
     assert!(!has_flag(&r, "two_reports"), "{:?}", r.flags);
     assert_eq!(r.status, ogi_extract::Status::Parsed, "{:?}", r.flags);
     for (t, row, col, want) in gold_cells(&g) {
-        let c = cell(&r, t, &row, col.as_deref());
-        assert_eq!(
-            c.value,
-            Some(Number::Int(want)),
-            "{row} {col:?} {:?}",
-            r.flags
-        );
+        let c = cell_holding(&r, t, &row, col.as_deref(), want);
         assert_eq!(c.provenance, Provenance::Printed, "{row} {col:?}");
     }
     for row in [

@@ -28,6 +28,18 @@ pub fn on_path(program: &str) -> bool {
         .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
 }
 
+/// Whether tesseract is installed with every one of `langs` (`chi_sim`, `eng`).
+pub fn tesseract_with(langs: &[&str]) -> bool {
+    on_path("tesseract")
+        && std::process::Command::new("tesseract")
+            .arg("--list-langs")
+            .output()
+            .is_ok_and(|o| {
+                let out = String::from_utf8_lossy(&o.stdout);
+                langs.iter().all(|l| out.lines().any(|x| x.trim() == *l))
+            })
+}
+
 /// PDF tests need poppler: fail with the fix rather than with a confusing diff.
 pub fn assert_pdftotext() {
     assert!(
@@ -275,23 +287,48 @@ pub fn docx(items: &[Item]) -> Vec<u8> {
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document \
          xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}<w:sectPr/></w:body></w:document>"
     );
-    zip_of(&[
-        (
-            "[Content_Types].xml",
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
-             <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
-             <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
-             <Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>"
-                .as_bytes(),
-        ),
-        (
-            "_rels/.rels",
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
-             <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>"
-                .as_bytes(),
-        ),
-        ("word/document.xml", document.as_bytes()),
-    ])
+    ooxml_package(
+        "word/document.xml",
+        &[(
+            "word/document.xml",
+            Some(
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+            ),
+            document.as_bytes(),
+        )],
+    )
+}
+
+/// `_rels/….rels`: one relationship (`rId1`) of the OOXML type `kind` to `target`.
+fn relationships(kind: &str, target: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+         <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}\" Target=\"{target}\"/></Relationships>"
+    )
+}
+
+/// An OOXML package (DOCX, XLSX): `[Content_Types].xml` (the `rels` and `xml`
+/// defaults, an override for each part that names its content type), the
+/// package relationship to the main part `main`, then the parts in order.
+fn ooxml_package(main: &str, parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+    let overrides: String = parts
+        .iter()
+        .filter_map(|(name, ct, _)| {
+            ct.map(|ct| format!("<Override PartName=\"/{name}\" ContentType=\"{ct}\"/>"))
+        })
+        .collect();
+    let types = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+         <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+         <Default Extension=\"xml\" ContentType=\"application/xml\"/>{overrides}</Types>"
+    );
+    let rels = relationships("officeDocument", main);
+    let mut entries: Vec<(&str, &[u8])> = vec![
+        ("[Content_Types].xml", types.as_bytes()),
+        ("_rels/.rels", rels.as_bytes()),
+    ];
+    entries.extend(parts.iter().map(|(name, _, data)| (*name, *data)));
+    zip_of(&entries)
 }
 
 /// A deflated zip archive of the given entries.
@@ -388,34 +425,23 @@ pub fn xlsx(items: &[Item]) -> Vec<u8> {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
          <sheetData>{rows_xml}</sheetData>{merge_xml}</worksheet>"
     );
-    zip_of(&[
-        (
-            "[Content_Types].xml",
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
-             <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
-             <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
-             <Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>\
-             <Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>"
-                .as_bytes(),
-        ),
-        (
-            "_rels/.rels",
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
-             <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
-                .as_bytes(),
-        ),
-        (
-            "xl/workbook.xml",
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" \
-             xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"年报\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
-                .as_bytes(),
-        ),
-        (
-            "xl/_rels/workbook.xml.rels",
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
-             <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"
-                .as_bytes(),
-        ),
-        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
-    ])
+    let sheet_rels = relationships("worksheet", "worksheets/sheet1.xml");
+    ooxml_package(
+        "xl/workbook.xml",
+        &[
+            (
+                "xl/workbook.xml",
+                Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" \
+                 xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"年报\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+                    .as_bytes(),
+            ),
+            ("xl/_rels/workbook.xml.rels", None, sheet_rels.as_bytes()),
+            (
+                "xl/worksheets/sheet1.xml",
+                Some("application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"),
+                sheet.as_bytes(),
+            ),
+        ],
+    )
 }

@@ -1,6 +1,6 @@
 //! One report, five renderings: every reader must give the text path's lines.
 
-use crate::fixture::{self, assert_pdftotext, on_path};
+use crate::fixture::{self, assert_pdftotext, on_path, tesseract_with};
 use ogi_extract::formats::{Extracted, read_lines};
 use ogi_extract::{Cell, Line, ParseOptions, Provenance, Status, parse_bytes};
 
@@ -48,6 +48,16 @@ fn assert_contains_block(haystack: &[Vec<String>], block: &[Vec<String>]) {
     );
 }
 
+/// The reader kept the document (no status) and found nothing to flag.
+fn assert_read_cleanly(ex: &Extracted) {
+    assert!(
+        ex.status.is_none() && ex.flags.is_empty(),
+        "{:?} {:?}",
+        ex.status,
+        ex.flags
+    );
+}
+
 #[test]
 fn text_path_is_the_grid() {
     let items = fixture::load();
@@ -85,12 +95,7 @@ fn html_gbk_with_spans_and_chrome_gives_the_text_lines() {
         (ex.format.as_str(), ex.charset.as_deref()),
         ("html", Some("gb18030"))
     );
-    assert!(
-        ex.status.is_none() && ex.flags.is_empty(),
-        "{:?} {:?}",
-        ex.status,
-        ex.flags
-    );
+    assert_read_cleanly(&ex);
     let lines = cells(&ex.lines);
     assert_eq!(
         lines[0],
@@ -124,12 +129,7 @@ fn docx_with_merged_cells_gives_the_text_lines() {
     let items = fixture::load();
     let ex = read(&fixture::docx(&items), None, Some("report.doc"));
     assert_eq!(ex.format, "docx");
-    assert!(
-        ex.status.is_none() && ex.flags.is_empty(),
-        "{:?} {:?}",
-        ex.status,
-        ex.flags
-    );
+    assert_read_cleanly(&ex);
     assert_eq!(cells(&ex.lines), text_lines());
 }
 
@@ -138,12 +138,7 @@ fn xlsx_with_merged_cells_gives_the_text_lines() {
     let items = fixture::load();
     let ex = read(&fixture::xlsx(&items), None, Some("report.xlsx"));
     assert_eq!(ex.format, "xlsx");
-    assert!(
-        ex.status.is_none() && ex.flags.is_empty(),
-        "{:?} {:?}",
-        ex.status,
-        ex.flags
-    );
+    assert_read_cleanly(&ex);
     // a sheet is as wide as its widest row: text lines get empty cells on the right
     let trim = |rows: Vec<Vec<String>>| -> Vec<Vec<String>> {
         rows.into_iter()
@@ -325,19 +320,6 @@ fn every_format_parses_to_the_text_paths_cells() {
     }
 }
 
-/// Whether tesseract with Simplified Chinese is installed.
-fn tesseract_chi_sim() -> bool {
-    on_path("tesseract")
-        && std::process::Command::new("tesseract")
-            .arg("--list-langs")
-            .output()
-            .is_ok_and(|o| {
-                String::from_utf8_lossy(&o.stdout)
-                    .lines()
-                    .any(|l| l.trim() == "chi_sim")
-            })
-}
-
 /// `scan_report.pdf` is `report.pdf` rasterised: no text layer.
 #[test]
 fn scanned_report_needs_ocr_or_is_read_by_tesseract() {
@@ -351,7 +333,7 @@ fn scanned_report_needs_ocr_or_is_read_by_tesseract() {
         ..ParseOptions::default()
     };
     let report = parse_bytes("scan_report.pdf", &scan, &opts);
-    if !tesseract_chi_sim() {
+    if !tesseract_with(&["chi_sim"]) {
         assert_eq!(report.status, Status::NeedsOcr);
         assert!(
             report.flags.contains(&"ocr:unavailable".to_string()),

@@ -11,7 +11,8 @@
 //! today's figure. These tests need tesseract with `chi_sim` and `eng`
 //! (`scripts/test.sh` installs them).
 
-use super::fixture::on_path;
+use super::fixture::{on_path, tesseract_with};
+use super::gold::{compare, same};
 use ogi_extract::{ParseOptions, Provenance, Status, parse_bytes, render::to_json};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -38,78 +39,32 @@ fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scans")
 }
 
-/// Gold and parsed value agree (a number within rounding; the agency when the
-/// gold name, without a final bracketed alias, ends with the printed one).
-fn same(key: &str, want: &Value, got: &Value) -> bool {
-    if want == got {
-        return true;
-    }
-    if let (Some(w), Some(g)) = (want.as_f64(), got.as_f64()) {
-        return (w - g).abs() < 1e-9;
-    }
-    if key == "agency"
-        && let (Some(w), Some(g)) = (want.as_str(), got.as_str())
-    {
-        let w = w
-            .rfind(['（', '('])
-            .filter(|_| w.ends_with(['）', ')']))
-            .map_or(w, |i| &w[..i]);
-        return g == w || (g.chars().count() >= 6 && w.ends_with(g));
-    }
-    false
-}
-
 /// (right, total, cells not right) for one parsed report against its gold.
 fn score(gold: &Value, out: &Value) -> (usize, usize, Vec<String>) {
-    let mut cells: Vec<(String, &Value, &Value)> = Vec::new();
-    for k in ["agency", "year"] {
-        cells.push((k.into(), &gold[k], &out[k]));
-    }
-    for t in ["table2", "table4"] {
-        if let Some(m) = gold[t].as_object() {
-            for (k, v) in m {
-                cells.push((format!("{t}.{k}"), v, &out[t][k]));
-            }
-        }
-    }
-    if let Some(m) = gold["table3"].as_object() {
-        for (r, cols) in m {
-            for (c, v) in cols.as_object().into_iter().flatten() {
-                cells.push((format!("table3.{r}.{c}"), v, &out["table3"][r][c]));
-            }
-        }
-    }
+    let cells = compare(gold, out);
     let wrong: Vec<String> = cells
         .iter()
-        .filter(|(k, w, g)| !same(k.rsplit('.').next().unwrap_or(k), w, g))
-        .map(|(k, w, g)| format!("{k}: want {w} got {g}"))
+        .filter(|c| !c.right())
+        .map(|c| format!("{}: want {} got {}", c.name, c.want, c.got))
         .collect();
     (cells.len() - wrong.len(), cells.len(), wrong)
 }
 
-fn tesseract_langs() -> bool {
-    on_path("tesseract")
-        && std::process::Command::new("tesseract")
-            .arg("--list-langs")
-            .output()
-            .is_ok_and(|o| {
-                let out = String::from_utf8_lossy(&o.stdout);
-                ["chi_sim", "eng"]
-                    .iter()
-                    .all(|l| out.lines().any(|x| x.trim() == *l))
-            })
+/// OCR on, after checking that the OCR tests' tools are installed.
+fn ocr_options() -> ParseOptions {
+    assert!(
+        tesseract_with(&["chi_sim", "eng"]) && on_path("pdftoppm") && on_path("pdfimages"),
+        "OCR tests need tesseract-ocr, tesseract-ocr-chi-sim and poppler-utils (scripts/test.sh installs them)"
+    );
+    ParseOptions {
+        ocr: true,
+        ..ParseOptions::default()
+    }
 }
 
 #[test]
 fn scanned_reports_are_read_cell_by_cell() {
-    assert!(
-        tesseract_langs() && on_path("pdftoppm") && on_path("pdfimages"),
-        "OCR tests need tesseract-ocr, tesseract-ocr-chi-sim and poppler-utils (scripts/test.sh installs them)"
-    );
-    let opts = ParseOptions {
-        ocr: true,
-        ..ParseOptions::default()
-    };
+    let opts = ocr_options();
     let (mut clean_right, mut clean_total) = (0usize, 0usize);
     let mut drops = Vec::new();
     for &(name, floor, max_misread) in FLOORS {
@@ -182,7 +137,7 @@ fn scanned_reports_are_read_cell_by_cell() {
 #[test]
 fn a_scan_without_numbers_is_not_a_parse() {
     assert!(
-        tesseract_langs(),
+        tesseract_with(&["chi_sim", "eng"]),
         "OCR tests need tesseract (scripts/test.sh installs it)"
     );
     let opts = ParseOptions {
@@ -224,14 +179,7 @@ fn page_image(scan: &str, page: u32, flag: &str, ext: &str) -> Vec<u8> {
 /// scanned PDF: the table-3 page of the 平潭 2024 scan is read against its gold.
 #[test]
 fn page_images_are_read_cell_by_cell() {
-    assert!(
-        tesseract_langs() && on_path("pdftoppm") && on_path("pdfimages"),
-        "OCR tests need tesseract-ocr, tesseract-ocr-chi-sim and poppler-utils (scripts/test.sh installs them)"
-    );
-    let opts = ParseOptions {
-        ocr: true,
-        ..ParseOptions::default()
-    };
+    let opts = ocr_options();
     let gold: Value =
         serde_json::from_slice(&std::fs::read(dir().join("pingtan_2024.json")).expect("gold"))
             .expect("gold is JSON");
