@@ -30,6 +30,7 @@
 //! | `stray_placed:<row>` | a lone number that fit no row was put back into the one cell of `<row>` printed empty whose identities all need exactly that number, the only such cell (see [`place_strays`]); provenance `printed`, `line` the stray's line |
 //! | `ambiguous_split:<row>` | the row's (or `table4`'s) digits were printed fused and zero or several cuts satisfy the identities: cells left missing (see [`crate::reader::split`]) |
 //! | `short_row:t2:<line>` | a table-2 line whose values do not fit its header |
+//! | `t2_lifted:<key>` | a table-2 cell of a row from which a converter lifted one cell (a number with a note, printed above the table): the lifted number went to the measure its note names, the row's own values to the others (see `reader::table2`) |
 //! | `no_title` | no report title found |
 //! | `title_two_lines` | the title was split over two lines (agency on the first) |
 //! | `agency_source:paragraph` | the title names no agency: it was read from the first paragraph (`本报告由…编制`) |
