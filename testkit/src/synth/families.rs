@@ -6,7 +6,7 @@
 //! | [`Layout::HtmlBlanks`] | `001_shanghai_szfbgt_2019.html`, `016_shuyang_fgj_2023.html` (blank `<td>`s, spans) |
 //! | [`Layout::TitleSplit`] | `010`/`011_huaian_hongze_*.pdf` (title on two lines), `016` (`名称…`), Pingtan archive (`标题:`) |
 //! | [`Layout::PdfVertical`] | `010`/`011` PDF text (vertical `三、本年度办理结果`, `-4-` footers) |
-//! | [`Layout::ConverterMarkdown`] | `fixtures/text/converter_huaian_2024.md`, `013`/`014` converter Markdown |
+//! | [`Layout::ConverterMarkdown`] | `fixtures/text/converter_huaian_2024.md`, `013`/`014` converter Markdown (a total floated onto a line of its own) |
 //! | [`Layout::Flattened`] | `003`–`008`, `012` Pingtan archive text (fused digits) |
 //! | [`Layout::Confusable`] | `015_shuyang_2025.txt` (`沐阳县`) |
 //!
@@ -316,10 +316,28 @@ pub(super) fn converter_markdown(c: &Contents, rng: &mut Rng) -> String {
     // one row (not the first two, which the header needs) floats its label below its numbers
     let floating = 2 + rng.below(rows.len() as u64 - 3) as usize;
     let page_break = 2 + rng.below(rows.len() as u64 - 3) as usize;
+    // As in `013_shanghai_kewei_2024.md`: the last row's total (when not 0)
+    // leaves its cell empty and stands on a line of its own under the
+    // floating label.
+    let total = v.cols.iter().position(|col| col.is_total);
+    let lifted_total =
+        total
+            .zip(rows.last())
+            .filter(|_| rng.chance(30))
+            .and_then(|(t, (_, vals))| match vals[t] {
+                Printed::Count(n) if n > 0 => Some(show(&vals[t], c, false)),
+                _ => None,
+            });
     let mut opened: Vec<String> = Vec::new();
     for (k, (r, vals)) in rows.iter().enumerate() {
         let row = &v.rows[*r];
-        let values: Vec<String> = vals.iter().map(|p| show(p, c, false)).collect();
+        let mut values: Vec<String> = vals.iter().map(|p| show(p, c, false)).collect();
+        if k + 1 == rows.len()
+            && lifted_total.is_some()
+            && let Some(t) = total
+        {
+            values[t] = String::new();
+        }
         if k == page_break && k != floating {
             out.push(String::new());
             out.push(format!("— {} —", 3 + rng.below(5)));
@@ -349,6 +367,9 @@ pub(super) fn converter_markdown(c: &Contents, rng: &mut Rng) -> String {
             out.push(md_rule(values.len()));
             out.push(String::new());
             out.push(label);
+            if let Some(n) = &lifted_total {
+                out.push(n.clone());
+            }
             out.push(String::new());
             continue;
         }
