@@ -6,7 +6,7 @@
 //! | [`Layout::HtmlBlanks`] | `001_shanghai_szfbgt_2019.html`, `016_shuyang_fgj_2023.html` (blank `<td>`s, spans) |
 //! | [`Layout::TitleSplit`] | `010`/`011_huaian_hongze_*.pdf` (title on two lines), `016` (`名称…`), Pingtan archive (`标题:`) |
 //! | [`Layout::PdfVertical`] | `010`/`011` PDF text (vertical `三、本年度办理结果`, `-4-` footers) |
-//! | [`Layout::ConverterMarkdown`] | `fixtures/text/converter_huaian_2024.md`, `013`/`014` converter Markdown (a total floated onto a line of its own) |
+//! | [`Layout::ConverterMarkdown`] | `fixtures/text/converter_huaian_2024.md`, `013`/`014` converter Markdown (a total floated onto a line of its own, table-2 cells with a note lifted above their table) |
 //! | [`Layout::Flattened`] | `003`–`008`, `012` Pingtan archive text (fused digits) |
 //! | [`Layout::Confusable`] | `015_shuyang_2025.txt` (`沐阳县`) |
 //!
@@ -286,11 +286,32 @@ pub(super) fn converter_markdown(c: &Contents, rng: &mut Rng) -> String {
                 (*m).to_string()
             });
         }
+        // As in `014_shanghai_szfbgt_2025.md`: the repealed counts, printed with
+        // a note over two lines, float above the table and leave their rows short.
+        let repealed = measures.iter().position(|m| m.contains("废止"));
+        let lift = repealed.filter(|&at| {
+            items
+                .iter()
+                .all(|(_, vals)| vals[at].bytes().all(|b| b.is_ascii_digit()))
+                && rng.chance(30)
+        });
+        if let Some(at) = lift {
+            for (_, vals) in items {
+                out.push(vals[at].clone());
+                let n: u64 = vals[at].parse().unwrap_or(0);
+                out.push(format!("（含自然失效 {} 件）", n / 2));
+            }
+        }
         out.push(md_row(&header));
         out.push(md_rule(header.len()));
         for (item, vals) in items {
             let mut row = vec![(*item).to_string()];
-            row.extend(vals.iter().cloned());
+            row.extend(
+                vals.iter()
+                    .enumerate()
+                    .filter(|(i, _)| Some(*i) != lift)
+                    .map(|(_, v)| v.clone()),
+            );
             out.push(md_row(&row));
         }
         out.push(String::new());
