@@ -128,46 +128,62 @@ pub fn run_checks(report: &Report) -> Vec<Check> {
     out
 }
 
-/// Rows whose identity needs a number where the document printed none.
+/// Cells printed without a number that the document's sums say hold one.
 ///
 /// An instance of C1–C4 left unverified by exactly one cell printed without a
 /// number (blank, dash, `无`) — all its other cells read — would fail if that
 /// cell were 0: the document's own sums say the cell holds a number (a
-/// converter floated it away, `1` printed on a line of its own). The cell
-/// stays as printed (never filled); `blank_in_sum:<row>` names its row (the
-/// table-4 key for table 4), once per row, in identity order.
-pub fn blank_in_sum(report: &Report) -> Vec<String> {
+/// converter floated it away, `1` printed on a line of its own). Returns each
+/// such cell (index into `report.cells`) with the value every instance that
+/// involves it alone requires, in identity order; `None` when the instances
+/// disagree or ask for a fraction (the sums then name no single number).
+pub fn blank_needs(report: &Report) -> Vec<(usize, Option<i64>)> {
     use crate::Provenance;
     let template = report.template.unwrap_or(Template::V2021);
     let idx = index(&report.cells);
-    let cell = |r: &CellRef| idx.get(&(r.table, r.row, r.col)).map(|&i| &report.cells[i]);
-    let mut out: Vec<String> = Vec::new();
+    let at = |r: &CellRef| idx.get(&(r.table, r.row, r.col)).copied();
+    let value = |r: &CellRef| at(r).and_then(|i| report.cells[i].value);
+    let mut out: Vec<(usize, Option<i64>)> = Vec::new();
     for ident in identities(template).iter().filter(|i| IDS.contains(&i.id)) {
         let all = || ident.lhs.iter().chain(&ident.rhs);
-        let empty: Vec<&CellRef> = all()
-            .filter(|r| cell(r).is_none_or(|c| c.value.is_none()))
-            .collect();
+        let empty: Vec<&CellRef> = all().filter(|r| value(r).is_none()).collect();
         let [lost] = empty.as_slice() else { continue };
-        let printed_empty = cell(lost).is_some_and(|c| {
+        let Some(i) = at(lost).filter(|&i| {
             matches!(
-                c.provenance,
+                report.cells[i].provenance,
                 Provenance::Blank | Provenance::Dash | Provenance::Na
             )
-        });
-        if !printed_empty {
+        }) else {
+            continue;
+        };
+        let sum =
+            |side: &[CellRef]| -> f64 { side.iter().filter_map(value).map(Number::as_f64).sum() };
+        let gap = sum(&ident.lhs) - sum(&ident.rhs);
+        if gap.abs() < 1e-9 {
             continue;
         }
-        let sum = |side: &[CellRef]| -> f64 {
-            side.iter()
-                .filter_map(|r| cell(r).and_then(|c| c.value))
-                .map(Number::as_f64)
-                .sum()
-        };
-        if (sum(&ident.lhs) - sum(&ident.rhs)).abs() >= 1e-9 {
-            let flag = format!("blank_in_sum:{}", lost.row);
-            if !out.contains(&flag) {
-                out.push(flag);
-            }
+        // The cell's side: the value that makes both sides equal.
+        let need = if ident.lhs.contains(lost) { -gap } else { gap };
+        let need = (need.fract() == 0.0 && need.abs() < 1e15).then_some(need as i64);
+        match out.iter_mut().find(|(c, _)| *c == i) {
+            Some((_, v)) if *v != need => *v = None,
+            Some(_) => {}
+            None => out.push((i, need)),
+        }
+    }
+    out
+}
+
+/// Rows whose identity needs a number where the document printed none
+/// ([`blank_needs`]). The cell stays as printed (never filled);
+/// `blank_in_sum:<row>` names its row (the table-4 key for table 4), once per
+/// row, in identity order.
+pub fn blank_in_sum(report: &Report) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, _) in blank_needs(report) {
+        let flag = format!("blank_in_sum:{}", report.cells[i].row);
+        if !out.contains(&flag) {
+            out.push(flag);
         }
     }
     out
@@ -266,6 +282,12 @@ mod tests {
         r.cells = row("carried_forward", &parts, None);
         r.cells.extend(row("carried_over_in", &[Some(0); 6], None));
         assert_eq!(blank_in_sum(&r), vec!["blank_in_sum:carried_forward"]);
+        // the row sum (C2) asks for 1 in the total cell
+        let total = r
+            .cells
+            .iter()
+            .position(|c| c.row == "carried_forward" && c.col.as_deref() == Some("total"));
+        assert_eq!(blank_needs(&r), vec![(total.expect("total cell"), Some(1))]);
         // a blank total over zero parts is consistent: no flag
         r.cells = row("carried_forward", &[Some(0); 6], None);
         assert!(blank_in_sum(&r).is_empty());

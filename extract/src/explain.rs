@@ -96,6 +96,21 @@ fn reason(report: &Report, spec: &RowSpec, missing: usize, found_any: bool) -> S
     if has(&format!("missing_table:{table}")) {
         return format!("table {table} was not found (no heading, or no row of it recognised)");
     }
+    let fused = match spec.table {
+        TableId::T2 => format!("ambiguous_split:t2:{}", spec.key),
+        TableId::T4 => "ambiguous_split:table4".to_string(),
+        _ => format!("ambiguous_split:{}", spec.key),
+    };
+    if has(&fused) {
+        let why = if spec.table == TableId::T2 {
+            "table 2 has no identities to choose between the ways to cut them"
+        } else {
+            "the identities leave several ways to cut them, or none"
+        };
+        return format!(
+            "the values were printed as one digit string with no cell boundaries, and {why} ({fused})"
+        );
+    }
     if spec.table == TableId::T3 {
         let k = &spec.key;
         if has(&format!("conflict:{k}")) {
@@ -318,6 +333,18 @@ mod tests {
         assert!(text.contains("natural_person=?"), "{text}");
         assert!(
             text.contains("why missing: the label was found but its values could not be placed"),
+            "{text}"
+        );
+
+        // Fused digits no identity can cut (table 2 of the Pingtan 2025 archive
+        // text: `行政规范性文件5845546` for three measures).
+        let text = explained(include_str!("../tests/realdocs/012_pingtan_2025.txt"));
+        assert!(
+            text.contains(
+                "why missing: the values were printed as one digit string with no cell \
+                 boundaries, and table 2 has no identities to choose between the ways to cut \
+                 them (ambiguous_split:t2:normative_docs_issued)"
+            ),
             "{text}"
         );
 

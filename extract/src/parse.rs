@@ -27,8 +27,10 @@
 //! | `row_by_position:<row>` | the row's numbers had no label on their line (or one that disagreed with the template order) and were placed by their position between rows labelled on their own lines (see [`crate::reader::align`]) |
 //! | `unplaced_row:<line>` | a row of numbers without a usable label that its position could not place: dropped |
 //! | `stray_values:<line>` | numbers that fit no row (a stray number line, a partial row of a floated label): not read |
+//! | `stray_placed:<row>` | a lone number that fit no row was put back into the one cell of `<row>` printed empty whose identities all need exactly that number, the only such cell (see [`place_strays`]); provenance `printed`, `line` the stray's line |
 //! | `ambiguous_split:<row>` | the row's (or `table4`'s) digits were printed fused and zero or several cuts satisfy the identities: cells left missing (see [`crate::reader::split`]) |
 //! | `short_row:t2:<line>` | a table-2 line whose values do not fit its header |
+//! | `t2_lifted:<key>` | a table-2 cell of a row from which a converter lifted one cell (a number with a note, printed above the table): the lifted number went to the measure its note names, the row's own values to the others (see `reader::table2`) |
 //! | `no_title` | no report title found |
 //! | `title_two_lines` | the title was split over two lines (agency on the first) |
 //! | `agency_source:paragraph` | the title names no agency: it was read from the first paragraph (`本报告由…编制`) |
@@ -215,6 +217,7 @@ pub fn parse_lines(lines: &[Line]) -> Report {
         });
     }
     infer(&mut report, &short_rows);
+    place_strays(&mut report, &t3.strays);
     fill_maps(&mut report);
     report.checks = crate::checks::run_checks(&report);
     let blank = crate::checks::blank_in_sum(&report);
@@ -223,6 +226,64 @@ pub fn parse_lines(lines: &[Line]) -> Report {
     let total = template_cells(t2_template.unwrap_or(template), template);
     judge_completeness(&mut report, total);
     report
+}
+
+/// Puts back numbers a converter floated away from their cells.
+///
+/// PDF-to-Markdown converters sometimes lift one cell out of its row: the
+/// row keeps an empty cell and the number stands on a line of its own
+/// elsewhere in the table (`stray_values:<line>`). A stray single number is
+/// put back into a table-3 cell printed empty when the identities that
+/// involve that cell alone ([`crate::checks::blank_needs`]) all need exactly
+/// that number, no other such cell needs the same number and no other stray
+/// prints it. The cell gets the stray's text and line with provenance
+/// `printed` (it is the document's number), and the flag
+/// `stray_placed:<row>` replaces `stray_values:<line>`.
+fn place_strays(report: &mut Report, strays: &[table3::Stray]) {
+    if strays.is_empty() {
+        return;
+    }
+    let singles: Vec<(&table3::Stray, i64)> = strays
+        .iter()
+        .filter_map(|s| match s.values.as_slice() {
+            [v] if v.provenance == Provenance::Printed => match v.value {
+                Some(crate::Number::Int(x)) => Some((s, x)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let needs = crate::checks::blank_needs(report);
+    for &(cell, need) in &needs {
+        let Some(need) = need else { continue };
+        if report.cells[cell].table != TableId::T3
+            || needs.iter().filter(|(_, n)| *n == Some(need)).count() != 1
+        {
+            continue;
+        }
+        let [(stray, _)] = singles
+            .iter()
+            .filter(|(_, x)| *x == need)
+            .collect::<Vec<_>>()
+            .as_slice()
+        else {
+            continue;
+        };
+        let c = &mut report.cells[cell];
+        c.value = Some(crate::Number::Int(need));
+        c.raw = stray
+            .raw
+            .first()
+            .cloned()
+            .unwrap_or_else(|| need.to_string());
+        c.unit = stray.values[0].unit.clone();
+        c.provenance = Provenance::Printed;
+        c.line = Some(stray.line);
+        let row = c.row.clone();
+        let gone = format!("stray_values:{}", stray.line);
+        report.flags.retain(|f| *f != gone);
+        report.flags.push(format!("stray_placed:{row}"));
+    }
 }
 
 /// Number of template cells: table 2's cells of its template, table 3's rows

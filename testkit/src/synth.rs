@@ -16,6 +16,7 @@ use ogi_extract::vocab::{RowRole, Table2Term, vocab};
 use ogi_extract::{Cell, Line, Number, Provenance, TableId, Template};
 
 mod families;
+pub mod printed;
 
 /// splitmix64: a tiny, fast, seedable PRNG (not for cryptography).
 #[derive(Debug, Clone)]
@@ -251,6 +252,8 @@ pub struct Contents {
     pub issued: Option<String>,
     /// Marked as a revised version in the title.
     pub revised: bool,
+    /// The printed form of every label ([`printed`]: as real reports print them).
+    pub labels: printed::Labels,
 }
 
 /// A rendered synthetic report.
@@ -455,8 +458,13 @@ pub fn generate(rng: &mut Rng, opts: &Options) -> Contents {
         perturbed,
         issued: opts.issued.clone(),
         revised: opts.revised,
+        // A stream of its own, so the labels do not move the other draws.
+        labels: printed::Labels::pick(&mut Rng::new(rng.0 ^ LABEL_STREAM)),
     }
 }
+
+/// Mixed into the generator's state to seed the label forms ([`printed::Labels::pick`]).
+const LABEL_STREAM: u64 = 0x1abe_1f04_7a5e_ed00;
 
 /// Whether row `r` is the first `received` row (new requests), which balances C1.
 fn is_new_received_row(r: usize) -> bool {
@@ -713,19 +721,23 @@ impl Writer {
 
     fn table2(&mut self, c: &Contents, rng: &mut Rng) {
         let v = vocab();
+        // The printed item and measure of a cell (by its vocabulary position).
+        let ix = |t: &Table2Term| v.table2.iter().position(|x| x.key == t.key).unwrap_or(0);
+        let item = |t: &Table2Term| c.labels.item(ix(t));
+        let measure = |t: &Table2Term| c.labels.measure(ix(t));
         // Blocks: consecutive items sharing the same measures.
         let mut blocks: Vec<Vec<(&Table2Term, &Printed)>> = Vec::new();
         let mut items: Vec<(&str, Vec<(&Table2Term, &Printed)>)> = Vec::new();
         for (i, p) in &c.table2 {
             let t = &v.table2[*i];
-            match items.iter_mut().find(|(it, _)| *it == t.item_zh) {
+            match items.iter_mut().find(|(it, _)| *it == item(t)) {
                 Some((_, cells)) => cells.push((t, p)),
-                None => items.push((&t.item_zh, vec![(t, p)])),
+                None => items.push((item(t), vec![(t, p)])),
             }
         }
         let mut last_measures: Vec<&str> = Vec::new();
         for (_, cells) in &items {
-            let measures: Vec<&str> = cells.iter().map(|(t, _)| t.measure_zh.as_str()).collect();
+            let measures: Vec<&str> = cells.iter().map(|(t, _)| measure(t)).collect();
             if measures != last_measures || blocks.is_empty() {
                 blocks.push(Vec::new());
                 last_measures = measures;
@@ -737,7 +749,7 @@ impl Writer {
         for (bi, block) in blocks.iter().enumerate() {
             let mut measures: Vec<&Table2Term> = Vec::new();
             for (t, _) in block {
-                if !measures.iter().any(|m| m.measure_zh == t.measure_zh) {
+                if !measures.iter().any(|m| measure(m) == measure(t)) {
                     measures.push(t);
                 }
             }
@@ -767,60 +779,50 @@ impl Writer {
                 } else {
                     ""
                 };
-                header.push(format!("{}{unit}", m.measure_zh));
+                header.push(format!("{}{unit}", measure(m)));
             }
             self.row(&pad(header, celled), &[]);
             self.markdown_rule(width.max(4));
             let mut done: Vec<&str> = Vec::new();
             for (t, _) in block {
-                if done.contains(&t.item_zh.as_str()) {
+                if done.contains(&item(t)) {
                     continue;
                 }
-                done.push(&t.item_zh);
+                done.push(item(t));
                 let vals: Vec<String> = measures
                     .iter()
                     .map(|m| {
                         block
                             .iter()
-                            .find(|(x, _)| x.item_zh == t.item_zh && x.measure_zh == m.measure_zh)
+                            .find(|(x, _)| item(x) == item(t) && measure(x) == measure(m))
                             .map_or(String::new(), |(x, p)| show(p, c, x.money))
                     })
                     .collect();
                 let mut vals = pad(std::iter::once(String::new()).chain(vals).collect(), celled);
                 vals.remove(0);
                 let label = if rng.chance(10) && !celled {
-                    t.item_zh
+                    item(t)
                         .chars()
                         .flat_map(|ch| [ch, ' '])
                         .collect::<String>()
                         .trim()
                         .to_string()
                 } else {
-                    t.item_zh.clone()
+                    item(t).to_string()
                 };
                 self.row(&[label], &vals);
             }
         }
     }
 
-    fn table3_header(&mut self, order: &[usize], rng: &mut Rng) {
-        let v = vocab();
-        let labels: Vec<&str> = order.iter().map(|&i| v.cols[i].label_zh.as_str()).collect();
-        let alias = |l: &str, rng: &mut Rng| -> String {
-            v.cols
-                .iter()
-                .find(|c| c.label_zh == l)
-                .and_then(|c| c.labels.get(1))
-                .filter(|_| rng.chance(30))
-                .cloned()
-                .unwrap_or_else(|| l.to_string())
-        };
+    fn table3_header(&mut self, c: &Contents, order: &[usize], rng: &mut Rng) {
+        let labels: Vec<&str> = order.iter().map(|&i| c.labels.col(i)).collect();
         match self.layout {
             _ if self.layout.pdf_like() => {
                 self.lines.push(T3_REMARK.into());
                 self.lines.push(T3_GROUP_HEADER[0].into());
                 for (&col, l) in order.iter().zip(&labels) {
-                    let l = alias(l, rng);
+                    let l = l.to_string();
                     let n = l.chars().count();
                     if n >= 4 && rng.chance(50) {
                         let cut = 2 + rng.below(n as u64 - 3) as usize;
@@ -840,7 +842,7 @@ impl Writer {
                 self.row(&r1, &[]);
                 self.markdown_rule(r1.len());
                 let mut r2 = vec![T3_REMARK.to_string(); 3];
-                r2.extend(labels.iter().map(|l| alias(l, rng)));
+                r2.extend(labels.iter().map(|l| l.to_string()));
                 self.row(&r2, &[]);
             }
             _ => {
@@ -850,7 +852,7 @@ impl Writer {
                 self.row(&r1, &[]);
                 self.markdown_rule(r1.len());
                 let mut r2 = vec![String::new(); 3];
-                r2.extend(labels.iter().map(|l| alias(l, rng)));
+                r2.extend(labels.iter().map(|l| l.to_string()));
                 self.row(&r2, &[]);
             }
         }
@@ -868,7 +870,7 @@ impl Writer {
         } else {
             (0..v.cols.len()).collect()
         };
-        self.table3_header(&order, rng);
+        self.table3_header(c, &order, rng);
         let mut opened: Vec<String> = Vec::new();
         for (r, vals) in &c.table3 {
             let row = &v.rows[*r];
@@ -898,7 +900,7 @@ impl Writer {
                     String::new()
                 });
             }
-            path.push(row_label(row.section.as_str(), &row.label_zh));
+            path.push(row_label(row.section.as_str(), c.labels.row(*r)));
             self.t3_row(path, values, rng);
         }
     }
@@ -975,23 +977,13 @@ impl Writer {
     fn table4(&mut self, c: &Contents, rng: &mut Rng) {
         let v = vocab();
         let blocks = v.table4_blocks();
-        let outcomes: Vec<&str> = blocks[0].iter().map(|t| t.outcome_zh.as_str()).collect();
+        let per = blocks[0].len();
+        let outcomes: Vec<&str> = (0..per).map(|k| c.labels.outcome(k)).collect();
         let values: Vec<String> = c.table4.iter().map(|p| show(p, c, false)).collect();
-        let per = outcomes.len();
-        let block_names: Vec<String> = blocks
-            .iter()
-            .map(|b| {
-                b[0].block_zh
-                    .split_whitespace()
-                    .last()
-                    .unwrap_or("")
-                    .to_string()
-            })
+        let block_names: Vec<String> = (0..blocks.len())
+            .map(|b| c.labels.block(b * per).to_string())
             .collect();
-        let litigation = blocks
-            .get(1)
-            .and_then(|b| b[0].block_zh.split_whitespace().next())
-            .unwrap_or("");
+        let litigation = printed::LITIGATION;
         if !c.table4.contains(&Printed::Blank) && rng.chance(25) {
             // One labelled row per block.
             let mut header = vec![String::new()];

@@ -17,7 +17,7 @@
 //! rows' own labels); when no label tells, the template whose order places
 //! every loose row is used if only one does, else the loose rows are dropped.
 
-use super::table3::{Loose, RowRead, Table3Read};
+use super::table3::{Loose, RowRead, Stray, Table3Read};
 use crate::Template;
 use crate::vocab::vocab;
 
@@ -93,6 +93,7 @@ pub fn place_loose(t3: &mut Table3Read) {
     let chosen = chosen.clone();
     t3.flags.retain(|f| !chosen.retired.contains(f));
     t3.flags.extend(chosen.flags);
+    t3.strays.extend(chosen.strays);
     t3.rows = chosen.rows;
 }
 
@@ -103,6 +104,8 @@ struct Plan {
     rows: Vec<RowRead>,
     flags: Vec<String>,
     retired: Vec<String>,
+    /// Values under labels whose row another row of values took.
+    strays: Vec<Stray>,
     unplaced: usize,
 }
 
@@ -211,6 +214,7 @@ fn plan(t3: &Table3Read, loose: &[Loose], template: Template) -> Plan {
     let key = |r: &RowRead| pos(r.row).unwrap_or(usize::MAX);
     // Rows read without values keep their place unless a row of values took it.
     let mut retired = Vec::new();
+    let mut strays = Vec::new();
     for r in label_only {
         if !rows.iter().any(|x| x.row == r.row) {
             rows.push(r);
@@ -219,6 +223,7 @@ fn plan(t3: &Table3Read, loose: &[Loose], template: Template) -> Plan {
                 // Numbers that stood under the label whose row another took.
                 let line = r.slots.iter().find_map(|s| s.line).unwrap_or(0);
                 flags.push(format!("stray_values:{line}"));
+                strays.push(Stray::of(&r, line));
             }
             let k = &v.rows[r.row].key;
             retired.push(format!("short_row:{k}"));
@@ -230,6 +235,7 @@ fn plan(t3: &Table3Read, loose: &[Loose], template: Template) -> Plan {
         rows,
         flags,
         retired,
+        strays,
         unplaced,
     }
 }

@@ -63,7 +63,6 @@ fn header_unit(text: &str) -> Option<&'static str> {
 
 /// Reads table 2 from its part's lines.
 pub fn read(lines: &[TLine]) -> Table2Read {
-    let v = vocab();
     let all_measures = measures();
     // (position in the label, index into `all_measures`) of each measure named
     let measures_in = |key: &str| {
@@ -79,6 +78,7 @@ pub fn read(lines: &[TLine]) -> Table2Read {
     let mut current: Vec<String> = Vec::new();
     let mut unit: Option<&'static str> = None;
     let mut pending_item = String::new();
+    let mut lifted: Vec<LiftedRow> = Vec::new();
     for l in lines {
         for seg in l.segments() {
             let key = seg.label_key();
@@ -144,6 +144,14 @@ pub fn read(lines: &[TLine]) -> Table2Read {
                 {
                     out.fused.push((keys, raw, l.no));
                 } else {
+                    if l.multi && keys.len() == current.len() && nums.len() + 1 == keys.len() {
+                        lifted.push(LiftedRow {
+                            keys,
+                            measures: current.clone(),
+                            toks: nums.iter().map(|t| (*t).clone()).collect(),
+                            line: l.no,
+                        });
+                    }
                     out.flags.push(format!("short_row:t2:{}", l.no));
                 }
                 continue;
@@ -160,20 +168,158 @@ pub fn read(lines: &[TLine]) -> Table2Read {
                 }
             }
             for (k, t) in placed {
-                if out.slots.iter().any(|(i, _)| *i == k) {
-                    continue;
-                }
-                let mut s = Slot::from_tok(t, l.no);
-                if v.table2[k].money {
-                    let u = s.unit.clone().or(unit.map(str::to_string));
-                    s.value = s.value.map(|x| to_10k_cny(x, u.as_deref()));
-                    s.unit = u;
-                }
-                out.slots.push((k, s));
+                push_slot(&mut out, k, t, l.no, unit);
             }
         }
     }
+    place_lifted(&mut out, &lifted, &lifted_cells(lines));
     out
+}
+
+/// Adds the cell `k` read from `t` (money converted to 万元 by the header's
+/// `unit`), unless it was read already.
+fn push_slot(out: &mut Table2Read, k: usize, t: &Tok, line: u32, unit: Option<&str>) {
+    if out.slots.iter().any(|(i, _)| *i == k) {
+        return;
+    }
+    let mut s = Slot::from_tok(t, line);
+    if vocab().table2[k].money {
+        let u = s.unit.clone().or(unit.map(str::to_string));
+        s.value = s.value.map(|x| to_10k_cny(x, u.as_deref()));
+        s.unit = u;
+    }
+    out.slots.push((k, s));
+}
+
+/// A grid row of table 2 that printed one value fewer than its header's
+/// measures (see [`place_lifted`]).
+struct LiftedRow {
+    /// The item's keys, in header order.
+    keys: Vec<usize>,
+    /// The header's measures (canonical labels), in order.
+    measures: Vec<String>,
+    /// The values the row kept, in order.
+    toks: Vec<Tok>,
+    line: u32,
+}
+
+/// A number printed with a note on a line of its own in table 2's part
+/// (`55` / `（含自然失效 29 件）`): a cell a converter lifted out of its row.
+struct LiftedCell {
+    tok: Tok,
+    /// The note, without its brackets.
+    note: String,
+    /// Lines of the number and of its note.
+    lines: Vec<u32>,
+}
+
+/// The lifted cells of table 2's part, in document order: a line holding
+/// only a number, with a bracketed note after it on the same line or alone
+/// on the next one.
+fn lifted_cells(lines: &[TLine]) -> Vec<LiftedCell> {
+    let bracketed = |s: &str| {
+        let s = s.trim();
+        let inner = s.strip_prefix(['(', '（'])?.strip_suffix([')', '）'])?;
+        (!inner.contains(['(', '（', ')', '）'])).then(|| inner.trim().to_string())
+    };
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let Some(first) = l.toks.first().filter(|t| t.is_value()) else {
+            continue;
+        };
+        if l.multi {
+            continue;
+        }
+        let rest = l.text.trim().strip_prefix(first.raw.trim()).unwrap_or("");
+        let (note, note_lines) = if rest.trim().is_empty() {
+            match lines
+                .get(i + 1)
+                .and_then(|n| Some((bracketed(&n.text)?, n.no)))
+            {
+                Some((note, no)) => (note, vec![l.no, no]),
+                None => continue,
+            }
+        } else {
+            match bracketed(rest) {
+                Some(note) => (note, vec![l.no]),
+                None => continue,
+            }
+        };
+        out.push(LiftedCell {
+            tok: first.clone(),
+            note,
+            lines: note_lines,
+        });
+    }
+    out
+}
+
+/// Words of a note that name the measure its number belongs to: repealed
+/// (废止, 失效: `含自然失效29件`), issued (制发, and revisions, which are
+/// issued as decrees: `其中修订16件`), in force.
+const NOTE_MEASURES: [(&[&str], &str); 3] = [
+    (&["废止", "失效", "撤销"], "废止"),
+    (&["修订", "修改", "制发", "制定"], "制发"),
+    (&["现行有效"], "有效"),
+];
+
+/// The position among `measures` of the one measure `note` names, if exactly one.
+fn note_measure(note: &str, measures: &[String]) -> Option<usize> {
+    let named: Vec<&str> = NOTE_MEASURES
+        .iter()
+        .filter(|(words, _)| words.iter().any(|w| note.contains(w)))
+        .map(|(_, m)| *m)
+        .collect();
+    let [m] = named.as_slice() else { return None };
+    let at: Vec<usize> = (0..measures.len())
+        .filter(|&i| measures[i].contains(m))
+        .collect();
+    match at.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+/// Puts back the cells a PDF-to-Markdown converter lifted out of table 2's
+/// rows. A cell printed over two lines (a number and a note, `55` /
+/// `（含自然失效 29 件）`) floats above the table, and its row keeps one value
+/// fewer than the header's measures (`| 行政规范性文件 | 34 | 189 |`). When
+/// the lifted cells are exactly as many as such rows, each row takes the one
+/// of the same rank, in the measure its note names ([`NOTE_MEASURES`]), and
+/// the row's own values fill its other measures in order. Every cell of such
+/// a row is flagged `t2_lifted:<key>`, and its `short_row:t2` flags go. When a
+/// note names no measure, or the counts differ, nothing is placed.
+fn place_lifted(out: &mut Table2Read, rows: &[LiftedRow], cells: &[LiftedCell]) {
+    if rows.is_empty() || rows.len() != cells.len() {
+        return;
+    }
+    let Some(at) = rows
+        .iter()
+        .zip(cells)
+        .map(|(r, c)| note_measure(&c.note, &r.measures))
+        .collect::<Option<Vec<usize>>>()
+    else {
+        return;
+    };
+    let v = vocab();
+    for ((row, cell), at) in rows.iter().zip(cells).zip(at) {
+        let mut kept = row.toks.iter();
+        for (i, &k) in row.keys.iter().enumerate() {
+            if i == at {
+                push_slot(out, k, &cell.tok, cell.lines[0], None);
+            } else if let Some(t) = kept.next() {
+                push_slot(out, k, t, row.line, None);
+            }
+            out.flags.push(format!("t2_lifted:{}", v.table2[k].key));
+        }
+        let gone: Vec<String> = cell
+            .lines
+            .iter()
+            .chain(std::iter::once(&row.line))
+            .map(|n| format!("short_row:t2:{n}"))
+            .collect();
+        out.flags.retain(|f| !gone.contains(f));
+    }
 }
 
 /// The template a header's measures belong to, when they tell.
@@ -286,5 +432,62 @@ mod tests {
                 .filter(|c| c.table == TableId::T2)
                 .all(|c| c.line.is_some())
         );
+    }
+
+    #[test]
+    fn cells_a_converter_lifted_out_of_their_rows_go_back_by_their_notes() {
+        use crate::reader::tokens::tokenize;
+        // As in `014_shanghai_szfbgt_2025.md`: the cells printed over two lines
+        // float above the table, their rows keep two values for three measures.
+        let text = "第二十条第（一）项\n22\n（其中修订 16 件）\n55\n（含自然失效 29 件）\n\
+                    | 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n|---|---|---|---|\n\
+                    | 规章 | 22 | 235 |\n| 行政规范性文件 | 34 | 189 |\n";
+        let read = |text: &str| super::read(&tokenize(&lines_from_text(text)));
+        let t = read(text);
+        let v = crate::vocab::vocab();
+        let get = |t: &super::Table2Read, key: &str| {
+            t.slots
+                .iter()
+                .find(|(k, _)| v.table2[*k].key == key)
+                .map(|(_, s)| (s.value.map(|n| n.as_f64()), s.line))
+        };
+        assert_eq!(get(&t, "regulations_issued"), Some((Some(22.0), Some(2))));
+        assert_eq!(get(&t, "regulations_repealed"), Some((Some(22.0), Some(8))));
+        assert_eq!(
+            get(&t, "regulations_in_force"),
+            Some((Some(235.0), Some(8)))
+        );
+        assert_eq!(
+            get(&t, "normative_docs_issued"),
+            Some((Some(34.0), Some(9)))
+        );
+        assert_eq!(
+            get(&t, "normative_docs_repealed"),
+            Some((Some(55.0), Some(4)))
+        );
+        assert_eq!(
+            get(&t, "normative_docs_in_force"),
+            Some((Some(189.0), Some(9)))
+        );
+        assert!(
+            t.flags
+                .contains(&"t2_lifted:normative_docs_repealed".to_string())
+        );
+        assert!(
+            !t.flags.iter().any(|f| f.starts_with("short_row")),
+            "{:?}",
+            t.flags
+        );
+        // A note that names no measure places nothing: the rows stay short.
+        let t = read(&text.replace("含自然失效", "备注"));
+        assert_eq!(get(&t, "normative_docs_in_force"), None);
+        assert!(
+            t.flags.contains(&"short_row:t2:9".to_string()),
+            "{:?}",
+            t.flags
+        );
+        // Neither without as many lifted cells as short rows.
+        let t = read(&text.replace("55\n（含自然失效 29 件）\n", ""));
+        assert_eq!(get(&t, "regulations_in_force"), None);
     }
 }

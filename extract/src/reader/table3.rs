@@ -100,6 +100,32 @@ pub struct Table3Read {
     pub order: Vec<usize>,
     /// Value rows not placed by their label, in document order (see [`Loose`]).
     pub loose: Vec<Loose>,
+    /// Values that no row took (flagged `stray_values:<line>`).
+    pub strays: Vec<Stray>,
+}
+
+/// Values printed in table 3 that no row took: numbers on a line of their
+/// own that fill no row (a converter floated a cell away from its row), or
+/// numbers under a label whose row another row of values took.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stray {
+    /// Source line of the values.
+    pub line: u32,
+    /// The values as printed.
+    pub values: Vec<CellValue>,
+    /// Their printed text (empty when not kept).
+    pub raw: Vec<String>,
+}
+
+impl Stray {
+    /// The stray values of a row read short (see [`RowRead::short`]).
+    pub(super) fn of(read: &RowRead, line: u32) -> Stray {
+        Stray {
+            line,
+            values: read.printed.clone(),
+            raw: read.printed_raw.clone(),
+        }
+    }
 }
 
 impl Table3Read {
@@ -510,6 +536,7 @@ fn unmatched(g: Group, out: &mut Table3Read, ctx: &Ctx<'_>) {
     let read = values_read(&g, 0, ctx);
     if read.short {
         out.flags.push(format!("stray_values:{line}"));
+        out.strays.push(Stray::of(&read, line));
     } else {
         out.loose.push(Loose {
             after: out.rows.len(),

@@ -104,6 +104,10 @@ fn score(s: &Synth, r: &Report) -> Score {
 fn real_layout_families_are_read() {
     let mut report = Vec::new();
     let mut drops = Vec::new();
+    // Converter Markdown whose last total floated onto a line of its own and was put back.
+    let mut stray_placed = 0;
+    // Converter Markdown whose table-2 cells with a note were lifted above their table.
+    let mut t2_lifted = 0;
     for &(layout, floor) in FLOORS {
         let (mut right, mut total, mut gaps) = (0usize, 0usize, [0usize; 3]);
         let mut first_gap = String::new();
@@ -136,6 +140,8 @@ fn real_layout_families_are_read() {
             }
             right += ok;
             total += n;
+            stray_placed += usize::from(r.flags.iter().any(|f| f.starts_with("stray_placed:")));
+            t2_lifted += usize::from(r.flags.iter().any(|f| f.starts_with("t2_lifted:")));
         }
         let share = right as f64 / total as f64;
         report.push(format!(
@@ -149,4 +155,9 @@ fn real_layout_families_are_read() {
     }
     eprintln!("{}", report.join("\n"));
     assert!(drops.is_empty(), "{drops:?}\n{}", report.join("\n"));
+    assert!(
+        stray_placed > 0 && t2_lifted > 0,
+        "no synthetic document had a number floated out of its cell ({stray_placed}) \
+         or a table-2 cell lifted above its table ({t2_lifted})"
+    );
 }

@@ -243,3 +243,54 @@ fn a_label_with_a_typo_takes_its_row_from_its_neighbours() {
         r.flags
     );
 }
+
+#[test]
+fn a_number_floated_out_of_its_cell_is_put_back_where_the_sums_need_it() {
+    // As in `013_shanghai_kewei_2024.md`: the converter leaves the last row's
+    // total cell empty and prints its number on a line of its own higher up,
+    // between a floating label and that row's bare numbers.
+    let label = "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请";
+    let md = fixture("converter_huaian_2024.md");
+    let md = md
+        .replace(
+            "| 四、结转下年度继续办理 | 103 | 0 | 0 | 0 | 0 | 0 | 103 |",
+            "| 四、结转下年度继续办理 | 103 | 0 | 0 | 0 | 0 | 0 |  |",
+        )
+        .replace(&format!("| {label} | 6 |"), &format!("{label}\n103\n| 6 |"));
+    let r = parse(&md);
+    let c = cell(&r, TableId::T3, "carried_forward", Some("total"));
+    assert_eq!(
+        (c.value, c.provenance, c.raw.as_str()),
+        (Some(Number::Int(103)), Provenance::Printed, "103"),
+        "{:?}",
+        r.flags
+    );
+    assert!(
+        has_flag(&r, "stray_placed:carried_forward"),
+        "{:?}",
+        r.flags
+    );
+    assert!(
+        !r.flags
+            .iter()
+            .any(|f| f.starts_with("stray_values:") || f.starts_with("blank_in_sum:")),
+        "{:?}",
+        r.flags
+    );
+    assert_no_wrong_numbers(&r, &gold());
+    // A stray number the sums do not ask for stays out, and the blank stays blank.
+    let md2 = md.replace("103\n| 6 |", "104\n| 6 |");
+    let r = parse(&md2);
+    let c = cell(&r, TableId::T3, "carried_forward", Some("total"));
+    assert_eq!((c.value, c.provenance), (None, Provenance::Blank));
+    assert!(
+        has_flag(&r, "blank_in_sum:carried_forward"),
+        "{:?}",
+        r.flags
+    );
+    assert!(
+        r.flags.iter().any(|f| f.starts_with("stray_values:")),
+        "{:?}",
+        r.flags
+    );
+}

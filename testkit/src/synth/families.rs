@@ -6,14 +6,15 @@
 //! | [`Layout::HtmlBlanks`] | `001_shanghai_szfbgt_2019.html`, `016_shuyang_fgj_2023.html` (blank `<td>`s, spans) |
 //! | [`Layout::TitleSplit`] | `010`/`011_huaian_hongze_*.pdf` (title on two lines), `016` (`名称…`), Pingtan archive (`标题:`) |
 //! | [`Layout::PdfVertical`] | `010`/`011` PDF text (vertical `三、本年度办理结果`, `-4-` footers) |
-//! | [`Layout::ConverterMarkdown`] | `fixtures/text/converter_huaian_2024.md`, `013`/`014` converter Markdown |
+//! | [`Layout::ConverterMarkdown`] | `fixtures/text/converter_huaian_2024.md`, `013`/`014` converter Markdown (a total floated onto a line of its own, table-2 cells with a note lifted above their table) |
 //! | [`Layout::Flattened`] | `003`–`008`, `012` Pingtan archive text (fused digits) |
 //! | [`Layout::Confusable`] | `015_shuyang_2025.txt` (`沐阳县`) |
 //!
-//! Row labels are printed in the forms real reports print them
-//! ([`printed_row_label`]), not from the parser's vocabulary table, so a
-//! label the parser does not know shows as a lost row.
+//! Labels are printed in the forms real reports print them
+//! ([`super::printed`], [`printed_row_label`]), not from the parser's
+//! vocabulary table, so a label the parser does not know shows as a lost row.
 
+use super::printed::LITIGATION;
 use super::{
     Contents, GROUPS, HEAD, Layout, Printed, Rng, T3_REMARK, render_lines, row_label, show,
     split_section,
@@ -34,21 +35,9 @@ const CONFUSED_REGIONS: [(&str, &str); 5] = [
 /// table's label, an archive's field name).
 const TITLE_JUNK: [&str; 3] = ["", "名称", "标题:"];
 
-/// Row labels as real reports print them, where they differ from the
-/// template's wording (key, printed label): the template's own remark, an
-/// ASCII comma, a shorter name.
-const PRINTED_VARIANTS: [(&str, &str); 4] = [
-    (
-        "partially_granted",
-        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-    ),
-    (
-        "other_no_correction",
-        "1. 申请人无正当理由逾期不补正, 行政机关不再处理其政府信息公开申请",
-    ),
-    ("other_other", "3、其他"),
-    ("carried_forward", "四、结转下年度继续办理"),
-];
+/// Row labels whose enumerator real reports print another way (key, printed
+/// label with its enumerator): `3、其他` in `002_huaian_szf_2024.txt`.
+const PRINTED_VARIANTS: [(&str, &str); 1] = [("other_other", "3、其他")];
 
 /// Changes the contents a family needs before rendering: blank zeros for
 /// [`Layout::HtmlBlanks`], a region with a confusable character for
@@ -218,8 +207,9 @@ pub(super) fn confusable(c: &Contents, rng: &mut Rng) -> String {
     render_lines(&printed, Layout::PdfText, rng)
 }
 
-/// A table-3 row's label as printed: a real variant when one is known and the
-/// coin says so, else the template label with its item number.
+/// A table-3 row's label as printed: a real enumerator variant when one is
+/// known and the coin says so, else the document's form of the label
+/// ([`super::printed`]) with its item number.
 fn printed_row_label(key: &str, section: &str, label: &str, rng: &mut Rng) -> String {
     PRINTED_VARIANTS
         .iter()
@@ -263,12 +253,13 @@ pub(super) fn converter_markdown(c: &Contents, rng: &mut Rng) -> String {
     for (i, p) in &c.table2 {
         let t = &v.table2[*i];
         let value = show(p, c, t.money);
-        match items.iter_mut().find(|x| x.0 == t.item_zh) {
+        let (item, measure) = (c.labels.item(*i), c.labels.measure(*i));
+        match items.iter_mut().find(|x| x.0 == item) {
             Some(x) => {
-                x.1.push(&t.measure_zh);
+                x.1.push(measure);
                 x.2.push(value);
             }
-            None => items.push((&t.item_zh, vec![&t.measure_zh], vec![value])),
+            None => items.push((item, vec![measure], vec![value])),
         }
     }
     let mut groups: Vec<(Vec<&str>, Vec<ItemValues>)> = Vec::new();
@@ -281,7 +272,10 @@ pub(super) fn converter_markdown(c: &Contents, rng: &mut Rng) -> String {
     for (measures, items) in &groups {
         let mut header = vec!["信息内容".to_string()];
         for m in measures {
-            let money = v.table2.iter().any(|t| t.measure_zh == *m && t.money);
+            let money = c
+                .table2
+                .iter()
+                .any(|(j, _)| c.labels.measure(*j) == *m && v.table2[*j].money);
             header.push(if money {
                 if c.money_in_yuan {
                     format!("{m}（单位：元）")
@@ -292,11 +286,32 @@ pub(super) fn converter_markdown(c: &Contents, rng: &mut Rng) -> String {
                 (*m).to_string()
             });
         }
+        // As in `014_shanghai_szfbgt_2025.md`: the repealed counts, printed with
+        // a note over two lines, float above the table and leave their rows short.
+        let repealed = measures.iter().position(|m| m.contains("废止"));
+        let lift = repealed.filter(|&at| {
+            items
+                .iter()
+                .all(|(_, vals)| vals[at].bytes().all(|b| b.is_ascii_digit()))
+                && rng.chance(30)
+        });
+        if let Some(at) = lift {
+            for (_, vals) in items {
+                out.push(vals[at].clone());
+                let n: u64 = vals[at].parse().unwrap_or(0);
+                out.push(format!("（含自然失效 {} 件）", n / 2));
+            }
+        }
         out.push(md_row(&header));
         out.push(md_rule(header.len()));
         for (item, vals) in items {
             let mut row = vec![(*item).to_string()];
-            row.extend(vals.iter().cloned());
+            row.extend(
+                vals.iter()
+                    .enumerate()
+                    .filter(|(i, _)| Some(*i) != lift)
+                    .map(|(_, v)| v.clone()),
+            );
             out.push(md_row(&row));
         }
         out.push(String::new());
@@ -322,10 +337,28 @@ pub(super) fn converter_markdown(c: &Contents, rng: &mut Rng) -> String {
     // one row (not the first two, which the header needs) floats its label below its numbers
     let floating = 2 + rng.below(rows.len() as u64 - 3) as usize;
     let page_break = 2 + rng.below(rows.len() as u64 - 3) as usize;
+    // As in `013_shanghai_kewei_2024.md`: the last row's total (when not 0)
+    // leaves its cell empty and stands on a line of its own under the
+    // floating label.
+    let total = v.cols.iter().position(|col| col.is_total);
+    let lifted_total =
+        total
+            .zip(rows.last())
+            .filter(|_| rng.chance(30))
+            .and_then(|(t, (_, vals))| match vals[t] {
+                Printed::Count(n) if n > 0 => Some(show(&vals[t], c, false)),
+                _ => None,
+            });
     let mut opened: Vec<String> = Vec::new();
     for (k, (r, vals)) in rows.iter().enumerate() {
         let row = &v.rows[*r];
-        let values: Vec<String> = vals.iter().map(|p| show(p, c, false)).collect();
+        let mut values: Vec<String> = vals.iter().map(|p| show(p, c, false)).collect();
+        if k + 1 == rows.len()
+            && lifted_total.is_some()
+            && let Some(t) = total
+        {
+            values[t] = String::new();
+        }
         if k == page_break && k != floating {
             out.push(String::new());
             out.push(format!("— {} —", 3 + rng.below(5)));
@@ -349,12 +382,15 @@ pub(super) fn converter_markdown(c: &Contents, rng: &mut Rng) -> String {
                 };
             }
         }
-        let label = printed_row_label(&row.key, &row.section, &row.label_zh, rng);
+        let label = printed_row_label(&row.key, &row.section, c.labels.row(*r), rng);
         if k == floating {
             out.push(md_row(&values));
             out.push(md_rule(values.len()));
             out.push(String::new());
             out.push(label);
+            if let Some(n) = &lifted_total {
+                out.push(n.clone());
+            }
             out.push(String::new());
             continue;
         }
@@ -371,23 +407,18 @@ pub(super) fn converter_markdown(c: &Contents, rng: &mut Rng) -> String {
     out.push(HEAD[3].to_string());
     out.push(String::new());
     let per = v.table4_blocks()[0].len();
-    for (b, block) in v.table4_blocks().iter().enumerate() {
+    for b in 0..v.table4_blocks().len() {
         let name = match b {
-            0 => "行政复议".to_string(),
-            _ => {
-                let mut w = block[0].block_zh.split_whitespace();
-                let kind = w.next().unwrap_or("");
-                format!("{kind}（{}）", w.next().unwrap_or(""))
-            }
+            0 => c.labels.block(0).to_string(),
+            _ => format!("{LITIGATION}（{}）", c.labels.block(b * per)),
         };
         let mut head = vec![name];
         head.extend((1..per).map(|_| String::new()));
         out.push(md_row(&head));
         out.push(md_rule(per));
         out.push(md_row(
-            &block
-                .iter()
-                .map(|t| t.outcome_zh.clone())
+            &(0..per)
+                .map(|k| c.labels.outcome(b * per + k).to_string())
                 .collect::<Vec<_>>(),
         ));
         out.push(md_row(
@@ -430,19 +461,23 @@ pub(super) fn flattened(c: &Contents, rng: &mut Rng) -> String {
     let mut item_open: Option<&str> = None;
     for (i, p) in &c.table2 {
         let t = &v.table2[*i];
-        if item_open != Some(t.item_zh.as_str()) {
+        let item = c.labels.item(*i);
+        if item_open != Some(item) {
             let measures: Vec<&str> = c
                 .table2
                 .iter()
-                .map(|(j, _)| &v.table2[*j])
-                .filter(|x| x.item_zh == t.item_zh)
-                .map(|x| x.measure_zh.as_str())
+                .filter(|(j, _)| c.labels.item(*j) == item)
+                .map(|(j, _)| c.labels.measure(*j))
                 .collect();
             if measures != last_measures {
                 s.push_str("信息内容");
                 for m in &measures {
                     s.push_str(m);
-                    if v.table2.iter().any(|x| x.measure_zh == *m && x.money) {
+                    let money = c
+                        .table2
+                        .iter()
+                        .any(|(j, _)| c.labels.measure(*j) == *m && v.table2[*j].money);
+                    if money {
                         s.push_str(if c.money_in_yuan {
                             "（单位：元）"
                         } else {
@@ -452,8 +487,8 @@ pub(super) fn flattened(c: &Contents, rng: &mut Rng) -> String {
                 }
                 last_measures = measures;
             }
-            s.push_str(&t.item_zh);
-            item_open = Some(&t.item_zh);
+            s.push_str(item);
+            item_open = Some(item);
         }
         s.push_str(&digits(p, c, t.money));
     }
@@ -478,7 +513,7 @@ pub(super) fn flattened(c: &Contents, rng: &mut Rng) -> String {
                 });
             }
         }
-        s.push_str(&row_label(&row.section, &row.label_zh).replace(' ', ""));
+        s.push_str(&row_label(&row.section, c.labels.row(*r)).replace(' ', ""));
         let d: Vec<String> = vals.iter().map(|p| digits(p, c, false)).collect();
         // a stray space now and then, between two cells
         let gap = (rng.chance(15)).then(|| 1 + rng.below(d.len() as u64 - 1) as usize);
