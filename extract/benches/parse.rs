@@ -1,10 +1,11 @@
-//! Parsing throughput: the five seeds, synthetic reports in every layout and
-//! the text-family fixtures (fused digits, converter Markdown).
+//! Parsing throughput: the five seeds, synthetic reports in every layout,
+//! the text-family fixtures (fused digits, converter Markdown) and the real
+//! documents of `tests/realdocs` (text and HTML, bytes to report).
 //!
 //! Prints documents per second per core besides criterion's timings.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ogi_extract::{Line, lines_from_text, parse_lines};
+use ogi_extract::{Line, ParseOptions, lines_from_text, parse_bytes, parse_lines};
 use ogi_testkit::synth::{Layout, Options, synth};
 use std::hint::black_box;
 use std::time::Instant;
@@ -39,6 +40,48 @@ fn text_families() -> Vec<Vec<Line>> {
         .iter()
         .map(|n| lines_from_text(&std::fs::read_to_string(dir.join(n)).expect("fixture")))
         .collect()
+}
+
+/// The real documents of `tests/realdocs` with one of `exts`: (file name, bytes as published).
+fn real_documents(exts: &[&str]) -> Vec<(String, Vec<u8>)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realdocs");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("realdocs")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| exts.contains(&x))
+        })
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            (
+                name.unwrap_or_default(),
+                std::fs::read(p).expect("document"),
+            )
+        })
+        .collect()
+}
+
+/// Real documents per second of CPU, read from their bytes as `ogi parse` does.
+fn bytes_per_second(docs: &[(String, Vec<u8>)], rounds: usize) -> f64 {
+    let opts = ParseOptions::default();
+    let (cpu, wall) = (thread_cpu_seconds(), Instant::now());
+    for _ in 0..rounds {
+        for (name, d) in docs {
+            black_box(parse_bytes(name, black_box(d), &opts));
+        }
+    }
+    let secs = match (cpu, thread_cpu_seconds()) {
+        (Some(a), Some(b)) if b > a => b - a,
+        _ => wall.elapsed().as_secs_f64(),
+    };
+    (docs.len() * rounds) as f64 / secs
 }
 
 /// CPU time this thread has run, in seconds (Linux `schedstat`), so that the
@@ -81,6 +124,26 @@ fn bench(c: &mut Criterion) {
         "text families: {:.0} docs/s/core (CPU time)",
         docs_per_second(&families, 100)
     );
+    let real_text = real_documents(&["txt", "md"]);
+    let real_html = real_documents(&["html"]);
+    println!(
+        "real text documents ({}): {:.0} docs/s/core (CPU time)",
+        real_text.len(),
+        bytes_per_second(&real_text, 20)
+    );
+    println!(
+        "real HTML documents ({}): {:.0} docs/s/core (CPU time)",
+        real_html.len(),
+        bytes_per_second(&real_html, 20)
+    );
+    for d in &real_html {
+        println!(
+            "  {} ({} KiB): {:.0} docs/s/core",
+            d.0,
+            d.1.len() / 1024,
+            bytes_per_second(std::slice::from_ref(d), 20)
+        );
+    }
     let mut g = c.benchmark_group("parse");
     for (name, docs) in [("seeds", &seeds), ("synthetic", &synth)] {
         g.throughput(Throughput::Elements(docs.len() as u64));

@@ -73,20 +73,65 @@ fn template_rows(table2: Template, template: Template) -> Vec<RowSpec> {
     out
 }
 
-/// A source line as text: its cells trimmed and joined by ` | `, cut to [`MAX_LINE_CHARS`].
-fn line_text(line: &Line) -> String {
+/// Characters shown before a row's printed text in a long line ([`line_text`]).
+const CONTEXT_BEFORE: usize = 60;
+
+/// A source line as text: its cells trimmed and joined by ` | `, cut to
+/// [`MAX_LINE_CHARS`]. A longer line (flattened page text holds a whole
+/// report on one line) shows the stretch where `printed` (the row's printed
+/// text on that line) stands after `label`, or after nothing, when found.
+fn line_text(line: &Line, label: &str, printed: &str) -> String {
     let t = line
         .cells
         .iter()
         .map(|c| c.trim())
         .collect::<Vec<_>>()
         .join(" | ");
+    if t.chars().count() > MAX_LINE_CHARS
+        && let Some(window) = window(&t, label, printed)
+    {
+        return window;
+    }
     if t.chars().count() > MAX_LINE_CHARS {
         let cut: String = t.chars().take(MAX_LINE_CHARS).collect();
         format!("{cut}…")
     } else {
         t
     }
+}
+
+/// The stretch of a long line `t` around the first `printed` preceded (within
+/// [`CONTEXT_BEFORE`] characters) by `label`, else around the first `printed`.
+fn window(t: &str, label: &str, printed: &str) -> Option<String> {
+    if printed.is_empty() {
+        return None;
+    }
+    let hits: Vec<usize> = t.match_indices(printed).map(|(i, _)| i).collect();
+    let before = |i: usize| {
+        t[..i]
+            .char_indices()
+            .rev()
+            .nth(CONTEXT_BEFORE - 1)
+            .map_or(0, |(j, _)| j)
+    };
+    let at = hits
+        .iter()
+        .copied()
+        .find(|&i| !label.is_empty() && t[before(i)..i].contains(label))
+        .or_else(|| hits.first().copied())?;
+    let start = before(at);
+    let end = at + printed.len();
+    let room = MAX_LINE_CHARS.saturating_sub(t[start..end].chars().count());
+    let end = t[end..]
+        .char_indices()
+        .nth(room.min(20))
+        .map_or(t.len(), |(j, _)| end + j);
+    Some(format!(
+        "{}{}{}",
+        if start > 0 { "…" } else { "" },
+        &t[start..end],
+        if end < t.len() { "…" } else { "" }
+    ))
 }
 
 /// Why a row's cells are missing, from the report's flags.
@@ -214,8 +259,17 @@ pub fn explain(report: &Report, lines: &[Line]) -> String {
             }
         }
         seen.sort_unstable();
+        // The row's label as printed (its last word) and its printed text on a line.
+        let label = spec.name.rsplit(' ').next().unwrap_or("");
         for no in seen {
-            let text = by_no.get(&no).map_or_else(String::new, |l| line_text(l));
+            let printed: String = row_cells
+                .iter()
+                .filter_map(|(_, c)| c.filter(|c| c.line == Some(no)))
+                .map(|c| c.raw.as_str())
+                .collect();
+            let text = by_no
+                .get(&no)
+                .map_or_else(String::new, |l| line_text(l, label, &printed));
             let _ = writeln!(out, "    line {no}: {text}");
         }
         if missing < row_cells.len() {
@@ -258,7 +312,9 @@ pub fn explain(report: &Report, lines: &[Line]) -> String {
     if !unmatched.is_empty() {
         let _ = writeln!(out, "lines with numbers that matched no row:");
         for no in unmatched {
-            let text = by_no.get(&no).map_or_else(String::new, |l| line_text(l));
+            let text = by_no
+                .get(&no)
+                .map_or_else(String::new, |l| line_text(l, "", ""));
             let _ = writeln!(out, "    line {no}: {text}");
         }
     }
@@ -345,6 +401,11 @@ mod tests {
                  boundaries, and table 2 has no identities to choose between the ways to cut \
                  them (ambiguous_split:t2:normative_docs_issued)"
             ),
+            "{text}"
+        );
+        // A row read from a long flattened line shows where its digits stand.
+        assert!(
+            text.contains("一、本年新收政府信息公开申请数量15130000154二、"),
             "{text}"
         );
 

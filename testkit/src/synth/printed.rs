@@ -2,7 +2,7 @@
 //!
 //! Every form below was transcribed from the real documents of
 //! `extract/tests/realdocs` (the test `every_printed_form_is_attested` finds
-//! each in the text of one of them), never taken from the parser's vocabulary
+//! each in the text of one of them, and the generator's own headings too), never taken from the parser's vocabulary
 //! (`data/spec/*.csv`, `ogi_extract::vocab`): the generator uses the
 //! vocabulary only for the keys and the structure (which rows a template has,
 //! their sections, which cells hold money), so a label the parser does not
@@ -356,6 +356,12 @@ mod tests {
         all.extend(BLOCKS.iter().map(|(_, b)| *b));
         all.extend(OUTCOMES.iter().map(|(_, o)| *o));
         all.push(LITIGATION);
+        // The generator's own headings and header words.
+        use crate::synth::{GROUPS, HEAD, T2_FIRST, T3_GROUP_HEADER, T3_REMARK};
+        all.extend(HEAD);
+        all.extend(GROUPS.iter().map(|(_, name)| *name));
+        all.extend(T3_GROUP_HEADER);
+        all.extend([T2_FIRST, T3_REMARK]);
         for form in all {
             let want = squeeze(form);
             assert!(
