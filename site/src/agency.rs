@@ -65,7 +65,7 @@ fn push_slots(out: &mut String, slots: &[Option<(Option<f64>, Prov)>]) {
 }
 
 /// The encoded tables of one report: the members `"t3":…,"t4":…` of its year
-/// object (text, spliced in by [`year_json`]). Table 3 is `[[row index,
+/// object (text, spliced in by [`push_year`]). Table 3 is `[[row index,
 /// provenance codes, value per column…], …]` for every row with a cell;
 /// table 4 `[codes, value per cell…]` (`[]` when none).
 pub fn tables_json(t: &Tables) -> String {
@@ -109,115 +109,186 @@ pub fn tables_json(t: &Tables) -> String {
     out
 }
 
-/// A number for JSON: integers without a fraction, null for none.
-fn num(v: Option<f64>) -> Value {
-    match v {
-        Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => json!(x as i64),
-        Some(x) if x.is_finite() => json!(x),
-        _ => Value::Null,
+/// Appends `s` as a JSON string literal (quotes, backslashes and control
+/// characters escaped; U+2028/U+2029 too, for older script parsers).
+pub fn push_str_json(out: &mut String, s: &str) {
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Appends a JSON string or `null`.
+fn push_opt_str(out: &mut String, s: Option<&str>) {
+    match s {
+        Some(s) => push_str_json(out, s),
+        None => out.push_str("null"),
     }
 }
 
-fn coded(column: &str, v: &str, lang: Lang) -> String {
-    ogi_analyze::labels::label(column, v, lang.zh())
-        .unwrap_or(v)
-        .to_string()
+/// Appends a JSON array of strings.
+fn push_str_array<S: AsRef<str>>(out: &mut String, items: impl IntoIterator<Item = S>) {
+    out.push('[');
+    for (i, x) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_str_json(out, x.as_ref());
+    }
+    out.push(']');
 }
 
-/// One year of an agency, as JSON text.
-fn year_json(
+fn coded<'a>(column: &str, v: &'a str, lang: Lang) -> &'a str {
+    ogi_analyze::labels::label(column, v, lang.zh()).unwrap_or(v)
+}
+
+/// Appends one year of an agency as a JSON object. Written member by member
+/// (no `serde_json::Value` tree): a national corpus has a million of them.
+fn push_year(
+    out: &mut String,
     r: &Report,
     c: &Corpus,
     lang: Lang,
     archive: &dyn Fn(&str) -> Option<String>,
-) -> String {
-    let checks: Vec<Value> = c
-        .checks
-        .get(&r.report_id)
-        .map(|cs| {
-            cs.iter()
-                .map(|ch| {
-                    let state = match ch.state {
-                        CheckState::Held => "h",
-                        CheckState::Failed => "f",
-                        CheckState::Unverified => "u",
-                    };
-                    // What a check verifies is in data/texts.js.
-                    json!([ch.id, state, ch.detail])
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let quality: Vec<&str> = QUALITY_FLAGS
-        .iter()
-        .zip(&r.quality)
-        .filter_map(|(col, v)| v.and_then(|v| quality_words(col, v, lang)))
-        .collect();
-    let v = json!({
-        "y": r.year,
-        "rid": r.report_id,
-        "name": r.agency,
-        "status": coded("status", &r.status, lang),
-        "scope": coded("scope", &r.scope, lang),
-        "tpl": r.template,
-        "src": r.source,
-        "arch": archive(&r.sha256),
-        "fetched": r.fetched_at,
-        "compl": r.completeness,
-        "f": r.figures.iter().map(|v| num(*v)).collect::<Vec<_>>(),
-        "q": quality,
-        "checks": checks,
-        "flags": r.flags.iter().map(|f| flag_words(f, lang)).collect::<Vec<_>>(),
-    });
-    let mut s = v.to_string();
-    s.pop(); // the closing brace
-    match c.tables.get(&r.report_id) {
-        Some(t) => s.push_str(&format!(",{t}}}")),
-        None => s.push_str(&format!(",{}}}", tables_json(&Tables::default()))),
+) {
+    let _ = write!(out, "{{\"y\":{},\"rid\":", r.year);
+    push_str_json(out, &r.report_id);
+    out.push_str(",\"name\":");
+    push_str_json(out, &r.agency);
+    out.push_str(",\"status\":");
+    push_str_json(out, coded("status", &r.status, lang));
+    out.push_str(",\"scope\":");
+    push_str_json(out, coded("scope", &r.scope, lang));
+    out.push_str(",\"tpl\":");
+    push_opt_str(out, r.template.as_deref());
+    out.push_str(",\"src\":");
+    push_str_json(out, &r.source);
+    out.push_str(",\"arch\":");
+    push_opt_str(out, archive(&r.sha256).as_deref());
+    out.push_str(",\"fetched\":");
+    push_opt_str(out, r.fetched_at.as_deref());
+    out.push_str(",\"compl\":");
+    push_num(out, r.completeness);
+    out.push_str(",\"f\":[");
+    for (i, v) in r.figures.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_num(out, *v);
     }
-    s
+    out.push_str("],\"q\":");
+    push_str_array(
+        out,
+        QUALITY_FLAGS
+            .iter()
+            .zip(&r.quality)
+            .filter_map(|(col, v)| v.and_then(|v| quality_words(col, v, lang))),
+    );
+    // What a check verifies is in data/texts.js.
+    out.push_str(",\"checks\":[");
+    for (i, ch) in c.checks.get(&r.report_id).into_iter().flatten().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let state = match ch.state {
+            CheckState::Held => "h",
+            CheckState::Failed => "f",
+            CheckState::Unverified => "u",
+        };
+        out.push('[');
+        push_str_json(out, &ch.id);
+        let _ = write!(out, ",\"{state}\",");
+        push_str_json(out, &ch.detail);
+        out.push(']');
+    }
+    out.push_str("],\"flags\":");
+    push_str_array(out, r.flags.iter().map(|f| flag_words(f, lang)));
+    out.push(',');
+    match c.tables.get(&r.report_id) {
+        Some(t) => out.push_str(t),
+        None => out.push_str(&tables_json(&Tables::default())),
+    }
+    out.push('}');
 }
 
-/// The data of one agency (every year, oldest first), as JSON text.
-pub fn agency_json(
+/// Appends the data of one agency (every year, oldest first) as a JSON object.
+pub fn push_agency(
+    out: &mut String,
     id: &str,
     years: &[&Report],
     c: &Corpus,
     tree: &RegionTree,
     lang: Lang,
     archive: &dyn Fn(&str) -> Option<String>,
-) -> String {
+) {
     let latest = years.last().copied();
     let a: Option<&Agency> = c.agencies.get(id);
-    let crumbs: Vec<Value> = latest
+    out.push_str("{\"id\":");
+    push_str_json(out, id);
+    out.push_str(",\"name\":");
+    push_str_json(
+        out,
+        a.map_or_else(
+            || latest.map_or("", |r| r.agency.as_str()),
+            |a| a.name.as_str(),
+        ),
+    );
+    out.push_str(",\"forms\":");
+    push_str_array(out, a.map(|a| a.name_forms.as_slice()).unwrap_or_default());
+    out.push_str(",\"level\":");
+    push_opt_str(
+        out,
+        a.and_then(|a| a.level.as_deref())
+            .map(|l| coded("agency_level", l, lang)),
+    );
+    out.push_str(",\"sector\":");
+    push_opt_str(
+        out,
+        a.and_then(|a| a.sector.as_deref())
+            .map(|s| coded("sector", s, lang)),
+    );
+    out.push_str(",\"amb\":");
+    push_str_array(
+        out,
+        a.map(|a| a.ambiguity.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(|x| coded("ambiguity", x, lang)),
+    );
+    out.push_str(",\"crumbs\":[");
+    let chain = latest
         .and_then(|r| r.levels.iter().rev().flatten().next())
-        .map(|(code, _)| {
-            tree.chain(code)
-                .into_iter()
-                .map(|n| json!([region_href(&n.code), n.name]))
-                .collect()
-        })
+        .map(|(code, _)| tree.chain(code))
         .unwrap_or_default();
-    let v = json!({
-        "id": id,
-        "name": a.map_or_else(|| latest.map_or("", |r| r.agency.as_str()), |a| a.name.as_str()),
-        "forms": a.map(|a| a.name_forms.clone()).unwrap_or_default(),
-        "level": a.and_then(|a| a.level.as_deref()).map(|l| coded("agency_level", l, lang)),
-        "sector": a.and_then(|a| a.sector.as_deref()).map(|s| coded("sector", s, lang)),
-        "amb": a.map(|a| a.ambiguity.iter().map(|x| coded("ambiguity", x, lang)).collect::<Vec<_>>()).unwrap_or_default(),
-        "crumbs": crumbs,
-    });
-    let mut s = v.to_string();
-    s.pop();
-    s.push_str(",\"years\":[");
+    for (i, n) in chain.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        push_str_json(out, &region_href(&n.code));
+        out.push(',');
+        push_str_json(out, &n.name);
+        out.push(']');
+    }
+    out.push_str("],\"years\":[");
     for (i, r) in years.iter().enumerate() {
         if i > 0 {
-            s.push(',');
+            out.push(',');
         }
-        s.push_str(&year_json(r, c, lang, archive));
+        push_year(out, r, c, lang, archive);
     }
-    s.push_str("]}");
-    s
+    out.push_str("]}");
 }
 
 /// Builds the shard files one at a time and hands each to `write` (shard
@@ -249,9 +320,9 @@ pub fn shards(
             if i > 0 {
                 s.push(',');
             }
-            s.push_str(&Value::String(id.to_string()).to_string());
+            push_str_json(&mut s, id);
             s.push(':');
-            s.push_str(&agency_json(id, years, c, tree, lang, archive));
+            push_agency(&mut s, id, years, c, tree, lang, archive);
         }
         s.push_str("});\n");
         write(k, &s)?;
@@ -395,5 +466,81 @@ mod tests {
         let none: Value =
             serde_json::from_str(&format!("{{{}}}", tables_json(&Tables::default()))).unwrap();
         assert_eq!(none, json!({"t3": [], "t4": []}));
+    }
+
+    #[test]
+    fn strings_are_escaped_for_json() {
+        for s in [
+            "",
+            "北关区\"民政局\"",
+            "a\\b\nc\td\r",
+            "\u{1}\u{1f}",
+            "x\u{2028}y",
+            "</script>",
+        ] {
+            let mut out = String::new();
+            push_str_json(&mut out, s);
+            let back: String = serde_json::from_str(&out).unwrap();
+            assert_eq!(back, s, "{out}");
+        }
+        let mut out = String::new();
+        push_str_json(&mut out, "\u{2029}");
+        assert_eq!(out, "\"\\u2029\"");
+    }
+
+    #[test]
+    fn agency_data_are_json_with_every_year() {
+        let mut c = crate::region::tests::corpus();
+        c.reports[1].flags = vec!["short_row".into()];
+        c.reports[1].template = None;
+        c.reports[1].figures[1] = Some(0.25);
+        c.checks.insert(
+            c.reports[1].report_id.clone(),
+            vec![crate::data::Check {
+                id: "C1".into(),
+                state: CheckState::Failed,
+                detail: "col \"total\"".into(),
+            }],
+        );
+        let mut t = Tables::default();
+        t.t3.push(((0, 6), Some(2.0), Prov::Printed));
+        c.tables
+            .insert(c.reports[1].report_id.clone(), tables_json(&t));
+        let tree = RegionTree::build(&c);
+        let years: Vec<&Report> = c.reports.iter().filter(|r| r.agency_id == "a").collect();
+        let archive = |sha: &str| Some(format!("../raw/{sha}.bin"));
+        let mut out = String::new();
+        push_agency(&mut out, "a", &years, &c, &tree, Lang::En, &archive);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["id"], json!("a"));
+        assert_eq!(v["name"], json!("北关区民政局"));
+        assert_eq!(v["forms"], json!([]));
+        assert_eq!(v["level"], Value::Null);
+        assert_eq!(
+            v["crumbs"],
+            json!([
+                ["r/410000.html", "河南省"],
+                ["r/410500.html", "安阳市"],
+                ["r/410503.html", "北关区"]
+            ])
+        );
+        let ys = v["years"].as_array().unwrap();
+        assert_eq!(ys.len(), 2);
+        assert_eq!(ys[0]["y"], json!(2022));
+        assert_eq!(ys[0]["t3"], json!([]));
+        assert_eq!(ys[0]["checks"], json!([]));
+        assert_eq!(ys[0]["tpl"], json!("2021"));
+        let y = &ys[1];
+        assert_eq!(y["rid"], json!("a-2023"));
+        assert_eq!(y["tpl"], Value::Null);
+        assert_eq!(y["arch"], json!("../raw/.bin"));
+        assert_eq!(y["f"][0], json!(2));
+        assert_eq!(y["f"][1], json!(0.25));
+        assert_eq!(y["f"][2], Value::Null);
+        assert_eq!(y["f"].as_array().unwrap().len(), AGENCY_FIGURES.len());
+        assert_eq!(y["checks"], json!([["C1", "f", "col \"total\""]]));
+        assert_eq!(y["flags"], json!([flag_words("short_row", Lang::En)]));
+        assert_eq!(y["t3"][0][1], json!("------p"));
+        assert_eq!(y["t4"], json!([]));
     }
 }

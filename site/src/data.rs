@@ -297,7 +297,7 @@ fn read_panel(out: &Path, years: &[i32]) -> Result<Vec<Report>> {
     let mut reports = Vec::new();
     for &year in years {
         let df = read_year(out, Dataset::Panel, year, &cols)?;
-        let s: HashMap<&str, Vec<Option<String>>> = base
+        let mut s: HashMap<&str, Vec<Option<String>>> = base
             .iter()
             .filter(|c| {
                 !matches!(
@@ -319,22 +319,24 @@ fn read_panel(out: &Path, years: &[i32]) -> Result<Vec<Report>> {
         let failed = ints(&df, "checks_failed")?;
         let unverified = ints(&df, "checks_unverified")?;
         let n_docs = ints(&df, "n_documents")?;
-        let get = |c: &str, i: usize| s[c][i].clone();
+        // Each cell is read once: moved out of its column, not cloned.
+        let mut get = |c: &str, i: usize| s.get_mut(c).and_then(|v| v[i].take());
         for i in 0..df.height() {
-            let level = |code: &str, name: &str| {
+            let mut level = |code: &str, name: &str| {
                 get(code, i).map(|c| (c, get(name, i).unwrap_or_default()))
             };
+            let levels = [
+                level("province_code", "province"),
+                level("prefecture_code", "prefecture"),
+                level("county_code", "county"),
+            ];
             reports.push(Report {
                 year,
                 report_id: get("report_id", i).unwrap_or_default(),
                 agency_id: get("agency_id", i).unwrap_or_default(),
                 agency: get("agency", i).unwrap_or_default(),
                 region_code: get("region_code", i),
-                levels: [
-                    level("province_code", "province"),
-                    level("prefecture_code", "prefecture"),
-                    level("county_code", "county"),
-                ],
+                levels,
                 scope: get("scope", i).unwrap_or_default(),
                 status: get("status", i).unwrap_or_default(),
                 template: get("template", i),
@@ -581,8 +583,16 @@ fn read_tables(
         let mut last_row: Option<(&str, Option<u16>)> = None;
         let total_col = col_ix.get("total").copied();
         let col_keys: Vec<(&str, u16)> = col_ix.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-        for i in 0..df.height() {
-            let (Some(id), Some(rk)) = (rid.get(i), row.get(i)) else {
+        // The columns are walked with iterators (indexing a chunked array
+        // row by row looks the chunk up every time).
+        let cells = rid
+            .iter()
+            .zip(row.iter())
+            .zip(colk.iter())
+            .zip(prov.iter())
+            .zip(table.iter().zip(&value));
+        for ((((id, rk), ck), pv), (tb, val)) in cells {
+            let (Some(id), Some(rk)) = (id, rk) else {
                 continue;
             };
             let rep = match last {
@@ -605,8 +615,8 @@ fn read_tables(
             let Some((_, entry)) = cur.as_mut() else {
                 continue;
             };
-            let p = Prov::parse(prov.get(i).unwrap_or(""));
-            if table[i] == Some(3) {
+            let p = Prov::parse(pv.unwrap_or(""));
+            if *tb == Some(3) {
                 let r = match last_row {
                     Some((l, r)) if l == rk => r,
                     _ => {
@@ -615,23 +625,21 @@ fn read_tables(
                         r
                     }
                 };
-                let c = colk
-                    .get(i)
-                    .and_then(|c| col_keys.iter().find(|(k, _)| *k == c).map(|(_, v)| *v));
+                let c = ck.and_then(|c| col_keys.iter().find(|(k, _)| *k == c).map(|(_, v)| *v));
                 let (Some(r), Some(c)) = (r, c) else {
                     continue;
                 };
-                entry.t3.push(((r, c), value[i], p));
+                entry.t3.push(((r, c), *val, p));
                 let report = &reports[rep];
                 if Some(c) == total_col
                     && report.scope == "agency"
                     && rk.starts_with("denied_")
-                    && let Some(x) = value[i]
+                    && let Some(x) = *val
                 {
                     *refusals.entry((report.year, rk.to_string())).or_insert(0.0) += x;
                 }
             } else if let Some(&k) = t4_ix.get(rk) {
-                entry.t4.push((k, value[i], p));
+                entry.t4.push((k, *val, p));
             }
         }
         if let Some((r, t)) = cur.take() {

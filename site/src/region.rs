@@ -63,6 +63,9 @@ pub struct RegionTree {
     /// the portal's region code that names a province (2 digits), a
     /// prefecture (4) or a county (6).
     pub portals: HashMap<String, Vec<usize>>,
+    /// Rows of `Corpus::regions` (indexes, in the dataset's order) by level
+    /// key and region code.
+    pub rollups: HashMap<(String, String), Vec<usize>>,
 }
 
 /// The prefix of region codes that lie in a region of this level and code.
@@ -126,7 +129,18 @@ impl RegionTree {
                 }
             }
         }
-        RegionTree { nodes, portals }
+        let mut rollups: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (i, r) in c.regions.iter().enumerate() {
+            rollups
+                .entry((r.level.clone(), r.code.clone()))
+                .or_default()
+                .push(i);
+        }
+        RegionTree {
+            nodes,
+            portals,
+            rollups,
+        }
     }
 
     /// The chain of regions from the province down to `code`.
@@ -143,15 +157,15 @@ impl RegionTree {
 }
 
 /// Pooled figures of the region by year, with the change of new requests.
-fn pooled(c: &Corpus, node: &Node, lang: Lang) -> String {
+fn pooled(c: &Corpus, tree: &RegionTree, node: &Node, lang: Lang) -> String {
     // The panel's labels are the short ones; the caption says the figures are pooled.
     let panel = ogi_analyze::columns(ogi_analyze::Dataset::Panel);
     let regions = ogi_analyze::columns(ogi_analyze::Dataset::Regions);
-    let rows: Vec<_> = c
-        .regions
-        .iter()
-        .filter(|r| r.code == node.code && r.level == node.level.key())
-        .collect();
+    let rows: Vec<_> = tree
+        .rollups
+        .get(&(node.level.key().to_string(), node.code.clone()))
+        .map(|ix| ix.iter().filter_map(|i| c.regions.get(*i)).collect())
+        .unwrap_or_default();
     if rows.is_empty() {
         return String::new();
     }
@@ -352,7 +366,7 @@ fn compliance(
 /// The whole page of one region.
 pub fn page(c: &Corpus, tree: &RegionTree, node: &Node, lang: Lang) -> String {
     let t = lang.t();
-    let mut body = pooled(c, node, lang);
+    let mut body = pooled(c, tree, node, lang);
     if !node.children.is_empty() {
         let _ = write!(body, "<h2>{}</h2><ul class=\"regions\">", esc(t.subregions));
         for code in &node.children {
@@ -386,11 +400,18 @@ pub fn page(c: &Corpus, tree: &RegionTree, node: &Node, lang: Lang) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::data::{QUALITY_FLAGS, RegionYear};
 
-    fn report(year: i32, id: &str, name: &str, county: &str, new: Option<f64>) -> Report {
+    /// A report of a county of 安阳市 (test data, also used by `agency`'s tests).
+    pub(crate) fn report(
+        year: i32,
+        id: &str,
+        name: &str,
+        county: &str,
+        new: Option<f64>,
+    ) -> Report {
         let mut figures = vec![None; AGENCY_FIGURES.len()];
         figures[idx(&AGENCY_FIGURES, "new_received")] = new;
         Report {
@@ -420,7 +441,8 @@ mod tests {
         }
     }
 
-    fn corpus() -> Corpus {
+    /// Three agencies of 北关区 over two years (test data, also used by `agency`'s tests).
+    pub(crate) fn corpus() -> Corpus {
         let mut fig = vec![None; REGION_FIGURES.len()];
         fig[idx(&REGION_FIGURES, "new_received")] = Some(9.0);
         Corpus {

@@ -10,7 +10,10 @@ chromium-driver, driven by Selenium) and checks that:
 * searching an agency by its Chinese name lists it and the link opens its page;
 * each agency page shows the figures of the sample portal's reports
   (data/sample-portal/expected.json: new requests and granted, total column);
-* every link inside the site resolves to a file that exists (no 404).
+* every link inside the site resolves to a file that exists (no 404);
+* on a phone-sized window (390 px wide) the overview, a region page and an
+  agency page need no sideways scrolling of the page (wide tables scroll in
+  their own box).
 
 With --screenshots, saves site-overview.png and site-agency.png into DIR.
 Prints "N passed, M failed" and exits non-zero on any failure.
@@ -195,6 +198,25 @@ def test_links(d, site):
           "; ".join(missing[:10]))
 
 
+def test_phone(d, site, agency_id):
+    d.set_window_size(390, 844)
+    try:
+        region = sorted((site / "r").glob("*.html"))
+        pages = [("overview", url_of(site / "index.html"), "svg.chart")]
+        if region:
+            pages.append(("region page", url_of(region[0]), "table"))
+        pages.append(("agency page", url_of(site / "agency.html", agency_id), "#agency section"))
+        for name, url, ready in pages:
+            d.get(url)
+            wait(d, EC.presence_of_element_located((By.CSS_SELECTOR, ready)))
+            widths = d.execute_script(
+                "var e=document.documentElement;return [e.scrollWidth,e.clientWidth];")
+            check(f"{name} fits a phone screen", widths[0] <= widths[1],
+                  f"page {widths[0]} px wide in a {widths[1]} px window")
+    finally:
+        d.set_window_size(1280, 1800)
+
+
 def screenshots(d, site, out_dir, agency_id):
     out_dir.mkdir(parents=True, exist_ok=True)
     d.set_window_size(1280, 1600)
@@ -233,12 +255,13 @@ def main():
             test_pinyin_search(d, site, "二七区人民政府办公室", "eqqrmzfbgs")
         test_agency_values(d, site, expected)
         test_links(d, site)
+        d.get(url_of(site / "index.html"))
+        box = wait(d, EC.element_to_be_clickable((By.ID, "q")))
+        box.send_keys(agency)
+        link = wait(d, EC.presence_of_element_located((By.CSS_SELECTOR, "#results a")))
+        aid = urllib.parse.unquote(link.get_attribute("href").split("#", 1)[1])
+        test_phone(d, site, aid)
         if shots is not None:
-            d.get(url_of(site / "index.html"))
-            box = wait(d, EC.element_to_be_clickable((By.ID, "q")))
-            box.send_keys(agency)
-            link = wait(d, EC.presence_of_element_located((By.CSS_SELECTOR, "#results a")))
-            aid = urllib.parse.unquote(link.get_attribute("href").split("#", 1)[1])
             screenshots(d, site, shots, aid)
     finally:
         d.quit()
