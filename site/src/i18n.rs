@@ -483,6 +483,38 @@ pub fn flag_words(flag: &str, lang: Lang) -> String {
         "out_of_order_row" => ("表格行顺序与模板不同", "rows out of template order"),
         "duplicate_row" => ("表格行重复", "a row appears twice"),
         "stray_values" => ("有多余的数字", "stray numbers"),
+        "stray_placed" => (
+            "游离的数字按勾稽关系放回唯一空格",
+            "a stray number put back into the one empty cell the identities need",
+        ),
+        "t2_lifted" => (
+            "表二中被移出表格的数字按其注释放回",
+            "table 2 numbers lifted out of their row put back by their note",
+        ),
+        "blank_in_sum" => ("合计包含空白单元格", "a total includes a blank cell"),
+        "ambiguous_label" => (
+            "行名有错字，按最接近的行识别",
+            "a misspelt row label read as its closest row",
+        ),
+        "no_column_header" | "column_header_incomplete" => (
+            "表头不完整，按位置识别列",
+            "column header incomplete: columns by position",
+        ),
+        "table4_unreadable" => ("表四无法读取", "table 4 could not be read"),
+        "issued_implausible" => (
+            "成文日期不合理，未采用",
+            "implausible date of issue, not used",
+        ),
+        "revised" => (
+            "标题注明修订或更正",
+            "the title marks a revision or correction",
+        ),
+        "needs_ocr" => ("扫描件，需要OCR", "a scan: needs OCR"),
+        "unsupported_format" => ("不支持的文件格式", "unsupported file format"),
+        "panic" => ("读取时内部错误", "internal error while reading"),
+        "conversion_error" | "docx_error" | "pdf_error" | "xlsx_error" | "zip_error" => {
+            ("文件无法读取", "the file could not be read")
+        }
         "tool_missing" => ("缺少转换工具", "a conversion tool is missing"),
         _ => ("其他标记", "other finding"),
     };
@@ -505,6 +537,17 @@ mod tests {
             "表格行的数值少于应有栏数 (short_row: granted)"
         );
         assert!(flag_words("brand_new_flag", Lang::En).contains("brand_new_flag"));
+        for flag in [
+            "stray_placed:granted",
+            "t2_lifted:regulations_repealed",
+            "blank_in_sum:total",
+            "ambiguous_label:granted",
+            "issued_implausible:1999-01-01",
+            "revised",
+        ] {
+            let words = flag_words(flag, Lang::En);
+            assert!(!words.starts_with("other finding"), "{flag}: {words}");
+        }
         assert!(check_words("C1", Lang::En).contains("carried forward"));
         assert_eq!(prov_label(Prov::Inferred, Lang::Zh), "据勾稽关系推算");
         assert_eq!(quality_words("continuity_ok", true, Lang::En), None);
