@@ -7,6 +7,11 @@
 #   bash scripts/bench.sh --scale full     # the README figures (about an hour)
 #   bash scripts/bench.sh --check          # exit 1 when ogi and a comparison disagree
 #   bash scripts/bench.sh --only analyze   # rows: extract, pdf, crawl, analyze, startup
+#   bash scripts/bench.sh --analyze-n 200000,1000000 --theirs-max 200000
+#                                          # analyze sizes; DuckDB/pandas only up to 200 k
+#
+# scripts/bench/notes.md (hand-written measurements of changes made between
+# runs, e.g. before/after figures) is appended to BENCHMARKS.md as is.
 #
 # Never part of scripts/test.sh; nothing here asserts a time.
 # Comparison tools go into a virtualenv (target/bench/venv) from PyPI,
