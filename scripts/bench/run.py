@@ -134,7 +134,7 @@ def row_analyze(ctx):
         ids = must(measure([gen, "--out", work, "--identities", ids_file]), "writing identities")
         summary = json.loads(ours["stdout"])
         system_alloc = None
-        if "release" in gen:
+        if "release" in gen and (ctx["theirs_max"] is None or n <= ctx["theirs_max"]):
             # The same analyze() in a binary with the system allocator (bench_analyze).
             res = measure([gen, "--analyze-only", "--out", work])
             m = re.search(r"analyze \(full\): ([0-9.]+)s", res["stdout"])
