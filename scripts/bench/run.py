@@ -2,7 +2,7 @@
 """Driver of scripts/bench.sh: runs each row, writes target/bench/results.json and BENCHMARKS.md.
 
   run.py [--scale small|full] [--check] [--only ROW[,ROW]] [--bin PATH] [--work DIR]
-         [--analyze-n N[,N]] [--theirs-max N] [--notes FILE]
+         [--analyze-n N[,N]] [--theirs-max N] [--notes FILE] [--from-json results.json]
 
 Every measured command runs as a child process; wall time comes from a
 monotonic clock, CPU seconds (user + system) and peak RSS from the child's
@@ -502,7 +502,21 @@ def main():
     ap.add_argument("--notes", default=os.path.join(HERE, "notes.md"),
                     help="Markdown appended to BENCHMARKS.md as is (measurements of changes made "
                     "between runs, written by hand); skipped when the file does not exist")
+    ap.add_argument("--from-json", metavar="FILE",
+                    help="measure nothing: write BENCHMARKS.md again from an earlier results.json "
+                    "(with the current --notes)")
     a = ap.parse_args()
+    if a.from_json:
+        with open(a.from_json, encoding="utf-8") as f:
+            result = json.load(f)
+        result.pop("notes", None)
+        if os.path.exists(a.notes):
+            with open(a.notes, encoding="utf-8") as f:
+                result["notes"] = f.read()
+        with open(a.md, "w", encoding="utf-8") as f:
+            f.write(markdown(result))
+        print(f"bench: wrote {a.md} from {a.from_json}", file=sys.stderr)
+        return 0
     os.makedirs(a.work, exist_ok=True)
     analyze_n = ([int(x.replace("_", "")) for x in a.analyze_n.split(",")] if a.analyze_n
                  else SCALES[a.scale]["analyze"])

@@ -254,10 +254,7 @@ impl Gazetteer {
                 last_levels: Vec::new(),
             },
             Some((end, cands, _)) => Chain {
-                last_levels: cands
-                    .iter()
-                    .map(|&c| self.at(c).level)
-                    .collect(),
+                last_levels: cands.iter().map(|&c| self.at(c).level).collect(),
                 last_name: text[start_of_last..end].to_string(),
                 consumed: end,
                 cands,
@@ -294,10 +291,7 @@ impl Gazetteer {
                 .collect();
             // The same name at several levels (county 西工区, and a township 西工区 in 获嘉县):
             // the higher level is the one meant.
-            let top = cands
-                .iter()
-                .map(|&c| self.at(c).level)
-                .min()?;
+            let top = cands.iter().map(|&c| self.at(c).level).min()?;
             let cands: Vec<u32> = cands
                 .into_iter()
                 .filter(|&c| self.at(c).level == top)
@@ -359,11 +353,7 @@ mod tests {
     fn gazetteer_loads_every_row() {
         let g = gazetteer();
         let data_rows = DIVISIONS_CSV.lines().count() - 1;
-        assert_eq!(
-            g.len(),
-            data_rows,
-            "a row of divisions.csv failed to parse"
-        );
+        assert_eq!(g.len(), data_rows, "a row of divisions.csv failed to parse");
         assert!(g.len() > 40_000);
         assert!(g.get(g.len() as u32).is_none());
         // Every parent code exists.

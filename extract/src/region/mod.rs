@@ -222,10 +222,7 @@ pub fn resolve(agency: Option<&str>, title: Option<&str>) -> RegionMatch {
         [] => RegionMatch::Unknown,
         many => RegionMatch::Ambiguous {
             name,
-            codes: many
-                .iter()
-                .map(|&i| g.at(i).code.to_string())
-                .collect(),
+            codes: many.iter().map(|&i| g.at(i).code.to_string()).collect(),
         },
     }
 }
