@@ -558,7 +558,7 @@ mod sweep {
                 _ => continue,
             };
             match resolve(Some(&agency), None) {
-                RegionMatch::Resolved(r) if &r.code == want => {}
+                RegionMatch::Resolved(r) if r.code == want => {}
                 other => bad.push(format!("{agency}: {other:?}")),
             }
             if e.level == Level::County {
