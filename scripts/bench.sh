@@ -7,6 +7,11 @@
 #   bash scripts/bench.sh --scale full     # the README figures (about an hour)
 #   bash scripts/bench.sh --check          # exit 1 when ogi and a comparison disagree
 #   bash scripts/bench.sh --only analyze   # rows: extract, pdf, crawl, analyze, startup
+#   bash scripts/bench.sh --analyze-n 200000,1000000 --theirs-max 200000
+#                                          # analyze sizes; DuckDB/pandas only up to 200 k
+#
+# scripts/bench/notes.md (hand-written measurements of changes made between
+# runs, e.g. before/after figures) is appended to BENCHMARKS.md as is.
 #
 # Never part of scripts/test.sh; nothing here asserts a time.
 # Comparison tools go into a virtualenv (target/bench/venv) from PyPI,
@@ -16,11 +21,15 @@ cd "$(dirname "$0")/.."
 
 SUDO=""
 [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
-if ! command -v pdftotext >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+# pdftotext (the PDF row's floor) and GNU time (/usr/bin/time: every row's CPU
+# seconds and peak RSS come from it).
+if { ! command -v pdftotext >/dev/null 2>&1 || [ ! -x /usr/bin/time ]; } \
+    && command -v apt-get >/dev/null 2>&1; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-        poppler-utils poppler-data >/dev/null
+        poppler-utils poppler-data time >/dev/null
 fi
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time (GNU time) is required" >&2; exit 1; }
 
 VENV=target/bench/venv
 if [ ! -x "$VENV/bin/python" ]; then

@@ -14,9 +14,10 @@ else follows analyze/README.md "Rules" and the dataset schemas:
 
 * de-duplication: documents with the same agency_id and year (status not
   not_a_report, agency_id and region_code present) are one agency-year; the
-  canonical one is status parsed first, then checks_failed = 0, then newest
-  fetched_at (nulls last), then smallest report_id; every other document is
-  its own group;
+  canonical one is status parsed first, then the newest `issued` date (none
+  last), then a title flagged `revised`, then checks_failed = 0, then the
+  smallest report_id (never the fetch time); every other document is its own
+  group (parts written before `issued` existed read it as null);
 * `requests` (table 3 flow rows per applicant column), `dispositions` (table 3
   outcome rows x applicant columns, long), `review_litigation` (table 4 wide),
   `proactive` (table 2 wide, fees also in yuan rounded to the fen), each with
@@ -81,6 +82,16 @@ def parts(out, table):
     return files
 
 
+def has_column(files, name):
+    """Whether any of the Parquet files has the column `name`."""
+    import pyarrow.parquet as pq
+
+    return any(name in pq.read_schema(f).names for f in files)
+
+
+REVISED = "(?:^|;)revised(?:;|$)"
+
+
 def sql_list(xs):
     return ", ".join("'" + x.replace("'", "''") + "'" for x in xs)
 
@@ -94,14 +105,16 @@ def run_duckdb(out, ids, dest):
     con = duckdb.connect()
     con.execute(f"SET threads = {os.cpu_count()}")
     con.execute("SET preserve_insertion_order = true")
-    rep = sql_list(parts(out, "reports"))
+    rep_files = parts(out, "reports")
+    rep = sql_list(rep_files)
     cel = sql_list(parts(out, "cells"))
+    issued = "r.issued" if has_column(rep_files, "issued") else "CAST(NULL AS VARCHAR)"
     con.execute(f"""
       CREATE TEMP TABLE canon AS
       WITH r AS (
         SELECT r.report_id, r.status, r.year, r.agency, r.region_code, r.checks_failed,
-               r.fetched_at, i.agency_id
-        FROM read_parquet([{rep}]) r
+               {issued} AS issued, r.flags, i.agency_id
+        FROM read_parquet([{rep}], union_by_name = true) r
         LEFT JOIN read_parquet('{ids}') i
           ON r.agency IS NOT DISTINCT FROM i.agency
          AND r.region_code IS NOT DISTINCT FROM i.region_code
@@ -114,8 +127,11 @@ def run_duckdb(out, ids, dest):
       ranked AS (
         SELECT *, row_number() OVER (
           PARTITION BY solo, agency_id, year
-          ORDER BY (status <> 'parsed'), NOT (status = 'parsed' AND checks_failed = 0),
-                   fetched_at DESC NULLS LAST, report_id) AS rn
+          ORDER BY CASE WHEN status = 'parsed' THEN 0 ELSE 1 END,
+                   issued DESC NULLS LAST,
+                   CASE WHEN regexp_matches(flags, '{REVISED}') THEN 0 ELSE 1 END,
+                   CASE WHEN status = 'parsed' AND checks_failed = 0 THEN 0 ELSE 1 END,
+                   report_id) AS rn
         FROM k)
       SELECT report_id, CAST(year AS INTEGER) AS year, agency_id, agency, region_code
       FROM ranked WHERE rn = 1 AND status <> 'not_a_report' AND year IS NOT NULL""")
@@ -188,7 +204,14 @@ def run_pandas(out, ids, dest):
     import pyarrow.parquet as pq
 
     def read(files, columns):
-        frames = [pq.read_table(f, columns=columns).to_pandas(types_mapper=arrow_types) for f in files]
+        frames = []
+        for f in files:
+            present = [c for c in columns if c in pq.read_schema(f).names]
+            df = pq.read_table(f, columns=present).to_pandas(types_mapper=arrow_types)
+            for c in columns:
+                if c not in present:  # a column added to the contract later: null
+                    df[c] = pd.array([pd.NA] * len(df), dtype=pd.StringDtype("pyarrow"))
+            frames.append(df[columns])
         return pd.concat(frames, ignore_index=True)
 
     def arrow_types(t):
@@ -201,7 +224,7 @@ def run_pandas(out, ids, dest):
         return None
 
     rep = read(parts(out, "reports"), ["report_id", "status", "year", "agency", "region_code",
-                                        "region", "checks_failed", "fetched_at"])
+                                        "region", "checks_failed", "issued", "flags"])
     idt = pq.read_table(ids).to_pandas(types_mapper=arrow_types)
     key = ["agency", "region_code", "region"]
     rep = rep.merge(idt, on=key, how="left")  # pandas merges null keys as equal
@@ -210,8 +233,10 @@ def run_pandas(out, ids, dest):
     rep["solo"] = rep.report_id.where(~eligible, "")
     rep["r_status"] = (rep.status != "parsed").fillna(True).astype(int)
     rep["r_checks"] = (~((rep.status == "parsed") & (rep.checks_failed == 0)).fillna(False)).astype(int)
-    rep = rep.sort_values(["solo", "agency_id", "year", "r_status", "r_checks", "fetched_at", "report_id"],
-                          ascending=[True, True, True, True, True, False, True], na_position="last",
+    rep["r_revised"] = (~rep["flags"].str.contains(REVISED, regex=True).fillna(False).astype(bool)).astype(int)
+    rep = rep.sort_values(["solo", "agency_id", "year", "r_status", "issued", "r_revised", "r_checks",
+                           "report_id"],
+                          ascending=[True, True, True, True, False, True, True, True], na_position="last",
                           kind="stable")
     canon = rep.drop_duplicates(["solo", "agency_id", "year"], keep="first")
     canon = canon[(canon.status != "not_a_report").fillna(True) & canon.year.notna()]

@@ -5,7 +5,8 @@
 use super::{Division, Level};
 use std::sync::LazyLock;
 
-/// One division in the gazetteer.
+/// One division in the gazetteer (read from the compiled tables on demand).
+#[derive(Clone, Copy)]
 pub(super) struct Entry {
     pub(super) code: &'static str,
     pub(super) name: &'static str,
@@ -73,10 +74,12 @@ mod compiled {
     }
 }
 
-/// The bundled gazetteer with its indexes (compiled in; only the division
-/// list is decoded at first use).
+/// The bundled gazetteer with its indexes, compiled in and read in place:
+/// nothing is decoded or allocated at start-up, a division is read from
+/// its table entry when it is looked at.
 pub(super) struct Gazetteer {
-    pub(super) entries: Vec<Entry>,
+    /// Number of divisions.
+    len: usize,
     /// Longest name form, in characters.
     max_chars: usize,
 }
@@ -106,38 +109,60 @@ const ENTRY_WORDS: usize = 6;
 const FORM_WORDS: usize = 4;
 
 impl Gazetteer {
-    /// Decodes the division list of the compiled index (no copies of text).
+    /// The sizes of the compiled index (no copies, no allocation).
     fn decode() -> Gazetteer {
-        use compiled::{ENTRIES, text_at, word};
-        let n = ENTRIES.len() / 4 / ENTRY_WORDS;
-        let entries = (0..n)
-            .map(|i| {
-                let w = i * ENTRY_WORDS;
-                let parent = word(ENTRIES, w + 4);
-                Entry {
-                    code: text_at(ENTRIES, w),
-                    name: text_at(ENTRIES, w + 2),
-                    parent: (parent != u32::MAX).then_some(parent),
-                    level: match word(ENTRIES, w + 5) {
-                        0 => Level::Province,
-                        1 => Level::Prefecture,
-                        2 => Level::County,
-                        _ => Level::Township,
-                    },
-                }
-            })
-            .collect();
         Gazetteer {
-            entries,
+            len: compiled::ENTRIES.len() / 4 / ENTRY_WORDS,
             max_chars: compiled::MAX_CHARS.trim().parse().unwrap_or(0),
         }
+    }
+
+    /// Number of divisions.
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The division at `idx` (file order), if there is one.
+    pub(super) fn get(&self, idx: u32) -> Option<Entry> {
+        use compiled::{ENTRIES, text_at, word};
+        let i = idx as usize;
+        if i >= self.len {
+            return None;
+        }
+        let w = i * ENTRY_WORDS;
+        let parent = word(ENTRIES, w + 4);
+        Some(Entry {
+            code: text_at(ENTRIES, w),
+            name: text_at(ENTRIES, w + 2),
+            parent: (parent != u32::MAX).then_some(parent),
+            level: match word(ENTRIES, w + 5) {
+                0 => Level::Province,
+                1 => Level::Prefecture,
+                2 => Level::County,
+                _ => Level::Township,
+            },
+        })
+    }
+
+    /// The division at `idx`, an index taken from the compiled tables
+    /// (always in range: `build.rs` writes only indexes of its own entries).
+    pub(super) fn at(&self, idx: u32) -> Entry {
+        self.get(idx)
+            .unwrap_or_else(|| panic!("division index {idx} outside the compiled gazetteer"))
+    }
+
+    /// Every division, in file order.
+    #[cfg(test)]
+    pub(super) fn entries(&self) -> impl Iterator<Item = Entry> + '_ {
+        (0..self.len as u32).map(|i| self.at(i))
     }
 
     /// The division with this exact code.
     pub(super) fn by_code(&self, code: &str) -> Option<u32> {
         let table = compiled::BY_CODE;
         let n = table.len() / 4;
-        let code_at = |i: usize| self.entries[compiled::word(table, i) as usize].code;
+        let code_at = |i: usize| self.at(compiled::word(table, i)).code;
         let pos = first_not_below(n, |i| code_at(i) < code);
         (pos < n && code_at(pos) == code).then(|| compiled::word(table, pos))
     }
@@ -157,12 +182,12 @@ impl Gazetteer {
     }
 
     /// Ancestors of a division, itself first.
-    fn path(&self, idx: u32) -> impl Iterator<Item = &Entry> {
-        let mut next = self.entries.get(idx as usize);
+    fn path(&self, idx: u32) -> impl Iterator<Item = Entry> + '_ {
+        let mut next = self.get(idx);
         // The depth is at most four; the bound guards against a cyclic CSV.
         std::iter::from_fn(move || {
             let e = next?;
-            next = e.parent.and_then(|p| self.entries.get(p as usize));
+            next = e.parent.and_then(|p| self.get(p));
             Some(e)
         })
         .take(8)
@@ -170,21 +195,21 @@ impl Gazetteer {
 
     /// Whether `x` is `y` or lies inside `y`.
     pub(super) fn within(&self, x: u32, y: u32) -> bool {
-        let target = &self.entries[y as usize].code;
-        self.path(x).any(|e| &e.code == target)
+        let target = self.at(y).code;
+        self.path(x).any(|e| e.code == target)
     }
 
     /// The region a division stands for in a report: a township's county, else itself.
     pub(super) fn region_of(&self, idx: u32) -> u32 {
-        match self.entries.get(idx as usize) {
+        match self.get(idx) {
             Some(e) if e.level == Level::Township => e.parent.unwrap_or(idx),
             _ => idx,
         }
     }
 
     pub(super) fn division(&self, idx: u32) -> Division {
-        let e = &self.entries[idx as usize];
-        let mut path: Vec<&Entry> = self.path(idx).collect();
+        let e = self.at(idx);
+        let mut path: Vec<Entry> = self.path(idx).collect();
         path.reverse();
         let name_at = |l: Level| {
             path.iter()
@@ -195,7 +220,7 @@ impl Gazetteer {
             code: e.code.to_string(),
             name: e.name.to_string(),
             level: e.level,
-            parent: e.parent.map(|p| self.entries[p as usize].code.to_string()),
+            parent: e.parent.map(|p| self.at(p).code.to_string()),
             province: name_at(Level::Province),
             prefecture: name_at(Level::Prefecture),
             county: name_at(Level::County),
@@ -229,10 +254,7 @@ impl Gazetteer {
                 last_levels: Vec::new(),
             },
             Some((end, cands, _)) => Chain {
-                last_levels: cands
-                    .iter()
-                    .map(|&c| self.entries[c as usize].level)
-                    .collect(),
+                last_levels: cands.iter().map(|&c| self.at(c).level).collect(),
                 last_name: text[start_of_last..end].to_string(),
                 consumed: end,
                 cands,
@@ -269,13 +291,10 @@ impl Gazetteer {
                 .collect();
             // The same name at several levels (county 西工区, and a township 西工区 in 获嘉县):
             // the higher level is the one meant.
-            let top = cands
-                .iter()
-                .map(|&c| self.entries[c as usize].level)
-                .min()?;
+            let top = cands.iter().map(|&c| self.at(c).level).min()?;
             let cands: Vec<u32> = cands
                 .into_iter()
-                .filter(|&c| self.entries[c as usize].level == top)
+                .filter(|&c| self.at(c).level == top)
                 .collect();
             let weak = inside.is_empty() && !any_full && top == Level::County;
             return Some((end, cands, weak));
@@ -296,13 +315,13 @@ mod tests {
         use std::collections::HashMap;
         let rows = ogi_spec::gazetteer::bundled();
         let g = gazetteer();
-        assert_eq!(g.entries.len(), rows.len());
+        assert_eq!(g.len(), rows.len());
         let mut index: HashMap<&str, u32> = HashMap::new();
         for (i, r) in rows.iter().enumerate() {
             index.insert(&r.code, i as u32);
         }
         let mut forms: HashMap<String, Vec<(u32, bool)>> = HashMap::new();
-        for (i, (r, e)) in rows.iter().zip(&g.entries).enumerate() {
+        for (i, (r, e)) in rows.iter().zip(g.entries()).enumerate() {
             assert_eq!(
                 (e.code, e.name, e.level),
                 (r.code.as_str(), r.name.as_str(), r.level)
@@ -334,12 +353,9 @@ mod tests {
     fn gazetteer_loads_every_row() {
         let g = gazetteer();
         let data_rows = DIVISIONS_CSV.lines().count() - 1;
-        assert_eq!(
-            g.entries.len(),
-            data_rows,
-            "a row of divisions.csv failed to parse"
-        );
-        assert!(g.entries.len() > 40_000);
+        assert_eq!(g.len(), data_rows, "a row of divisions.csv failed to parse");
+        assert!(g.len() > 40_000);
+        assert!(g.get(g.len() as u32).is_none());
         // Every parent code exists.
         let rows_with_parent = DIVISIONS_CSV
             .lines()
@@ -347,7 +363,7 @@ mod tests {
             .filter(|l| !l.ends_with(','))
             .count();
         assert_eq!(
-            g.entries.iter().filter(|e| e.parent.is_some()).count(),
+            g.entries().filter(|e| e.parent.is_some()).count(),
             rows_with_parent
         );
     }

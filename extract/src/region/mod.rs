@@ -222,10 +222,7 @@ pub fn resolve(agency: Option<&str>, title: Option<&str>) -> RegionMatch {
         [] => RegionMatch::Unknown,
         many => RegionMatch::Ambiguous {
             name,
-            codes: many
-                .iter()
-                .map(|&i| g.entries[i as usize].code.to_string())
-                .collect(),
+            codes: many.iter().map(|&i| g.at(i).code.to_string()).collect(),
         },
     }
 }
@@ -548,20 +545,20 @@ mod sweep {
     fn every_division_resolves_by_its_full_path() {
         let g = gazetteer();
         let mut same_name: HashMap<&str, usize> = HashMap::new();
-        for e in g.entries.iter().filter(|e| e.level == Level::County) {
+        for e in g.entries().filter(|e| e.level == Level::County) {
             *same_name.entry(e.name).or_default() += 1;
         }
         let mut bad = Vec::new();
-        for (i, e) in g.entries.iter().enumerate() {
+        for (i, e) in g.entries().enumerate() {
             let d = g.division(i as u32);
-            let want = &g.entries[g.region_of(i as u32) as usize].code;
+            let want = g.at(g.region_of(i as u32)).code;
             let agency = match e.level {
                 Level::County => format!("{}民政局", d.full_name),
                 Level::Township => format!("{}办事处", d.full_name),
                 _ => continue,
             };
             match resolve(Some(&agency), None) {
-                RegionMatch::Resolved(r) if &r.code == want => {}
+                RegionMatch::Resolved(r) if r.code == want => {}
                 other => bad.push(format!("{agency}: {other:?}")),
             }
             if e.level == Level::County {
