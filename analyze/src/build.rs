@@ -8,9 +8,11 @@
 mod dedup;
 mod dispositions;
 mod panel;
+mod pieces;
 mod proactive;
 mod quality;
 mod read;
+mod report_keys;
 mod requests;
 mod review_litigation;
 mod rollups;
@@ -28,10 +30,12 @@ use crate::timing::Phases;
 use crate::vocab::{category_of, vocabulary};
 
 pub use dedup::{DEDUP_RULE, dedup};
+use pieces::Piece;
+pub use pieces::{Pieces, YearPieces, read_pieces};
 use read::cat;
 pub use read::{
     REPORT_COLUMNS, RID, check_cell_schema, check_report_schema, optional_report_columns,
-    read_cells, typed_report_column,
+    typed_report_column,
 };
 
 /// Select the documented columns of the `agencies` dataset.
@@ -175,14 +179,14 @@ pub struct YearFrames {
 /// Compute every dataset of one year.
 ///
 /// `reports` are the de-duplicated reports of that year (with [`RID`]);
-/// `cells` are the cells of its canonical reports (from [`read_cells`];
-/// `None` only for the null year); `prev_panel` is the panel of the
-/// previous year if it exists. The wall time of each dataset is added to
-/// `phases` (`compute_<dataset>`).
+/// `pieces` are the per-report pieces of its cells (from [`read_pieces`];
+/// `None` only for the null year) and `empty` a cells frame without rows;
+/// `prev_panel` is the panel of the previous year if it exists. The wall
+/// time of each dataset is added to `phases` (`compute_<dataset>`).
 pub fn compute_year(
     year: Option<i32>,
     reports: LazyFrame,
-    cells: Option<DataFrame>,
+    pieces: Option<(YearPieces, &DataFrame)>,
     prev_panel: Option<LazyFrame>,
     gazetteer: Option<&Gazetteer>,
     phases: &mut Phases,
@@ -208,12 +212,13 @@ pub fn compute_year(
         col("agency"),
         col("region_code"),
     ]);
-    let cells = cells.context("cells of the year")?.lazy();
+    let (mut pieces, empty) = pieces.context("cells of the year")?;
+    let mut take = |p: Piece| pieces.take(p, empty);
     let with_ids = |lf: LazyFrame| lf.join(ids.clone(), [col(RID)], [col(RID)], inner());
 
     let by_report = [RID];
     let requests = finish_sorted(
-        with_ids(requests::requests(cells.clone())?),
+        with_ids(take(Piece::Requests)?),
         Dataset::Requests,
         &[RID, "_col_order"],
     );
@@ -221,17 +226,13 @@ pub fn compute_year(
         Dataset::Requests,
         phases.time("compute_requests", || requests.collect())?,
     ));
-    let disp = finish_sorted(
-        with_ids(dispositions::dispositions(cells.clone())?),
-        Dataset::Dispositions,
-        &[RID, "_row_order", "_col_order"],
-    );
+    let disp = dispositions::finish_dispositions(take(Piece::Dispositions)?, ids.clone())?;
     frames.push((
         Dataset::Dispositions,
         phases.time("compute_dispositions", || disp.collect())?,
     ));
     let review = finish_sorted(
-        with_ids(review_litigation::review(cells.clone())),
+        with_ids(take(Piece::Review)?),
         Dataset::ReviewLitigation,
         &by_report,
     );
@@ -239,19 +240,24 @@ pub fn compute_year(
         Dataset::ReviewLitigation,
         phases.time("compute_review_litigation", || review.collect())?,
     ));
-    let proactive = phases.time("compute_proactive", || {
-        finish_sorted(
-            with_ids(proactive::proactive(cells.clone())),
-            Dataset::Proactive,
-            &by_report,
-        )
-        .collect()
-    })?;
+    let proactive = finish_sorted(
+        with_ids(take(Piece::Proactive)?),
+        Dataset::Proactive,
+        &by_report,
+    );
+    let proactive = phases.time("compute_proactive", || proactive.collect())?;
+    let panel_pieces = panel::PanelPieces {
+        t3: take(Piece::PanelTable3)?,
+        t4: take(Piece::PanelTable4)?,
+        inferred: take(Piece::Inferred)?,
+        narrative: take(Piece::Narrative)?,
+    };
+    let spread_cells = take(Piece::SpreadCells)?;
     let panel = phases.time("compute_panel", || {
-        let spread = panel::duplicate_spread(&reports, cells.clone());
+        let spread = panel::duplicate_spread(&reports, spread_cells);
         panel::panel(
             canon,
-            cells,
+            panel_pieces,
             proactive.clone().lazy(),
             spread,
             prev_panel,

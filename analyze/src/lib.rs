@@ -292,17 +292,25 @@ fn year_batches(
     Ok(batches)
 }
 
-/// One pass over the cells parts for a batch of years.
-fn read_cells_of(
+/// One pass over the cells parts for a batch of years: the per-report
+/// pieces of the canonical reports of `years` (and the cells the duplicate
+/// spread compares, from the other documents of their agency-years).
+fn read_pieces_of(
     deduped: &polars::prelude::DataFrame,
     cells_files: &[PathBuf],
     years: &[i32],
-) -> Result<BTreeMap<i32, polars::prelude::DataFrame>> {
+) -> Result<build::Pieces> {
     let wanted = with_duplicates_of(deduped, years)
-        .select([col("report_id"), col(build::RID), col("year")])
+        .select([
+            col("report_id"),
+            col(build::RID),
+            col("year"),
+            col("is_canonical").alias("_canon"),
+            col("n_documents").gt(lit(1)).alias("_multi"),
+        ])
         .collect()
         .context("selecting canonical reports")?;
-    build::read_cells(cells_files, &wanted, years)
+    build::read_pieces(cells_files, &wanted, years, deduped.height())
 }
 
 /// Run the analysis: read `OUT/extract/{reports,cells}/part-*.parquet`, write
@@ -425,7 +433,7 @@ fn analyze_timed(
     // cells of the recomputed years exceed `cells_per_pass`).
     let per_pass = opts.cells_per_pass.unwrap_or(CELLS_PER_PASS);
     let batches = year_batches(&deduped, &order, per_pass)?;
-    let mut cells: BTreeMap<i32, polars::prelude::DataFrame> = BTreeMap::new();
+    let mut pieces: Option<build::Pieces> = None;
     for y in order {
         let year_filter = match y {
             Some(y) => col("year").eq(lit(y)),
@@ -440,14 +448,18 @@ fn analyze_timed(
             _ => None,
         };
         if let Some(batch) = y.and_then(|y| batches.iter().find(|b| b.first() == Some(&y))) {
-            cells = phases.time("read_cells", || {
-                read_cells_of(&deduped, &cells_files, batch)
-            })?;
+            pieces = Some(phases.time("read_cells", || {
+                read_pieces_of(&deduped, &cells_files, batch)
+            })?);
         }
+        let of_year = match (y, pieces.as_mut()) {
+            (Some(y), Some(p)) => p.years.remove(&y).map(|yp| (yp, &p.empty)),
+            _ => None,
+        };
         let frames = build::compute_year(
             y,
             deduped.clone().lazy().filter(year_filter),
-            y.and_then(|y| cells.remove(&y)),
+            of_year,
             prev,
             gazetteer,
             phases,

@@ -61,11 +61,25 @@ fn rows_of_category(cat: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// The cells `duplicate_spread` compares: the printed table-3 total-column
+/// values (`RID`, `row`, `value_int`) of `cells`, which must hold the cells
+/// of the superseded documents too.
+pub(super) fn spread_cells(cells: LazyFrame) -> LazyFrame {
+    cells
+        .filter(
+            col("table")
+                .eq(lit(3))
+                .and(col("col").eq(lit("total")))
+                .and(col("value_int").is_not_null()),
+        )
+        .select([col(RID), col("row"), col("value_int")])
+}
+
 /// Per canonical report ([`RID`]): `duplicate_spread`, the largest absolute
 /// difference between its table-3 total-column values and those of the other
 /// documents of its agency-year (null when no value can be compared).
-/// `cells` must hold the cells of the superseded documents too.
-pub(super) fn duplicate_spread(reports: &DataFrame, cells: LazyFrame) -> LazyFrame {
+/// `t3` holds the [`spread_cells`] of every document of such agency-years.
+pub(super) fn duplicate_spread(reports: &DataFrame, t3: LazyFrame) -> LazyFrame {
     let docs = reports.clone().lazy().filter(col("n_documents").gt(lit(1)));
     let canon_rid = docs.clone().filter(col("is_canonical")).select([
         col("report_id").alias("canonical_id"),
@@ -80,15 +94,12 @@ pub(super) fn duplicate_spread(reports: &DataFrame, cells: LazyFrame) -> LazyFra
             inner(),
         )
         .select([col(RID), col("_canon")]);
-    let t3 = cells
-        .filter(
-            col("table")
-                .eq(lit(3))
-                .and(col("col").eq(lit("total")))
-                .and(col("value_int").is_not_null()),
-        )
-        .join(map, [col(RID)], [col(RID)], inner())
-        .select([col(RID), col("_canon"), col("row"), col("value_int")]);
+    let t3 = t3.join(map, [col(RID)], [col(RID)], inner()).select([
+        col(RID),
+        col("_canon"),
+        col("row"),
+        col("value_int"),
+    ]);
     let kept = t3.clone().filter(col(RID).eq(col("_canon"))).select([
         col("_canon"),
         col("row"),
@@ -130,7 +141,7 @@ fn block_decided(block: &str) -> (Expr, Expr) {
 }
 
 /// Narrative figures per report (table 0 of the cells).
-fn narrative(cells: LazyFrame) -> LazyFrame {
+pub(super) fn narrative(cells: LazyFrame) -> LazyFrame {
     cells
         .filter(col("table").eq(lit(0)))
         .group_by([col(RID)])
@@ -140,15 +151,9 @@ fn narrative(cells: LazyFrame) -> LazyFrame {
         ])
 }
 
-pub(super) fn panel(
-    canon: LazyFrame,
-    cells: LazyFrame,
-    proactive: LazyFrame,
-    spread: LazyFrame,
-    prev_panel: Option<LazyFrame>,
-    gazetteer: Option<&Gazetteer>,
-) -> Result<DataFrame> {
-    let v = vocabulary();
+/// The panel's table-3 figures per report: the total column, wide, with the
+/// category totals and the count of inferred cells.
+pub(super) fn table3_totals(cells: LazyFrame) -> LazyFrame {
     let denied = rows_of_category("denied");
     let mut t3: Vec<Expr> = [
         "new_received",
@@ -168,22 +173,56 @@ pub(super) fn panel(
         t3.push(sum_or_null(col("value_int").filter(one_of(col("row"), &rows))).alias(name));
     }
     t3.push(n_inferred_agg("t3_inferred"));
-    let t3 = cells
-        .clone()
+    cells
         .filter(col("table").eq(lit(3)).and(col("col").eq(lit("total"))))
         .group_by([col(RID)])
-        .agg(t3);
-    let mut t4: Vec<Expr> = v.table4.iter().map(|t| cell(&t.key, "value_int")).collect();
+        .agg(t3)
+}
+
+/// The panel's table 4 per report, wide, with the count of inferred cells.
+pub(super) fn table4(cells: LazyFrame) -> LazyFrame {
+    let mut t4: Vec<Expr> = vocabulary()
+        .table4
+        .iter()
+        .map(|t| cell(&t.key, "value_int"))
+        .collect();
     t4.push(n_inferred_agg("t4_inferred"));
-    let t4 = cells
-        .clone()
+    cells
         .filter(col("table").eq(lit(4)))
         .group_by([col(RID)])
-        .agg(t4);
-    let cells_all = cells.clone();
-    let any_inferred = cells
+        .agg(t4)
+}
+
+/// The number of inferred cells of each report, all tables.
+pub(super) fn inferred(cells: LazyFrame) -> LazyFrame {
+    cells
         .group_by([col(RID)])
-        .agg([n_inferred_agg("_all_inferred")]);
+        .agg([n_inferred_agg("_all_inferred")])
+}
+
+/// The per-report pieces of the panel (see [`table3_totals`], [`table4`],
+/// [`inferred`], [`narrative`]).
+pub(super) struct PanelPieces {
+    /// [`table3_totals`].
+    pub t3: LazyFrame,
+    /// [`table4`].
+    pub t4: LazyFrame,
+    /// [`inferred`].
+    pub inferred: LazyFrame,
+    /// [`narrative`].
+    pub narrative: LazyFrame,
+}
+
+pub(super) fn panel(
+    canon: LazyFrame,
+    pieces: PanelPieces,
+    proactive: LazyFrame,
+    spread: LazyFrame,
+    prev_panel: Option<LazyFrame>,
+    gazetteer: Option<&Gazetteer>,
+) -> Result<DataFrame> {
+    let v = vocabulary();
+    let denied = rows_of_category("denied");
     let fees: Vec<Expr> = std::iter::once(col("report_id"))
         .chain(
             v.table2
@@ -299,9 +338,9 @@ pub(super) fn panel(
     let panel = canon_df
         .clone()
         .lazy()
-        .join(t3, [col(RID)], [col(RID)], left())
-        .join(t4, [col(RID)], [col(RID)], left())
-        .join(any_inferred, [col(RID)], [col(RID)], left())
+        .join(pieces.t3, [col(RID)], [col(RID)], left())
+        .join(pieces.t4, [col(RID)], [col(RID)], left())
+        .join(pieces.inferred, [col(RID)], [col(RID)], left())
         .join(
             proactive.select(fees),
             [col("report_id")],
@@ -314,7 +353,7 @@ pub(super) fn panel(
             key,
             region_join,
         )
-        .join(narrative(cells_all), [col(RID)], [col(RID)], left())
+        .join(pieces.narrative, [col(RID)], [col(RID)], left())
         .join(spread, [col(RID)], [col(RID)], left())
         .join(prev, [col("agency_id")], [col("agency_id")], left())
         .with_columns(components)

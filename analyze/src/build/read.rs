@@ -2,14 +2,9 @@
 //! typed columns, and the cells of the wanted reports grouped by year.
 
 use anyhow::{Context as _, Result};
-use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use ogi_spec::parts::{ColumnType, REPORT_COLUMNS as PART_REPORTS, column_type};
-use polars::prelude::{
-    Categories, DataFrame, DataType, Expr, IntoLazy, JoinArgs, JoinType, LazyFrame,
-    MaintainOrderJoin, NULL, col, lit,
-};
+use polars::prelude::{Categories, DataType, Expr, LazyFrame, NULL, col, lit};
 
 /// Number of required `reports` columns in the contract.
 const N_REQUIRED: usize = {
@@ -96,73 +91,9 @@ pub(super) fn cat() -> DataType {
 }
 
 /// A `cells` column cast to its contract dtype (the strings become [`cat`]
-/// after the join in [`read_cells`]).
-fn typed_cell_column(name: &str) -> Expr {
+/// after the join in [`super::read_pieces`]).
+pub(super) fn typed_cell_column(name: &str) -> Expr {
     col(name).cast(dtype_of(column_type(&ogi_spec::parts::CELL_COLUMNS, name)))
-}
-
-/// Read the cells parts once: keep the cells of the reports in `wanted`
-/// (`report_id`, [`RID`], `year`), keyed by [`RID`] instead of the 64-character
-/// `report_id`, grouped by year. Every year in `years` gets a frame (empty if
-/// it has no cells). One part is decoded at a time, so memory holds one part
-/// plus the compact cells of the wanted years; the cell order within a year
-/// is the part order, then the order within each part.
-pub fn read_cells(
-    parts: &[PathBuf],
-    wanted: &DataFrame,
-    years: &[i32],
-) -> Result<BTreeMap<i32, DataFrame>> {
-    let mut acc: BTreeMap<i32, DataFrame> = BTreeMap::new();
-    let mut template: Option<DataFrame> = None;
-    let mut keep_left = JoinArgs::new(JoinType::Inner);
-    keep_left.maintain_order = MaintainOrderJoin::Left;
-    for part in parts {
-        let df = crate::io::scan(std::slice::from_ref(part))?
-            .select(CELL_COLUMNS.map(typed_cell_column))
-            .join(
-                wanted.clone().lazy(),
-                [col("report_id")],
-                [col("report_id")],
-                keep_left.clone(),
-            )
-            .select([
-                col(RID),
-                col("year"),
-                col("table"),
-                col("row").cast(cat()),
-                col("col").cast(cat()),
-                col("value"),
-                col("value_int"),
-                col("provenance").cast(cat()),
-            ])
-            .collect()
-            .with_context(|| format!("reading cells from {}", part.display()))?;
-        if template.is_none() {
-            template = Some(df.clear().drop("year")?);
-        }
-        for mut p in df.partition_by_stable(["year"], true)? {
-            let Some(y) = p.column("year")?.i32()?.get(0) else {
-                continue;
-            };
-            p.drop_in_place("year")?;
-            match acc.get_mut(&y) {
-                Some(a) => {
-                    a.vstack_mut(&p)?;
-                }
-                None => {
-                    acc.insert(y, p);
-                }
-            }
-        }
-    }
-    let template = template.context("no cells parts")?;
-    for y in years {
-        acc.entry(*y).or_insert_with(|| template.clone());
-    }
-    for df in acc.values_mut() {
-        df.rechunk_mut();
-    }
-    Ok(acc)
 }
 
 /// Check that the reports parts have every expected column.
