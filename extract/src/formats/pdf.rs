@@ -163,15 +163,22 @@ fn pdftotext_words(bytes: &[u8], limits: &Limits) -> Result<(Vec<Word>, Vec<Stri
     Ok((words, flags))
 }
 
+/// A page start or one word box of pdftotext's `-bbox` XHTML.
+static BBOX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"<page\b|<word xMin="([^"]*)" yMin="([^"]*)" xMax="([^"]*)" yMax="([^"]*)">([^<]*)</word>"#)
+        .expect("valid regex")
+});
+
+/// Compiles this module's regular expression now (see [`crate::warm_up`]).
+pub(crate) fn warm_up() {
+    LazyLock::force(&BBOX);
+}
+
 /// Parses pdftotext's `-bbox` XHTML: word boxes and the number of pages.
 pub(crate) fn parse_bbox(html: &str) -> (Vec<Word>, u32) {
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"<page\b|<word xMin="([^"]*)" yMin="([^"]*)" xMax="([^"]*)" yMax="([^"]*)">([^<]*)</word>"#)
-            .expect("valid regex")
-    });
     let mut words = Vec::new();
     let mut page = 0u32;
-    for c in RE.captures_iter(html) {
+    for c in BBOX.captures_iter(html) {
         let Some(text) = c.get(5) else {
             page += 1;
             continue;
