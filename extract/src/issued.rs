@@ -35,6 +35,12 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("label regex")
 });
 
+/// Compiles this module's regular expressions now (see [`crate::warm_up`]).
+pub(crate) fn warm_up() {
+    LazyLock::force(&DATE);
+    LazyLock::force(&LABEL);
+}
+
 /// Longest text beside a signature date (an agency name).
 const SIGNATURE_TEXT_CHARS: usize = 40;
 

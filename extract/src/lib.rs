@@ -46,6 +46,38 @@ pub mod value;
 pub mod vocab;
 
 pub use formats::{ParseOptions, parse_bytes};
+
+/// Builds now what the parsing core otherwise builds at its first use: the
+/// regular expressions (their compilation was the largest part of a short
+/// run's CPU time), the vocabulary, the identities, the gazetteer's index.
+/// Results do not depend on whether or when this runs.
+pub(crate) fn warm_up() {
+    formats::warm_up();
+    vocab::vocab();
+    for t in [Template::V2019, Template::V2021] {
+        identities::identities(t);
+    }
+    value::warm_up();
+    normalize::warm_up();
+    metadata::warm_up();
+    issued::warm_up();
+    reader::narrative::warm_up();
+    reader::table3::warm_up();
+    region::warm_up();
+}
+
+/// Starts [`warm_up`] in a background thread, once per process. Called when
+/// the parser would otherwise sit idle (an external converter is running), so
+/// that the work is done on another core meanwhile. Should the thread not
+/// start, everything is built at first use as before.
+pub(crate) fn warm_up_in_background() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let _ = std::thread::Builder::new()
+            .name("ogi-warm-up".into())
+            .spawn(warm_up);
+    });
+}
 pub use isolate::isolated;
 pub use parse::parse_lines;
 pub use text::lines_from_text;

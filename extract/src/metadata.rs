@@ -91,6 +91,13 @@ static COMPILER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("compiler regex")
 });
 
+/// Compiles this module's regular expressions now (see [`crate::warm_up`]).
+pub(crate) fn warm_up() {
+    for re in [&TITLE, &META_PREFIX, &YEAR_AFTER, &COMPILER] {
+        LazyLock::force(re);
+    }
+}
+
 /// Lines after the title searched for the first paragraph.
 const PARAGRAPH_LINES: usize = 12;
 

@@ -189,6 +189,12 @@ static ENUMERATOR: LazyLock<Regex> = LazyLock::new(|| {
 static REMARK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\([^()]{3,}\)|【[^】]*】|\[[^\]]*\]").expect("remark regex"));
 
+/// Compiles this module's regular expressions now (see [`crate::warm_up`]).
+pub(crate) fn warm_up() {
+    LazyLock::force(&ENUMERATOR);
+    LazyLock::force(&REMARK);
+}
+
 /// Reduces a label to the characters that matter for matching: normalised
 /// (see [`normalize_text`]), without row enumerators (`（一）`, `1.`, `一、`),
 /// bracketed remarks, Markdown markers, punctuation, quotes and spaces.

@@ -31,6 +31,11 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("number regex")
 });
 
+/// Compiles this module's regular expression now (see [`crate::warm_up`]).
+pub(crate) fn warm_up() {
+    LazyLock::force(&NUMBER);
+}
+
 /// Words meaning "nothing to report".
 const NA_WORDS: [&str; 3] = ["无", "不适用", "空"];
 

@@ -163,31 +163,48 @@ fn pdftotext_words(bytes: &[u8], limits: &Limits) -> Result<(Vec<Word>, Vec<Stri
     Ok((words, flags))
 }
 
+/// A page start or one word box of pdftotext's `-bbox` XHTML.
+static BBOX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"<page\b|<word xMin="([^"]*)" yMin="([^"]*)" xMax="([^"]*)" yMax="([^"]*)">([^<]*)</word>"#)
+        .expect("valid regex")
+});
+
+/// Compiles this module's regular expression now (see [`crate::warm_up`]).
+pub(crate) fn warm_up() {
+    LazyLock::force(&BBOX);
+}
+
 /// Parses pdftotext's `-bbox` XHTML: word boxes and the number of pages.
 pub(crate) fn parse_bbox(html: &str) -> (Vec<Word>, u32) {
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"<page\b|<word xMin="([^"]*)" yMin="([^"]*)" xMax="([^"]*)" yMax="([^"]*)">([^<]*)</word>"#)
-            .expect("valid regex")
-    });
     let mut words = Vec::new();
     let mut page = 0u32;
-    for c in RE.captures_iter(html) {
-        let Some(text) = c.get(5) else {
+    for m in BBOX.find_iter(html) {
+        // A match is `<page` or one whole word element, whose shape the pattern
+        // fixes: the four coordinates hold no `"`, so the first seven quotes
+        // delimit them and the last part is `>text</word>`. Cutting the parts
+        // out of the match is cheaper than asking the regex for its groups.
+        let Some(rest) = m.as_str().strip_prefix("<word xMin=\"") else {
             page += 1;
             continue;
         };
+        let parts: Vec<&str> = rest.splitn(8, '"').collect();
         let num = |i: usize| {
-            c.get(i)
-                .and_then(|m| m.as_str().parse::<f32>().ok())
+            parts
+                .get(i)
+                .and_then(|p| p.parse::<f32>().ok())
                 .unwrap_or(f32::NAN)
         };
+        let text = parts
+            .get(7)
+            .and_then(|t| t.strip_prefix('>')?.strip_suffix("</word>"))
+            .unwrap_or_default();
         words.push(Word {
             page: page.max(1),
-            x0: num(1),
+            x0: num(0),
             y0: num(2),
-            x1: num(3),
-            y1: num(4),
-            text: unescape(text.as_str()),
+            x1: num(4),
+            y1: num(6),
+            text: unescape(text),
         });
     }
     (words, page)
@@ -292,12 +309,18 @@ mod tests {
     #[test]
     fn bbox_parsing_and_entities() {
         let html = r#"<doc><page width="1" height="2"><word xMin="1.5" yMin="2" xMax="3" yMax="4">A&amp;B&#x4E00;</word></page>
-            <page><word xMin="1" yMin="2" xMax="3" yMax="4">&lt;x&gt; &bogus</word></page></doc>"#;
+            <page><word xMin="1" yMin="2" xMax="3" yMax="4">&lt;x&gt; &bogus</word>
+            <word xMin="5" yMin="6.25" xMax="7" yMax="8.5">say "hi"</word></page></doc>"#;
         let (words, pages) = parse_bbox(html);
         assert_eq!(pages, 2);
         assert_eq!(words[0].text, "A&B一");
         assert_eq!((words[0].x0, words[1].page), (1.5, 2));
         assert_eq!(words[1].text, "<x> &bogus");
+        assert_eq!(words[2].text, r#"say "hi""#);
+        assert_eq!(
+            (words[2].x0, words[2].y0, words[2].x1, words[2].y1),
+            (5.0, 6.25, 7.0, 8.5)
+        );
     }
 
     #[test]

@@ -128,6 +128,8 @@ pub(crate) fn run<S: AsRef<OsStr>>(
         .process_group(0)
         .spawn()
         .map_err(|e| ToolError::Failed(format!("starting {}: {e}", exe.display())))?;
+    // the parser's tables are built on the other core while the tool runs
+    crate::warm_up_in_background();
     // A waiter thread blocks in wait(); this thread waits on it with the time budget,
     // so a finished tool is noticed at once and a stuck one is killed on time.
     let pid = child.id();

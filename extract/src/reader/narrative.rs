@@ -51,6 +51,13 @@ static NO_RECEIVED: LazyLock<Regex> = LazyLock::new(|| {
 static PREVIOUS_YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"上年|上一年|去年|同比").expect("valid regex"));
 
+/// Compiles this module's regular expressions now (see [`crate::warm_up`]).
+pub(crate) fn warm_up() {
+    for re in [&NO_FEES, &FEES, &RECEIVED_RE, &NO_RECEIVED, &PREVIOUS_YEAR] {
+        LazyLock::force(re);
+    }
+}
+
 /// A sentence of the document: its text and the index of its first line.
 struct Sentence<'a> {
     text: &'a str,

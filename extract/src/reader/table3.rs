@@ -675,10 +675,17 @@ fn push_row(out: &mut Table3Read, r: RowRead) {
     }
 }
 
+/// The keys of the header groups ([`TABLE3_HEADER_GROUPS`]).
+static GROUPS: std::sync::LazyLock<Vec<String>> =
+    std::sync::LazyLock::new(|| TABLE3_HEADER_GROUPS.iter().map(|g| label_key(g)).collect());
+
+/// Builds this module's table now (see [`crate::warm_up`]).
+pub(crate) fn warm_up() {
+    std::sync::LazyLock::force(&GROUPS);
+}
+
 /// Column labels found in a header label: `(position, vocabulary column)`.
 fn column_hits(key: &str) -> Vec<(usize, usize)> {
-    static GROUPS: std::sync::LazyLock<Vec<String>> =
-        std::sync::LazyLock::new(|| TABLE3_HEADER_GROUPS.iter().map(|g| label_key(g)).collect());
     let ncols = vocab().cols.len();
     let cands = vocab()
         .cols
