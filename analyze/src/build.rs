@@ -231,8 +231,9 @@ pub fn compute_year(
         Dataset::Dispositions,
         phases.time("compute_dispositions", || disp.collect())?,
     ));
+    let review_piece = take(Piece::Review)?;
     let review = finish_sorted(
-        with_ids(take(Piece::Review)?),
+        with_ids(review_piece.clone()),
         Dataset::ReviewLitigation,
         &by_report,
     );
@@ -248,7 +249,7 @@ pub fn compute_year(
     let proactive = phases.time("compute_proactive", || proactive.collect())?;
     let panel_pieces = panel::PanelPieces {
         t3: take(Piece::PanelTable3)?,
-        t4: take(Piece::PanelTable4)?,
+        t4: review_piece.rename(["n_inferred"], ["t4_inferred"], true),
         inferred: take(Piece::Inferred)?,
         narrative: take(Piece::Narrative)?,
     };

@@ -16,6 +16,7 @@ pub mod regions;
 mod schema;
 mod timing;
 pub mod vocab;
+mod writer;
 mod xlsx;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -219,6 +220,9 @@ fn plan(
 /// Cells held in memory by one pass over the cells parts (≈ 40 bytes each)
 /// unless [`AnalyzeOptions::cells_per_pass`] says otherwise.
 pub const CELLS_PER_PASS: u64 = 60_000_000;
+
+/// Finished partitions waiting for the writer thread (about one year's).
+const WRITE_QUEUE: usize = 8;
 
 /// `year` is one of `years` (false when there are none).
 fn in_years(years: &[i32]) -> polars::prelude::Expr {
@@ -434,12 +438,19 @@ fn analyze_timed(
     let per_pass = opts.cells_per_pass.unwrap_or(CELLS_PER_PASS);
     let batches = year_batches(&deduped, &order, per_pass)?;
     let mut pieces: Option<build::Pieces> = None;
+    // Partitions are written by a background thread while the next year is
+    // computed; the panel of the year just computed is kept for the next.
+    let mut writer = writer::PartitionWriter::start(out, WRITE_QUEUE)?;
+    let mut last_panel: Option<(i32, polars::prelude::DataFrame)> = None;
     for y in order {
         let year_filter = match y {
             Some(y) => col("year").eq(lit(y)),
             None => col("year").is_null(),
         };
         let prev = match y.and_then(|y| y.checked_sub(1)) {
+            Some(p) if last_panel.as_ref().is_some_and(|(ly, _)| *ly == p) => {
+                last_panel.take().map(|(_, df)| df.lazy())
+            }
             Some(p) if io::partition_file(out, Dataset::Panel, Some(p)).is_file() => {
                 Some(phases.time("read_prev_panel", || {
                     io::read_partition(out, Dataset::Panel, Some(p))
@@ -465,27 +476,32 @@ fn analyze_timed(
             phases,
         )
         .with_context(|| format!("analysing year {}", year_key(y)))?;
-        for (d, mut df) in frames.frames {
+        for (d, df) in frames.frames {
             *summary
                 .rows_written
                 .entry(d.name().to_string())
                 .or_default() += df.height();
-            phases.time("write", || io::write_partition(out, d, y, &mut df))?;
+            if let (Dataset::Panel, Some(y)) = (d, y) {
+                last_panel = Some((y, df.clone()));
+            }
+            phases.time("write_queue", || writer.write(d, y, df))?;
         }
         summary.years_recomputed.push(y);
     }
 
     // The agencies span all years: rewritten whole on every run (reports only).
-    let mut agencies_df = phases.time("agencies", || {
+    let agencies_df = phases.time("agencies", || {
         build::finish_agencies(agencies::agencies(&deduped, &identities)?)
     })?;
     *summary
         .rows_written
         .entry(Dataset::Agencies.name().to_string())
         .or_default() += agencies_df.height();
-    phases.time("write", || {
-        io::write_partition(out, Dataset::Agencies, None, &mut agencies_df)
+    phases.time("write_queue", || {
+        writer.write(Dataset::Agencies, None, agencies_df)
     })?;
+    let busy = phases.time("write_wait", || writer.finish())?;
+    phases.add_background("write", busy);
 
     let manifest = Manifest {
         globals,

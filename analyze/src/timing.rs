@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Default)]
 pub(crate) struct Phases {
     spent: Vec<(&'static str, Duration)>,
+    /// Work done on other threads alongside the phases (not in the total).
+    background: Vec<(&'static str, Duration)>,
 }
 
 impl Phases {
@@ -30,7 +32,18 @@ impl Phases {
         }
     }
 
-    /// One line, `phase=1.234s` per phase in first-run order, plus the total.
+    /// Adds `d` to the background work `phase` (done on another thread while
+    /// the phases ran, so not part of the total).
+    pub(crate) fn add_background(&mut self, phase: &'static str, d: Duration) {
+        tracing::debug!(target: "ogi_analyze::timing", phase, secs = d.as_secs_f64(), background = true);
+        match self.background.iter_mut().find(|(p, _)| *p == phase) {
+            Some((_, total)) => *total += d,
+            None => self.background.push((phase, d)),
+        }
+    }
+
+    /// One line, `phase=1.234s` per phase in first-run order, plus the total,
+    /// then the background work (`background: write=2.000s`).
     pub(crate) fn summary(&self) -> String {
         let total: Duration = self.spent.iter().map(|(_, d)| *d).sum();
         let mut line: Vec<String> = self
@@ -39,6 +52,14 @@ impl Phases {
             .map(|(p, d)| format!("{p}={:.3}s", d.as_secs_f64()))
             .collect();
         line.push(format!("total={:.3}s", total.as_secs_f64()));
+        if !self.background.is_empty() {
+            line.push("background:".to_string());
+            line.extend(
+                self.background
+                    .iter()
+                    .map(|(p, d)| format!("{p}={:.3}s", d.as_secs_f64())),
+            );
+        }
         line.join(" ")
     }
 
@@ -59,6 +80,11 @@ mod tests {
         p.add("write", Duration::from_millis(250));
         p.add("read", Duration::from_millis(500));
         assert_eq!(p.summary(), "read=2.000s write=0.250s total=2.250s");
+        p.add_background("encode", Duration::from_millis(700));
+        assert_eq!(
+            p.summary(),
+            "read=2.000s write=0.250s total=2.250s background: encode=0.700s"
+        );
         assert_eq!(p.time("compute", || 7), 7);
         assert!(p.summary().starts_with("read=2.000s write=0.250s compute="));
     }

@@ -179,20 +179,6 @@ pub(super) fn table3_totals(cells: LazyFrame) -> LazyFrame {
         .agg(t3)
 }
 
-/// The panel's table 4 per report, wide, with the count of inferred cells.
-pub(super) fn table4(cells: LazyFrame) -> LazyFrame {
-    let mut t4: Vec<Expr> = vocabulary()
-        .table4
-        .iter()
-        .map(|t| cell(&t.key, "value_int"))
-        .collect();
-    t4.push(n_inferred_agg("t4_inferred"));
-    cells
-        .filter(col("table").eq(lit(4)))
-        .group_by([col(RID)])
-        .agg(t4)
-}
-
 /// The number of inferred cells of each report, all tables.
 pub(super) fn inferred(cells: LazyFrame) -> LazyFrame {
     cells
@@ -200,12 +186,12 @@ pub(super) fn inferred(cells: LazyFrame) -> LazyFrame {
         .agg([n_inferred_agg("_all_inferred")])
 }
 
-/// The per-report pieces of the panel (see [`table3_totals`], [`table4`],
-/// [`inferred`], [`narrative`]).
+/// The per-report pieces of the panel (see [`table3_totals`], [`inferred`],
+/// [`narrative`]; table 4 is the `review_litigation` piece).
 pub(super) struct PanelPieces {
     /// [`table3_totals`].
     pub t3: LazyFrame,
-    /// [`table4`].
+    /// Table 4, wide, with `t4_inferred`.
     pub t4: LazyFrame,
     /// [`inferred`].
     pub inferred: LazyFrame,

@@ -31,14 +31,12 @@ pub enum Piece {
     Requests,
     /// The outcome rows of table 3 per applicant type (`dispositions`).
     Dispositions,
-    /// Table 4, wide (`review_litigation`).
+    /// Table 4, wide (`review_litigation`, and the panel's table 4).
     Review,
     /// Table 2, wide (`proactive`).
     Proactive,
     /// The panel's table-3 total column, wide.
     PanelTable3,
-    /// The panel's table 4, wide.
-    PanelTable4,
     /// The number of inferred cells of each report.
     Inferred,
     /// The narrative figures (table 0).
@@ -50,13 +48,12 @@ pub enum Piece {
 
 impl Piece {
     /// Every piece, in the order they are stored.
-    pub const ALL: [Piece; 9] = [
+    pub const ALL: [Piece; 8] = [
         Piece::Requests,
         Piece::Dispositions,
         Piece::Review,
         Piece::Proactive,
         Piece::PanelTable3,
-        Piece::PanelTable4,
         Piece::Inferred,
         Piece::Narrative,
         Piece::SpreadCells,
@@ -72,7 +69,6 @@ impl Piece {
             Piece::Review => review_litigation::review(canon),
             Piece::Proactive => proactive::proactive(canon),
             Piece::PanelTable3 => panel::table3_totals(canon),
-            Piece::PanelTable4 => panel::table4(canon),
             Piece::Inferred => panel::inferred(canon),
             Piece::Narrative => panel::narrative(canon),
             Piece::SpreadCells => panel::spread_cells(multi),
@@ -97,7 +93,6 @@ impl YearPieces {
         for f in frames {
             first.vstack_mut_owned(f)?;
         }
-        first.rechunk_mut();
         Ok(first.lazy())
     }
 

@@ -1,0 +1,88 @@
+//! Writing dataset partitions on a background thread, so that one year's
+//! Parquet encoding overlaps the next year's computation.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, anyhow};
+use polars::prelude::DataFrame;
+
+use crate::io;
+use crate::schema::Dataset;
+
+/// One partition to write.
+type Job = (Dataset, Option<i32>, DataFrame);
+
+/// A writer thread fed through a bounded queue (so at most `queue` finished
+/// frames wait in memory). Partitions are written in the order given, each
+/// atomically ([`io::write_partition`]); the first error stops the writer
+/// and is returned by the next [`PartitionWriter::write`] or by
+/// [`PartitionWriter::finish`].
+pub(crate) struct PartitionWriter {
+    tx: Option<SyncSender<Job>>,
+    handle: Option<JoinHandle<Result<Duration>>>,
+}
+
+impl PartitionWriter {
+    /// Start the writer thread for the datasets under `out`.
+    pub(crate) fn start(out: &Path, queue: usize) -> Result<Self> {
+        let (tx, rx) = sync_channel::<Job>(queue);
+        let out: PathBuf = out.to_path_buf();
+        let handle = std::thread::Builder::new()
+            .name("ogi-analyze-writer".into())
+            .spawn(move || -> Result<Duration> {
+                let mut busy = Duration::ZERO;
+                for (d, year, mut df) in rx {
+                    let started = Instant::now();
+                    io::write_partition(&out, d, year, &mut df)?;
+                    busy += started.elapsed();
+                }
+                Ok(busy)
+            })
+            .context("starting the dataset writer thread")?;
+        Ok(PartitionWriter {
+            tx: Some(tx),
+            handle: Some(handle),
+        })
+    }
+
+    /// Queue one partition (blocks while the queue is full).
+    pub(crate) fn write(&mut self, d: Dataset, year: Option<i32>, df: DataFrame) -> Result<()> {
+        let sent = self
+            .tx
+            .as_ref()
+            .map(|tx| tx.send((d, year, df)).is_ok())
+            .unwrap_or(false);
+        if sent {
+            return Ok(());
+        }
+        // The writer stopped: its error says why.
+        self.join()?;
+        Err(anyhow!("the dataset writer stopped"))
+    }
+
+    /// Wait until every queued partition is written; the writer's busy time.
+    pub(crate) fn finish(mut self) -> Result<Duration> {
+        self.join()
+    }
+
+    fn join(&mut self) -> Result<Duration> {
+        self.tx = None;
+        match self.handle.take() {
+            Some(h) => h
+                .join()
+                .map_err(|_| anyhow!("the dataset writer thread panicked"))?,
+            None => Ok(Duration::ZERO),
+        }
+    }
+}
+
+impl Drop for PartitionWriter {
+    /// Closing the queue lets the thread finish what was queued; it is
+    /// waited for, so no write outlives the run.
+    fn drop(&mut self) {
+        let _ = self.join();
+    }
+}
