@@ -24,6 +24,14 @@ const HOST_BUFFER: usize = 32;
 /// Fetch tasks per request allowed in flight (see `dispatch`).
 const TASKS_PER_REQUEST_SLOT: usize = 2;
 
+/// What a fetch task reports back to the scheduler.
+enum Done {
+    /// The host's request is over (the task still has to commit its outcome).
+    Fetched(String),
+    /// The outcome of the URL (first) on the host (second) is committed.
+    Committed(String, String),
+}
+
 /// Schedules frontier URLs onto fetch tasks: per host a small buffer refilled from
 /// the DB, a host is only served when its politeness gate is free, and at most
 /// `global_concurrency` tasks run. Outcomes are committed by the tasks themselves.
@@ -43,14 +51,20 @@ pub(super) async fn dispatch(ctx: &Arc<Ctx>) -> Result<()> {
     let mut known: HashSet<String> = HashSet::new();
     let mut last_scan: Option<Instant> = None;
     let mut rotate = 0usize;
-    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<(String, String)>();
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<Done>();
     loop {
-        while let Ok((url, host)) = done_rx.try_recv() {
-            in_flight.remove(&url);
-            if let Some(n) = dispatched.get_mut(&host) {
-                *n = n.saturating_sub(1);
+        while let Ok(done) = done_rx.try_recv() {
+            match done {
+                Done::Fetched(host) => {
+                    if let Some(n) = dispatched.get_mut(&host) {
+                        *n = n.saturating_sub(1);
+                    }
+                }
+                Done::Committed(url, host) => {
+                    in_flight.remove(&url);
+                    empty_until.remove(&host);
+                }
             }
-            empty_until.remove(&host);
         }
         let now = Instant::now();
         if last_scan.is_none_or(|t| now.duration_since(t) >= HOST_RESCAN) {
@@ -119,13 +133,16 @@ pub(super) async fn dispatch(ctx: &Arc<Ctx>) -> Result<()> {
             let tx = done_tx.clone();
             tasks.spawn(async move {
                 let c = process(&ctx2, &row).await;
+                // The host may be asked again (its politeness gate permitting)
+                // while this outcome waits for the state DB.
+                let _ = tx.send(Done::Fetched(row.host.clone()));
                 let ctx3 = ctx2.clone();
                 let row2 = row.clone();
                 let res =
                     tokio::task::spawn_blocking(move || ctx3.db().complete(&row2, ctx3.run, &c))
                         .await
                         .context("commit task")?;
-                let _ = tx.send((row.url, row.host));
+                let _ = tx.send(Done::Committed(row.url, row.host));
                 res
             });
         }
