@@ -26,7 +26,8 @@ const TASKS_PER_REQUEST_SLOT: usize = 2;
 
 /// What a fetch task reports back to the scheduler.
 enum Done {
-    /// The host's request is over (the task still has to commit its outcome).
+    /// The host's request is over, or the task ended without one (the task
+    /// still has to store the body and commit its outcome).
     Fetched(String),
     /// The outcome of the URL (first) on the host (second) is committed.
     Committed(String, String),
@@ -132,10 +133,21 @@ pub(super) async fn dispatch(ctx: &Arc<Ctx>) -> Result<()> {
             let ctx2 = ctx.clone();
             let tx = done_tx.clone();
             tasks.spawn(async move {
-                let c = process(&ctx2, &row).await;
                 // The host may be asked again (its politeness gate permitting)
-                // while this outcome waits for the state DB.
-                let _ = tx.send(Done::Fetched(row.host.clone()));
+                // once the request is over, while the body is stored and the
+                // outcome waits for the state DB.
+                let fetched = || {
+                    let _ = tx.send(Done::Fetched(row.host.clone()));
+                };
+                let mut signalled = false;
+                let c = process(&ctx2, &row, || {
+                    signalled = true;
+                    fetched();
+                })
+                .await;
+                if !signalled {
+                    fetched();
+                }
                 let ctx3 = ctx2.clone();
                 let row2 = row.clone();
                 let res =
