@@ -62,6 +62,21 @@ pub struct StoredDocument {
 
 /// Lists every report document in the raw store of `out`.
 pub fn stored_documents(out: &Path) -> Result<Vec<StoredDocument>> {
+    let mut docs = Vec::new();
+    each_stored_document(out, |d| {
+        docs.push(d);
+        Ok(())
+    })?;
+    Ok(docs)
+}
+
+/// Hands every report document in the raw store of `out` to `f`, in URL order,
+/// one at a time (a national crawl holds hundreds of thousands); stops at
+/// `f`'s first error.
+pub fn each_stored_document(
+    out: &Path,
+    mut f: impl FnMut(StoredDocument) -> Result<()>,
+) -> Result<()> {
     let db = StateDb::open_existing(out)?;
     let mut st = db.conn().prepare(
         "SELECT u.url, COALESCE(u.final_url, u.url), u.sha256, COALESCE(u.content_type,''), u.kind, u.portal_id,
@@ -98,23 +113,22 @@ pub fn stored_documents(out: &Path) -> Result<Vec<StoredDocument>> {
             first_seen: r.get(15)?,
         })
     })?;
-    let rows = rows.map(|r| {
-        r.map(|mut d| {
-            d.url_date = url::Url::parse(&d.url)
-                .ok()
-                .and_then(|u| crate::platforms::pubdate::url_date(&u));
-            if let Some((date, src)) = crate::platforms::pubdate::best(
-                d.list_date.as_deref(),
-                d.url_date.as_deref(),
-                d.meta_date.as_deref(),
-            ) {
-                d.published = Some(date);
-                d.published_source = Some(src.as_str().to_string());
-            }
-            d
-        })
-    });
-    rows.collect::<Result<Vec<_>, _>>().map_err(Into::into)
+    for row in rows {
+        let mut d = row?;
+        d.url_date = url::Url::parse(&d.url)
+            .ok()
+            .and_then(|u| crate::platforms::pubdate::url_date(&u));
+        if let Some((date, src)) = crate::platforms::pubdate::best(
+            d.list_date.as_deref(),
+            d.url_date.as_deref(),
+            d.meta_date.as_deref(),
+        ) {
+            d.published = Some(date);
+            d.published_source = Some(src.as_str().to_string());
+        }
+        f(d)?;
+    }
+    Ok(())
 }
 
 /// Writes `OUT/crawl/portals.csv` (the registry facts of the portals crawled:
@@ -153,38 +167,39 @@ pub fn write_publication_files(out: &Path) -> Result<()> {
     ogi_util::write_atomic(&out.join("crawl").join("portals.csv"), &w.into_inner()?)?;
     drop(st);
     drop(db);
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "portal_id",
-        "url",
-        "sha256",
-        "kind",
-        "content_type",
-        "list_title",
-        "year",
-        "published",
-        "published_source",
-        "first_seen",
-    ])?;
-    for d in stored_documents(out)? {
-        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    // Streamed into the file: one document in memory at a time.
+    ogi_util::write_atomic_with(&out.join("crawl").join("publications.csv"), |file| {
+        let mut w = csv::Writer::from_writer(file);
         w.write_record([
-            d.portal_id.clone(),
-            d.url.clone(),
-            d.sha256.clone(),
-            d.kind.to_string(),
-            d.content_type.clone(),
-            opt(&d.list_title),
-            d.year.map(|y| y.to_string()).unwrap_or_default(),
-            opt(&d.published),
-            opt(&d.published_source),
-            opt(&d.first_seen),
+            "portal_id",
+            "url",
+            "sha256",
+            "kind",
+            "content_type",
+            "list_title",
+            "year",
+            "published",
+            "published_source",
+            "first_seen",
         ])?;
-    }
-    ogi_util::write_atomic(
-        &out.join("crawl").join("publications.csv"),
-        &w.into_inner()?,
-    )?;
+        each_stored_document(out, |d| {
+            w.write_record([
+                d.portal_id,
+                d.url,
+                d.sha256,
+                d.kind.to_string(),
+                d.content_type,
+                d.list_title.unwrap_or_default(),
+                d.year.map(|y| y.to_string()).unwrap_or_default(),
+                d.published.unwrap_or_default(),
+                d.published_source.unwrap_or_default(),
+                d.first_seen.unwrap_or_default(),
+            ])?;
+            Ok(())
+        })?;
+        w.flush()?;
+        Ok::<(), anyhow::Error>(())
+    })?;
     Ok(())
 }
 

@@ -94,6 +94,9 @@ pub use summary::CrawlSummary;
 pub use urlnorm::{Refusal, check_url, is_forbidden_ip};
 pub use warc::export_warc;
 
+/// Threads of [`crawl_blocking`]'s blocking pool at most.
+const BLOCKING_THREADS: usize = 16;
+
 /// Runs [`crawl_locked()`] on a fresh multi-threaded tokio runtime (for synchronous
 /// callers holding the run lock). Fails (instead of panicking) when called from
 /// inside a tokio runtime.
@@ -103,6 +106,11 @@ pub fn crawl_blocking(cfg: &CrawlConfig, lock: &RunLock) -> anyhow::Result<Crawl
         "crawl_blocking called inside a tokio runtime; use `crawl(cfg).await` there"
     );
     let rt = tokio::runtime::Builder::new_multi_thread()
+        // The blocking pool runs state-DB commits (one at a time: they share one
+        // connection), raw-store writes and name lookups; tokio's default of 512
+        // threads grew to ~90 in a 64-request crawl, each with its own stack and
+        // allocator pages (scripts/bench/notes.md).
+        .max_blocking_threads(BLOCKING_THREADS)
         .enable_all()
         .build()
         .map_err(|e| anyhow::anyhow!("starting the tokio runtime: {e}"))?;

@@ -117,6 +117,10 @@ impl Politeness {
     /// The gate of `host`, created with default limits if unknown.
     fn gate(&self, host: &str) -> Arc<HostGate> {
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        // Looked up without allocating: the scheduler asks for every host on each pass.
+        if let Some(g) = hosts.get(host) {
+            return g.clone();
+        }
         hosts
             .entry(host.to_string())
             .or_insert_with(|| Arc::new(new_gate(self.defaults)))

@@ -378,6 +378,8 @@ impl StateDb {
         conn.busy_timeout(Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Room for the commit path's statements and the scheduler's queries.
+        conn.set_prepared_statement_cache_capacity(32);
         conn.execute_batch(SCHEMA)
             .context("creating the state schema")?;
         for (col, ty) in ADDED_COLUMNS {
@@ -616,7 +618,7 @@ impl StateDb {
         let tx = self.conn.transaction()?;
         let now = now_rfc3339();
         if let Some(f) = &c.fetch {
-            tx.execute(
+            exec(&tx,
                 "INSERT INTO fetches(run_id, url, final_url, status, conditional, headers, etag, last_modified,
                    content_type, length, sha256, fetched_at, elapsed_ms, error)
                  VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
@@ -631,13 +633,14 @@ impl StateDb {
         } else {
             row.attempts
         };
-        tx.execute(
+        exec(
+            &tx,
             "UPDATE urls SET state=?2, error=?3, attempts=?4, not_before=?5 WHERE url=?1",
             params![row.url, c.state, c.error, attempts, c.not_before_ms],
         )?;
         let is_doc = row.kind.is_document();
         if c.not_modified {
-            tx.execute(
+            exec(&tx,
                 "UPDATE urls SET checked_unix=?2, doc_status=CASE WHEN ?3 THEN 'unchanged' ELSE doc_status END,
                    doc_run=CASE WHEN ?3 THEN ?4 ELSE doc_run END WHERE url=?1",
                 params![row.url, unix_now(), is_doc, run],
@@ -652,7 +655,7 @@ impl StateDb {
                 (Some(a), Some(b)) if a != b => "changed",
                 _ => "unchanged",
             };
-            tx.execute(
+            exec(&tx,
                 "UPDATE urls SET prev_sha256=sha256, sha256=?2, etag=?3, last_modified=?4, content_type=?5,
                    fetched_at=?6, checked_unix=?7, final_url=?8,
                    doc_status=CASE WHEN ?9 THEN ?10 ELSE doc_status END,
@@ -664,13 +667,15 @@ impl StateDb {
             )?;
         }
         if let Some(d) = c.fetch.as_ref().and_then(|f| f.meta_date.as_ref()) {
-            tx.execute(
+            exec(
+                &tx,
                 "UPDATE urls SET meta_date=?2 WHERE url=?1",
                 params![row.url, d],
             )?;
         }
         if let Some((event, url, rule)) = &c.column {
-            tx.execute(
+            exec(
+                &tx,
                 "INSERT INTO column_events(portal_id, run_id, at, event, url, rule) VALUES (?1,?2,?3,?4,?5,?6)",
                 params![row.portal_id, run, now, event.as_str(), url, rule],
             )?;
@@ -744,13 +749,13 @@ impl StateDb {
 }
 
 fn enqueue(tx: &rusqlite::Transaction<'_>, d: &Discovered, run: i64) -> Result<()> {
-    let existing: Option<(FrontierState, i64, Option<String>)> = tx
-        .query_row(
-            "SELECT state, run_id, list_sig FROM urls WHERE url=?1",
-            [&d.url],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
+    let existing: Option<(FrontierState, i64, Option<String>)> = query_one(
+        tx,
+        "SELECT state, run_id, list_sig FROM urls WHERE url=?1",
+        [&d.url],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .optional()?;
     // `http://www.x/…` and `https://x/…` are one document: the first variant seen is kept.
     let key = d
         .kind
@@ -764,13 +769,13 @@ fn enqueue(tx: &rusqlite::Transaction<'_>, d: &Discovered, run: i64) -> Result<(
     if existing.is_none()
         && let Some(k) = &key
     {
-        let twin: Option<String> = tx
-            .query_row(
-                "SELECT url FROM urls WHERE portal_id=?1 AND variant_key=?2 LIMIT 1",
-                params![d.portal_id, k],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let twin: Option<String> = query_one(
+            tx,
+            "SELECT url FROM urls WHERE portal_id=?1 AND variant_key=?2 LIMIT 1",
+            params![d.portal_id, k],
+            |r| r.get(0),
+        )
+        .optional()?;
         if let Some(twin) = twin {
             let mut same = d.clone();
             same.url = twin;
@@ -779,7 +784,7 @@ fn enqueue(tx: &rusqlite::Transaction<'_>, d: &Discovered, run: i64) -> Result<(
     }
     match existing {
         None => {
-            tx.execute(
+            exec(tx,
                 "INSERT INTO urls(url, portal_id, host, kind, state, run_id, page, parent_url, list_title, year,
                    list_date, list_sig, form, variant_key) VALUES (?1,?2,?3,?4,'pending',?5,?6,?7,?8,?9,?10,?11,?12,?13)",
                 params![d.url, d.portal_id, d.host, d.kind, run, d.page, d.parent, d.title, d.year, d.date, d.sig, d.form, key],
@@ -790,7 +795,7 @@ fn enqueue(tx: &rusqlite::Transaction<'_>, d: &Discovered, run: i64) -> Result<(
             let changed = d.sig.is_some() && sig != d.sig;
             // A discovery page is visited again whenever a column has to be found again.
             if state != FrontierState::Done || changed || d.kind == UrlKind::Discover {
-                tx.execute(
+                exec(tx,
                     "UPDATE urls SET state='pending', run_id=?2, attempts=0, not_before=0,
                        list_title=COALESCE(?3, list_title), year=COALESCE(?4, year), list_date=COALESCE(?5, list_date),
                        list_sig=COALESCE(?6, list_sig), form=COALESCE(?7, form), page=COALESCE(?8, page)
@@ -815,27 +820,48 @@ fn update_host(
             && c.fetch
                 .as_ref()
                 .is_some_and(|f| f.status.is_none_or(|s| s >= 500 || s == 429)));
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO hosts(host, portal_id) VALUES (?1, ?2) ON CONFLICT(host) DO NOTHING",
         params![row.host, row.portal_id],
     )?;
     if ok {
-        tx.execute(
+        exec(
+            tx,
             "UPDATE hosts SET last_success=?2, consecutive_failures=0, blocked=0, blocked_reason=NULL WHERE host=?1",
             params![row.host, now_rfc3339()],
         )?;
     } else if c.state == FrontierState::Blocked {
-        tx.execute(
+        exec(
+            tx,
             "UPDATE hosts SET blocked=1, blocked_reason=?2, blocked_run=?3, last_error=?2 WHERE host=?1",
             params![row.host, c.error, run],
         )?;
     } else if transient {
-        tx.execute(
+        exec(
+            tx,
             "UPDATE hosts SET consecutive_failures=consecutive_failures+1, last_error=?2 WHERE host=?1",
             params![row.host, c.error],
         )?;
     }
     Ok(())
+}
+
+/// `execute` through the connection's statement cache: every fetch commits
+/// the same dozen statements, and parsing them again each time was a visible
+/// share of the crawl's CPU.
+fn exec(c: &Connection, sql: &str, p: impl rusqlite::Params) -> rusqlite::Result<usize> {
+    c.prepare_cached(sql)?.execute(p)
+}
+
+/// `query_row` through the statement cache (see [`exec`]).
+fn query_one<T>(
+    c: &Connection,
+    sql: &str,
+    p: impl rusqlite::Params,
+    f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    c.prepare_cached(sql)?.query_row(p, f)
 }
 
 #[cfg(test)]

@@ -78,7 +78,11 @@ pub(super) fn fetch_record(
     }
 }
 
-pub(super) async fn process(ctx: &Ctx, row: &UrlRow) -> Completion {
+/// Fetches `row` and classifies the outcome; `requested` is called once, as
+/// soon as the first request to the host is over (before the body is stored),
+/// so that the scheduler may ask the host again when its gate allows.
+pub(super) async fn process(ctx: &Ctx, row: &UrlRow, requested: impl FnOnce()) -> Completion {
+    let mut requested = Some(requested);
     let Some(portal) = ctx.portals.get(&row.portal_id) else {
         return Completion::state(FrontierState::Failed, "unknown_portal");
     };
@@ -148,6 +152,9 @@ pub(super) async fn process(ctx: &Ctx, row: &UrlRow) -> Completion {
             )
             .await;
         drop(permit);
+        if let Some(f) = requested.take() {
+            f();
+        }
         ctx.progress
             .request(res.as_ref().map(|r| r.body.len()).unwrap_or(0));
         let resp = match res {
