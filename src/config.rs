@@ -57,8 +57,9 @@ pub struct AnalyzeSection {
     /// A gazetteer CSV (`code,name,level,parent`) to name regions with
     /// instead of the bundled one (e.g. a newer edition).
     pub gazetteer: Option<PathBuf>,
-    /// Cells held in memory by one pass over the extracted cells (default
-    /// 60 000 000, ≈ 40 bytes each); lower it on a small machine.
+    /// Cells reduced by one pass over the extracted cells (default
+    /// 150 000 000; a pass keeps ≈ 15 bytes a cell); lower it on a small
+    /// machine.
     pub cells_per_pass: Option<u64>,
 }
 

@@ -17,49 +17,26 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// While alive, new memory of the process is backed by small (4 KiB) pages
-/// only: Linux's transparent huge pages off (`PR_SET_THP_DISABLE`), restored
-/// on drop. For the crawl: mimalloc asks for huge pages on its arenas, and a
-/// crawl's many small, short-lived allocations spread over its threads'
-/// pages then each fault in a whole 2 MiB page — peak RSS of the 50-host
-/// crawl benchmark 93 MiB with them, 44 MiB without (scripts/bench/notes.md).
-/// Analyze keeps them (large buffers, fewer page faults).
-pub(crate) struct SmallPages {
+/// Back this process's memory with small (4 KiB) pages only: Linux's
+/// transparent huge pages off (`PR_SET_THP_DISABLE`; a no-op elsewhere).
+/// mimalloc asks for huge pages on its arenas, so every 2 MiB region first
+/// touched by any thread was faulted in and zeroed whole. Measured
+/// (scripts/bench/notes.md): peak RSS of the 50-host crawl benchmark 93 → 44
+/// MiB; `ogi parse` of a PDF, zeroing those pages cost more than parsing;
+/// `ogi analyze` at 1 M reports, kernel time 31 → 16 s.
+fn small_pages_only() {
     #[cfg(target_os = "linux")]
-    was_disabled: bool,
-}
-
-impl SmallPages {
-    /// Turns transparent huge pages off until the guard is dropped (a no-op
-    /// where the kernel has no such switch).
-    pub(crate) fn enter() -> Self {
-        #[cfg(target_os = "linux")]
-        {
-            // SAFETY: PR_GET/SET_THP_DISABLE read and set one flag of this process.
-            let was_disabled = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) } == 1;
-            if !was_disabled {
-                // SAFETY: as above; a failure leaves the flag as it was.
-                unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
-            }
-            SmallPages { was_disabled }
-        }
-        #[cfg(not(target_os = "linux"))]
-        SmallPages {}
-    }
-}
-
-impl Drop for SmallPages {
-    fn drop(&mut self) {
-        #[cfg(target_os = "linux")]
-        if !self.was_disabled {
-            // SAFETY: as in `enter`.
-            unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 0, 0, 0, 0) };
-        }
+    // SAFETY: a plain system call with integer arguments; it changes only how
+    // the kernel backs this process's future page faults. A failure leaves
+    // the setting as it was.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
 }
 
 fn main() {
     restore_sigpipe();
+    small_pages_only();
     let cli = cmd::Cli::parse();
     let code = match cmd::run(cli) {
         Ok(code) => code,

@@ -60,7 +60,7 @@ pub struct AnalyzeOptions {
     pub gazetteer: Option<GazetteerSource>,
     /// Recompute every year even if nothing changed.
     pub full: bool,
-    /// Cells held in memory by one pass over the cells parts; `None`:
+    /// Cells reduced by one pass over the cells parts; `None`:
     /// [`CELLS_PER_PASS`]. Smaller values trade passes for memory.
     pub cells_per_pass: Option<u64>,
 }
@@ -217,12 +217,15 @@ fn plan(
     (false, recompute, removed)
 }
 
-/// Cells held in memory by one pass over the cells parts (≈ 40 bytes each)
-/// unless [`AnalyzeOptions::cells_per_pass`] says otherwise.
-pub const CELLS_PER_PASS: u64 = 60_000_000;
+/// Cells reduced by one pass over the cells parts unless
+/// [`AnalyzeOptions::cells_per_pass`] says otherwise. A pass keeps only the
+/// per-report pieces of its years (≈ 15 bytes a cell, most of it the
+/// `dispositions` rows), so a national run of 1 M reports (≈ 117 M cells)
+/// reads the parts once.
+pub const CELLS_PER_PASS: u64 = 150_000_000;
 
-/// Finished partitions waiting for the writer thread (about one year's).
-const WRITE_QUEUE: usize = 8;
+/// Finished partitions waiting for the writer thread (half a year's).
+const WRITE_QUEUE: usize = 4;
 
 /// `year` is one of `years` (false when there are none).
 fn in_years(years: &[i32]) -> polars::prelude::Expr {

@@ -30,7 +30,6 @@ pub fn run(args: CrawlArgs, cfg: &Config) -> anyhow::Result<i32> {
         ..Flags::default()
     });
     let lock = lock::acquire(&stages.crawl.out, "crawl")?;
-    let _pages = crate::SmallPages::enter();
     let summary = ogi_crawler::crawl_blocking(&stages.crawl, &lock)?;
     println!("{}", serde_json::to_string_pretty(&summary)?);
     Ok(i32::from(crawl_failed(&summary)))

@@ -56,7 +56,6 @@ fn read_input(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
 /// `--explain`). Exit code 1 when some file did not parse (status other than
 /// `parsed` or `partial`); a partial report is named on standard error.
 pub fn run(args: ParseArgs) -> anyhow::Result<i32> {
-    small_pages_only();
     let mut reports: Vec<Report> = Vec::with_capacity(args.files.len());
     let mut explained = String::new();
     let mut failed = 0usize;
@@ -115,21 +114,6 @@ pub fn run(args: ParseArgs) -> anyhow::Result<i32> {
         arrow_out::write_parquet(&dir.join("cells.parquet"), &cells_batch)?;
     }
     Ok(if failed == 0 { 0 } else { 1 })
-}
-
-/// Asks the kernel not to back this process's memory with transparent huge
-/// pages. mimalloc marks its arenas for them, so every 2 MiB region the
-/// allocator first touches is zeroed whole: in a short `ogi parse` of one PDF
-/// that was the largest share of the CPU time (more than the parsing). The
-/// setting applies to the rest of this process and is inherited by the
-/// converters it starts; the long-running commands keep huge pages.
-fn small_pages_only() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: a plain system call with integer arguments; it changes only how
-    // the kernel backs this process's future page faults.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
 }
 
 /// Prints the reports in the chosen format.

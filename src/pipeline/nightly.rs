@@ -21,11 +21,8 @@ pub fn execute(stages: &Stages, crawl: bool) -> anyhow::Result<RunRecord> {
 
     let crawl = if crawl {
         tracing::info!("crawl stage");
-        let s = {
-            let _pages = crate::SmallPages::enter();
-            ogi_crawler::crawl_blocking(&stages.crawl, &lock)
-                .with_context(|| format!("crawl stage in {}", out.display()))?
-        };
+        let s = ogi_crawler::crawl_blocking(&stages.crawl, &lock)
+            .with_context(|| format!("crawl stage in {}", out.display()))?;
         failures |= crawl_failed(&s);
         serde_json::to_value(&s)?
     } else {
