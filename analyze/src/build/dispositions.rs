@@ -15,7 +15,12 @@ const ORDER_BITS: u32 = 16;
 /// The composite sort key of a disposition: report ([`RID`]), then the
 /// outcome row's vocabulary order, then the applicant's, packed in a `u64`
 /// (the orders are below 2^16: a few dozen vocabulary entries).
-const KEY: &str = "_key";
+pub(super) const KEY: &str = "_key";
+
+/// The [`RID`] of a [`KEY`].
+pub(super) fn report_of(key: u64) -> u32 {
+    (key >> (2 * ORDER_BITS)) as u32
+}
 
 /// The outcome cells of table 3 (the per-report piece): [`KEY`], `value`
 /// and `provenance` — 20 bytes a cell; the row and applicant keys are

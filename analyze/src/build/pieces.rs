@@ -104,12 +104,20 @@ impl YearPieces {
     fn drop_reports(&mut self, split: &[bool]) -> Result<()> {
         for frames in self.frames.values_mut() {
             for df in frames.iter_mut() {
-                let keep: BooleanChunked = df
-                    .column(RID)?
-                    .idx()?
-                    .iter()
-                    .map(|r| r.is_none_or(|r| !split[r as usize]))
-                    .collect();
+                let keep: BooleanChunked = match df.column(dispositions::KEY) {
+                    // The dispositions piece carries its report in its key.
+                    Ok(key) => key
+                        .u64()?
+                        .iter()
+                        .map(|k| k.is_none_or(|k| !split[dispositions::report_of(k) as usize]))
+                        .collect(),
+                    Err(_) => df
+                        .column(RID)?
+                        .idx()?
+                        .iter()
+                        .map(|r| r.is_none_or(|r| !split[r as usize]))
+                        .collect(),
+                };
                 *df = df.filter(&keep)?;
             }
         }
