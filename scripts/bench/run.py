@@ -170,9 +170,14 @@ def parse_phases(stderr):
     if not m:
         return {}
     out = {}
+    prefix = ""
     for part in m.group(1).split():
+        if part == "background:":
+            # Work done on other threads alongside the phases (not in the total).
+            prefix = "background "
+            continue
         k, _, v = part.partition("=")
-        out[k] = float(v.rstrip("s"))
+        out[prefix + k] = float(v.rstrip("s"))
     return out
 
 

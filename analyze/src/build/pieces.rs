@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 use polars::prelude::{
-    BooleanChunked, ChunkCompareEq, ChunkFilter, DataFrame, IdxCa, IntoLazy, LazyFrame, col,
+    BooleanChunked, ChunkCompareEq, ChunkFilter, DataFrame, Expr, IdxCa, IntoLazy, LazyFrame, col,
 };
 
 use super::read::{CELL_COLUMNS, cat, typed_cell_column};
@@ -154,12 +154,7 @@ pub fn read_pieces(
     let mut any_split = false;
     let mut years_out: BTreeMap<i32, YearPieces> = BTreeMap::new();
     let mut empty = None;
-    let ids = wanted.column("report_id")?.str()?;
-    let lookup: HashMap<&str, u32> = ids
-        .iter()
-        .enumerate()
-        .filter_map(|(i, id)| Some((id?, i as u32)))
-        .collect();
+    let lookup = row_of_report_id(wanted)?;
     for (k, part) in parts.iter().enumerate() {
         let cells = read_part(part, wanted, &lookup)?;
         for r in cells.column(RID)?.idx()?.iter().flatten() {
@@ -185,12 +180,7 @@ pub fn read_pieces(
             .map(|r| r.is_some_and(|r| split[r as usize]))
             .collect();
         let again = wanted.filter(&mask)?;
-        let ids = again.column("report_id")?.str()?;
-        let lookup: HashMap<&str, u32> = ids
-            .iter()
-            .enumerate()
-            .filter_map(|(i, id)| Some((id?, i as u32)))
-            .collect();
+        let lookup = row_of_report_id(&again)?;
         let mut cells: Option<DataFrame> = None;
         for part in parts {
             let df = read_part(part, &again, &lookup)?;
@@ -212,6 +202,17 @@ pub fn read_pieces(
         out.insert(*y, years_out.remove(y).unwrap_or_default());
     }
     Ok(Pieces { years: out, empty })
+}
+
+/// The row of `wanted` of each `report_id`.
+fn row_of_report_id(wanted: &DataFrame) -> Result<HashMap<&str, u32>> {
+    Ok(wanted
+        .column("report_id")?
+        .str()?
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| Some((id?, i as u32)))
+        .collect())
 }
 
 /// The cells of one part that belong to `wanted` (whose report_id `lookup`
@@ -260,16 +261,14 @@ fn read_part(part: &Path, wanted: &DataFrame, lookup: &HashMap<&str, u32>) -> Re
         .with_context(|| format!("reading cells from {}", part.display()))
 }
 
-/// The columns of the cells the pieces are reduced from.
-const REDUCED_COLUMNS: [&str; 7] = [
-    RID,
-    "table",
-    "row",
-    "col",
-    "value",
-    "value_int",
-    "provenance",
-];
+/// The columns of the cells the pieces are reduced from: [`CELL_COLUMNS`]
+/// with [`RID`] for `report_id`.
+fn reduced_columns() -> Vec<Expr> {
+    std::iter::once(RID)
+        .chain(CELL_COLUMNS[1..].iter().copied())
+        .map(col)
+        .collect()
+}
 
 /// Reduce the cells of one part (all years) to pieces, appended per year.
 fn reduce_part(
@@ -277,7 +276,7 @@ fn reduce_part(
     years: &mut BTreeMap<i32, YearPieces>,
     empty: &mut Option<DataFrame>,
 ) -> Result<()> {
-    let cell_cols = || REDUCED_COLUMNS.map(col);
+    let cell_cols = reduced_columns;
     if empty.is_none() {
         *empty = Some(cells.clear().lazy().select(cell_cols()).collect()?);
     }

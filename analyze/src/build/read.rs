@@ -62,7 +62,7 @@ pub fn optional_report_columns(lf: &mut LazyFrame) -> Result<Vec<Expr>> {
         .collect())
 }
 
-/// Columns of the `cells` parts used here.
+/// Columns of the `cells` parts used here (`report_id` first).
 pub const CELL_COLUMNS: [&str; 7] = [
     "report_id",
     "table",
