@@ -46,6 +46,9 @@ pub mod value;
 pub mod vocab;
 
 pub use formats::{ParseOptions, parse_bytes};
+pub use isolate::isolated;
+pub use parse::parse_lines;
+pub use text::lines_from_text;
 
 /// Builds now what the parsing core otherwise builds at its first use: the
 /// regular expressions (their compilation was the largest part of a short
@@ -78,6 +81,3 @@ pub(crate) fn warm_up_in_background() {
             .spawn(warm_up);
     });
 }
-pub use isolate::isolated;
-pub use parse::parse_lines;
-pub use text::lines_from_text;

@@ -151,7 +151,6 @@ pub fn read_pieces(
 ) -> Result<Pieces> {
     let mut owner: Vec<u32> = vec![u32::MAX; n_rids];
     let mut split = vec![false; n_rids];
-    let mut any_split = false;
     let mut years_out: BTreeMap<i32, YearPieces> = BTreeMap::new();
     let mut empty = None;
     let lookup = row_of_report_id(wanted)?;
@@ -161,15 +160,14 @@ pub fn read_pieces(
             let o = &mut owner[r as usize];
             if *o == u32::MAX {
                 *o = k as u32;
-            } else if *o != k as u32 && !split[r as usize] {
+            } else if *o != k as u32 {
                 split[r as usize] = true;
-                any_split = true;
             }
         }
         reduce_part(cells, &mut years_out, &mut empty)
             .with_context(|| format!("reducing cells of {}", part.display()))?;
     }
-    if any_split {
+    if split.contains(&true) {
         for y in years_out.values_mut() {
             y.drop_reports(&split)?;
         }
