@@ -8,14 +8,17 @@
 mod dedup;
 mod dispositions;
 mod panel;
+mod part_cells;
 mod pieces;
 mod proactive;
 mod quality;
 mod read;
-mod report_keys;
+mod reduce;
 mod requests;
 mod review_litigation;
 mod rollups;
+mod terms;
+mod wide;
 
 use anyhow::{Context as _, Result};
 
@@ -53,13 +56,18 @@ pub(super) fn left() -> JoinArgs {
     JoinArgs::new(JoinType::Left)
 }
 
+/// The provenances of a value that came from an identity, from OCR or from
+/// cutting fused digits.
+const INFERRED_PROVENANCES: [&str; 4] = ["inferred", "ocr", "ocr_inferred", "split"];
+
 /// A cell's value came from an identity, from OCR or from cutting fused digits.
 pub(super) fn is_inferred() -> Expr {
-    col("provenance")
-        .eq(lit("inferred"))
-        .or(col("provenance").eq(lit("ocr")))
-        .or(col("provenance").eq(lit("ocr_inferred")))
-        .or(col("provenance").eq(lit("split")))
+    one_of(col("provenance"), &INFERRED_PROVENANCES)
+}
+
+/// [`is_inferred`] of one provenance string.
+pub(super) fn is_inferred_provenance(provenance: &str) -> bool {
+    INFERRED_PROVENANCES.contains(&provenance)
 }
 
 /// `expr` is one of `keys` (string equality chain; avoids the `is_in` feature).
@@ -161,13 +169,6 @@ pub(super) fn outcomes() -> Result<LazyFrame> {
         .map(|r| category_of(r).unwrap_or("other").to_string())
         .collect();
     keys_frame("row", rows, vec![("category", cats)])
-}
-
-pub(super) fn wide(cells: LazyFrame, table: i32, aggs: Vec<Expr>) -> LazyFrame {
-    cells
-        .filter(col("table").eq(lit(table)))
-        .group_by([col(RID)])
-        .agg(aggs)
 }
 
 /// Everything computed for one year, ready to write.

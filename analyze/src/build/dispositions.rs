@@ -22,6 +22,14 @@ pub(super) fn report_of(key: u64) -> u32 {
     (key >> (2 * ORDER_BITS)) as u32
 }
 
+/// The [`KEY`] of the cell of report `rid`, outcome row `row_order` and
+/// applicant `col_order`.
+pub(super) fn key_of(rid: u32, row_order: u16, col_order: u16) -> u64 {
+    (u64::from(rid) << (2 * ORDER_BITS))
+        | (u64::from(row_order) << ORDER_BITS)
+        | u64::from(col_order)
+}
+
 /// The outcome cells of table 3 (the per-report piece): [`KEY`], `value`
 /// and `provenance` — 20 bytes a cell; the row and applicant keys are
 /// looked up again from the vocabulary order by [`finish_dispositions`].

@@ -6,7 +6,8 @@ use polars::prelude::{
     Column, DataFrame, DataType, Expr, IntoLazy, LazyFrame, NULL, col, lit, when,
 };
 
-use super::{RID, cell, finish_sorted, inner, left, n_inferred_agg, one_of, ratio, sum_or_null};
+use super::wide::{Source, WideSpec};
+use super::{RID, finish_sorted, inner, left, n_inferred_agg, ratio};
 use crate::regions::{Gazetteer, resolve};
 use crate::schema::{
     CATEGORY_TOTALS, Dataset, FEE_SUSPECT_10K, INFO_FEES, JUMP_FACTOR, NARRATIVE_RECEIVED, SMALL_N,
@@ -141,21 +142,23 @@ fn block_decided(block: &str) -> (Expr, Expr) {
 }
 
 /// Narrative figures per report (table 0 of the cells).
-pub(super) fn narrative(cells: LazyFrame) -> LazyFrame {
-    cells
-        .filter(col("table").eq(lit(0)))
-        .group_by([col(RID)])
-        .agg([
-            cell(INFO_FEES, "value"),
-            cell(NARRATIVE_RECEIVED, "value_int"),
-        ])
+pub(super) fn narrative_spec() -> WideSpec {
+    WideSpec {
+        table: 0,
+        total_only: false,
+        keys: vec![
+            (INFO_FEES, Source::Float),
+            (NARRATIVE_RECEIVED, Source::Int),
+        ],
+        sums: Vec::new(),
+        inferred: None,
+    }
 }
 
 /// The panel's table-3 figures per report: the total column, wide, with the
 /// category totals and the count of inferred cells.
-pub(super) fn table3_totals(cells: LazyFrame) -> LazyFrame {
-    let denied = rows_of_category("denied");
-    let mut t3: Vec<Expr> = [
+pub(super) fn table3_spec() -> WideSpec {
+    let keys = [
         "new_received",
         "carried_over_in",
         "granted",
@@ -164,19 +167,20 @@ pub(super) fn table3_totals(cells: LazyFrame) -> LazyFrame {
         "carried_forward",
         "unavailable_not_held",
     ]
-    .iter()
-    .map(|k| cell(k, "value_int"))
+    .into_iter()
+    .chain(rows_of_category("denied"))
+    .map(|k| (k, Source::Int))
     .collect();
-    t3.extend(denied.iter().map(|k| cell(k, "value_int")));
-    for (name, cat) in CATEGORY_TOTALS {
-        let rows = rows_of_category(cat);
-        t3.push(sum_or_null(col("value_int").filter(one_of(col("row"), &rows))).alias(name));
+    WideSpec {
+        table: 3,
+        total_only: true,
+        keys,
+        sums: CATEGORY_TOTALS
+            .iter()
+            .map(|(name, cat)| (*name, rows_of_category(cat)))
+            .collect(),
+        inferred: Some("t3_inferred"),
     }
-    t3.push(n_inferred_agg("t3_inferred"));
-    cells
-        .filter(col("table").eq(lit(3)).and(col("col").eq(lit("total"))))
-        .group_by([col(RID)])
-        .agg(t3)
 }
 
 /// The number of inferred cells of each report, all tables.
@@ -186,16 +190,16 @@ pub(super) fn inferred(cells: LazyFrame) -> LazyFrame {
         .agg([n_inferred_agg("_all_inferred")])
 }
 
-/// The per-report pieces of the panel (see [`table3_totals`], [`inferred`],
-/// [`narrative`]; table 4 is the `review_litigation` piece).
+/// The per-report pieces of the panel (see [`table3_spec`], [`inferred`],
+/// [`narrative_spec`]; table 4 is the `review_litigation` piece).
 pub(super) struct PanelPieces {
-    /// [`table3_totals`].
+    /// [`table3_spec`].
     pub t3: LazyFrame,
     /// Table 4, wide, with `t4_inferred`.
     pub t4: LazyFrame,
     /// [`inferred`].
     pub inferred: LazyFrame,
-    /// [`narrative`].
+    /// [`narrative_spec`].
     pub narrative: LazyFrame,
 }
 

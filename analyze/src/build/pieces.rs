@@ -13,15 +13,14 @@
 //! them again from all their cells in a second pass (see there).
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
-use polars::prelude::{
-    BooleanChunked, ChunkCompareEq, ChunkFilter, DataFrame, Expr, IdxCa, IntoLazy, LazyFrame, col,
-};
+use polars::prelude::{BooleanChunked, Column, DataFrame, IDX_DTYPE, IntoLazy, LazyFrame};
 
-use super::read::{CELL_COLUMNS, cat, typed_cell_column};
-use super::report_keys;
+use super::part_cells::{PartCells, read_part_cells};
+use super::read::{CELL_COLUMNS, cat, cell_dtype};
+use super::reduce::{Reducer, Reports, YearBuild};
 use super::{RID, dispositions, panel, proactive, requests, review_litigation};
 
 /// One per-report piece of a dataset, reduced from a part's cells.
@@ -62,15 +61,15 @@ impl Piece {
     /// The piece from `canon`, the cells of canonical reports, and `multi`,
     /// the cells of every document of agency-years with several documents
     /// (superseded ones included); both in the cells' schema.
-    fn reduce(self, canon: LazyFrame, multi: LazyFrame) -> Result<LazyFrame> {
+    pub(super) fn reduce(self, canon: LazyFrame, multi: LazyFrame) -> Result<LazyFrame> {
         Ok(match self {
             Piece::Requests => requests::requests(canon)?,
             Piece::Dispositions => dispositions::dispositions(canon)?,
-            Piece::Review => review_litigation::review(canon),
+            Piece::Review => review_litigation::spec().polars(canon),
             Piece::Proactive => proactive::proactive(canon),
-            Piece::PanelTable3 => panel::table3_totals(canon),
+            Piece::PanelTable3 => panel::table3_spec().polars(canon),
             Piece::Inferred => panel::inferred(canon),
-            Piece::Narrative => panel::narrative(canon),
+            Piece::Narrative => panel::narrative_spec().polars(canon),
             Piece::SpreadCells => panel::spread_cells(multi),
         })
     }
@@ -96,7 +95,7 @@ impl YearPieces {
         Ok(first.lazy())
     }
 
-    fn push(&mut self, piece: Piece, df: DataFrame) {
+    pub(super) fn push(&mut self, piece: Piece, df: DataFrame) {
         self.frames.entry(piece).or_default().push(df);
     }
 
@@ -137,7 +136,8 @@ pub struct Pieces {
 /// `report_id`, [`RID`], `year`, `_canon` (a canonical report) and `_multi`
 /// (its agency-year has several documents) of the reports whose cells are
 /// needed; `n_rids` bounds the [`RID`]s. Every year in `years` gets its
-/// pieces (empty if it has no cells). One part is decoded at a time.
+/// pieces (empty if it has no cells). One part is decoded at a time
+/// ([`read_part_cells`]) and reduced at once ([`Reducer`]).
 ///
 /// A report whose cells lie in more than one part is reduced again, after
 /// the pass, from all its cells (a second pass over the parts restricted to
@@ -149,23 +149,32 @@ pub fn read_pieces(
     years: &[i32],
     n_rids: usize,
 ) -> Result<Pieces> {
+    anyhow::ensure!(!parts.is_empty(), "no cells parts");
+    let empty = empty_cells()?;
+    let mut reducer = Reducer::new(&empty)?;
     let mut owner: Vec<u32> = vec![u32::MAX; n_rids];
     let mut split = vec![false; n_rids];
-    let mut years_out: BTreeMap<i32, YearPieces> = BTreeMap::new();
-    let mut empty = None;
+    let reports = Reports::of(wanted)?;
     let lookup = row_of_report_id(wanted)?;
+    let mut builds: BTreeMap<i32, YearBuild> = BTreeMap::new();
     for (k, part) in parts.iter().enumerate() {
-        let cells = read_part(part, wanted, &lookup)?;
-        for r in cells.column(RID)?.idx()?.iter().flatten() {
-            let o = &mut owner[r as usize];
+        let cells = read_part_cells(part, &lookup, &mut reducer.terms)?;
+        for w in &cells.rid {
+            let r = reports.rid[*w as usize] as usize;
+            let o = &mut owner[r];
             if *o == u32::MAX {
                 *o = k as u32;
             } else if *o != k as u32 {
-                split[r as usize] = true;
+                split[r] = true;
             }
         }
-        reduce_part(cells, &mut years_out, &mut empty)
-            .with_context(|| format!("reducing cells of {}", part.display()))?;
+        reducer.reduce(&cells, &reports, &mut builds);
+    }
+    let mut years_out: BTreeMap<i32, YearPieces> = BTreeMap::new();
+    for (y, build) in builds {
+        reducer
+            .finish(build, years_out.entry(y).or_default())
+            .with_context(|| format!("the pieces of year {y}"))?;
     }
     if split.contains(&true) {
         for y in years_out.values_mut() {
@@ -178,23 +187,20 @@ pub fn read_pieces(
             .map(|r| r.is_some_and(|r| split[r as usize]))
             .collect();
         let again = wanted.filter(&mask)?;
+        let again_reports = Reports::of(&again)?;
         let lookup = row_of_report_id(&again)?;
-        let mut cells: Option<DataFrame> = None;
+        let mut cells = PartCells::default();
         for part in parts {
-            let df = read_part(part, &again, &lookup)?;
-            match cells.as_mut() {
-                Some(c) => {
-                    c.vstack_mut_owned(df)?;
-                }
-                None => cells = Some(df),
-            }
+            cells.append(read_part_cells(part, &lookup, &mut reducer.terms)?);
         }
-        if let Some(cells) = cells {
-            reduce_part(cells, &mut years_out, &mut empty)
+        let mut builds: BTreeMap<i32, YearBuild> = BTreeMap::new();
+        reducer.reduce(&cells, &again_reports, &mut builds);
+        for (y, build) in builds {
+            reducer
+                .finish(build, years_out.entry(y).or_default())
                 .context("reducing the cells of reports spread over several parts")?;
         }
     }
-    let empty = empty.context("no cells parts")?;
     let mut out = BTreeMap::new();
     for y in years {
         out.insert(*y, years_out.remove(y).unwrap_or_default());
@@ -213,95 +219,17 @@ fn row_of_report_id(wanted: &DataFrame) -> Result<HashMap<&str, u32>> {
         .collect())
 }
 
-/// The cells of one part that belong to `wanted` (whose report_id `lookup`
-/// maps to a row of `wanted`), keyed by [`RID`] (part order kept), with
-/// `year`, `_canon`, `_multi` and the low-cardinality strings as [`cat`].
-fn read_part(part: &Path, wanted: &DataFrame, lookup: &HashMap<&str, u32>) -> Result<DataFrame> {
-    let rows = report_keys::lookup_report_ids(part, lookup)?;
-    let cells = crate::io::scan(&[part.to_path_buf()])?
-        .select(
-            CELL_COLUMNS[1..]
-                .iter()
-                .map(|c| typed_cell_column(c))
-                .collect::<Vec<_>>(),
-        )
-        .collect()
-        .with_context(|| format!("reading cells from {}", part.display()))?;
-    anyhow::ensure!(
-        cells.height() == rows.len(),
-        "{}: {} cells but {} report ids",
-        part.display(),
-        cells.height(),
-        rows.len()
-    );
-    let rows = IdxCa::from_vec("_w".into(), rows);
-    let found = rows.not_equal(report_keys::NOT_WANTED);
-    let rows = rows.filter(&found)?;
-    let cells = cells.filter(&found)?;
-    let of_report = wanted.select([RID, "year", "_canon", "_multi"])?;
-    let of_report = of_report.take(&rows)?;
-    of_report
-        .hstack(cells.columns())?
-        .lazy()
-        .select([
-            col(RID),
-            col("year"),
-            col("_canon"),
-            col("_multi"),
-            col("table"),
-            col("row").cast(cat()),
-            col("col").cast(cat()),
-            col("value"),
-            col("value_int"),
-            col("provenance").cast(cat()),
-        ])
-        .collect()
-        .with_context(|| format!("reading cells from {}", part.display()))
-}
-
-/// The columns of the cells the pieces are reduced from: [`CELL_COLUMNS`]
-/// with [`RID`] for `report_id`.
-fn reduced_columns() -> Vec<Expr> {
-    std::iter::once(RID)
-        .chain(CELL_COLUMNS[1..].iter().copied())
-        .map(col)
-        .collect()
-}
-
-/// Reduce the cells of one part (all years) to pieces, appended per year.
-fn reduce_part(
-    cells: DataFrame,
-    years: &mut BTreeMap<i32, YearPieces>,
-    empty: &mut Option<DataFrame>,
-) -> Result<()> {
-    let cell_cols = reduced_columns;
-    if empty.is_none() {
-        *empty = Some(cells.clear().lazy().select(cell_cols()).collect()?);
-    }
-    for p in cells.partition_by_stable(["year"], true)? {
-        let Some(y) = p.column("year")?.i32()?.get(0) else {
-            continue;
+/// A frame without rows in the schema of the cells the pieces are reduced
+/// from: [`CELL_COLUMNS`] with [`RID`] for `report_id`, the numbers in
+/// their contract dtypes, the keys as [`cat`].
+fn empty_cells() -> Result<DataFrame> {
+    let mut cols = vec![Column::new_empty(RID.into(), &IDX_DTYPE)];
+    for name in &CELL_COLUMNS[1..] {
+        let dtype = match *name {
+            "row" | "col" | "provenance" => cat(),
+            _ => cell_dtype(name),
         };
-        let all = p.lazy();
-        let canon = all
-            .clone()
-            .filter(col("_canon"))
-            .select(cell_cols())
-            .collect()?
-            .lazy();
-        let multi = all
-            .filter(col("_multi"))
-            .select(cell_cols())
-            .collect()?
-            .lazy();
-        let entry = years.entry(y).or_default();
-        for piece in Piece::ALL {
-            let df = piece
-                .reduce(canon.clone(), multi.clone())?
-                .collect()
-                .with_context(|| format!("reducing {piece:?} of year {y}"))?;
-            entry.push(piece, df);
-        }
+        cols.push(Column::new_empty((*name).into(), &dtype));
     }
-    Ok(())
+    Ok(DataFrame::new(0, cols)?)
 }

@@ -2,7 +2,7 @@
 
 use polars::prelude::{DataType, Expr, LazyFrame, col, lit, when};
 
-use super::{cell, n_inferred_agg, wide};
+use super::wide::{Source, WideSpec};
 use crate::schema::yuan_name;
 use crate::vocab::vocabulary;
 
@@ -16,19 +16,40 @@ fn to_yuan(e: Expr) -> Expr {
     rounded.cast(DataType::Float64) / lit(100.0)
 }
 
-pub(super) fn proactive(cells: LazyFrame) -> LazyFrame {
-    let v = vocabulary();
-    let mut aggs: Vec<Expr> = v
-        .table2
-        .iter()
-        .map(|t| cell(&t.key, if t.is_fee() { "value" } else { "value_int" }))
-        .collect();
-    aggs.push(n_inferred_agg("n_inferred"));
-    let yuan: Vec<Expr> = v
+/// Table 2, wide: one column per table-2 key (fees from `value`, in 万元,
+/// the others from `value_int`), and `n_inferred`.
+pub(super) fn spec() -> WideSpec {
+    WideSpec {
+        table: 2,
+        total_only: false,
+        keys: vocabulary()
+            .table2
+            .iter()
+            .map(|t| {
+                let source = if t.is_fee() {
+                    Source::Float
+                } else {
+                    Source::Int
+                };
+                (t.key.as_str(), source)
+            })
+            .collect(),
+        sums: Vec::new(),
+        inferred: Some("n_inferred"),
+    }
+}
+
+/// The wide table 2 with each fee also in yuan.
+pub(super) fn with_yuan(wide: LazyFrame) -> LazyFrame {
+    let yuan: Vec<Expr> = vocabulary()
         .table2
         .iter()
         .filter(|t| t.is_fee())
         .map(|t| to_yuan(col(t.key.as_str())).alias(yuan_name(&t.key)))
         .collect();
-    wide(cells, 2, aggs).with_columns(yuan)
+    wide.with_columns(yuan)
+}
+
+pub(super) fn proactive(cells: LazyFrame) -> LazyFrame {
+    with_yuan(spec().polars(cells))
 }

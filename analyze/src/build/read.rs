@@ -90,10 +90,9 @@ pub(super) fn cat() -> DataType {
     DataType::from_categories(Categories::global())
 }
 
-/// A `cells` column cast to its contract dtype (the strings become [`cat`]
-/// after the join in [`super::read_pieces`]).
-pub(super) fn typed_cell_column(name: &str) -> Expr {
-    col(name).cast(dtype_of(column_type(&ogi_spec::parts::CELL_COLUMNS, name)))
+/// The contract dtype of a `cells` column (the keys are read as [`cat`]).
+pub(super) fn cell_dtype(name: &str) -> DataType {
+    dtype_of(column_type(&ogi_spec::parts::CELL_COLUMNS, name))
 }
 
 /// Check that the reports parts have every expected column.

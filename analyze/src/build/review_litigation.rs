@@ -1,16 +1,19 @@
 //! The `review_litigation` dataset: the cells of table 4, wide.
 
-use polars::prelude::{Expr, LazyFrame};
-
-use super::{cell, n_inferred_agg, wide};
+use super::wide::{Source, WideSpec};
 use crate::vocab::vocabulary;
 
-pub(super) fn review(cells: LazyFrame) -> LazyFrame {
-    let mut aggs: Vec<Expr> = vocabulary()
-        .table4
-        .iter()
-        .map(|t| cell(&t.key, "value_int"))
-        .collect();
-    aggs.push(n_inferred_agg("n_inferred"));
-    wide(cells, 4, aggs)
+/// Table 4, wide: one column per table-4 key, and `n_inferred`.
+pub(super) fn spec() -> WideSpec {
+    WideSpec {
+        table: 4,
+        total_only: false,
+        keys: vocabulary()
+            .table4
+            .iter()
+            .map(|t| (t.key.as_str(), Source::Int))
+            .collect(),
+        sums: Vec::new(),
+        inferred: Some("n_inferred"),
+    }
 }
