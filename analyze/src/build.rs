@@ -192,8 +192,15 @@ pub fn compute_year(
     gazetteer: Option<&Gazetteer>,
     phases: &mut Phases,
 ) -> Result<YearFrames> {
+    // One chunk: gathering strings from a frame of several chunks copies
+    // each string, from one chunk it only copies the views (the joins of
+    // the report ids to the ~7 M dispositions rows of a year).
     let reports = phases.time("compute_year_reports", || {
-        reports.collect().context("collecting reports of the year")
+        let mut df = reports
+            .collect()
+            .context("collecting reports of the year")?;
+        df.rechunk_mut_par();
+        anyhow::Ok(df)
     })?;
     let quality = phases.time("compute_quality", || {
         quality::quality(&reports).context("building quality")

@@ -40,6 +40,19 @@ pub(super) struct PartCells {
 }
 
 impl PartCells {
+    /// No cells, room for `n`.
+    fn with_capacity(n: usize) -> PartCells {
+        PartCells {
+            rid: Vec::with_capacity(n),
+            table: Vec::with_capacity(n),
+            row: Vec::with_capacity(n),
+            col: Vec::with_capacity(n),
+            prov: Vec::with_capacity(n),
+            value: Vec::with_capacity(n),
+            value_int: Vec::with_capacity(n),
+        }
+    }
+
     /// Append the cells of `other` (after those of `self`).
     pub fn append(&mut self, mut other: PartCells) {
         self.rid.append(&mut other.rid);
@@ -106,6 +119,7 @@ pub(super) fn read_part_cells(
         })
         .collect();
     let mask = ProjectionMask::roots(plain.parquet_schema(), indices.iter().copied());
+    let n_rows = plain.metadata().file_metadata().num_rows().max(0) as usize;
     drop(plain);
     let reader = ParquetRecordBatchReaderBuilder::try_new_with_options(
         open()?,
@@ -116,7 +130,7 @@ pub(super) fn read_part_cells(
     .with_batch_size(1 << 16)
     .build()
     .with_context(|| format!("reading cells of {}", part.display()))?;
-    let mut out = PartCells::default();
+    let mut out = PartCells::with_capacity(n_rows);
     let mut maps: [DictionaryMap; 4] = Default::default();
     for batch in reader {
         let batch = batch.with_context(|| format!("decoding cells of {}", part.display()))?;

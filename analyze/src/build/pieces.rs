@@ -13,7 +13,9 @@
 //! them again from all their cells in a second pass (see there).
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use anyhow::{Context as _, Result};
 use polars::prelude::{BooleanChunked, Column, DataFrame, IDX_DTYPE, IntoLazy, LazyFrame};
@@ -21,6 +23,7 @@ use polars::prelude::{BooleanChunked, Column, DataFrame, IDX_DTYPE, IntoLazy, La
 use super::part_cells::{PartCells, read_part_cells};
 use super::read::{CELL_COLUMNS, cat, cell_dtype};
 use super::reduce::{Reducer, Reports, YearBuild};
+use super::terms::Terms;
 use super::{RID, dispositions, panel, proactive, requests, review_litigation};
 
 /// One per-report piece of a dataset, reduced from a part's cells.
@@ -99,6 +102,13 @@ impl YearPieces {
         self.frames.entry(piece).or_default().push(df);
     }
 
+    /// Add the frames of `other` after those of `self`.
+    fn append(&mut self, other: YearPieces) {
+        for (piece, frames) in other.frames {
+            self.frames.entry(piece).or_default().extend(frames);
+        }
+    }
+
     /// Drop the rows of the reports in `split` from every frame.
     fn drop_reports(&mut self, split: &[bool]) -> Result<()> {
         for frames in self.frames.values_mut() {
@@ -151,16 +161,18 @@ pub fn read_pieces(
 ) -> Result<Pieces> {
     anyhow::ensure!(!parts.is_empty(), "no cells parts");
     let empty = empty_cells()?;
-    let mut reducer = Reducer::new(&empty)?;
+    let reducer = Reducer::new(&empty)?;
     let mut owner: Vec<u32> = vec![u32::MAX; n_rids];
     let mut split = vec![false; n_rids];
     let reports = Reports::of(wanted)?;
     let lookup = row_of_report_id(wanted)?;
-    let mut builds: BTreeMap<i32, YearBuild> = BTreeMap::new();
-    for (k, part) in parts.iter().enumerate() {
-        let cells = read_part_cells(part, &lookup, &mut reducer.terms)?;
-        for w in &cells.rid {
-            let r = reports.rid[*w as usize] as usize;
+    let mut years_out: BTreeMap<i32, YearPieces> = BTreeMap::new();
+    for (k, part) in reduce_parts(parts, &lookup, &reports, &reducer)?
+        .into_iter()
+        .enumerate()
+    {
+        for w in part.reports {
+            let r = reports.rid[w as usize] as usize;
             let o = &mut owner[r];
             if *o == u32::MAX {
                 *o = k as u32;
@@ -168,13 +180,9 @@ pub fn read_pieces(
                 split[r] = true;
             }
         }
-        reducer.reduce(&cells, &reports, &mut builds);
-    }
-    let mut years_out: BTreeMap<i32, YearPieces> = BTreeMap::new();
-    for (y, build) in builds {
-        reducer
-            .finish(build, years_out.entry(y).or_default())
-            .with_context(|| format!("the pieces of year {y}"))?;
+        for (y, pieces) in part.years {
+            years_out.entry(y).or_default().append(pieces);
+        }
     }
     if split.contains(&true) {
         for y in years_out.values_mut() {
@@ -189,12 +197,13 @@ pub fn read_pieces(
         let again = wanted.filter(&mask)?;
         let again_reports = Reports::of(&again)?;
         let lookup = row_of_report_id(&again)?;
+        let mut terms = Terms::new()?;
         let mut cells = PartCells::default();
         for part in parts {
-            cells.append(read_part_cells(part, &lookup, &mut reducer.terms)?);
+            cells.append(read_part_cells(part, &lookup, &mut terms)?);
         }
         let mut builds: BTreeMap<i32, YearBuild> = BTreeMap::new();
-        reducer.reduce(&cells, &again_reports, &mut builds);
+        reducer.reduce(&cells, &terms, &again_reports, &mut builds);
         for (y, build) in builds {
             reducer
                 .finish(build, years_out.entry(y).or_default())
@@ -206,6 +215,98 @@ pub fn read_pieces(
         out.insert(*y, years_out.remove(y).unwrap_or_default());
     }
     Ok(Pieces { years: out, empty })
+}
+
+/// The pieces of one part, and the wanted reports it has cells of.
+struct PartPieces {
+    /// The rows of the wanted reports with cells in the part, each once.
+    reports: Vec<u32>,
+    /// Its pieces, by year.
+    years: BTreeMap<i32, YearPieces>,
+}
+
+/// Read and reduce one part (the wanted reports' cells of it).
+fn reduce_part(
+    part: &Path,
+    lookup: &HashMap<&str, u32>,
+    reports: &Reports,
+    reducer: &Reducer,
+    terms: &mut Terms,
+) -> Result<PartPieces> {
+    let cells = read_part_cells(part, lookup, terms)?;
+    let mut builds: BTreeMap<i32, YearBuild> = BTreeMap::new();
+    reducer.reduce(&cells, terms, reports, &mut builds);
+    let mut seen: Vec<u32> = cells.rid;
+    seen.sort_unstable();
+    seen.dedup();
+    let mut years = BTreeMap::new();
+    for (y, build) in builds {
+        reducer
+            .finish(build, years.entry(y).or_default())
+            .with_context(|| format!("the pieces of year {y} in {}", part.display()))?;
+    }
+    Ok(PartPieces {
+        reports: seen,
+        years,
+    })
+}
+
+/// [`reduce_part`] of every part, in part order, on one thread per core
+/// (each takes the next part; as many parts are in memory as threads).
+/// The first error, in part order, is returned; no part is begun after it.
+fn reduce_parts(
+    parts: &[PathBuf],
+    lookup: &HashMap<&str, u32>,
+    reports: &Reports,
+    reducer: &Reducer,
+) -> Result<Vec<PartPieces>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, parts.len().max(1));
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let done: Mutex<Vec<Option<Result<PartPieces>>>> =
+        Mutex::new((0..parts.len()).map(|_| None).collect());
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                let mut terms = match Terms::new() {
+                    Ok(t) => t,
+                    Err(e) => {
+                        failed.store(true, Ordering::Relaxed);
+                        if let Ok(mut d) = done.lock() {
+                            d[0] = Some(Err(e));
+                        }
+                        return;
+                    }
+                };
+                while !failed.load(Ordering::Relaxed) {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(part) = parts.get(k) else {
+                        break;
+                    };
+                    let out = reduce_part(part, lookup, reports, reducer, &mut terms);
+                    if out.is_err() {
+                        failed.store(true, Ordering::Relaxed);
+                    }
+                    if let Ok(mut d) = done.lock() {
+                        d[k] = Some(out);
+                    }
+                }
+            });
+        }
+    });
+    let done = done
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("a cells reader panicked"))?;
+    let mut out = Vec::with_capacity(parts.len());
+    for (k, d) in done.into_iter().enumerate() {
+        match d {
+            Some(r) => out.push(r?),
+            None => anyhow::bail!("{} was not read", parts[k].display()),
+        }
+    }
+    Ok(out)
 }
 
 /// The row of `wanted` of each `report_id`.

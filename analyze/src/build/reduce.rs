@@ -91,10 +91,8 @@ struct WideBuild {
     inferred: Vec<i32>,
 }
 
-/// The reduction: interned keys, the wide specs, the pieces' schemas.
+/// The reduction: the wide specs and the pieces' schemas.
 pub(super) struct Reducer {
-    /// The interned `row`, `col` and `provenance` strings.
-    pub terms: Terms,
     specs: Vec<WideSpec>,
     schemas: BTreeMap<Piece, Schema>,
 }
@@ -112,17 +110,17 @@ impl Reducer {
             schemas.insert(p, df.schema().as_ref().clone());
         }
         Ok(Reducer {
-            terms: Terms::new()?,
             specs: WIDE.iter().map(|w| w.spec()).collect(),
             schemas,
         })
     }
 
     /// Add the pieces of `cells` (all of one report's cells within them,
-    /// in order) to `years`.
+    /// in order; keys interned in `terms`) to `years`.
     pub fn reduce(
         &self,
         cells: &PartCells,
+        terms: &Terms,
         reports: &Reports,
         years: &mut BTreeMap<i32, YearBuild>,
     ) {
@@ -136,7 +134,7 @@ impl Reducer {
             };
             let rid = reports.rid[r];
             let b = years.entry(year).or_default();
-            let cell = |i: &u32| Cell::of(cells, &self.terms, *i as usize);
+            let cell = |i: &u32| Cell::of(cells, terms, *i as usize);
             if reports.multi[r] {
                 for c in group.iter().map(cell) {
                     if let (3, Some(col), Some(v)) = (c.table, c.col, c.value_int)
