@@ -213,13 +213,19 @@ pub fn compute_year(
         .clone()
         .lazy()
         .filter(col("is_canonical").and(col("status").neq(lit("not_a_report"))));
-    let ids = canon.clone().select([
-        col(RID),
-        col("report_id"),
-        col("agency_id"),
-        col("agency"),
-        col("region_code"),
-    ]);
+    let mut ids_df = canon
+        .clone()
+        .select([
+            col(RID),
+            col("report_id"),
+            col("agency_id"),
+            col("agency"),
+            col("region_code"),
+        ])
+        .collect()
+        .context("the ids of the canonical reports")?;
+    ids_df.rechunk_mut_par();
+    let ids = ids_df.clone().lazy();
     let (mut pieces, empty) = pieces.context("cells of the year")?;
     let mut take = |p: Piece| pieces.take(p, empty);
     let with_ids = |lf: LazyFrame| lf.join(ids.clone(), [col(RID)], [col(RID)], inner());
@@ -234,10 +240,12 @@ pub fn compute_year(
         Dataset::Requests,
         phases.time("compute_requests", || requests.collect())?,
     ));
-    let disp = dispositions::finish_dispositions(take(Piece::Dispositions)?, ids.clone())?;
+    let disp = take(Piece::Dispositions)?;
     frames.push((
         Dataset::Dispositions,
-        phases.time("compute_dispositions", || disp.collect())?,
+        phases.time("compute_dispositions", || {
+            dispositions::finish_dispositions(disp, &ids_df)
+        })?,
     ));
     let review_piece = take(Piece::Review)?;
     let review = finish_sorted(

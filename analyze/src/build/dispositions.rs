@@ -2,8 +2,7 @@
 
 use anyhow::Result;
 use polars::prelude::{
-    DataType, Expr, IDX_DTYPE, JoinArgs, JoinType, LazyFrame, MaintainOrderJoin,
-    SortMultipleOptions, col, lit,
+    DataFrame, DataType, IdxCa, IdxSize, IntoLazy, LazyFrame, SortMultipleOptions, col, lit,
 };
 
 use super::{RID, applicants, finish, inner, outcomes};
@@ -54,51 +53,57 @@ pub(super) fn dispositions(cells: LazyFrame) -> Result<LazyFrame> {
         ]))
 }
 
-/// Field `shift` of [`KEY`] (of `bits` bits) as `dtype`.
-fn key_field(shift: u32, bits: u32, dtype: DataType) -> Expr {
-    let mut e = col(KEY);
-    if shift > 0 {
-        e = e / lit(1u64 << shift);
-    }
-    if bits < 64 {
-        e = e % lit(1u64 << bits);
-    }
-    e.cast(dtype)
-}
-
 /// The dataset from the stacked pieces of a year and the reports' `ids`
-/// (keyed by [`RID`]): sorted by [`KEY`] (stable: report, outcome row,
-/// applicant), then joined, in that order, to the outcome and applicant
-/// vocabularies and to the ids.
-pub(super) fn finish_dispositions(pieces: LazyFrame, ids: LazyFrame) -> Result<LazyFrame> {
-    let mut keep_left = JoinArgs::new(JoinType::Inner);
-    keep_left.maintain_order = MaintainOrderJoin::Left;
+/// ([`RID`] and the id columns, in one chunk): sorted by [`KEY`] (stable:
+/// report, outcome row, applicant); the outcome, its category, the
+/// applicant and the report's ids gathered by position (the vocabulary
+/// frames are in key order, `ids` is indexed by [`RID`]), which is what
+/// joining them would give, without hashing. A row whose report is not in
+/// `ids` is dropped (an inner join).
+pub(super) fn finish_dispositions(pieces: LazyFrame, ids: &DataFrame) -> Result<DataFrame> {
     let sorted = pieces
         .sort(
             [KEY],
             SortMultipleOptions::default().with_maintain_order(true),
         )
-        .with_columns([
-            key_field(2 * ORDER_BITS, 64 - 2 * ORDER_BITS, IDX_DTYPE).alias(RID),
-            key_field(ORDER_BITS, ORDER_BITS, DataType::Int32).alias("_row_order"),
-            key_field(0, ORDER_BITS, DataType::Int32).alias("_col_order"),
-        ])
-        .join(
-            outcomes()?.select([
-                col("_row_order"),
-                col("row").alias("disposition"),
-                col("category"),
-            ]),
-            [col("_row_order")],
-            [col("_row_order")],
-            keep_left.clone(),
-        )
-        .join(
-            applicants()?.select([col("_col_order"), col("col").alias("applicant")]),
-            [col("_col_order")],
-            [col("_col_order")],
-            keep_left.clone(),
-        )
-        .join(ids, [col(RID)], [col(RID)], keep_left);
-    Ok(finish(sorted, Dataset::Dispositions))
+        .collect()?;
+    let id_rids = ids.column(RID)?.idx()?;
+    let n = id_rids.iter().flatten().max().map_or(0, |m| m as usize + 1);
+    let mut row_of = vec![IdxSize::MAX; n];
+    for (i, r) in id_rids.iter().enumerate() {
+        if let Some(r) = r {
+            row_of[r as usize] = i as IdxSize;
+        }
+    }
+    let mask = (1u64 << ORDER_BITS) - 1;
+    let (mut keep, mut id_rows, mut outcome_rows, mut applicant_rows) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (i, k) in sorted.column(KEY)?.u64()?.iter().enumerate() {
+        let Some(k) = k else { continue };
+        let Some(&row) = row_of.get(report_of(k) as usize) else {
+            continue;
+        };
+        if row == IdxSize::MAX {
+            continue;
+        }
+        keep.push(i as IdxSize);
+        id_rows.push(row);
+        outcome_rows.push(((k >> ORDER_BITS) & mask) as IdxSize);
+        applicant_rows.push((k & mask) as IdxSize);
+    }
+    let gather = |df: &DataFrame, rows: Vec<IdxSize>| -> Result<DataFrame> {
+        Ok(df.take(&IdxCa::from_vec("".into(), rows))?)
+    };
+    let outcomes = outcomes()?
+        .select([col("row").alias("disposition"), col("category")])
+        .collect()?;
+    let applicants = applicants()?
+        .select([col("col").alias("applicant")])
+        .collect()?;
+    let mut cols = gather(ids, id_rows)?.into_columns();
+    cols.extend(gather(&outcomes, outcome_rows)?.into_columns());
+    cols.extend(gather(&applicants, applicant_rows)?.into_columns());
+    cols.extend(gather(&sorted, keep)?.into_columns());
+    let df = DataFrame::new_infer_height(cols)?;
+    Ok(finish(df.lazy(), Dataset::Dispositions).collect()?)
 }

@@ -6,12 +6,14 @@ use polars::prelude::{
     Column, DataFrame, DataType, Expr, IntoLazy, UnionArgs, col, concat, lit, when,
 };
 
-use super::{DEDUP_RULE, finish_sorted, inner, left};
+use super::{DEDUP_RULE, RID, finish_sorted, inner, left};
 use crate::schema::Dataset;
 
-/// The columns that say which report a quality row is about.
-fn report_key() -> [Expr; 4] {
+/// The columns that say which report a quality row is about ([`RID`]
+/// keys the joins and the order: it follows `report_id`).
+fn report_key() -> [Expr; 5] {
     [
+        col(RID),
         col("report_id"),
         col("agency"),
         col("region_code"),
@@ -34,7 +36,7 @@ struct Check {
 
 pub(super) fn quality(reports: &DataFrame) -> Result<DataFrame> {
     // Checks and flags: small per-report JSON/text, parsed in Rust.
-    let ids = reports.column("report_id")?.str()?;
+    let ids = reports.column(RID)?.idx()?;
     let checks_json = reports.column("checks_json")?.str()?;
     let flags = reports.column("flags")?.str()?;
     let (mut rid, mut kind, mut item, mut ok, mut detail, mut seq) = (
@@ -54,7 +56,7 @@ pub(super) fn quality(reports: &DataFrame) -> Result<DataFrame> {
         {
             Some(Ok(checks)) => {
                 for c in checks {
-                    rid.push(id.to_string());
+                    rid.push(id);
                     kind.push("check");
                     item.push(c.id.unwrap_or_default());
                     ok.push(c.ok);
@@ -68,7 +70,7 @@ pub(super) fn quality(reports: &DataFrame) -> Result<DataFrame> {
                 }
             }
             Some(Err(e)) => {
-                rid.push(id.to_string());
+                rid.push(id);
                 kind.push("check");
                 item.push("checks_json".to_string());
                 ok.push(Some(false));
@@ -84,7 +86,7 @@ pub(super) fn quality(reports: &DataFrame) -> Result<DataFrame> {
             .map(str::trim)
             .filter(|f| !f.is_empty())
         {
-            rid.push(id.to_string());
+            rid.push(id);
             kind.push("flag");
             item.push(f.to_string());
             ok.push(None);
@@ -97,7 +99,7 @@ pub(super) fn quality(reports: &DataFrame) -> Result<DataFrame> {
     let parsed = DataFrame::new(
         n,
         vec![
-            Column::new("report_id".into(), rid),
+            Column::new(RID.into(), rid),
             Column::new("kind".into(), kind),
             Column::new("item".into(), item),
             Column::new("ok".into(), ok),
@@ -109,8 +111,8 @@ pub(super) fn quality(reports: &DataFrame) -> Result<DataFrame> {
     .with_column(col("_seq") + lit(1))
     .join(
         reports.clone().lazy().select(report_key()),
-        [col("report_id")],
-        [col("report_id")],
+        [col(RID)],
+        [col(RID)],
         inner(),
     );
     let base = || {
@@ -151,13 +153,13 @@ pub(super) fn quality(reports: &DataFrame) -> Result<DataFrame> {
         UnionArgs::default(),
     )?;
     let per_doc = reports.clone().lazy().select([
-        col("report_id"),
+        col(RID),
         col("agency_id"),
         col("checks_unverified"),
         col("completeness"),
     ]);
-    let all = all.join(per_doc, [col("report_id")], [col("report_id")], left());
-    finish_sorted(all, Dataset::Quality, &["report_id", "_seq"])
+    let all = all.join(per_doc, [col(RID)], [col(RID)], left());
+    finish_sorted(all, Dataset::Quality, &[RID, "_seq"])
         .collect()
         .context("computing quality")
 }
