@@ -55,7 +55,6 @@ pub use text::lines_from_text;
 /// run's CPU time), the vocabulary, the identities, the gazetteer's index.
 /// Results do not depend on whether or when this runs.
 pub(crate) fn warm_up() {
-    formats::warm_up();
     vocab::vocab();
     for t in [Template::V2019, Template::V2021] {
         identities::identities(t);
