@@ -349,7 +349,7 @@ mod tests {
                     page += 1;
                     continue;
                 }
-                let num = |i| c[i].parse::<f32>().unwrap_or(f32::NAN);
+                let num = |i: usize| c[i].parse::<f32>().unwrap_or(f32::NAN);
                 let (x0, y0, x1, y1) = (num(1), num(2), num(3), num(4));
                 words.push((page.max(1), x0, y0, x1, y1, unescape(&c[5])));
             }

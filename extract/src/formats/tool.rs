@@ -169,21 +169,23 @@ fn first_line(stderr: &[u8]) -> String {
 /// Waits for the started `child` within `timeout`: a helper thread runs
 /// `finish` on it (reading its output, reaping it) while this thread waits on
 /// that with the time budget, so a finished tool is noticed at once and a stuck
-/// one is killed on time, with its process group.
+/// one is killed on time, with its process group. Before it waits, this
+/// thread builds the parser's tables while the tool runs (once per process,
+/// [`crate::warm_up_once`]); the time that takes counts against the budget.
 fn wait_within<T: Send + 'static>(
     program: &str,
     mut child: Child,
     timeout: Duration,
     finish: impl FnOnce(&mut Child) -> std::io::Result<T> + Send + 'static,
 ) -> Result<T, ToolError> {
-    // the parser's tables are built on the other core while the tool runs
-    crate::warm_up_in_background();
+    let started = std::time::Instant::now();
     let pid = child.id();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(finish(&mut child));
     });
-    match rx.recv_timeout(timeout) {
+    crate::warm_up_once();
+    match rx.recv_timeout(timeout.saturating_sub(started.elapsed())) {
         Ok(Ok(done)) => Ok(done),
         Ok(Err(e)) => Err(ToolError::Failed(format!("waiting for {program}: {e}"))),
         Err(_) => {
@@ -431,6 +433,42 @@ mod tests {
             !running(),
             "grandchild {pid} still running after the group was killed"
         );
+    }
+
+    #[test]
+    fn piped_runs_feed_stdin_and_keep_the_first_line_of_stderr() {
+        let lim = budget(Duration::from_secs(20), 1 << 20);
+        let r = run_piped("ogi-no-such-tool-xyz", &["a"], b"", &lim);
+        assert_eq!(r.unwrap_err(), ToolError::Missing);
+        let r = run_piped("cat", &["-"], "政府 report\n".as_bytes(), &lim).unwrap();
+        assert!(r.success);
+        assert_eq!(r.stdout, "政府 report\n".as_bytes());
+        // 200 kB on stderr before anything on stdout: more than a pipe holds,
+        // so both pipes must be read together or the child stalls
+        let script = "yes oops | head -c 200000 >&2; head -c 70000 /dev/zero; exit 3";
+        let r = run_piped("sh", &["-c", script], b"", &lim).unwrap();
+        assert!(!r.success);
+        assert_eq!(r.stdout.len(), 70_000);
+        assert_eq!(r.stderr_head, "oops");
+    }
+
+    #[test]
+    fn piped_runs_are_capped_and_timed() {
+        // `yes` writes forever: the group is killed at the cap and the run refused
+        let r = run_piped(
+            "yes",
+            &["ogi"],
+            b"",
+            &budget(Duration::from_secs(20), 64 << 10),
+        );
+        assert_eq!(r.unwrap_err(), ToolError::TooMuchOutput);
+        let r = run_piped(
+            "sleep",
+            &["5"],
+            b"",
+            &budget(Duration::from_millis(100), 1 << 20),
+        );
+        assert_eq!(r.unwrap_err(), ToolError::Timeout);
     }
 
     #[test]
