@@ -229,7 +229,7 @@ pub(crate) fn run_piped<S: AsRef<OsStr>>(
         let pumped = pump(out, err, cap, pid)?;
         Ok((child.wait()?, pumped))
     })?;
-    if pumped.stdout.len() >= cap {
+    if pumped.over_cap {
         return Err(ToolError::TooMuchOutput);
     }
     Ok(Run {
@@ -270,12 +270,15 @@ struct Pumped {
     stdout: Vec<u8>,
     /// The first [`STDERR_HEAD`] bytes of stderr.
     stderr: Vec<u8>,
+    /// Whether stdout or stderr reached the cap (the child was killed).
+    over_cap: bool,
 }
 
 /// Reads the child's stdout and stderr together until both are closed (so
 /// that neither pipe can fill up and stall it). Stdout is kept up to `cap`
-/// bytes: at the cap the process group `pgid` is killed and reading stops;
-/// of stderr the first [`STDERR_HEAD`] bytes are kept, the rest dropped.
+/// bytes, and of stderr the first [`STDERR_HEAD`] bytes; when either reaches
+/// `cap` bytes, the process group `pgid` is killed and reading stops (as the
+/// file-size cap of [`run`] stops a tool writing either without end).
 fn pump(
     mut out: ChildStdout,
     mut err: ChildStderr,
@@ -285,7 +288,14 @@ fn pump(
     let mut got = Pumped {
         stdout: Vec::new(),
         stderr: Vec::new(),
+        over_cap: false,
     };
+    let mut stderr_len = 0usize;
+    if cap == 0 {
+        kill_group(pgid);
+        got.over_cap = true;
+        return Ok(got);
+    }
     let mut buf = vec![0u8; 64 << 10];
     let (mut out_open, mut err_open) = (true, true);
     while out_open || err_open {
@@ -317,10 +327,7 @@ fn pump(
                 0 => out_open = false,
                 k => {
                     got.stdout.extend_from_slice(&buf[..k]);
-                    if got.stdout.len() >= cap {
-                        kill_group(pgid);
-                        break;
-                    }
+                    got.over_cap = got.stdout.len() >= cap;
                 }
             }
         }
@@ -330,8 +337,14 @@ fn pump(
                 k => {
                     let keep = k.min(STDERR_HEAD.saturating_sub(got.stderr.len()));
                     got.stderr.extend_from_slice(&buf[..keep]);
+                    stderr_len = stderr_len.saturating_add(k);
+                    got.over_cap |= stderr_len >= cap;
                 }
             }
+        }
+        if got.over_cap {
+            kill_group(pgid);
+            break;
         }
     }
     Ok(got)
@@ -458,6 +471,14 @@ mod tests {
         let r = run_piped(
             "yes",
             &["ogi"],
+            b"",
+            &budget(Duration::from_secs(20), 64 << 10),
+        );
+        assert_eq!(r.unwrap_err(), ToolError::TooMuchOutput);
+        // the same on stderr, which is otherwise read and dropped
+        let r = run_piped(
+            "sh",
+            &["-c", "yes oops >&2"],
             b"",
             &budget(Duration::from_secs(20), 64 << 10),
         );
