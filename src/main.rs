@@ -23,7 +23,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// touched by any thread was faulted in and zeroed whole. Measured
 /// (scripts/bench/notes.md): peak RSS of the 50-host crawl benchmark 93 → 44
 /// MiB; `ogi parse` of a PDF, zeroing those pages cost more than parsing;
-/// `ogi analyze` at 1 M reports, kernel time 31 → 16 s.
+/// `ogi analyze` at 1 M reports, kernel time 31 → 16 s. mimalloc is also
+/// built without huge-page advice (feature `no_thp`, Cargo.toml): its first
+/// arena is made before `main` runs, and on `ogi parse` of a PDF zeroing its
+/// 2 MiB pages was still ≈ 1 ms of the start.
 fn small_pages_only() {
     #[cfg(target_os = "linux")]
     // SAFETY: a plain system call with integer arguments; it changes only how

@@ -55,7 +55,6 @@ pub use text::lines_from_text;
 /// run's CPU time), the vocabulary, the identities, the gazetteer's index.
 /// Results do not depend on whether or when this runs.
 pub(crate) fn warm_up() {
-    formats::warm_up();
     vocab::vocab();
     for t in [Template::V2019, Template::V2021] {
         identities::identities(t);
@@ -69,15 +68,13 @@ pub(crate) fn warm_up() {
     region::warm_up();
 }
 
-/// Starts [`warm_up`] in a background thread, once per process. Called when
-/// the parser would otherwise sit idle (an external converter is running), so
-/// that the work is done on another core meanwhile. Should the thread not
-/// start, everything is built at first use as before.
-pub(crate) fn warm_up_in_background() {
-    static STARTED: std::sync::Once = std::sync::Once::new();
-    STARTED.call_once(|| {
-        let _ = std::thread::Builder::new()
-            .name("ogi-warm-up".into())
-            .spawn(warm_up);
-    });
+/// Runs [`warm_up`] on the calling thread, once per process. Called right
+/// after an external converter is started, so that the work is done on
+/// another core than the converter's while the parser would otherwise sit
+/// idle; on this thread, whose heap and caches the parse then reuses, rather
+/// than on a thread of its own. A thread calling this while another runs it
+/// waits for it (it would wait for the tables at their first use anyway).
+pub(crate) fn warm_up_once() {
+    static DONE: std::sync::Once = std::sync::Once::new();
+    DONE.call_once(warm_up);
 }

@@ -53,11 +53,6 @@ pub use limits::Limits;
 use sha2::{Digest, Sha256};
 use sniff::Format;
 
-/// Builds the format readers' regular expressions now (see [`crate::warm_up`]).
-pub(crate) fn warm_up() {
-    pdf::warm_up();
-}
-
 /// Options for [`parse_bytes`].
 #[derive(Debug, Clone, Default)]
 pub struct ParseOptions {

@@ -33,9 +33,7 @@
 use super::bounded::{Bounded, Slots};
 use super::layout::{Word, rows_from_words};
 use super::limits::{Exceeded, Limits};
-use super::tool::{self, ToolError, Workdir};
-use regex::Regex;
-use std::sync::LazyLock;
+use super::tool::{self, ToolError};
 
 /// Fewer visible chars than this in the whole document: no text layer.
 pub(crate) const MIN_TEXT_CHARS: usize = 20;
@@ -130,19 +128,11 @@ fn count_objects(bytes: &[u8]) -> usize {
 
 /// Runs `pdftotext -bbox` and parses its word boxes, keeping at most the page limit.
 fn pdftotext_words(bytes: &[u8], limits: &Limits) -> Result<(Vec<Word>, Vec<String>), ToolError> {
-    let (work, _input) = Workdir::with_input("in.pdf", bytes)?;
     let last = (limits.max_pdf_pages.saturating_add(1)).to_string();
-    let args = [
-        "-bbox",
-        "-enc",
-        "UTF-8",
-        "-l",
-        last.as_str(),
-        "in.pdf",
-        "out.html",
-    ];
-    let run = tool::run("pdftotext", &args, &work, limits)?;
-    let html = std::fs::read(work.path().join("out.html")).unwrap_or_default();
+    // `- -`: the PDF from stdin, the XHTML to stdout (no temporary files)
+    let args = ["-bbox", "-enc", "UTF-8", "-l", last.as_str(), "-", "-"];
+    let run = tool::run_piped("pdftotext", &args, bytes, limits)?;
+    let html = run.stdout;
     let mut flags = Vec::new();
     if !run.success {
         if html.is_empty() {
@@ -163,51 +153,71 @@ fn pdftotext_words(bytes: &[u8], limits: &Limits) -> Result<(Vec<Word>, Vec<Stri
     Ok((words, flags))
 }
 
-/// A page start or one word box of pdftotext's `-bbox` XHTML.
-static BBOX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"<page\b|<word xMin="([^"]*)" yMin="([^"]*)" xMax="([^"]*)" yMax="([^"]*)">([^<]*)</word>"#)
-        .expect("valid regex")
-});
-
-/// Compiles this module's regular expression now (see [`crate::warm_up`]).
-pub(crate) fn warm_up() {
-    LazyLock::force(&BBOX);
-}
-
 /// Parses pdftotext's `-bbox` XHTML: word boxes and the number of pages.
+///
+/// A scan for the two shapes that matter, each at a `<`: `<page` not followed
+/// by a letter, digit or `_` (a page starts), and a whole word element
+/// `<word xMin="…" yMin="…" xMax="…" yMax="…">text</word>` (coordinates
+/// without `"`, text without `<`); anything else is stepped over. No regular
+/// expression: this runs on the critical path of every PDF, right after
+/// pdftotext, where a regex's first search (its lazy DFA built per thread,
+/// and a Unicode `\b` that sends CJK text to the slowest engine) cost more
+/// than the scan.
 pub(crate) fn parse_bbox(html: &str) -> (Vec<Word>, u32) {
     let mut words = Vec::new();
     let mut page = 0u32;
-    for m in BBOX.find_iter(html) {
-        // A match is `<page` or one whole word element, whose shape the pattern
-        // fixes: the four coordinates hold no `"`, so the first seven quotes
-        // delimit them and the last part is `>text</word>`. Cutting the parts
-        // out of the match is cheaper than asking the regex for its groups.
-        let Some(rest) = m.as_str().strip_prefix("<word xMin=\"") else {
-            page += 1;
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i..];
+        if let Some(after) = rest.strip_prefix("<page") {
+            if !after
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            {
+                page += 1;
+                rest = after;
+                continue;
+            }
+        } else if let Some((mut word, after)) = word_element(rest) {
+            word.page = page.max(1);
+            words.push(word);
+            rest = after;
             continue;
-        };
-        let parts: Vec<&str> = rest.splitn(8, '"').collect();
-        let num = |i: usize| {
-            parts
-                .get(i)
-                .and_then(|p| p.parse::<f32>().ok())
-                .unwrap_or(f32::NAN)
-        };
-        let text = parts
-            .get(7)
-            .and_then(|t| t.strip_prefix('>')?.strip_suffix("</word>"))
-            .unwrap_or_default();
-        words.push(Word {
-            page: page.max(1),
-            x0: num(0),
-            y0: num(2),
-            x1: num(4),
-            y1: num(6),
-            text: unescape(text),
-        });
+        }
+        rest = &rest[1..];
     }
     (words, page)
+}
+
+/// The word element at the start of `s` (its page left 0) and the text after it.
+fn word_element(s: &str) -> Option<(Word, &str)> {
+    let mut rest = s.strip_prefix("<word xMin=\"")?;
+    let x0 = up_to_quote(&mut rest, "\" yMin=\"")?;
+    let y0 = up_to_quote(&mut rest, "\" xMax=\"")?;
+    let x1 = up_to_quote(&mut rest, "\" yMax=\"")?;
+    let y1 = up_to_quote(&mut rest, "\">")?;
+    let end = rest.find('<')?;
+    let after = rest[end..].strip_prefix("</word>")?;
+    let num = |v: &str| v.parse::<f32>().unwrap_or(f32::NAN);
+    let word = Word {
+        page: 0,
+        x0: num(x0),
+        y0: num(y0),
+        x1: num(x1),
+        y1: num(y1),
+        text: unescape(&rest[..end]),
+    };
+    Some((word, after))
+}
+
+/// The text of `rest` up to its first `"`, when `next` follows there; `rest`
+/// moves past `next`.
+fn up_to_quote<'a>(rest: &mut &'a str, next: &str) -> Option<&'a str> {
+    let end = rest.find('"')?;
+    let value = &rest[..end];
+    *rest = rest[end..].strip_prefix(next)?;
+    Some(value)
 }
 
 /// Resolves the five XML entities and numeric references pdftotext writes.
@@ -321,6 +331,49 @@ mod tests {
             (words[2].x0, words[2].y0, words[2].x1, words[2].y1),
             (5.0, 6.25, 7.0, 8.5)
         );
+    }
+
+    /// The scan finds what the regular expression it replaced found, on
+    /// pdftotext's shapes and on broken or look-alike markup.
+    #[test]
+    fn bbox_scan_agrees_with_the_former_pattern() {
+        let pattern = regex::Regex::new(
+            r#"<page\b|<word xMin="([^"]*)" yMin="([^"]*)" xMax="([^"]*)" yMax="([^"]*)">([^<]*)</word>"#,
+        )
+        .unwrap();
+        let by_pattern = |html: &str| {
+            let mut page = 0u32;
+            let mut words = Vec::new();
+            for c in pattern.captures_iter(html) {
+                if c.get(1).is_none() {
+                    page += 1;
+                    continue;
+                }
+                let num = |i: usize| c[i].parse::<f32>().unwrap_or(f32::NAN);
+                let (x0, y0, x1, y1) = (num(1), num(2), num(3), num(4));
+                words.push((page.max(1), x0, y0, x1, y1, unescape(&c[5])));
+            }
+            (words, page)
+        };
+        let cases = [
+            r#"<doc><page width="595" height="842"><word xMin="1.5" yMin="2" xMax="3" yMax="4">政府&amp;信息</word>"#,
+            r#"<pages><page_x><page-1><page>"#,
+            r#"<word xMin="1" yMin="2" xMax="3" yMax="4">a<b</word><word xMin="5" yMin="6" xMax="7" yMax="8">ok</word>"#,
+            r#"<word xMin="1" yMin="2" xMax="3">no y</word><word xMin="x" yMin="" xMax="-1" yMax="1e3">say "hi"</word>"#,
+            r#"<<word xMin="1" yMin="2" xMax="3" yMax="4">two
+lines</word><page"#,
+            r#"<word xMin="1" yMin="2" xMax="3" yMax="4">open</wor><page>"#,
+        ];
+        for html in cases {
+            let (words, pages) = parse_bbox(html);
+            let got: Vec<_> = words
+                .into_iter()
+                .map(|w| (w.page, w.x0, w.y0, w.x1, w.y1, w.text))
+                .collect();
+            let (want, want_pages) = by_pattern(html);
+            assert_eq!(pages, want_pages, "{html}");
+            assert_eq!(format!("{got:?}"), format!("{want:?}"), "{html}");
+        }
     }
 
     #[test]

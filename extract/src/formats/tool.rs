@@ -11,14 +11,23 @@
 //!   at [`Limits::max_tool_output_bytes`]; output at the cap is refused
 //!   ([`ToolError::TooMuchOutput`], flag `limit:tool_output`), and stdout is
 //!   read back through the same cap.
+//! * A tool that writes nothing but its standard output (pdftotext with
+//!   `- -`) runs through [`run_piped`] instead: the input comes from an
+//!   in-memory file on stdin, stdout and stderr are pipes read with the cap,
+//!   and at the cap the process group is killed. With no temporary directory
+//!   and no `pre_exec` hook (the file-size limit) the standard library starts
+//!   the child with `posix_spawn`, which does not copy this process's page
+//!   tables as `fork` does: on a short `ogi parse` of a PDF, that copy and the
+//!   temporary files were a measurable part of the run.
 
 use super::limits::{Exceeded, Limits};
 use std::ffi::OsStr;
 use std::fs;
-use std::io::Read;
+use std::io::{Read, Seek, Write};
+use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStderr, ChildStdout, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -115,7 +124,7 @@ pub(crate) fn run<S: AsRef<OsStr>>(
     };
     let mut cmd = Command::new(&exe);
     ogi_util::process::cap_file_size(&mut cmd, cap, false);
-    let mut child = cmd
+    let child = cmd
         .args(args)
         .current_dir(work.path())
         .env("HOME", work.path()) // soffice writes its profile under HOME
@@ -128,25 +137,7 @@ pub(crate) fn run<S: AsRef<OsStr>>(
         .process_group(0)
         .spawn()
         .map_err(|e| ToolError::Failed(format!("starting {}: {e}", exe.display())))?;
-    // the parser's tables are built on the other core while the tool runs
-    crate::warm_up_in_background();
-    // A waiter thread blocks in wait(); this thread waits on it with the time budget,
-    // so a finished tool is noticed at once and a stuck one is killed on time.
-    let pid = child.id();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait());
-    });
-    let status = match rx.recv_timeout(timeout) {
-        Ok(Ok(status)) => status,
-        Ok(Err(e)) => return Err(ToolError::Failed(format!("waiting for {program}: {e}"))),
-        Err(_) => {
-            kill_group(pid);
-            // the waiter reaps the killed child; wait briefly so no zombie outlives the call
-            let _ = rx.recv_timeout(Duration::from_secs(5));
-            return Err(ToolError::Timeout);
-        }
-    };
+    let status = wait_within(program, child, timeout, |child| child.wait())?;
     let mut stdout = Vec::new();
     if let Ok(f) = fs::File::open(&out_path) {
         let _ = f.take(cap).read_to_end(&mut stdout);
@@ -155,17 +146,219 @@ pub(crate) fn run<S: AsRef<OsStr>>(
         return Err(ToolError::TooMuchOutput);
     }
     let stderr = fs::read(&err_path).unwrap_or_default();
-    let stderr_head = String::from_utf8_lossy(&stderr[..stderr.len().min(512)])
+    Ok(Run {
+        success: status.success(),
+        stdout,
+        stderr_head: first_line(&stderr),
+    })
+}
+
+/// How much of a tool's stderr is kept: its first line is all that is used.
+const STDERR_HEAD: usize = 512;
+
+/// The first line of the first [`STDERR_HEAD`] bytes of `stderr`, trimmed.
+fn first_line(stderr: &[u8]) -> String {
+    String::from_utf8_lossy(&stderr[..stderr.len().min(STDERR_HEAD)])
         .lines()
         .next()
         .unwrap_or("")
         .trim()
-        .to_string();
+        .to_string()
+}
+
+/// Waits for the started `child` within `timeout`: a helper thread runs
+/// `finish` on it (reading its output, reaping it) while this thread waits on
+/// that with the time budget, so a finished tool is noticed at once and a stuck
+/// one is killed on time, with its process group. Before it waits, this
+/// thread builds the parser's tables while the tool runs (once per process,
+/// [`crate::warm_up_once`]); the time that takes counts against the budget.
+fn wait_within<T: Send + 'static>(
+    program: &str,
+    mut child: Child,
+    timeout: Duration,
+    finish: impl FnOnce(&mut Child) -> std::io::Result<T> + Send + 'static,
+) -> Result<T, ToolError> {
+    let started = std::time::Instant::now();
+    let pid = child.id();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(finish(&mut child));
+    });
+    crate::warm_up_once();
+    match rx.recv_timeout(timeout.saturating_sub(started.elapsed())) {
+        Ok(Ok(done)) => Ok(done),
+        Ok(Err(e)) => Err(ToolError::Failed(format!("waiting for {program}: {e}"))),
+        Err(_) => {
+            kill_group(pid);
+            // the helper reaps the killed child; wait briefly so no zombie outlives the call
+            let _ = rx.recv_timeout(Duration::from_secs(5));
+            Err(ToolError::Timeout)
+        }
+    }
+}
+
+/// Runs `program` (looked up on `PATH`) with `args`, `input` on its standard
+/// input and its standard output captured, within the time budget and output
+/// cap of `limits`: for tools that write nothing but standard output (see the
+/// module's documentation). Of stderr, the first line is kept.
+pub(crate) fn run_piped<S: AsRef<OsStr>>(
+    program: &str,
+    args: &[S],
+    input: &[u8],
+    limits: &Limits,
+) -> Result<Run, ToolError> {
+    let cap = limits.max_tool_output_bytes;
+    let exe = which(program).ok_or(ToolError::Missing)?;
+    let stdin = input_file(input)
+        .map_err(|e| ToolError::Failed(format!("buffering the input of {program}: {e}")))?;
+    let mut child = Command::new(&exe)
+        .args(args)
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .map_err(|e| ToolError::Failed(format!("starting {}: {e}", exe.display())))?;
+    let (Some(out), Some(err)) = (child.stdout.take(), child.stderr.take()) else {
+        kill_group(child.id());
+        let _ = child.wait();
+        return Err(ToolError::Failed(format!("no pipes to {program}")));
+    };
+    let pid = child.id();
+    let (status, pumped) = wait_within(program, child, limits.tool_timeout, move |child| {
+        let pumped = pump(out, err, cap, pid)?;
+        Ok((child.wait()?, pumped))
+    })?;
+    if pumped.over_cap {
+        return Err(ToolError::TooMuchOutput);
+    }
     Ok(Run {
         success: status.success(),
-        stdout,
-        stderr_head,
+        stdout: pumped.stdout,
+        stderr_head: first_line(&pumped.stderr),
     })
+}
+
+/// `input` in an unnamed file, positioned at its start, to become a child's
+/// stdin: in memory (`memfd_create`) on Linux, else an unlinked temporary file.
+fn input_file(input: &[u8]) -> std::io::Result<fs::File> {
+    let mut file = memory_file().map_or_else(tempfile::tempfile, Ok)?;
+    file.write_all(input)?;
+    file.rewind()?;
+    Ok(file)
+}
+
+/// An anonymous in-memory file, where the system has them.
+fn memory_file() -> Option<fs::File> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use std::os::fd::FromRawFd;
+        // SAFETY: the name is a NUL-terminated literal; on success the call
+        // returns a new descriptor that nothing else owns, handed to `File`.
+        let fd = unsafe { libc::memfd_create(c"ogi-tool-input".as_ptr(), libc::MFD_CLOEXEC) };
+        if fd >= 0 {
+            // SAFETY: `fd` is a fresh, open descriptor owned by no one else.
+            return Some(unsafe { fs::File::from_raw_fd(fd) });
+        }
+    }
+    None
+}
+
+/// What [`pump`] read from a child.
+struct Pumped {
+    /// Standard output, up to the cap.
+    stdout: Vec<u8>,
+    /// The first [`STDERR_HEAD`] bytes of stderr.
+    stderr: Vec<u8>,
+    /// Whether stdout or stderr reached the cap (the child was killed).
+    over_cap: bool,
+}
+
+/// Reads the child's stdout and stderr together until both are closed (so
+/// that neither pipe can fill up and stall it). Stdout is kept up to `cap`
+/// bytes, and of stderr the first [`STDERR_HEAD`] bytes; when either reaches
+/// `cap` bytes, the process group `pgid` is killed and reading stops (as the
+/// file-size cap of [`run`] stops a tool writing either without end).
+fn pump(
+    mut out: ChildStdout,
+    mut err: ChildStderr,
+    cap: usize,
+    pgid: u32,
+) -> std::io::Result<Pumped> {
+    let mut got = Pumped {
+        stdout: Vec::new(),
+        stderr: Vec::new(),
+        over_cap: false,
+    };
+    let mut stderr_len = 0usize;
+    if cap == 0 {
+        kill_group(pgid);
+        got.over_cap = true;
+        return Ok(got);
+    }
+    let mut buf = vec![0u8; 64 << 10];
+    let (mut out_open, mut err_open) = (true, true);
+    while out_open || err_open {
+        let mut fds = [
+            libc::pollfd {
+                fd: if out_open { out.as_raw_fd() } else { -1 },
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: if err_open { err.as_raw_fd() } else { -1 },
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        // SAFETY: `fds` is a valid array of two pollfd structs for the call's
+        // duration; negative descriptors are ignored by poll.
+        let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) };
+        if n < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        if fds[0].revents != 0 {
+            let room = (cap - got.stdout.len()).min(buf.len());
+            match read_some(&mut out, &mut buf[..room])? {
+                0 => out_open = false,
+                k => {
+                    got.stdout.extend_from_slice(&buf[..k]);
+                    got.over_cap = got.stdout.len() >= cap;
+                }
+            }
+        }
+        if fds[1].revents != 0 {
+            match read_some(&mut err, &mut buf)? {
+                0 => err_open = false,
+                k => {
+                    let keep = k.min(STDERR_HEAD.saturating_sub(got.stderr.len()));
+                    got.stderr.extend_from_slice(&buf[..keep]);
+                    stderr_len = stderr_len.saturating_add(k);
+                    got.over_cap |= stderr_len >= cap;
+                }
+            }
+        }
+        if got.over_cap {
+            kill_group(pgid);
+            break;
+        }
+    }
+    Ok(got)
+}
+
+/// One `read` of a pipe that poll found ready, retried when a signal
+/// interrupted it; `Ok(0)` is the end of the stream.
+fn read_some(pipe: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        match pipe.read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            r => return r,
+        }
+    }
 }
 
 /// Kills the process group `pgid` (the child started with `process_group(0)`).
@@ -253,6 +446,50 @@ mod tests {
             !running(),
             "grandchild {pid} still running after the group was killed"
         );
+    }
+
+    #[test]
+    fn piped_runs_feed_stdin_and_keep_the_first_line_of_stderr() {
+        let lim = budget(Duration::from_secs(20), 1 << 20);
+        let r = run_piped("ogi-no-such-tool-xyz", &["a"], b"", &lim);
+        assert_eq!(r.unwrap_err(), ToolError::Missing);
+        let r = run_piped("cat", &["-"], "政府 report\n".as_bytes(), &lim).unwrap();
+        assert!(r.success);
+        assert_eq!(r.stdout, "政府 report\n".as_bytes());
+        // 200 kB on stderr before anything on stdout: more than a pipe holds,
+        // so both pipes must be read together or the child stalls
+        let script = "yes oops | head -c 200000 >&2; head -c 70000 /dev/zero; exit 3";
+        let r = run_piped("sh", &["-c", script], b"", &lim).unwrap();
+        assert!(!r.success);
+        assert_eq!(r.stdout.len(), 70_000);
+        assert_eq!(r.stderr_head, "oops");
+    }
+
+    #[test]
+    fn piped_runs_are_capped_and_timed() {
+        // `yes` writes forever: the group is killed at the cap and the run refused
+        let r = run_piped(
+            "yes",
+            &["ogi"],
+            b"",
+            &budget(Duration::from_secs(20), 64 << 10),
+        );
+        assert_eq!(r.unwrap_err(), ToolError::TooMuchOutput);
+        // the same on stderr, which is otherwise read and dropped
+        let r = run_piped(
+            "sh",
+            &["-c", "yes oops >&2"],
+            b"",
+            &budget(Duration::from_secs(20), 64 << 10),
+        );
+        assert_eq!(r.unwrap_err(), ToolError::TooMuchOutput);
+        let r = run_piped(
+            "sleep",
+            &["5"],
+            b"",
+            &budget(Duration::from_millis(100), 1 << 20),
+        );
+        assert_eq!(r.unwrap_err(), ToolError::Timeout);
     }
 
     #[test]

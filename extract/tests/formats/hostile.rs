@@ -87,6 +87,27 @@ fn truncated_pdf_ends_with_a_flag() {
     }
 }
 
+#[test]
+fn pdf_whose_text_exceeds_the_tool_output_cap_is_refused() {
+    assert_pdftotext();
+    // the fixture's pdftotext output is about 29 kB; the cap here is 4 kB
+    let opts = ParseOptions {
+        limits: Limits {
+            max_tool_output_bytes: 4 << 10,
+            ..Limits::default()
+        },
+        ..ParseOptions::default()
+    };
+    let ex = read_lines(&fixture::bytes("report.pdf"), &opts);
+    assert_eq!(ex.status, Some(Status::Failed));
+    assert!(ex.lines.is_empty());
+    assert_eq!(ex.flags, vec!["limit:tool_output"]);
+    // the next document is read as usual
+    let ex = read_lines(&fixture::bytes("report.pdf"), &ParseOptions::default());
+    assert!(ex.status.is_none(), "{:?} {:?}", ex.status, ex.flags);
+    assert!(!ex.lines.is_empty());
+}
+
 /// The fixture PDF with its cross-reference section rewritten by `wreck`.
 fn with_xref(wreck: impl Fn(&str) -> String) -> Vec<u8> {
     let pdf = fixture::bytes("report.pdf");
