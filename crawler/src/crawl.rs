@@ -19,7 +19,7 @@ use crate::portals::{Portal, load_portals};
 use crate::progress::Progress;
 use crate::raw;
 use crate::robots::RobotsRules;
-use crate::state::{Discovered, StateDb, UrlKind};
+use crate::state::{Discovered, StateDb, StateWrite, UrlKind};
 use crate::summary::{CrawlSummary, build_summary, save_summary};
 use crate::urlnorm::{canonicalize, host_key};
 use anyhow::{Result, bail, ensure};
@@ -39,6 +39,8 @@ struct Ctx {
     robots: Mutex<HashMap<String, Arc<OnceCell<RobotsRules>>>>,
     run: i64,
     progress: Progress,
+    /// The state DB's writes of fetch tasks, committed in batches by `schedule`'s committer.
+    writes: tokio::sync::mpsc::Sender<schedule::Queued>,
     /// Held until every task has finished, so a restarted run never races a commit.
     _lock: RunLock,
 }
@@ -46,6 +48,14 @@ struct Ctx {
 impl Ctx {
     fn db(&self) -> MutexGuard<'_, StateDb> {
         self.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Queues `w` for the next group commit; fails only when the committer has stopped.
+    async fn write(&self, w: StateWrite) -> Result<()> {
+        self.writes
+            .send(schedule::Queued::Write(w))
+            .await
+            .map_err(|_| anyhow::anyhow!("the state DB committer has stopped"))
     }
 }
 
@@ -165,6 +175,7 @@ pub async fn crawl_locked(cfg: &CrawlConfig, lock: &RunLock) -> Result<CrawlSumm
             )?;
         }
     }
+    let (writes, queued) = tokio::sync::mpsc::channel(schedule::WRITE_QUEUE);
     let ctx = Arc::new(Ctx {
         fetcher: Fetcher::new(cfg)?,
         cfg: cfg.clone(),
@@ -174,9 +185,10 @@ pub async fn crawl_locked(cfg: &CrawlConfig, lock: &RunLock) -> Result<CrawlSumm
         robots: Mutex::new(HashMap::new()),
         run,
         progress: Progress::new(cfg.progress),
+        writes,
         _lock: lock.clone(),
     });
-    schedule::dispatch(&ctx).await?;
+    schedule::dispatch(&ctx, queued).await?;
     let summary = {
         let db = ctx.db();
         let s = build_summary(db.conn(), run, resumed)?;
