@@ -34,6 +34,8 @@ struct Ctx {
     cfg: CrawlConfig,
     portals: HashMap<String, Portal>,
     db: Mutex<StateDb>,
+    /// A read-only connection for the scheduler's queries (see [`StateDb::reader`]).
+    reads: Mutex<StateDb>,
     polite: Politeness,
     fetcher: Fetcher,
     robots: Mutex<HashMap<String, Arc<OnceCell<RobotsRules>>>>,
@@ -48,6 +50,10 @@ struct Ctx {
 impl Ctx {
     fn db(&self) -> MutexGuard<'_, StateDb> {
         self.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn reads(&self) -> MutexGuard<'_, StateDb> {
+        self.reads.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Queues `w` for the next group commit; fails only when the committer has stopped.
@@ -106,80 +112,85 @@ pub async fn crawl_locked(cfg: &CrawlConfig, lock: &RunLock) -> Result<CrawlSumm
         cfg.retry_after_cap,
         cfg.max_requests_per_host,
     );
-    for p in &portals {
-        let limits = HostLimits {
-            rate: p.rate.unwrap_or(cfg.per_host_rate),
-            concurrency: p.concurrency.unwrap_or(cfg.per_host_concurrency),
-        };
-        // Requests are keyed by `host:port`; configure every key the portal's URLs use.
-        let mut keys: Vec<String> = p
-            .allowed_hosts
-            .iter()
-            .map(|h| h.to_ascii_lowercase())
-            .collect();
-        for u in p
-            .start_urls
-            .iter()
-            .chain(p.home_url.iter())
-            .chain(p.api.iter().map(|a| &a.url))
-        {
-            if let Ok(u) = Url::parse(
-                &u.replace("{page}", "1")
-                    .replace("{start}", "1")
-                    .replace("{end}", "2"),
-            ) {
-                keys.push(host_key(&u));
+    // One transaction for the whole seeding (thousands of portals).
+    db.in_transaction(|db| {
+        for p in &portals {
+            let limits = HostLimits {
+                rate: p.rate.unwrap_or(cfg.per_host_rate),
+                concurrency: p.concurrency.unwrap_or(cfg.per_host_concurrency),
+            };
+            // Requests are keyed by `host:port`; configure every key the portal's URLs use.
+            let mut keys: Vec<String> = p
+                .allowed_hosts
+                .iter()
+                .map(|h| h.to_ascii_lowercase())
+                .collect();
+            for u in p
+                .start_urls
+                .iter()
+                .chain(p.home_url.iter())
+                .chain(p.api.iter().map(|a| &a.url))
+            {
+                if let Ok(u) = Url::parse(
+                    &u.replace("{page}", "1")
+                        .replace("{start}", "1")
+                        .replace("{end}", "2"),
+                ) {
+                    keys.push(host_key(&u));
+                }
             }
-        }
-        keys.sort();
-        keys.dedup();
-        for k in &keys {
-            polite.configure(k, limits);
-        }
-        if p.tls_insecure() {
-            tracing::warn!(portal = %p.id, "tls = \"insecure\": certificates of this portal are not verified");
-        }
-        db.put_portal(
-            &p.id,
-            &p.name,
-            &p.region,
-            &p.region_code,
-            p.level.map(|l| l.as_str()),
-            p.platform.map(|x| x.as_str()),
-        )?;
-        if let Some(platform) = p.platform
-            && p.api.is_none()
-        {
-            for d in platform_crawl::seeds(&db, p, platform)? {
-                db.seed(&d, run)?;
+            keys.sort();
+            keys.dedup();
+            for k in &keys {
+                polite.configure(k, limits);
             }
-            continue;
-        }
-        for s in &p.start_urls {
-            let url = canonicalize(&Url::parse(s)?);
-            db.seed(&discovered(p, &url, UrlKind::List, None, None, s), run)?;
-        }
-        if let Some(api) = &p.api
-            && let Some(url) = discover::api_page_url(api, api.first_page)
-        {
-            db.seed(
-                &discovered(
-                    p,
-                    &url,
-                    UrlKind::Api,
-                    Some(api.first_page),
-                    None,
-                    p.start_urls.first().map_or("", String::as_str),
-                ),
-                run,
+            if p.tls_insecure() {
+                tracing::warn!(portal = %p.id, "tls = \"insecure\": certificates of this portal are not verified");
+            }
+            db.put_portal(
+                &p.id,
+                &p.name,
+                &p.region,
+                &p.region_code,
+                p.level.map(|l| l.as_str()),
+                p.platform.map(|x| x.as_str()),
             )?;
+            if let Some(platform) = p.platform
+                && p.api.is_none()
+            {
+                for d in platform_crawl::seeds(&db, p, platform)? {
+                    db.seed(&d, run)?;
+                }
+                continue;
+            }
+            for s in &p.start_urls {
+                let url = canonicalize(&Url::parse(s)?);
+                db.seed(&discovered(p, &url, UrlKind::List, None, None, s), run)?;
+            }
+            if let Some(api) = &p.api
+                && let Some(url) = discover::api_page_url(api, api.first_page)
+            {
+                db.seed(
+                    &discovered(
+                        p,
+                        &url,
+                        UrlKind::Api,
+                        Some(api.first_page),
+                        None,
+                        p.start_urls.first().map_or("", String::as_str),
+                    ),
+                    run,
+                )?;
+            }
         }
-    }
+        Ok(())
+    })?;
     let (writes, queued) = tokio::sync::mpsc::channel(schedule::WRITE_QUEUE);
     let ctx = Arc::new(Ctx {
         fetcher: Fetcher::new(cfg)?,
         cfg: cfg.clone(),
         portals: portals.into_iter().map(|p| (p.id.clone(), p)).collect(),
+        reads: Mutex::new(db.reader()?),
         db: Mutex::new(db),
         polite,
         robots: Mutex::new(HashMap::new()),

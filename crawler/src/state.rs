@@ -421,6 +421,40 @@ impl StateDb {
         Self::open(out)
     }
 
+    /// A second connection to the same DB for reads only (same scope): in WAL
+    /// mode its queries neither wait for nor block the writes of this one, so
+    /// the crawl's scheduler is not held up by a group commit or a checkpoint.
+    pub fn reader(&self) -> Result<StateDb> {
+        let path = self
+            .conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .context("the state DB has no file to open a reader on")?;
+        let conn = Connection::open(path).with_context(|| format!("opening {path}"))?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.pragma_update(None, "query_only", true)?;
+        Ok(StateDb {
+            conn,
+            scope: self.scope.clone(),
+        })
+    }
+
+    /// Runs `f` in one transaction: all of its writes or none (seeding a run
+    /// of many portals commits once instead of once per statement).
+    pub fn in_transaction<T>(&mut self, f: impl FnOnce(&mut StateDb) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok(v) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
     /// Restricts scheduling (and re-queuing at run start) to these portals;
     /// URLs of other portals are left untouched. Empty: all portals.
     pub fn set_scope(&mut self, portal_ids: &[String]) {

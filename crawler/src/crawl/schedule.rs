@@ -34,9 +34,9 @@ const TASKS_PER_REQUEST_SLOT: usize = 2;
 /// A host whose gate opens within this is served now (its task waits the rest).
 const EARLY: Duration = Duration::from_millis(2);
 /// State DB writes waiting for the committer at most; fetch tasks wait when it is full.
-pub(super) const WRITE_QUEUE: usize = 256;
+pub(super) const WRITE_QUEUE: usize = 1024;
 /// State DB writes committed in one transaction at most.
-const WRITE_BATCH: usize = 256;
+const WRITE_BATCH: usize = 512;
 
 /// What the committer is handed.
 pub(super) enum Queued {
@@ -165,7 +165,7 @@ pub(super) async fn dispatch(ctx: &Arc<Ctx>, queued: Receiver<Queued>) -> Result
         }
         let now = Instant::now();
         if last_scan.is_none_or(|t| now.duration_since(t) >= HOST_RESCAN) {
-            for h in ctx.db().pending_hosts(ctx.run)? {
+            for h in ctx.reads().pending_hosts(ctx.run)? {
                 let i = hosts.id(&h);
                 hosts.wake(i);
             }
@@ -208,7 +208,7 @@ pub(super) async fn dispatch(ctx: &Arc<Ctx>, queued: Receiver<Queued>) -> Result
                     hosts.due.push(Reverse((t, i)));
                     continue;
                 }
-                let rows = ctx.db().next_for_host(
+                let rows = ctx.reads().next_for_host(
                     ctx.run,
                     &host.name,
                     HOST_BUFFER + in_flight.len().min(64),
@@ -242,7 +242,7 @@ pub(super) async fn dispatch(ctx: &Arc<Ctx>, queued: Receiver<Queued>) -> Result
             wake = wake.min(t.checked_sub(EARLY / 2).unwrap_or(*t));
         }
         if tasks.is_empty() && in_flight.is_empty() && hosts.buffers_empty() {
-            let (pending, earliest) = ctx.db().pending(ctx.run)?;
+            let (pending, earliest) = ctx.reads().pending(ctx.run)?;
             if pending == 0 {
                 ctx.writes
                     .send(Queued::Stop)
@@ -283,16 +283,23 @@ pub(super) async fn dispatch(ctx: &Arc<Ctx>, queued: Receiver<Queued>) -> Result
 }
 
 /// One fetch task: the host's robots.txt if not known yet (then the row goes
-/// back to the scheduler, so that it waits for the host's next slot without
-/// holding a task), else the row's request, then its outcome to the committer.
+/// back to the scheduler if it would have to wait for the host's next slot, so
+/// that it waits without holding a task), the row's request, then its outcome
+/// to the committer.
 async fn fetch_task(ctx: Arc<Ctx>, row: UrlRow, done: UnboundedSender<Done>) -> Result<()> {
     if !robots_known(&ctx, &row.host)
         && let Ok(url) = Url::parse(&row.url)
     {
         robots_for(&ctx, &url).await;
-        let _ = done.send(Done::Fetched(row.host.clone()));
-        let _ = done.send(Done::Requeue(row));
-        return Ok(());
+        // A parked host (a challenge on robots.txt) is recorded by the row's
+        // own outcome below, as is a host that can be asked at once.
+        if let HostReadiness::At(t) = ctx.polite.ready(&row.host)
+            && t > Instant::now() + EARLY
+        {
+            let _ = done.send(Done::Fetched(row.host.clone()));
+            let _ = done.send(Done::Requeue(row));
+            return Ok(());
+        }
     }
     // The host may be asked again (its politeness gate permitting) once the
     // request is over, while the body is stored and the outcome committed.
