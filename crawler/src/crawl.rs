@@ -158,7 +158,7 @@ pub async fn crawl_locked(cfg: &CrawlConfig, lock: &RunLock) -> Result<CrawlSumm
             if let Some(platform) = p.platform
                 && p.api.is_none()
             {
-                for d in platform_crawl::seeds(&db, p, platform)? {
+                for d in platform_crawl::seeds(db, p, platform)? {
                     db.seed(&d, run)?;
                 }
                 continue;

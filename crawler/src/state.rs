@@ -301,9 +301,9 @@ pub type ColumnChange = (ColumnEvent, String, Option<String>);
 #[derive(Debug, Clone)]
 pub enum StateWrite {
     /// The outcome of a frontier URL with everything it discovered ([`StateDb::complete`]).
-    Complete(UrlRow, Completion),
+    Complete(Box<(UrlRow, Completion)>),
     /// A request not tied to a frontier URL's outcome: the URL and the fetch ([`StateDb::log_fetch`]).
-    Fetch(String, FetchRecord),
+    Fetch(Box<(String, FetchRecord)>),
     /// A robots.txt answer to cache: host, status, body ([`StateDb::put_robots`]).
     Robots(String, u16, String),
 }
@@ -673,8 +673,8 @@ impl StateDb {
         let tx = self.conn.transaction()?;
         for w in writes {
             match w {
-                StateWrite::Complete(row, c) => complete_in(&tx, row, run, c)?,
-                StateWrite::Fetch(url, f) => log_fetch_in(&tx, run, url, f)?,
+                StateWrite::Complete(done) => complete_in(&tx, &done.0, run, &done.1)?,
+                StateWrite::Fetch(fetch) => log_fetch_in(&tx, run, &fetch.0, &fetch.1)?,
                 StateWrite::Robots(host, status, body) => put_robots_in(&tx, host, *status, body)?,
             }
         }

@@ -183,7 +183,9 @@ pub(super) async fn process(ctx: &Arc<Ctx>, row: &UrlRow, requested: impl FnOnce
         };
         if (300..400).contains(&resp.status) && resp.status != 304 {
             let rec = fetch_record(&current, &Ok(resp.clone()), conditional, None);
-            let _ = ctx.write(StateWrite::Fetch(current.to_string(), rec)).await;
+            let _ = ctx
+                .write(StateWrite::Fetch(Box::new((current.to_string(), rec))))
+                .await;
             hops += 1;
             let next = resp.header("location").and_then(|l| resolve(&current, l));
             let Some(next) = next else {

@@ -56,7 +56,7 @@ pub(super) async fn robots_for(ctx: &Arc<Ctx>, url: &Url) -> RobotsRules {
                 .request(res.as_ref().map(|r| r.body.len()).unwrap_or(0));
             let rec = fetch_record(&robots_url, &res, false, None);
             let _ = ctx
-                .write(StateWrite::Fetch(robots_url.to_string(), rec))
+                .write(StateWrite::Fetch(Box::new((robots_url.to_string(), rec))))
                 .await;
             match res {
                 Ok(r) if (300..400).contains(&r.status) && hops < 5 => {

@@ -315,7 +315,7 @@ async fn fetch_task(ctx: Arc<Ctx>, row: UrlRow, done: UnboundedSender<Done>) -> 
     if !signalled {
         fetched();
     }
-    ctx.write(StateWrite::Complete(row, c)).await
+    ctx.write(StateWrite::Complete(Box::new((row, c)))).await
 }
 
 /// The committer: takes what is queued (up to `WRITE_BATCH`), commits it in one
@@ -350,7 +350,8 @@ async fn commit(
             .await
             .context("commit task")??;
             for w in writes {
-                if let StateWrite::Complete(row, _) = w {
+                if let StateWrite::Complete(outcome) = w {
+                    let (row, _) = *outcome;
                     let _ = done.send(Done::Committed(row.url, row.host));
                 }
             }
