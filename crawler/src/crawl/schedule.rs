@@ -264,7 +264,16 @@ pub(super) async fn dispatch(ctx: &Arc<Ctx>, queued: Receiver<Queued>) -> Result
             Some(res) = tasks.join_next() => {
                 match res {
                     Ok(Ok(())) => {}
-                    Ok(Err(e)) => return Err(e.context("handing over a fetch outcome")),
+                    Ok(Err(e)) => {
+                        // A task fails to hand over its outcome when the committer
+                        // has stopped: its error is the cause.
+                        if committer.is_finished()
+                            && let Ok(Err(cause)) = (&mut committer).await
+                        {
+                            return Err(cause.context("committing fetch outcomes"));
+                        }
+                        return Err(e.context("handing over a fetch outcome"));
+                    }
                     Err(e) if e.is_panic() => bail!("fetch task panicked: {e}"),
                     Err(_) => {}
                 }
