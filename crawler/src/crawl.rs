@@ -19,7 +19,7 @@ use crate::portals::{Portal, load_portals};
 use crate::progress::Progress;
 use crate::raw;
 use crate::robots::RobotsRules;
-use crate::state::{Discovered, StateDb, UrlKind};
+use crate::state::{Discovered, StateDb, StateWrite, UrlKind};
 use crate::summary::{CrawlSummary, build_summary, save_summary};
 use crate::urlnorm::{canonicalize, host_key};
 use anyhow::{Result, bail, ensure};
@@ -34,11 +34,15 @@ struct Ctx {
     cfg: CrawlConfig,
     portals: HashMap<String, Portal>,
     db: Mutex<StateDb>,
+    /// A read-only connection for the scheduler's queries (see [`StateDb::reader`]).
+    reads: Mutex<StateDb>,
     polite: Politeness,
     fetcher: Fetcher,
     robots: Mutex<HashMap<String, Arc<OnceCell<RobotsRules>>>>,
     run: i64,
     progress: Progress,
+    /// The state DB's writes of fetch tasks, committed in batches by `schedule`'s committer.
+    writes: tokio::sync::mpsc::Sender<schedule::Queued>,
     /// Held until every task has finished, so a restarted run never races a commit.
     _lock: RunLock,
 }
@@ -46,6 +50,18 @@ struct Ctx {
 impl Ctx {
     fn db(&self) -> MutexGuard<'_, StateDb> {
         self.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn reads(&self) -> MutexGuard<'_, StateDb> {
+        self.reads.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Queues `w` for the next group commit; fails only when the committer has stopped.
+    async fn write(&self, w: StateWrite) -> Result<()> {
+        self.writes
+            .send(schedule::Queued::Write(w))
+            .await
+            .map_err(|_| anyhow::anyhow!("the state DB committer has stopped"))
     }
 }
 
@@ -96,87 +112,94 @@ pub async fn crawl_locked(cfg: &CrawlConfig, lock: &RunLock) -> Result<CrawlSumm
         cfg.retry_after_cap,
         cfg.max_requests_per_host,
     );
-    for p in &portals {
-        let limits = HostLimits {
-            rate: p.rate.unwrap_or(cfg.per_host_rate),
-            concurrency: p.concurrency.unwrap_or(cfg.per_host_concurrency),
-        };
-        // Requests are keyed by `host:port`; configure every key the portal's URLs use.
-        let mut keys: Vec<String> = p
-            .allowed_hosts
-            .iter()
-            .map(|h| h.to_ascii_lowercase())
-            .collect();
-        for u in p
-            .start_urls
-            .iter()
-            .chain(p.home_url.iter())
-            .chain(p.api.iter().map(|a| &a.url))
-        {
-            if let Ok(u) = Url::parse(
-                &u.replace("{page}", "1")
-                    .replace("{start}", "1")
-                    .replace("{end}", "2"),
-            ) {
-                keys.push(host_key(&u));
+    // One transaction for the whole seeding (thousands of portals).
+    db.in_transaction(|db| {
+        for p in &portals {
+            let limits = HostLimits {
+                rate: p.rate.unwrap_or(cfg.per_host_rate),
+                concurrency: p.concurrency.unwrap_or(cfg.per_host_concurrency),
+            };
+            // Requests are keyed by `host:port`; configure every key the portal's URLs use.
+            let mut keys: Vec<String> = p
+                .allowed_hosts
+                .iter()
+                .map(|h| h.to_ascii_lowercase())
+                .collect();
+            for u in p
+                .start_urls
+                .iter()
+                .chain(p.home_url.iter())
+                .chain(p.api.iter().map(|a| &a.url))
+            {
+                if let Ok(u) = Url::parse(
+                    &u.replace("{page}", "1")
+                        .replace("{start}", "1")
+                        .replace("{end}", "2"),
+                ) {
+                    keys.push(host_key(&u));
+                }
             }
-        }
-        keys.sort();
-        keys.dedup();
-        for k in &keys {
-            polite.configure(k, limits);
-        }
-        if p.tls_insecure() {
-            tracing::warn!(portal = %p.id, "tls = \"insecure\": certificates of this portal are not verified");
-        }
-        db.put_portal(
-            &p.id,
-            &p.name,
-            &p.region,
-            &p.region_code,
-            p.level.map(|l| l.as_str()),
-            p.platform.map(|x| x.as_str()),
-        )?;
-        if let Some(platform) = p.platform
-            && p.api.is_none()
-        {
-            for d in platform_crawl::seeds(&db, p, platform)? {
-                db.seed(&d, run)?;
+            keys.sort();
+            keys.dedup();
+            for k in &keys {
+                polite.configure(k, limits);
             }
-            continue;
-        }
-        for s in &p.start_urls {
-            let url = canonicalize(&Url::parse(s)?);
-            db.seed(&discovered(p, &url, UrlKind::List, None, None, s), run)?;
-        }
-        if let Some(api) = &p.api
-            && let Some(url) = discover::api_page_url(api, api.first_page)
-        {
-            db.seed(
-                &discovered(
-                    p,
-                    &url,
-                    UrlKind::Api,
-                    Some(api.first_page),
-                    None,
-                    p.start_urls.first().map_or("", String::as_str),
-                ),
-                run,
+            if p.tls_insecure() {
+                tracing::warn!(portal = %p.id, "tls = \"insecure\": certificates of this portal are not verified");
+            }
+            db.put_portal(
+                &p.id,
+                &p.name,
+                &p.region,
+                &p.region_code,
+                p.level.map(|l| l.as_str()),
+                p.platform.map(|x| x.as_str()),
             )?;
+            if let Some(platform) = p.platform
+                && p.api.is_none()
+            {
+                for d in platform_crawl::seeds(db, p, platform)? {
+                    db.seed(&d, run)?;
+                }
+                continue;
+            }
+            for s in &p.start_urls {
+                let url = canonicalize(&Url::parse(s)?);
+                db.seed(&discovered(p, &url, UrlKind::List, None, None, s), run)?;
+            }
+            if let Some(api) = &p.api
+                && let Some(url) = discover::api_page_url(api, api.first_page)
+            {
+                db.seed(
+                    &discovered(
+                        p,
+                        &url,
+                        UrlKind::Api,
+                        Some(api.first_page),
+                        None,
+                        p.start_urls.first().map_or("", String::as_str),
+                    ),
+                    run,
+                )?;
+            }
         }
-    }
+        Ok(())
+    })?;
+    let (writes, queued) = tokio::sync::mpsc::channel(schedule::WRITE_QUEUE);
     let ctx = Arc::new(Ctx {
         fetcher: Fetcher::new(cfg)?,
         cfg: cfg.clone(),
         portals: portals.into_iter().map(|p| (p.id.clone(), p)).collect(),
+        reads: Mutex::new(db.reader()?),
         db: Mutex::new(db),
         polite,
         robots: Mutex::new(HashMap::new()),
         run,
         progress: Progress::new(cfg.progress),
+        writes,
         _lock: lock.clone(),
     });
-    schedule::dispatch(&ctx).await?;
+    schedule::dispatch(&ctx, queued).await?;
     let summary = {
         let db = ctx.db();
         let s = build_summary(db.conn(), run, resumed)?;

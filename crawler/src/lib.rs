@@ -20,8 +20,10 @@
 //! one transaction can commit a URL's outcome together with every URL it
 //! discovered. That transaction is the crash-safety argument: a body is durable in
 //! the raw store before its URL is marked `done`, so after a `kill -9` nothing
-//! fetched is lost (at worst an in-flight URL is fetched again and deduplicated by
-//! its digest) and nothing committed is fetched again. `synchronous=NORMAL` in WAL
+//! fetched is lost (at worst the URLs in flight or waiting for the next group
+//! commit — the fetch tasks hand their outcomes to one committer, which writes
+//! whatever has queued up in one transaction — are fetched again and deduplicated
+//! by their digest) and nothing committed is fetched again. `synchronous=NORMAL` in WAL
 //! mode is durable against a killed process (the WAL is in the OS cache); only an
 //! OS crash or power loss can drop the last commits, which merely makes those URLs
 //! be fetched once more — their bodies are already fsynced in the raw store. FULL

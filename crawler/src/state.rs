@@ -297,6 +297,17 @@ impl ColumnEvent {
 /// A column event with the column's URL and the rule that found it.
 pub type ColumnChange = (ColumnEvent, String, Option<String>);
 
+/// One write of a crawl run, committed with others by [`StateDb::write_batch`].
+#[derive(Debug, Clone)]
+pub enum StateWrite {
+    /// The outcome of a frontier URL with everything it discovered ([`StateDb::complete`]).
+    Complete(Box<(UrlRow, Completion)>),
+    /// A request not tied to a frontier URL's outcome: the URL and the fetch ([`StateDb::log_fetch`]).
+    Fetch(Box<(String, FetchRecord)>),
+    /// A robots.txt answer to cache: host, status, body ([`StateDb::put_robots`]).
+    Robots(String, u16, String),
+}
+
 /// Final (or retry) state of one URL in a run.
 #[derive(Debug, Clone)]
 pub struct Completion {
@@ -408,6 +419,40 @@ impl StateDb {
     pub fn open_existing(out: &Path) -> Result<Self> {
         anyhow::ensure!(db_path(out).exists(), "no crawl state in {}", out.display());
         Self::open(out)
+    }
+
+    /// A second connection to the same DB for reads only (same scope): in WAL
+    /// mode its queries neither wait for nor block the writes of this one, so
+    /// the crawl's scheduler is not held up by a group commit or a checkpoint.
+    pub fn reader(&self) -> Result<StateDb> {
+        let path = self
+            .conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .context("the state DB has no file to open a reader on")?;
+        let conn = Connection::open(path).with_context(|| format!("opening {path}"))?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.pragma_update(None, "query_only", true)?;
+        Ok(StateDb {
+            conn,
+            scope: self.scope.clone(),
+        })
+    }
+
+    /// Runs `f` in one transaction: all of its writes or none (seeding a run
+    /// of many portals commits once instead of once per statement).
+    pub fn in_transaction<T>(&mut self, f: impl FnOnce(&mut StateDb) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok(v) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
     }
 
     /// Restricts scheduling (and re-queuing at run start) to these portals;
@@ -616,74 +661,23 @@ impl StateDb {
     /// Commits the outcome of `row` in `run` with everything it discovered.
     pub fn complete(&mut self, row: &UrlRow, run: i64, c: &Completion) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let now = now_rfc3339();
-        if let Some(f) = &c.fetch {
-            exec(&tx,
-                "INSERT INTO fetches(run_id, url, final_url, status, conditional, headers, etag, last_modified,
-                   content_type, length, sha256, fetched_at, elapsed_ms, error)
-                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
-                params![
-                    run, row.url, f.final_url, f.status, f.conditional, f.headers, f.etag, f.last_modified,
-                    f.content_type, f.length.map(|n| n as i64), f.sha256, now, f.elapsed_ms.map(|n| n as i64), f.error
-                ],
-            )?;
+        complete_in(&tx, row, run, c)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Commits `writes` of `run` in one transaction, in order: all or none
+    /// (the crawl's group commit; a crash before it leaves every URL of the
+    /// batch pending, to be fetched again).
+    pub fn write_batch(&mut self, run: i64, writes: &[StateWrite]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for w in writes {
+            match w {
+                StateWrite::Complete(done) => complete_in(&tx, &done.0, run, &done.1)?,
+                StateWrite::Fetch(fetch) => log_fetch_in(&tx, run, &fetch.0, &fetch.1)?,
+                StateWrite::Robots(host, status, body) => put_robots_in(&tx, host, *status, body)?,
+            }
         }
-        let attempts = if c.state == FrontierState::Pending {
-            row.attempts + 1
-        } else {
-            row.attempts
-        };
-        exec(
-            &tx,
-            "UPDATE urls SET state=?2, error=?3, attempts=?4, not_before=?5 WHERE url=?1",
-            params![row.url, c.state, c.error, attempts, c.not_before_ms],
-        )?;
-        let is_doc = row.kind.is_document();
-        if c.not_modified {
-            exec(&tx,
-                "UPDATE urls SET checked_unix=?2, doc_status=CASE WHEN ?3 THEN 'unchanged' ELSE doc_status END,
-                   doc_run=CASE WHEN ?3 THEN ?4 ELSE doc_run END WHERE url=?1",
-                params![row.url, unix_now(), is_doc, run],
-            )?;
-        } else if let Some(f) = c
-            .fetch
-            .as_ref()
-            .filter(|f| f.sha256.is_some() && c.state == FrontierState::Done)
-        {
-            let status = match (&row.sha256, &f.sha256) {
-                (None, _) => "new",
-                (Some(a), Some(b)) if a != b => "changed",
-                _ => "unchanged",
-            };
-            exec(&tx,
-                "UPDATE urls SET prev_sha256=sha256, sha256=?2, etag=?3, last_modified=?4, content_type=?5,
-                   fetched_at=?6, checked_unix=?7, final_url=?8,
-                   doc_status=CASE WHEN ?9 THEN ?10 ELSE doc_status END,
-                   doc_run=CASE WHEN ?9 THEN ?11 ELSE doc_run END WHERE url=?1",
-                params![
-                    row.url, f.sha256, f.etag, f.last_modified, f.content_type, now, unix_now(), f.final_url,
-                    is_doc, status, run
-                ],
-            )?;
-        }
-        if let Some(d) = c.fetch.as_ref().and_then(|f| f.meta_date.as_ref()) {
-            exec(
-                &tx,
-                "UPDATE urls SET meta_date=?2 WHERE url=?1",
-                params![row.url, d],
-            )?;
-        }
-        if let Some((event, url, rule)) = &c.column {
-            exec(
-                &tx,
-                "INSERT INTO column_events(portal_id, run_id, at, event, url, rule) VALUES (?1,?2,?3,?4,?5,?6)",
-                params![row.portal_id, run, now, event.as_str(), url, rule],
-            )?;
-        }
-        for d in &c.children {
-            enqueue(&tx, d, run)?;
-        }
-        update_host(&tx, row, run, c)?;
         tx.commit()?;
         Ok(())
     }
@@ -711,26 +705,12 @@ impl StateDb {
 
     /// Caches the robots.txt of `host`.
     pub fn put_robots(&self, host: &str, status: u16, body: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO robots(host, fetched_unix, status, body) VALUES (?1,?2,?3,?4)
-             ON CONFLICT(host) DO UPDATE SET fetched_unix=excluded.fetched_unix, status=excluded.status, body=excluded.body",
-            params![host, unix_now(), status, body],
-        )?;
-        Ok(())
+        put_robots_in(&self.conn, host, status, body)
     }
 
     /// Records a fetch that is not tied to a frontier URL (robots.txt).
     pub fn log_fetch(&self, run: i64, url: &str, f: &FetchRecord) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO fetches(run_id, url, final_url, status, conditional, headers, etag, last_modified,
-               content_type, length, sha256, fetched_at, elapsed_ms, error)
-             VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
-            params![
-                run, url, f.final_url, f.status, f.conditional, f.headers, f.etag, f.last_modified, f.content_type,
-                f.length.map(|n| n as i64), f.sha256, now_rfc3339(), f.elapsed_ms.map(|n| n as i64), f.error
-            ],
-        )?;
-        Ok(())
+        log_fetch_in(&self.conn, run, url, f)
     }
 
     /// The underlying connection (queries for summaries, status and exports).
@@ -746,6 +726,102 @@ impl StateDb {
         let found: Vec<String> = rows.collect::<rusqlite::Result<_>>()?;
         Ok(found.into_iter().filter(|r| r != "ok").collect())
     }
+}
+
+/// The writes of one URL's outcome (see [`StateDb::complete`]), inside `tx`.
+fn complete_in(
+    tx: &rusqlite::Transaction<'_>,
+    row: &UrlRow,
+    run: i64,
+    c: &Completion,
+) -> Result<()> {
+    let now = now_rfc3339();
+    if let Some(f) = &c.fetch {
+        log_fetch_in(tx, run, &row.url, f)?;
+    }
+    let attempts = if c.state == FrontierState::Pending {
+        row.attempts + 1
+    } else {
+        row.attempts
+    };
+    exec(
+        tx,
+        "UPDATE urls SET state=?2, error=?3, attempts=?4, not_before=?5 WHERE url=?1",
+        params![row.url, c.state, c.error, attempts, c.not_before_ms],
+    )?;
+    let is_doc = row.kind.is_document();
+    if c.not_modified {
+        exec(tx,
+            "UPDATE urls SET checked_unix=?2, doc_status=CASE WHEN ?3 THEN 'unchanged' ELSE doc_status END,
+               doc_run=CASE WHEN ?3 THEN ?4 ELSE doc_run END WHERE url=?1",
+            params![row.url, unix_now(), is_doc, run],
+        )?;
+    } else if let Some(f) = c
+        .fetch
+        .as_ref()
+        .filter(|f| f.sha256.is_some() && c.state == FrontierState::Done)
+    {
+        let status = match (&row.sha256, &f.sha256) {
+            (None, _) => "new",
+            (Some(a), Some(b)) if a != b => "changed",
+            _ => "unchanged",
+        };
+        exec(tx,
+            "UPDATE urls SET prev_sha256=sha256, sha256=?2, etag=?3, last_modified=?4, content_type=?5,
+               fetched_at=?6, checked_unix=?7, final_url=?8,
+               doc_status=CASE WHEN ?9 THEN ?10 ELSE doc_status END,
+               doc_run=CASE WHEN ?9 THEN ?11 ELSE doc_run END WHERE url=?1",
+            params![
+                row.url, f.sha256, f.etag, f.last_modified, f.content_type, now, unix_now(), f.final_url,
+                is_doc, status, run
+            ],
+        )?;
+    }
+    if let Some(d) = c.fetch.as_ref().and_then(|f| f.meta_date.as_ref()) {
+        exec(
+            tx,
+            "UPDATE urls SET meta_date=?2 WHERE url=?1",
+            params![row.url, d],
+        )?;
+    }
+    if let Some((event, url, rule)) = &c.column {
+        exec(
+            tx,
+            "INSERT INTO column_events(portal_id, run_id, at, event, url, rule) VALUES (?1,?2,?3,?4,?5,?6)",
+            params![row.portal_id, run, now, event.as_str(), url, rule],
+        )?;
+    }
+    for d in &c.children {
+        enqueue(tx, d, run)?;
+    }
+    update_host(tx, row, run, c)?;
+    Ok(())
+}
+
+/// Caches the robots.txt of `host` (see [`StateDb::put_robots`]).
+fn put_robots_in(conn: &Connection, host: &str, status: u16, body: &str) -> Result<()> {
+    exec(
+        conn,
+        "INSERT INTO robots(host, fetched_unix, status, body) VALUES (?1,?2,?3,?4)
+         ON CONFLICT(host) DO UPDATE SET fetched_unix=excluded.fetched_unix, status=excluded.status, body=excluded.body",
+        params![host, unix_now(), status, body],
+    )?;
+    Ok(())
+}
+
+/// Records the fetch `f` of `url` in `run` (see [`StateDb::log_fetch`]).
+fn log_fetch_in(conn: &Connection, run: i64, url: &str, f: &FetchRecord) -> Result<()> {
+    exec(
+        conn,
+        "INSERT INTO fetches(run_id, url, final_url, status, conditional, headers, etag, last_modified,
+           content_type, length, sha256, fetched_at, elapsed_ms, error)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+        params![
+            run, url, f.final_url, f.status, f.conditional, f.headers, f.etag, f.last_modified, f.content_type,
+            f.length.map(|n| n as i64), f.sha256, now_rfc3339(), f.elapsed_ms.map(|n| n as i64), f.error
+        ],
+    )?;
+    Ok(())
 }
 
 fn enqueue(tx: &rusqlite::Transaction<'_>, d: &Discovered, run: i64) -> Result<()> {

@@ -14,10 +14,11 @@ use crate::platform_crawl;
 use crate::politeness::{HostReadiness, HostRefusal};
 use crate::portals::Portal;
 use crate::raw;
-use crate::state::{Completion, FetchRecord, FrontierState, UrlKind, UrlRow};
+use crate::state::{Completion, FetchRecord, FrontierState, StateWrite, UrlKind, UrlRow};
 use crate::timefmt::unix_now_ms;
 use crate::urlnorm::{check_url, host_key, resolve};
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
@@ -81,7 +82,7 @@ pub(super) fn fetch_record(
 /// Fetches `row` and classifies the outcome; `requested` is called once, as
 /// soon as the first request to the host is over (before the body is stored),
 /// so that the scheduler may ask the host again when its gate allows.
-pub(super) async fn process(ctx: &Ctx, row: &UrlRow, requested: impl FnOnce()) -> Completion {
+pub(super) async fn process(ctx: &Arc<Ctx>, row: &UrlRow, requested: impl FnOnce()) -> Completion {
     let mut requested = Some(requested);
     let Some(portal) = ctx.portals.get(&row.portal_id) else {
         return Completion::state(FrontierState::Failed, "unknown_portal");
@@ -182,7 +183,9 @@ pub(super) async fn process(ctx: &Ctx, row: &UrlRow, requested: impl FnOnce()) -
         };
         if (300..400).contains(&resp.status) && resp.status != 304 {
             let rec = fetch_record(&current, &Ok(resp.clone()), conditional, None);
-            let _ = ctx.db().log_fetch(ctx.run, current.as_str(), &rec);
+            let _ = ctx
+                .write(StateWrite::Fetch(Box::new((current.to_string(), rec))))
+                .await;
             hops += 1;
             let next = resp.header("location").and_then(|l| resolve(&current, l));
             let Some(next) = next else {

@@ -7,7 +7,9 @@ use super::fetching::{backoff, fetch_record};
 use crate::content::detect_challenge;
 use crate::politeness::HostRefusal;
 use crate::robots::RobotsRules;
+use crate::state::StateWrite;
 use crate::urlnorm::{check_url, host_key, resolve};
+use std::sync::Arc;
 use url::Url;
 
 /// Attempts at robots.txt per host and run before the host counts as unreachable.
@@ -17,14 +19,19 @@ const ROBOTS_TRIES: u32 = 3;
 /// (through the host's politeness gate, retrying transient failures). A 412 or WAF
 /// page parks the host as blocked; 5xx/429/network failure disallows the host for
 /// this run (RFC 9309 §2.3.1.4) without caching, so the next run asks again.
-pub(super) async fn robots_for(ctx: &Ctx, url: &Url) -> RobotsRules {
+pub(super) async fn robots_for(ctx: &Arc<Ctx>, url: &Url) -> RobotsRules {
     let host = host_key(url);
     let cell = {
         let mut m = ctx.robots.lock().unwrap_or_else(|e| e.into_inner());
         m.entry(host.clone()).or_default().clone()
     };
     cell.get_or_init(|| async {
-        if let Ok(Some((status, body))) = ctx.db().robots(&host, ctx.cfg.robots_ttl) {
+        // Read off the runtime's threads: a group commit may hold the DB.
+        let cached = {
+            let (ctx, host) = (ctx.clone(), host.clone());
+            tokio::task::spawn_blocking(move || ctx.db().robots(&host, ctx.cfg.robots_ttl)).await
+        };
+        if let Ok(Ok(Some((status, body)))) = cached {
             let r = RobotsRules::from_status(status, &body, &ctx.cfg.user_agent);
             if let Some(d) = r.crawl_delay {
                 ctx.polite.set_crawl_delay(&host, d);
@@ -48,7 +55,9 @@ pub(super) async fn robots_for(ctx: &Ctx, url: &Url) -> RobotsRules {
             ctx.progress
                 .request(res.as_ref().map(|r| r.body.len()).unwrap_or(0));
             let rec = fetch_record(&robots_url, &res, false, None);
-            let _ = ctx.db().log_fetch(ctx.run, robots_url.as_str(), &rec);
+            let _ = ctx
+                .write(StateWrite::Fetch(Box::new((robots_url.to_string(), rec))))
+                .await;
             match res {
                 Ok(r) if (300..400).contains(&r.status) && hops < 5 => {
                     let next = r.header("location").and_then(|l| resolve(&robots_url, l));
@@ -94,7 +103,9 @@ pub(super) async fn robots_for(ctx: &Ctx, url: &Url) -> RobotsRules {
                             r.status
                         );
                     } else {
-                        let _ = ctx.db().put_robots(&host, r.status, &body);
+                        let _ = ctx
+                            .write(StateWrite::Robots(host.clone(), r.status, body.clone()))
+                            .await;
                     }
                     break rules;
                 }
@@ -111,4 +122,11 @@ pub(super) async fn robots_for(ctx: &Ctx, url: &Url) -> RobotsRules {
     })
     .await
     .clone()
+}
+
+/// True when the robots.txt rules of `host` are known in this run (fetched or
+/// read from the cache), so that a request to it needs no robots.txt first.
+pub(super) fn robots_known(ctx: &Ctx, host: &str) -> bool {
+    let m = ctx.robots.lock().unwrap_or_else(|e| e.into_inner());
+    m.get(host).is_some_and(|c| c.initialized())
 }
