@@ -356,13 +356,13 @@ fn analyze_timed(
         .into_iter()
         .collect();
     select.extend(build::optional_report_columns(&mut reports_lf)?);
-    let mut reports = reports_lf
+    // Kept in one chunk per part: the sort by `report_id` below (dedup)
+    // then copies the strings into `report_id` order, so that every later
+    // gather of them (views into that one buffer) reads memory in order.
+    let reports = reports_lf
         .select(select)
         .collect()
         .context("reading reports parts")?;
-    // One chunk (not one per part): sorts and joins then gather string
-    // views instead of copying every string.
-    reports.rechunk_mut_par();
     phases.add("read_reports", started.elapsed());
     let n_unique = reports
         .column("report_id")?
