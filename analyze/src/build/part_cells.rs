@@ -16,10 +16,13 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 use arrow::array::{Array, ArrayRef, AsArray, DictionaryArray, RecordBatch};
-use arrow::datatypes::{DataType, Field, Float64Type, Int32Type, Int64Type, Schema};
+use arrow::datatypes::{
+    ArrowPrimitiveType, DataType, Field, Float64Type, Int32Type, Int64Type, Schema,
+};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
 
+use super::read::CELL_COLUMNS;
 use super::terms::{NO_TERM, Terms};
 
 /// The marker of a missing table number (a null `table`).
@@ -65,18 +68,8 @@ impl PartCells {
     }
 }
 
-/// The string columns read as dictionaries, in the order of [`READ`].
+/// The string columns read as dictionaries.
 const STRINGS: [&str; 4] = ["report_id", "row", "col", "provenance"];
-/// The columns read from a cells part.
-const READ: [&str; 7] = [
-    "report_id",
-    "table",
-    "row",
-    "col",
-    "value",
-    "value_int",
-    "provenance",
-];
 
 /// Read the cells of `part` whose `report_id` is in `lookup` (which maps it
 /// to the report's row in the wanted reports), interning their keys in
@@ -93,8 +86,8 @@ pub(super) fn read_part_cells(
     )
     .with_context(|| format!("reading the Parquet footer of {}", part.display()))?;
     let schema = plain.schema().clone();
-    let mut indices = Vec::with_capacity(READ.len());
-    for name in READ {
+    let mut indices = Vec::with_capacity(CELL_COLUMNS.len());
+    for name in CELL_COLUMNS {
         indices.push(
             schema
                 .index_of(name)
@@ -184,15 +177,31 @@ fn dictionary<'a>(batch: &'a RecordBatch, name: &str) -> Result<&'a DictionaryAr
         .with_context(|| format!("{name} is not a string column"))
 }
 
-/// The column `name` of `batch` cast to `to`.
-fn typed(batch: &RecordBatch, name: &str, to: &DataType) -> Result<ArrayRef> {
+/// The values of the column `name` of `batch` (cast to `T` when a writer
+/// used another width) of the cells whose report is wanted (`rids` not
+/// [`NO_TERM`]).
+fn wanted_values<T: ArrowPrimitiveType>(
+    batch: &RecordBatch,
+    name: &str,
+    rids: &[u32],
+) -> Result<Vec<Option<T::Native>>> {
     let a = batch
         .column_by_name(name)
         .with_context(|| format!("no {name} column"))?;
-    if a.data_type() == to {
-        return Ok(a.clone());
-    }
-    arrow::compute::cast(a, to).with_context(|| format!("{name} is not of type {to}"))
+    let cast;
+    let a = if a.data_type() == &T::DATA_TYPE {
+        a
+    } else {
+        cast = arrow::compute::cast(a, &T::DATA_TYPE)
+            .with_context(|| format!("{name} is not of type {}", T::DATA_TYPE))?;
+        &cast
+    };
+    Ok(a.as_primitive::<T>()
+        .iter()
+        .zip(rids)
+        .filter(|(_, r)| **r != NO_TERM)
+        .map(|(v, _)| v)
+        .collect())
 }
 
 fn read_batch(
@@ -223,32 +232,12 @@ fn read_batch(
     strings(m_row, "row", &mut out.row)?;
     strings(m_col, "col", &mut out.col)?;
     strings(m_prov, "provenance", &mut out.prov)?;
-    let table = typed(batch, "table", &DataType::Int32)?;
-    out.table.extend(
-        table
-            .as_primitive::<Int32Type>()
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| wanted(i))
-            .map(|(_, t)| t.unwrap_or(NO_TABLE)),
-    );
-    let value = typed(batch, "value", &DataType::Float64)?;
-    out.value.extend(
-        value
-            .as_primitive::<Float64Type>()
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| wanted(i))
-            .map(|(_, v)| v),
-    );
-    let value_int = typed(batch, "value_int", &DataType::Int64)?;
-    out.value_int.extend(
-        value_int
-            .as_primitive::<Int64Type>()
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| wanted(i))
-            .map(|(_, v)| v),
-    );
+    let table = wanted_values::<Int32Type>(batch, "table", &rids)?;
+    out.table
+        .extend(table.into_iter().map(|t| t.unwrap_or(NO_TABLE)));
+    out.value
+        .extend(wanted_values::<Float64Type>(batch, "value", &rids)?);
+    out.value_int
+        .extend(wanted_values::<Int64Type>(batch, "value_int", &rids)?);
     Ok(())
 }

@@ -435,6 +435,7 @@ fn groups(rid: &[u32], n_reports: usize) -> (Vec<u32>, Vec<Range<usize>>) {
 #[cfg(test)]
 mod tests {
     use super::super::pieces::read_pieces;
+    use super::super::read::CELL_COLUMNS;
     use super::*;
     use crate::schema::{INFO_FEES, NARRATIVE_RECEIVED};
     use crate::vocab::vocabulary;
@@ -697,16 +698,10 @@ mod tests {
             ]);
         let reduced = |lf: LazyFrame| -> LazyFrame {
             lf.select(
-                [
-                    RID,
-                    "table",
-                    "row",
-                    "col",
-                    "value",
-                    "value_int",
-                    "provenance",
-                ]
-                .map(col),
+                std::iter::once(RID)
+                    .chain(CELL_COLUMNS[1..].iter().copied())
+                    .map(col)
+                    .collect::<Vec<_>>(),
             )
         };
         let mut compared = 0;
