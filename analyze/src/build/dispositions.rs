@@ -21,6 +21,12 @@ pub(super) fn report_of(key: u64) -> u32 {
     (key >> (2 * ORDER_BITS)) as u32
 }
 
+/// The outcome row's and the applicant's order of a [`KEY`].
+fn orders_of(key: u64) -> (u16, u16) {
+    let mask = (1u64 << ORDER_BITS) - 1;
+    (((key >> ORDER_BITS) & mask) as u16, (key & mask) as u16)
+}
+
 /// The [`KEY`] of the cell of report `rid`, outcome row `row_order` and
 /// applicant `col_order`.
 pub(super) fn key_of(rid: u32, row_order: u16, col_order: u16) -> u64 {
@@ -75,7 +81,6 @@ pub(super) fn finish_dispositions(pieces: LazyFrame, ids: &DataFrame) -> Result<
             row_of[r as usize] = i as IdxSize;
         }
     }
-    let mask = (1u64 << ORDER_BITS) - 1;
     let (mut keep, mut id_rows, mut outcome_rows, mut applicant_rows) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (i, k) in sorted.column(KEY)?.u64()?.iter().enumerate() {
@@ -86,10 +91,11 @@ pub(super) fn finish_dispositions(pieces: LazyFrame, ids: &DataFrame) -> Result<
         if row == IdxSize::MAX {
             continue;
         }
+        let (outcome, applicant) = orders_of(k);
         keep.push(i as IdxSize);
         id_rows.push(row);
-        outcome_rows.push(((k >> ORDER_BITS) & mask) as IdxSize);
-        applicant_rows.push((k & mask) as IdxSize);
+        outcome_rows.push(IdxSize::from(outcome));
+        applicant_rows.push(IdxSize::from(applicant));
     }
     let gather = |df: &DataFrame, rows: Vec<IdxSize>| -> Result<DataFrame> {
         Ok(df.take(&IdxCa::from_vec("".into(), rows))?)

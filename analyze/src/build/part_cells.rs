@@ -142,12 +142,11 @@ struct DictionaryMap {
 }
 
 impl DictionaryMap {
-    /// The mapped value of every key of `ids`, `missing` for nulls; the
+    /// The mapped value of every key of `ids`, [`NO_TERM`] for nulls; the
     /// dictionary's strings are mapped with `map` when it is a new one.
     fn keys<'a>(
         &'a mut self,
         ids: &'a DictionaryArray<Int32Type>,
-        missing: u32,
         mut map: impl FnMut(&str) -> u32,
     ) -> Result<impl Iterator<Item = u32> + 'a> {
         let values = ids.values();
@@ -157,13 +156,13 @@ impl DictionaryMap {
                 .context("a key column is not a string column")?;
             self.mapped.clear();
             self.mapped
-                .extend(strings.iter().map(|s| s.map_or(missing, &mut map)));
+                .extend(strings.iter().map(|s| s.map_or(NO_TERM, &mut map)));
             self.values = Some(values.clone());
         }
         let mapped = &self.mapped;
         Ok(ids.keys().iter().map(move |k| {
             k.and_then(|k| mapped.get(k as usize).copied())
-                .unwrap_or(missing)
+                .unwrap_or(NO_TERM)
         }))
     }
 }
@@ -213,20 +212,22 @@ fn read_batch(
 ) -> Result<()> {
     let [m_report, m_row, m_col, m_prov] = maps;
     let rids: Vec<u32> = m_report
-        .keys(dictionary(batch, "report_id")?, NO_TERM, |s| {
+        .keys(dictionary(batch, "report_id")?, |s| {
             lookup.get(s).copied().unwrap_or(NO_TERM)
         })?
         .collect();
-    let wanted = |i: &usize| rids[*i] != NO_TERM;
-    let n = rids.iter().filter(|r| **r != NO_TERM).count();
-    if n == 0 {
+    if rids.iter().all(|r| *r == NO_TERM) {
         return Ok(());
     }
     out.rid
         .extend(rids.iter().copied().filter(|r| *r != NO_TERM));
     let mut strings = |m: &mut DictionaryMap, name: &str, dest: &mut Vec<u32>| -> Result<()> {
-        let keys = m.keys(dictionary(batch, name)?, NO_TERM, |s| terms.intern(s))?;
-        dest.extend(keys.enumerate().filter(|(i, _)| wanted(i)).map(|(_, k)| k));
+        let keys = m.keys(dictionary(batch, name)?, |s| terms.intern(s))?;
+        dest.extend(
+            keys.zip(&rids)
+                .filter(|(_, r)| **r != NO_TERM)
+                .map(|(k, _)| k),
+        );
         Ok(())
     };
     strings(m_row, "row", &mut out.row)?;

@@ -263,23 +263,18 @@ fn reduce_parts(
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, parts.len().max(1));
+    // Each thread interns the keys it meets in its own terms.
+    let terms = (0..workers)
+        .map(|_| Terms::new())
+        .collect::<Result<Vec<_>>>()?;
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let done: Mutex<Vec<Option<Result<PartPieces>>>> =
         Mutex::new((0..parts.len()).map(|_| None).collect());
+    let (next, failed, done_ref) = (&next, &failed, &done);
     std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| {
-                let mut terms = match Terms::new() {
-                    Ok(t) => t,
-                    Err(e) => {
-                        failed.store(true, Ordering::Relaxed);
-                        if let Ok(mut d) = done.lock() {
-                            d[0] = Some(Err(e));
-                        }
-                        return;
-                    }
-                };
+        for mut terms in terms {
+            s.spawn(move || {
                 while !failed.load(Ordering::Relaxed) {
                     let k = next.fetch_add(1, Ordering::Relaxed);
                     let Some(part) = parts.get(k) else {
@@ -289,7 +284,7 @@ fn reduce_parts(
                     if out.is_err() {
                         failed.store(true, Ordering::Relaxed);
                     }
-                    if let Ok(mut d) = done.lock() {
+                    if let Ok(mut d) = done_ref.lock() {
                         d[k] = Some(out);
                     }
                 }

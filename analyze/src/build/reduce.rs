@@ -134,9 +134,11 @@ impl Reducer {
             };
             let rid = reports.rid[r];
             let b = years.entry(year).or_default();
-            let cell = |i: &u32| Cell::of(cells, terms, *i as usize);
+            buf.clear();
+            buf.extend(group.iter().map(|i| Cell::of(cells, terms, *i as usize)));
+            let cells = &buf[..];
             if reports.multi[r] {
-                for c in group.iter().map(cell) {
+                for c in cells {
                     if let (3, Some(col), Some(v)) = (c.table, c.col, c.value_int)
                         && col.total
                     {
@@ -149,9 +151,6 @@ impl Reducer {
             if !reports.canon[r] {
                 continue;
             }
-            buf.clear();
-            buf.extend(group.iter().map(cell));
-            let cells = &buf[..];
             b.inferred.0.push(rid);
             b.inferred
                 .1
@@ -374,7 +373,7 @@ fn wide_of(rid: u32, cells: &[Cell], spec: &WideSpec, k: usize, out: &mut WideBu
     if !any {
         return;
     }
-    if out.ints.is_empty() && out.floats.is_empty() {
+    if out.rid.is_empty() {
         let n_int = spec.keys.iter().filter(|(_, s)| *s == Source::Int).count();
         out.ints = vec![Vec::new(); n_int];
         out.floats = vec![Vec::new(); n_keys - n_int];

@@ -41,8 +41,7 @@ pub(super) struct Term {
 /// The interned strings, and the vocabulary they are looked up in.
 pub(super) struct Terms {
     index: HashMap<String, u32>,
-    /// The terms, by index.
-    pub terms: Vec<Term>,
+    terms: Vec<Term>,
     mapping: Arc<CategoricalMapping>,
     specs: Vec<WideSpec>,
     outcomes: HashMap<&'static str, u16>,
