@@ -300,7 +300,7 @@ pub type ColumnChange = (ColumnEvent, String, Option<String>);
 /// One write of a crawl run, committed with others by [`StateDb::write_batch`].
 #[derive(Debug, Clone)]
 pub enum StateWrite {
-    /// The outcome of a frontier URL with everything it discovered ([`StateDb::complete`]).
+    /// The outcome of a frontier URL with everything it discovered ([`StateDb::write_batch`]).
     Complete(Box<(UrlRow, Completion)>),
     /// A request not tied to a frontier URL's outcome: the URL and the fetch ([`StateDb::log_fetch`]).
     Fetch(Box<(String, FetchRecord)>),
@@ -658,14 +658,6 @@ impl StateDb {
         )?)
     }
 
-    /// Commits the outcome of `row` in `run` with everything it discovered.
-    pub fn complete(&mut self, row: &UrlRow, run: i64, c: &Completion) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        complete_in(&tx, row, run, c)?;
-        tx.commit()?;
-        Ok(())
-    }
-
     /// Commits `writes` of `run` in one transaction, in order: all or none
     /// (the crawl's group commit; a crash before it leaves every URL of the
     /// batch pending, to be fetched again).
@@ -728,7 +720,7 @@ impl StateDb {
     }
 }
 
-/// The writes of one URL's outcome (see [`StateDb::complete`]), inside `tx`.
+/// The writes of one URL's outcome (see [`StateDb::write_batch`]), inside `tx`.
 fn complete_in(
     tx: &rusqlite::Transaction<'_>,
     row: &UrlRow,
