@@ -4,10 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
-use polars::prelude::{
-    DataFrame, LazyFrame, ParquetCompression, ParquetWriter, PlRefPath, ScanArgsParquet, UnionArgs,
-    concat, lit,
-};
+use polars::prelude::{DataFrame, LazyFrame, PlRefPath, ScanArgsParquet, UnionArgs, concat, lit};
 
 use crate::schema::{Dataset, columns};
 
@@ -87,9 +84,7 @@ pub fn write_partition(
 ) -> Result<()> {
     let file = partition_file(out, d, year);
     ogi_util::write_atomic_with(&file, |f| {
-        ParquetWriter::new(f)
-            .with_compression(ParquetCompression::Zstd(None))
-            .finish(df)
+        crate::parquet_out::write_parquet(f, df)
             .map(drop)
             .map_err(std::io::Error::other)
     })

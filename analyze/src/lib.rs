@@ -12,6 +12,7 @@ pub mod compliance;
 mod export;
 mod io;
 pub mod labels;
+mod parquet_out;
 pub mod regions;
 mod schema;
 mod timing;
@@ -507,7 +508,10 @@ fn analyze_timed(
         writer.write(Dataset::Agencies, None, agencies_df)
     })?;
     let busy = phases.time("write_wait", || writer.finish())?;
-    phases.add_background("write", busy);
+    phases.add_background("write", busy.wall);
+    if let Some(cpu) = busy.cpu {
+        phases.add_background("write_cpu", cpu);
+    }
 
     let manifest = Manifest {
         globals,

@@ -22,7 +22,16 @@ type Job = (Dataset, Option<i32>, DataFrame);
 /// [`PartitionWriter::finish`].
 pub(crate) struct PartitionWriter {
     tx: Option<SyncSender<Job>>,
-    handle: Option<JoinHandle<Result<Duration>>>,
+    handle: Option<JoinHandle<Result<Busy>>>,
+}
+
+/// Time the writer thread spent writing: wall time, and CPU time of the
+/// thread (which load from other processes does not inflate; `None` where
+/// the platform has no per-thread clock).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Busy {
+    pub(crate) wall: Duration,
+    pub(crate) cpu: Option<Duration>,
 }
 
 impl PartitionWriter {
@@ -32,14 +41,17 @@ impl PartitionWriter {
         let out: PathBuf = out.to_path_buf();
         let handle = std::thread::Builder::new()
             .name("ogi-analyze-writer".into())
-            .spawn(move || -> Result<Duration> {
-                let mut busy = Duration::ZERO;
+            .spawn(move || -> Result<Busy> {
+                let mut wall = Duration::ZERO;
                 for (d, year, mut df) in rx {
                     let started = Instant::now();
                     io::write_partition(&out, d, year, &mut df)?;
-                    busy += started.elapsed();
+                    wall += started.elapsed();
                 }
-                Ok(busy)
+                Ok(Busy {
+                    wall,
+                    cpu: thread_cpu_time(),
+                })
             })
             .context("starting the dataset writer thread")?;
         Ok(PartitionWriter {
@@ -64,19 +76,37 @@ impl PartitionWriter {
     }
 
     /// Wait until every queued partition is written; the writer's busy time.
-    pub(crate) fn finish(mut self) -> Result<Duration> {
+    pub(crate) fn finish(mut self) -> Result<Busy> {
         self.join()
     }
 
-    fn join(&mut self) -> Result<Duration> {
+    fn join(&mut self) -> Result<Busy> {
         self.tx = None;
         match self.handle.take() {
             Some(h) => h
                 .join()
                 .map_err(|_| anyhow!("the dataset writer thread panicked"))?,
-            None => Ok(Duration::ZERO),
+            None => Ok(Busy::default()),
         }
     }
+}
+
+/// CPU time used so far by the calling thread.
+#[cfg(unix)]
+fn thread_cpu_time() -> Option<Duration> {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid timespec for the call to fill.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    (rc == 0).then(|| Duration::new(t.tv_sec as u64, t.tv_nsec as u32))
+}
+
+/// CPU time used so far by the calling thread (not measured here).
+#[cfg(not(unix))]
+fn thread_cpu_time() -> Option<Duration> {
+    None
 }
 
 impl Drop for PartitionWriter {
