@@ -23,8 +23,9 @@ mod wide;
 use anyhow::{Context as _, Result};
 
 use polars::prelude::{
-    Column, DataFrame, DataType, Expr, IntoLazy, JoinArgs, JoinType, LazyFrame, NULL,
-    SortMultipleOptions, col, lit, when,
+    CatSize, ChunkTake, Column, DataFrame, DataType, Expr, Field, IDX_DTYPE, IntoColumn, IntoLazy,
+    JoinArgs, JoinType, LazyFrame, NULL, PolarsResult, SortMultipleOptions, StringChunked, col,
+    lit, when,
 };
 
 use crate::regions::Gazetteer;
@@ -121,13 +122,45 @@ pub(super) fn finish_sorted(lf: LazyFrame, d: Dataset, keys: &[&str]) -> LazyFra
 }
 
 /// Select the documented columns of a dataset (without `year`), cast to their dtypes.
-pub(super) fn finish(lf: LazyFrame, d: Dataset) -> LazyFrame {
+/// A text column that is a [`cat`] in `lf` is made text by [`cat_as_text`].
+pub(super) fn finish(mut lf: LazyFrame, d: Dataset) -> LazyFrame {
+    let schema = lf.collect_schema().ok();
     let exprs: Vec<Expr> = columns(d)
         .into_iter()
         .filter(|c| c.name != "year")
-        .map(|c| col(c.name.as_str()).cast(c.dtype))
+        .map(|c| {
+            let from_cat = schema
+                .as_ref()
+                .and_then(|s| s.get(c.name.as_str()))
+                .is_some_and(|t| t == &cat());
+            if from_cat && c.dtype == DataType::String {
+                col(c.name.as_str()).map(cat_as_text, |_, f| {
+                    Ok(Field::new(f.name().clone(), DataType::String))
+                })
+            } else {
+                col(c.name.as_str()).cast(c.dtype)
+            }
+        })
         .collect();
     lf.select(exprs)
+}
+
+/// A [`cat`] column as text, each row gathered from one copy of every
+/// category's text. Casting instead would copy the text onto every row;
+/// gathered, the rows of a value share one string view, which the dataset
+/// writer ([`crate::parquet_out`]) dictionary-encodes without hashing.
+fn cat_as_text(c: Column) -> PolarsResult<Column> {
+    let DataType::Categorical(_, mapping) = c.dtype() else {
+        return c.cast(&DataType::String);
+    };
+    let texts: StringChunked = (0..mapping.num_cats_upper_bound())
+        .map(|id| mapping.cat_to_str(id as CatSize))
+        .collect();
+    let ids = c.to_physical_repr().cast(&IDX_DTYPE)?;
+    Ok(texts
+        .take(ids.idx()?)?
+        .with_name(c.name().clone())
+        .into_column())
 }
 
 pub(super) fn keys_frame(
@@ -287,4 +320,36 @@ pub fn compute_year(
     frames.push((Dataset::Regions, regions));
     frames.sort_by_key(|(d, _)| *d);
     Ok(YearFrames { frames })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cat_column_as_text_is_its_cast_with_one_copy_per_value() {
+        let texts = ["partially_granted", "natural_person", "x"];
+        let rows: Vec<Option<&str>> = (0..200)
+            .map(|i| (i % 9 != 4).then_some(texts[i % texts.len()]))
+            .collect();
+        let c = Column::new("c".into(), rows).cast(&cat()).unwrap();
+        let text = cat_as_text(c.clone()).unwrap();
+        assert_eq!(text.dtype(), &DataType::String);
+        assert!(text.equals_missing(&c.cast(&DataType::String).unwrap()));
+        // Equal values share one view (one copy of the text).
+        let arr = text
+            .as_materialized_series()
+            .str()
+            .unwrap()
+            .downcast_as_array()
+            .clone();
+        let distinct: std::collections::HashSet<u128> = arr
+            .views()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| polars_arrow::array::Array::is_valid(&arr, *i))
+            .map(|(_, v)| v.as_u128())
+            .collect();
+        assert_eq!(distinct.len(), texts.len());
+    }
 }
