@@ -10,6 +10,7 @@ pub mod agencies;
 mod build;
 pub mod compliance;
 mod export;
+mod fingerprint;
 mod io;
 pub mod labels;
 mod parquet_out;
@@ -112,56 +113,6 @@ fn year_key(y: Option<i32>) -> String {
 
 fn parse_year_key(k: &str) -> Option<i32> {
     k.parse().ok()
-}
-
-/// Per-year fingerprint of the report rows (every column), used to find the
-/// years whose inputs changed. Cells are assumed to change only together
-/// with their report row (same document + same parser version → same cells).
-fn fingerprints(reports: &polars::prelude::DataFrame) -> Result<BTreeMap<Option<i32>, String>> {
-    let fingerprinted: Vec<&str> = REPORT_COLUMNS
-        .iter()
-        .copied()
-        .chain(
-            ogi_spec::parts::REPORT_COLUMNS
-                .iter()
-                .filter(|c| !c.required)
-                .map(|c| c.name),
-        )
-        .collect();
-    let as_text: Vec<_> = fingerprinted
-        .iter()
-        .map(|c| col(*c).cast(DataType::String).fill_null(lit("\u{0}")))
-        .collect();
-    let mut select = vec![col("year").alias("_year")];
-    select.extend(as_text);
-    let df = reports
-        .clone()
-        .lazy()
-        .select(select)
-        .sort(
-            ["_year", "report_id", "source"],
-            SortMultipleOptions::default().with_nulls_last(true),
-        )
-        .collect()
-        .context("fingerprinting reports")?;
-    let years = df.column("_year")?.i32()?.clone();
-    let cols = fingerprinted
-        .iter()
-        .map(|c| Ok(df.column(c)?.str()?.clone()))
-        .collect::<Result<Vec<_>>>()?;
-    let mut hashers: BTreeMap<Option<i32>, Sha256> = BTreeMap::new();
-    for (i, y) in years.iter().enumerate() {
-        let h = hashers.entry(y).or_default();
-        for c in &cols {
-            h.update(c.get(i).unwrap_or("").as_bytes());
-            h.update([0x1f]);
-        }
-        h.update([0x1e]);
-    }
-    Ok(hashers
-        .into_iter()
-        .map(|(y, h)| (y, hex::encode(h.finalize())))
-        .collect())
 }
 
 fn globals_digest(gazetteer: Option<&GazetteerSource>) -> Result<String> {
@@ -378,7 +329,7 @@ fn analyze_timed(
         reports.column("report_id")?.null_count() == 0,
         "reports parts hold rows without report_id"
     );
-    let fps = phases.time("fingerprint", || fingerprints(&reports))?;
+    let fps = phases.time("fingerprint", || fingerprint::fingerprints(&reports))?;
     let globals = globals_digest(opts.gazetteer.as_ref())?;
     let mpath = manifest_path(out);
     let old: Option<Manifest> = fs::read(&mpath)
