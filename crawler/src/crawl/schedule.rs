@@ -37,6 +37,11 @@ const EARLY: Duration = Duration::from_millis(2);
 pub(super) const WRITE_QUEUE: usize = 1024;
 /// State DB writes committed in one transaction at most.
 const WRITE_BATCH: usize = 512;
+/// Pages of write-ahead log (4 KiB each) between the committer's checkpoints.
+/// At SQLite's default of 1000 a checkpoint, waiting for its fsyncs (tens to
+/// hundreds of milliseconds on a busy disk), held up every few group commits,
+/// and with them the hosts waiting for the URLs a list page yields.
+pub(super) const CHECKPOINT_PAGES: u32 = 16_384;
 
 /// What the committer is handed.
 pub(super) enum Queued {
@@ -218,6 +223,13 @@ pub(super) async fn dispatch(ctx: &Arc<Ctx>, queued: Receiver<Queued>) -> Result
                         .filter(|r| !in_flight.contains(&r.url))
                         .take(HOST_BUFFER),
                 );
+                // Pages that lead to more URLs (list pages, endpoint pages) first:
+                // their outcomes, and so the URLs they yield, are committed while
+                // the host's reports are fetched, instead of the host waiting for
+                // a commit when its buffer runs dry.
+                host.buffer
+                    .make_contiguous()
+                    .sort_by_key(|r| r.kind.is_document());
                 if host.buffer.is_empty() {
                     let t = now + EMPTY_RECHECK;
                     host.empty_until = Some(t);
