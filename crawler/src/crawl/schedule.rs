@@ -119,6 +119,18 @@ impl Hosts {
         }
     }
 
+    /// Appends `rows` to host `i`'s buffer, pages that lead to more URLs (list
+    /// pages, endpoint pages) first: their outcomes, and so the URLs they yield,
+    /// are committed while the host's reports are fetched, instead of the host
+    /// waiting for a commit when its buffer runs dry.
+    fn fill(&mut self, i: usize, rows: impl IntoIterator<Item = UrlRow>) {
+        let buffer = &mut self.all[i].buffer;
+        buffer.extend(rows);
+        buffer
+            .make_contiguous()
+            .sort_by_key(|r| r.kind.is_document());
+    }
+
     /// Whether every host's buffer is empty.
     fn buffers_empty(&self) -> bool {
         self.all.iter().all(|h| h.buffer.is_empty())
@@ -137,6 +149,7 @@ pub(super) async fn dispatch(ctx: &Arc<Ctx>, queued: Receiver<Queued>) -> Result
     let mut in_flight: HashSet<String> = HashSet::new();
     let mut hosts = Hosts::default();
     let mut last_scan: Option<Instant> = None;
+    let mut primed = false;
     let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<Done>();
     let mut committer = tokio::spawn(commit(ctx.clone(), queued, done_tx.clone()));
     // On an early return the committer stops too (it holds the run's context).
@@ -169,6 +182,24 @@ pub(super) async fn dispatch(ctx: &Arc<Ctx>, queued: Receiver<Queued>) -> Result
             note(done, &mut hosts);
         }
         let now = Instant::now();
+        if !primed {
+            // Every host's first rows in one query: hundreds of hosts start at once.
+            let mut rows = ctx
+                .reads()
+                .next_for_hosts(ctx.run, HOST_BUFFER)?
+                .into_iter()
+                .peekable();
+            while let Some(first) = rows.next() {
+                let i = hosts.id(&first.host);
+                let mut same = vec![first];
+                while let Some(r) = rows.next_if(|r| r.host == same[0].host) {
+                    same.push(r);
+                }
+                hosts.fill(i, same);
+                hosts.wake(i);
+            }
+            primed = true;
+        }
         if last_scan.is_none_or(|t| now.duration_since(t) >= HOST_RESCAN) {
             for h in ctx.reads().pending_hosts(ctx.run)? {
                 let i = hosts.id(&h);
@@ -218,18 +249,13 @@ pub(super) async fn dispatch(ctx: &Arc<Ctx>, queued: Receiver<Queued>) -> Result
                     &host.name,
                     HOST_BUFFER + in_flight.len().min(64),
                 )?;
-                host.buffer.extend(
+                hosts.fill(
+                    i,
                     rows.into_iter()
                         .filter(|r| !in_flight.contains(&r.url))
                         .take(HOST_BUFFER),
                 );
-                // Pages that lead to more URLs (list pages, endpoint pages) first:
-                // their outcomes, and so the URLs they yield, are committed while
-                // the host's reports are fetched, instead of the host waiting for
-                // a commit when its buffer runs dry.
-                host.buffer
-                    .make_contiguous()
-                    .sort_by_key(|r| r.kind.is_document());
+                let host = &mut hosts.all[i];
                 if host.buffer.is_empty() {
                     let t = now + EMPTY_RECHECK;
                     host.empty_until = Some(t);
@@ -237,6 +263,7 @@ pub(super) async fn dispatch(ctx: &Arc<Ctx>, queued: Receiver<Queued>) -> Result
                     continue;
                 }
             }
+            let host = &mut hosts.all[i];
             let Some(row) = host.buffer.pop_front() else {
                 continue;
             };
