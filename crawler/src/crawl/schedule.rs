@@ -62,8 +62,9 @@ enum Done {
     /// The row was not fetched (its host's robots.txt was, first); it goes
     /// back to the front of its host's buffer.
     Requeue(UrlRow),
-    /// The outcome of the URL (first) on the host (second) is committed.
-    Committed(String, String),
+    /// The outcomes of these URLs (first) on their hosts (second) are
+    /// committed (one message a batch: one wake-up of the scheduler).
+    Committed(Vec<(String, String)>),
 }
 
 /// The scheduler's view of one host.
@@ -172,11 +173,13 @@ pub(super) async fn dispatch(ctx: &Arc<Ctx>, queued: Receiver<Queued>) -> Result
                 hosts.all[i].buffer.push_front(row);
                 hosts.wake(i);
             }
-            Done::Committed(url, host) => {
-                in_flight.remove(&url);
-                let i = hosts.id(&host);
-                hosts.all[i].empty_until = None;
-                hosts.wake(i);
+            Done::Committed(urls) => {
+                for (url, host) in urls {
+                    in_flight.remove(&url);
+                    let i = hosts.id(&host);
+                    hosts.all[i].empty_until = None;
+                    hosts.wake(i);
+                }
             }
         };
         if let Some(done) = next_done.take() {
@@ -401,11 +404,18 @@ async fn commit(
             })
             .await
             .context("commit task")??;
-            for w in writes {
-                if let StateWrite::Complete(outcome) = w {
-                    let (row, _) = *outcome;
-                    let _ = done.send(Done::Committed(row.url, row.host));
-                }
+            let committed: Vec<(String, String)> = writes
+                .into_iter()
+                .filter_map(|w| match w {
+                    StateWrite::Complete(outcome) => {
+                        let (row, _) = *outcome;
+                        Some((row.url, row.host))
+                    }
+                    _ => None,
+                })
+                .collect();
+            if !committed.is_empty() {
+                let _ = done.send(Done::Committed(committed));
             }
         }
         if stop {
