@@ -29,6 +29,8 @@ const EMPTY_RECHECK: Duration = Duration::from_millis(250);
 const HOST_RESCAN: Duration = Duration::from_secs(1);
 /// URLs buffered per host.
 const HOST_BUFFER: usize = 32;
+/// Reports fetched before a list page in a host's buffer (see `Hosts::fill`).
+const DOCS_BEFORE_LISTS: usize = 4;
 /// Fetch tasks per request allowed in flight (see `dispatch`).
 const TASKS_PER_REQUEST_SLOT: usize = 3;
 /// A host whose gate opens within this is served now: its task waits the rest
@@ -124,15 +126,21 @@ impl Hosts {
     }
 
     /// Appends `rows` to host `i`'s buffer, pages that lead to more URLs (list
-    /// pages, endpoint pages) first: their outcomes, and so the URLs they yield,
-    /// are committed while the host's reports are fetched, instead of the host
-    /// waiting for a commit when its buffer runs dry.
+    /// pages, endpoint pages) after at most `DOCS_BEFORE_LISTS` reports: their
+    /// outcomes, and so the URLs they yield, are committed while the host's
+    /// reports are fetched, instead of the host waiting for a commit when its
+    /// buffer runs dry; the few reports first keep the hosts' second list pages
+    /// out of the run's first second, when every host starts at once and the
+    /// committer is busiest.
     fn fill(&mut self, i: usize, rows: impl IntoIterator<Item = UrlRow>) {
         let buffer = &mut self.all[i].buffer;
         buffer.extend(rows);
-        buffer
-            .make_contiguous()
-            .sort_by_key(|r| r.kind.is_document());
+        let (docs, lists): (Vec<UrlRow>, Vec<UrlRow>) =
+            buffer.drain(..).partition(|r| r.kind.is_document());
+        let mut docs = docs.into_iter();
+        buffer.extend(docs.by_ref().take(DOCS_BEFORE_LISTS));
+        buffer.extend(lists);
+        buffer.extend(docs);
     }
 
     /// Whether every host's buffer is empty.
