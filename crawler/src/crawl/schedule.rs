@@ -63,7 +63,7 @@ enum Done {
     Fetched(String),
     /// The row was not fetched (its host's robots.txt was, first); it goes
     /// back to the front of its host's buffer.
-    Requeue(UrlRow),
+    Requeue(Box<UrlRow>),
     /// The outcomes of these URLs (first) on their hosts (second) are
     /// committed (one message a batch: one wake-up of the scheduler).
     Committed(Vec<(String, String)>),
@@ -178,7 +178,7 @@ pub(super) async fn dispatch(ctx: &Arc<Ctx>, queued: Receiver<Queued>) -> Result
             Done::Requeue(row) => {
                 in_flight.remove(&row.url);
                 let i = hosts.id(&row.host);
-                hosts.all[i].buffer.push_front(row);
+                hosts.all[i].buffer.push_front(*row);
                 hosts.wake(i);
             }
             Done::Committed(urls) => {
@@ -360,7 +360,7 @@ async fn fetch_task(ctx: Arc<Ctx>, row: UrlRow, done: UnboundedSender<Done>) -> 
             && t > Instant::now() + EARLY
         {
             let _ = done.send(Done::Fetched(row.host.clone()));
-            let _ = done.send(Done::Requeue(row));
+            let _ = done.send(Done::Requeue(Box::new(row)));
             return Ok(());
         }
     }
