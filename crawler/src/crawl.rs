@@ -99,7 +99,8 @@ pub async fn crawl_locked(cfg: &CrawlConfig, lock: &RunLock) -> Result<CrawlSumm
         tracing::info!(swept, "removed temp files of an interrupted run");
     }
     let mut db = StateDb::open(&cfg.out)?;
-    db.set_scope(&portals.iter().map(|p| p.id.clone()).collect::<Vec<_>>());
+    db.set_checkpoint_pages(schedule::CHECKPOINT_PAGES)?;
+    db.set_scope(&portals.iter().map(|p| p.id.clone()).collect::<Vec<_>>())?;
     let (run, resumed) = db.begin_run(cfg.revisit_after)?;
     tracing::info!(run, resumed, portals = portals.len(), "crawl run");
     let polite = Politeness::new(

@@ -22,16 +22,24 @@ pub fn raw_path(out: &Path, sha: &str) -> PathBuf {
 pub fn put(out: &Path, bytes: &[u8]) -> Result<(String, PathBuf)> {
     let sha = sha256_hex(bytes);
     let path = raw_path(out, &sha);
-    if path.exists() {
-        return Ok((sha, path));
+    if !path.exists() {
+        write_new(&path, bytes)?;
     }
-    if let Err(e) = ogi_util::write_atomic(&path, bytes) {
+    Ok((sha, path))
+}
+
+/// Writes the blob `bytes` to `path` (its [`raw_path`]), which was not there
+/// when looked at: temp file, fsync, rename, directory fsync. The
+/// crawl hashes a body and looks for its blob itself, and only hands the write
+/// (with its fsyncs) to a blocking thread when the blob is new.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Err(e) = ogi_util::write_atomic(path, bytes) {
         // A concurrent writer of the same content may have won the rename.
         if !path.exists() {
             return Err(e).with_context(|| format!("storing {}", path.display()));
         }
     }
-    Ok((sha, path))
+    Ok(())
 }
 
 /// Reads a blob and checks its digest.

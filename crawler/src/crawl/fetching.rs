@@ -318,16 +318,24 @@ async fn handle_response(
         } else {
             Vec::new()
         };
-    let out = ctx.cfg.out.clone();
-    let body = resp.body.clone();
-    let stored = tokio::task::spawn_blocking(move || raw::put(&out, &body)).await;
-    let sha = match stored {
-        Ok(Ok((sha, _))) => sha,
+    // Hashed here, and a blob already stored (an unchanged page fetched without
+    // validators, the same page on several hosts) found with one stat: only a new
+    // blob's write and fsyncs go to the blocking pool.
+    let sha = raw::sha256_hex(&resp.body);
+    let path = raw::raw_path(&ctx.cfg.out, &sha);
+    let stored = if path.exists() {
+        Ok(Ok(()))
+    } else {
+        let body = resp.body.clone();
+        tokio::task::spawn_blocking(move || raw::write_new(&path, &body)).await
+    };
+    match stored {
+        Ok(Ok(())) => {}
         failure => {
             let msg = match failure {
                 Ok(Err(e)) => format!("{e:#}"),
                 Err(e) => e.to_string(),
-                Ok(Ok(_)) => String::new(),
+                Ok(Ok(())) => String::new(),
             };
             tracing::error!(url = %url, error = %msg, "raw store write failed");
             let rec = fetch_record(url, &Ok(resp), conditional, None);

@@ -26,12 +26,11 @@ pub(super) async fn robots_for(ctx: &Arc<Ctx>, url: &Url) -> RobotsRules {
         m.entry(host.clone()).or_default().clone()
     };
     cell.get_or_init(|| async {
-        // Read off the runtime's threads: a group commit may hold the DB.
-        let cached = {
-            let (ctx, host) = (ctx.clone(), host.clone());
-            tokio::task::spawn_blocking(move || ctx.db().robots(&host, ctx.cfg.robots_ttl)).await
-        };
-        if let Ok(Ok(Some((status, body)))) = cached {
+        // Through the read-only connection: in WAL mode it never waits for a
+        // group commit or a checkpoint of the writer, and one indexed lookup is
+        // cheaper than a hand-off to the blocking pool.
+        let cached = ctx.reads().robots(&host, ctx.cfg.robots_ttl);
+        if let Ok(Some((status, body))) = cached {
             let r = RobotsRules::from_status(status, &body, &ctx.cfg.user_agent);
             if let Some(d) = r.crawl_delay {
                 ctx.polite.set_crawl_delay(&host, d);
