@@ -240,11 +240,12 @@ fn normalize(s: &str) -> String {
 static YEAR: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"\d{4}年度?").expect("static regex is valid"));
 
-/// Builds this module's regular expression and the gazetteer's index now (see
-/// [`crate::warm_up`]).
+/// Builds this module's regular expression, the gazetteer's index and the
+/// table of confusable characters now (see [`crate::warm_up`]).
 pub(crate) fn warm_up() {
     LazyLock::force(&YEAR);
     gazetteer();
+    crate::confusable::warm_up();
 }
 
 /// The part of a title that names the agency: before `政府信息公开`, without
