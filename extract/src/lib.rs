@@ -37,6 +37,7 @@ pub mod labels;
 pub mod metadata;
 pub mod normalize;
 pub mod parse;
+mod phrase;
 pub mod reader;
 pub mod region;
 pub mod render;
@@ -63,7 +64,6 @@ pub(crate) fn warm_up() {
     normalize::warm_up();
     metadata::warm_up();
     issued::warm_up();
-    reader::narrative::warm_up();
     reader::table3::warm_up();
     region::warm_up();
 }
