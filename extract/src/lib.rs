@@ -61,7 +61,6 @@ pub(crate) fn warm_up() {
         identities::identities(t);
     }
     value::warm_up();
-    normalize::warm_up();
     metadata::warm_up();
     issued::warm_up();
     reader::table3::warm_up();

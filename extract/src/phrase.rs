@@ -10,6 +10,9 @@
 //! former patterns' leftmost-first semantics, including greedy and lazy
 //! repetition; their tests compare them with the patterns on generated text.
 
+use regex_syntax::hir::{Class, HirKind};
+use std::sync::LazyLock;
+
 /// The first of `words` that `s` continues with at byte `at` (a char
 /// boundary). No word in a list passed here begins another one, so the first
 /// that fits is the only one, as in a regex alternation.
@@ -50,6 +53,33 @@ pub(crate) fn skip_digits(s: &str, at: usize) -> usize {
         .count()
 }
 
+/// Whether `c` is a decimal digit as regex `\d` (Unicode `Nd`) has it: any
+/// ASCII digit, and the other `Nd` characters, found (rarely needed) in the
+/// class that `regex-syntax` builds for `\d` — parsing it builds no automaton.
+pub(crate) fn is_digit(c: char) -> bool {
+    static OTHER_DIGITS: LazyLock<Vec<(char, char)>> =
+        LazyLock::new(|| match regex_syntax::parse(r"\d").map(|h| h.into_kind()) {
+            Ok(HirKind::Class(Class::Unicode(class))) => {
+                class.iter().map(|r| (r.start(), r.end())).collect()
+            }
+            other => panic!("\\d is not a Unicode class: {other:?}"),
+        });
+    c.is_ascii_digit()
+        || (!c.is_ascii()
+            && c.is_numeric()
+            && OTHER_DIGITS
+                .binary_search_by(|&(a, b)| {
+                    if b < c {
+                        std::cmp::Ordering::Less
+                    } else if a > c {
+                        std::cmp::Ordering::Greater
+                    } else {
+                        std::cmp::Ordering::Equal
+                    }
+                })
+                .is_ok())
+}
+
 /// A character that does not end a clause: not `，` `,` `。` `；` `;`.
 pub(crate) fn in_clause(c: char) -> bool {
     !matches!(c, '，' | ',' | '。' | '；' | ';')
@@ -58,6 +88,21 @@ pub(crate) fn in_clause(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_as_regex_has_them() {
+        let re = regex::Regex::new(r"^\d$").unwrap();
+        for c in ('\0'..='\u{10FFFF}')
+            .filter(|c| c.is_numeric() || *c as u32 % 7 == 0)
+            .chain(['٣', '５', '〇', '①', 'Ⅳ', '7'])
+        {
+            assert_eq!(
+                is_digit(c),
+                re.is_match(c.encode_utf8(&mut [0; 4])),
+                "{c:?}"
+            );
+        }
+    }
 
     #[test]
     fn pieces() {
