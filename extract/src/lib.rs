@@ -60,9 +60,7 @@ pub(crate) fn warm_up() {
     for t in [Template::V2019, Template::V2021] {
         identities::identities(t);
     }
-    value::warm_up();
     metadata::warm_up();
-    issued::warm_up();
     reader::table3::warm_up();
     region::warm_up();
 }
