@@ -393,7 +393,7 @@ mod former_patterns {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(3000))]
+        #![proptest_config(ProptestConfig::with_cases(1000))]
         #[test]
         fn generated_lines(v in proptest::collection::vec(proptest::sample::select(&PIECES[..]), 0..14)) {
             agree(&v.concat());

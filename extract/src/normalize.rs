@@ -7,7 +7,7 @@
 //! the characters; [`label_key`] reduces a label to the bare characters that
 //! [`crate::vocab`] matching compares.
 
-use crate::phrase::{is_digit, run_ends, skip_space};
+use crate::phrase::{is_digit, remove_matches, run_ends, skip_space};
 use unicode_normalization::UnicodeNormalization;
 
 /// CJK Radicals Supplement (U+2E80–U+2EF3) forms that PDF fonts emit, mapped to
@@ -235,27 +235,6 @@ fn strip_remarks(t: &str) -> String {
     remove_matches(t, end_at)
 }
 
-/// `t` without the leftmost, non-overlapping matches found by `end_at` (the
-/// end of a match that starts at a byte, if one does), as a regex's
-/// `replace_all(t, "")`. The matches are never empty.
-fn remove_matches(t: &str, end_at: impl Fn(usize) -> Option<usize>) -> String {
-    let mut out = String::with_capacity(t.len());
-    let mut kept = 0;
-    let mut p = 0;
-    while let Some(c) = t[p..].chars().next() {
-        match end_at(p) {
-            Some(end) => {
-                out.push_str(&t[kept..p]);
-                kept = end;
-                p = end;
-            }
-            None => p += c.len_utf8(),
-        }
-    }
-    out.push_str(&t[kept..]);
-    out
-}
-
 /// Reduces a label to the characters that matter for matching: normalised
 /// (see [`normalize_text`]), without row enumerators (`（一）`, `1.`, `一、`),
 /// bracketed remarks, Markdown markers, punctuation, quotes and spaces.
@@ -433,7 +412,7 @@ mod former_patterns {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(3000))]
+        #![proptest_config(ProptestConfig::with_cases(1000))]
         #[test]
         fn generated_labels(v in proptest::collection::vec(proptest::sample::select(&PIECES[..]), 0..20)) {
             agree(&v.concat());

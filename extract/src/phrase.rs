@@ -80,6 +80,27 @@ pub(crate) fn is_digit(c: char) -> bool {
                 .is_ok())
 }
 
+/// `t` without the leftmost, non-overlapping matches found by `end_at` (the
+/// end of a match that starts at a byte, if one does), as a regex's
+/// `replace_all(t, "")`. The matches are never empty.
+pub(crate) fn remove_matches(t: &str, end_at: impl Fn(usize) -> Option<usize>) -> String {
+    let mut out = String::with_capacity(t.len());
+    let mut kept = 0;
+    let mut p = 0;
+    while let Some(c) = t[p..].chars().next() {
+        match end_at(p) {
+            Some(end) => {
+                out.push_str(&t[kept..p]);
+                kept = end;
+                p = end;
+            }
+            None => p += c.len_utf8(),
+        }
+    }
+    out.push_str(&t[kept..]);
+    out
+}
+
 /// A character that does not end a clause: not `，` `,` `。` `；` `;`.
 pub(crate) fn in_clause(c: char) -> bool {
     !matches!(c, '，' | ',' | '。' | '；' | ';')

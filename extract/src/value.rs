@@ -255,7 +255,7 @@ mod former_pattern {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(3000))]
+        #![proptest_config(ProptestConfig::with_cases(1000))]
         #[test]
         fn generated_values(v in proptest::collection::vec(proptest::sample::select(&PIECES[..]), 0..8)) {
             agree(&v.concat());

@@ -582,7 +582,7 @@ mod former_patterns {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(3000))]
+        #![proptest_config(ProptestConfig::with_cases(1000))]
         #[test]
         fn generated_sentences(s in sentence()) {
             agree(&s);
