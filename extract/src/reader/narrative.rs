@@ -53,11 +53,10 @@ fn no_fees(s: &str) -> Option<(usize, usize)> {
             .rev()
             .find_map(|v| {
                 let b = v + word_at(s, v, &FEE_VERBS)?.len();
-                let t = run_ends(s, b, gap2, in_clause)
+                run_ends(s, b, gap2, in_clause)
                     .into_iter()
                     .rev()
-                    .find_map(|t| Some(t + word_at(s, t, ends)?.len()));
-                t
+                    .find_map(|t| Some(t + word_at(s, t, ends)?.len()))
             })
     };
     s.char_indices().find_map(|(p, _)| {
