@@ -52,9 +52,11 @@ pub use parse::parse_lines;
 pub use text::lines_from_text;
 
 /// Builds now what the parsing core otherwise builds at its first use: the
-/// regular expressions (their compilation was the largest part of a short
-/// run's CPU time), the vocabulary, the identities, the gazetteer's index.
-/// Results do not depend on whether or when this runs.
+/// title's two regular expressions (the other phrases are matched by hand,
+/// see [`phrase`]: compiling expressions was the largest part of a short
+/// run's CPU time), the vocabulary, the identities, the gazetteer's index and
+/// the table of confusable characters. Results do not depend on whether or
+/// when this runs.
 pub(crate) fn warm_up() {
     vocab::vocab();
     for t in [Template::V2019, Template::V2021] {
