@@ -52,17 +52,15 @@ pub use parse::parse_lines;
 pub use text::lines_from_text;
 
 /// Builds now what the parsing core otherwise builds at its first use: the
-/// title's two regular expressions (the other phrases are matched by hand,
-/// see [`phrase`]: compiling expressions was the largest part of a short
-/// run's CPU time), the vocabulary, the identities, the gazetteer's index and
-/// the table of confusable characters. Results do not depend on whether or
-/// when this runs.
+/// vocabulary, the identities, the gazetteer's index and the table of
+/// confusable characters (the core compiles no regular expression: their
+/// building was the largest part of a short run's CPU time, see [`phrase`]).
+/// Results do not depend on whether or when this runs.
 pub(crate) fn warm_up() {
     vocab::vocab();
     for t in [Template::V2019, Template::V2021] {
         identities::identities(t);
     }
-    metadata::warm_up();
     reader::table3::warm_up();
     region::warm_up();
 }
