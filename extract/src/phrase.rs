@@ -6,9 +6,11 @@
 //! cost (issue 16; scripts/bench/notes.md): a bounded repetition of a negated
 //! class such as `[^，,。；;]{0,12}` is compiled as twelve copies of an
 //! automaton for every character but five. The matchers built from these
-//! pieces (in [`crate::reader::narrative`] and [`crate::metadata`]) keep the
-//! former patterns' leftmost-first semantics, including greedy and lazy
-//! repetition; their tests compare them with the patterns on generated text.
+//! pieces (in [`crate::reader::narrative`], [`crate::metadata`],
+//! [`crate::issued`], [`crate::value`], [`crate::normalize`] and
+//! [`crate::region`]) keep the former patterns' leftmost-first semantics,
+//! including greedy and lazy repetition; each quotes its pattern, and its
+//! tests compare the two on known and generated text.
 
 use regex_syntax::hir::{Class, HirKind};
 use std::sync::LazyLock;
