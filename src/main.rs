@@ -51,7 +51,27 @@ fn main() {
             2
         }
     };
-    std::process::exit(code);
+    finish(code)
+}
+
+/// Ends the process with `code` once standard output is flushed, without the
+/// C library's exit handlers and the shared libraries' destructors (mimalloc's
+/// and aws-lc's teardown, `_dl_fini`). Nothing of ours runs there: every
+/// command has written and closed its files when [`cmd::run`] returns, and
+/// standard error is unbuffered; on `ogi parse` of one PDF they were work on
+/// the critical path after the result was printed (scripts/bench/notes.md).
+fn finish(code: i32) -> ! {
+    use std::io::Write;
+    // as `std::process::exit` does, a failed flush changes nothing here
+    let _ = std::io::stdout().flush();
+    #[cfg(unix)]
+    // SAFETY: `_exit` takes an integer and does not return; the buffered
+    // output that matters (standard output) was flushed just above.
+    unsafe {
+        libc::_exit(code)
+    }
+    #[cfg(not(unix))]
+    std::process::exit(code)
 }
 
 /// Whether an error comes from a failed write: no space, file too large, a

@@ -10,6 +10,12 @@
 
 pub use ogi_spec::confusables::partners;
 
+/// Builds the table of partners now (it is parsed from its CSV at the first
+/// look-up; see [`crate::warm_up`]), so that a parse does not wait for it.
+pub(crate) fn warm_up() {
+    let _ = partners('县');
+}
+
 /// Every text that differs from `text` in exactly one confusable character at
 /// a char position in `positions`: `(char position, variant)`.
 pub fn variants(text: &str, positions: std::ops::Range<usize>) -> Vec<(usize, String)> {

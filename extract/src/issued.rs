@@ -15,30 +15,113 @@
 
 use crate::Line;
 use crate::normalize::normalize_text;
-use regex::Regex;
-use std::sync::LazyLock;
+use crate::phrase::{is_digit, run_ends, skip_space, word_at};
 
-/// A full date: `2024年1月20日`, `2024-01-20`, `2024/1/20`, `2024.01.20`,
-/// or in Chinese numerals (`二〇二四年一月二十日`).
-static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"((?:19|20)\d\d)\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-/.](\d{1,2})[-/.](\d{1,2}))",
-        r"|([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日"
-    ))
-    .expect("date regex")
-});
+/// A full date in a line: where it is and its year, month and day as printed,
+/// in digits (`2024`, `1`, `20`) or Chinese numerals (`二〇二四`, `一`, `二十`).
+struct DateMatch<'a> {
+    start: usize,
+    end: usize,
+    parts: (&'a str, &'a str, &'a str),
+    numerals: bool,
+}
 
-/// A page's date label before a date: `发布日期`, `发布时间：`, or a bare
-/// `时间：`/`日期：` with its colon (pages print `来源：…时间：2025-03-10`).
-static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:(?:发布|成文|印发|公开)(?:日期|时间)\s*[:：]?|(?:日期|时间)\s*[:：])\s*$")
-        .expect("label regex")
-});
+/// The full date that starts at byte `p` of `t`, if one does: `2024年1月20日`,
+/// `2024-01-20`, `2024/1/20`, `2024.01.20`, or `二〇二四年一月二十日` — the
+/// former pattern
+/// `((?:19|20)\d\d)\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-/.](\d{1,2})[-/.](\d{1,2}))`
+/// `|([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日`
+/// (matched by hand, see [`crate::phrase`]; the tests compare the two).
+fn date_at(t: &str, p: usize) -> Option<DateMatch<'_>> {
+    // the end of 1..=max characters of `class` from `at`
+    let some = |at: usize, max: usize, class: fn(char) -> bool| {
+        let end = *run_ends(t, at, max, class).last()?;
+        (end > at).then_some(end)
+    };
+    let date = |parts: (usize, usize, usize, usize, usize, usize), end: usize, numerals: bool| {
+        let (y0, y1, m0, m1, d0, d1) = parts;
+        DateMatch {
+            start: y0,
+            end,
+            parts: (&t[y0..y1], &t[m0..m1], &t[d0..d1]),
+            numerals,
+        }
+    };
+    if word_at(t, p, &["19", "20"]).is_some() {
+        let year = run_ends(t, p + 2, 2, is_digit);
+        let y1 = *year.get(2)?;
+        let at = skip_space(t, y1);
+        if t[at..].starts_with('年') {
+            let m0 = skip_space(t, at + '年'.len_utf8());
+            let m1 = some(m0, 2, is_digit)?;
+            let at = skip_space(t, m1);
+            let d0 = skip_space(t, at + word_at(t, at, &["月"])?.len());
+            let d1 = some(d0, 2, is_digit)?;
+            let at = skip_space(t, d1);
+            let end = at + word_at(t, at, &["日"])?.len();
+            return Some(date((p, y1, m0, m1, d0, d1), end, false));
+        }
+        let sep = |at: usize| t[at..].starts_with(['-', '/', '.']).then_some(at + 1);
+        let m0 = sep(at)?;
+        let m1 = some(m0, 2, is_digit)?;
+        let d0 = sep(m1)?;
+        let d1 = some(d0, 2, is_digit)?;
+        return Some(date((p, y1, m0, m1, d0, d1), d1, false));
+    }
+    fn year_digit(c: char) -> bool {
+        matches!(
+            c,
+            '〇' | '○' | '零' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九'
+        )
+    }
+    fn numeral(c: char) -> bool {
+        matches!(
+            c,
+            '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+        )
+    }
+    let y1 = *run_ends(t, p, 4, year_digit).get(4)?;
+    let m0 = y1 + word_at(t, y1, &["年"])?.len();
+    let m1 = some(m0, 2, numeral)?;
+    let d0 = m1 + word_at(t, m1, &["月"])?.len();
+    let d1 = some(d0, 3, numeral)?;
+    let end = d1 + word_at(t, d1, &["日"])?.len();
+    Some(date((p, y1, m0, m1, d0, d1), end, true))
+}
 
-/// Compiles this module's regular expressions now (see [`crate::warm_up`]).
-pub(crate) fn warm_up() {
-    LazyLock::force(&DATE);
-    LazyLock::force(&LABEL);
+/// The full dates of `t`, left to right, not overlapping (see [`date_at`]).
+fn dates(t: &str) -> impl Iterator<Item = DateMatch<'_>> {
+    let mut p = 0;
+    std::iter::from_fn(move || {
+        while let Some(c) = t[p..].chars().next() {
+            if let Some(m) = date_at(t, p) {
+                p = m.end;
+                return Some(m);
+            }
+            p += c.len_utf8();
+        }
+        None
+    })
+}
+
+/// Whether `before` ends with a page's date label: `发布日期`, `发布时间：`,
+/// or a bare `时间：`/`日期：` with its colon (pages print
+/// `来源：…时间：2025-03-10`) — the former pattern
+/// `(?:(?:发布|成文|印发|公开)(?:日期|时间)\s*[:：]?|(?:日期|时间)\s*[:：])\s*$`.
+fn ends_with_date_label(before: &str) -> bool {
+    const WHAT: [&str; 2] = ["日期", "时间"];
+    let s = before.trim_end();
+    if let Some(s) = s.strip_suffix([':', '：']) {
+        let s = s.trim_end();
+        return WHAT.iter().any(|w| s.ends_with(w));
+    }
+    WHAT.iter().any(|w| {
+        s.strip_suffix(w).is_some_and(|s| {
+            ["发布", "成文", "印发", "公开"]
+                .iter()
+                .any(|v| s.ends_with(v))
+        })
+    })
 }
 
 /// Longest text beside a signature date (an agency name).
@@ -70,32 +153,27 @@ fn cn_year(s: &str) -> Option<u32> {
 }
 
 /// The date a match stands for, as `YYYY-MM-DD` (none for an impossible date).
-fn date_of(c: &regex::Captures) -> Option<String> {
-    let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
-    let (y, m, d) = if let Some(y) = num(1) {
-        (y, num(2).or(num(4))?, num(3).or(num(5))?)
+fn date_of(c: &DateMatch) -> Option<String> {
+    let (y, m, d) = c.parts;
+    let (y, m, d) = if c.numerals {
+        (cn_year(y)?, cn_number(m)?, cn_number(d)?)
     } else {
-        (
-            cn_year(c.get(6)?.as_str())?,
-            cn_number(c.get(7)?.as_str())?,
-            cn_number(c.get(8)?.as_str())?,
-        )
+        (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
     };
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
 /// The signature date of a line: a date with at most a short name beside it.
 fn signature_date(text: &str) -> Option<String> {
-    let c = DATE.captures(text)?;
-    let whole = c.get(0)?;
-    let rest: String = text[..whole.start()]
+    let c = dates(text).next()?;
+    let rest: String = text[..c.start]
         .chars()
-        .chain(text[whole.end()..].chars())
+        .chain(text[c.end..].chars())
         .filter(|c| !c.is_whitespace())
         .collect();
     let short = rest.chars().count() <= SIGNATURE_TEXT_CHARS;
     let no_numbers = !rest.chars().any(|c| c.is_ascii_digit());
-    let after = text[whole.end()..].trim();
+    let after = text[c.end..].trim();
     (short && no_numbers && after.is_empty())
         .then(|| date_of(&c))
         .flatten()
@@ -103,8 +181,8 @@ fn signature_date(text: &str) -> Option<String> {
 
 /// The first labelled date of a line (`发布日期：2024-01-20`).
 fn labelled_date(text: &str) -> Option<String> {
-    DATE.captures_iter(text)
-        .find(|c| c.get(0).is_some_and(|m| LABEL.is_match(&text[..m.start()])))
+    dates(text)
+        .find(|c| ends_with_date_label(&text[..c.start]))
         .and_then(|c| date_of(&c))
 }
 
@@ -209,5 +287,121 @@ mod tests {
         ));
         assert!(is_revised("关于二七区民政局2023年年度报告的更正"));
         assert!(!is_revised("二七区民政局2023年政府信息公开工作年度报告"));
+    }
+}
+
+/// [`dates`] and [`ends_with_date_label`] against the regular expressions
+/// they replaced.
+#[cfg(test)]
+mod former_patterns {
+    use super::*;
+    use proptest::prelude::*;
+    use regex::Regex;
+    use std::sync::LazyLock;
+
+    /// Built once: the tests run thousands of cases.
+    static FORMER: LazyLock<(Regex, Regex)> = LazyLock::new(|| {
+        (
+            Regex::new(concat!(
+                r"((?:19|20)\d\d)\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-/.](\d{1,2})[-/.](\d{1,2}))",
+                r"|([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日"
+            ))
+            .unwrap(),
+            Regex::new(r"(?:(?:发布|成文|印发|公开)(?:日期|时间)\s*[:：]?|(?:日期|时间)\s*[:：])\s*$")
+                .unwrap(),
+        )
+    });
+
+    const PIECES: [&str; 30] = [
+        "20",
+        "19",
+        "24",
+        "2",
+        "0",
+        "1",
+        "12",
+        "٣",
+        "年",
+        "月",
+        "日",
+        " ",
+        "\u{3000}",
+        "-",
+        "/",
+        ".",
+        "二〇二四",
+        "〇",
+        "二",
+        "十",
+        "一",
+        "发布",
+        "日期",
+        "时间",
+        "公开",
+        ":",
+        "：",
+        "来源",
+        "a",
+        "2024",
+    ];
+
+    fn agree(t: &str) {
+        let (date, label) = &*FORMER;
+        let want: Vec<_> = date
+            .captures_iter(t)
+            .map(|c| {
+                let m = c.get(0).unwrap();
+                let g = |i: usize| c.get(i).map(|m| m.as_str());
+                let parts = if c.get(1).is_some() {
+                    (
+                        g(1).unwrap(),
+                        g(2).or(g(4)).unwrap(),
+                        g(3).or(g(5)).unwrap(),
+                    )
+                } else {
+                    (g(6).unwrap(), g(7).unwrap(), g(8).unwrap())
+                };
+                (m.start(), m.end(), parts, c.get(6).is_some())
+            })
+            .collect();
+        let got: Vec<_> = dates(t)
+            .map(|m| (m.start, m.end, m.parts, m.numerals))
+            .collect();
+        assert_eq!(got, want, "{t:?}");
+        assert_eq!(ends_with_date_label(t), label.is_match(t), "{t:?}");
+    }
+
+    #[test]
+    fn known_lines() {
+        for t in [
+            "二七区民政局 2024年1月20日",
+            "2024 年 1 月 5 日",
+            "2024-01-203",
+            "2024/1/20",
+            "二〇二四年一月二十日",
+            "十二〇二四年十二月三十一日",
+            "发布日期：2024-01-28  来源",
+            "来源：管委会办公室时间：2025-03-10 15:35",
+            "发布时间 ",
+            "时间",
+            "日期 ： ",
+            "19999-1-1",
+            "",
+        ] {
+            agree(t);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #[test]
+        fn generated_lines(v in proptest::collection::vec(proptest::sample::select(&PIECES[..]), 0..14)) {
+            agree(&v.concat());
+        }
+
+        #[test]
+        fn arbitrary_text(t in "\\PC{0,30}") {
+            agree(&t);
+        }
     }
 }

@@ -37,6 +37,7 @@ pub mod labels;
 pub mod metadata;
 pub mod normalize;
 pub mod parse;
+mod phrase;
 pub mod reader;
 pub mod region;
 pub mod render;
@@ -51,19 +52,15 @@ pub use parse::parse_lines;
 pub use text::lines_from_text;
 
 /// Builds now what the parsing core otherwise builds at its first use: the
-/// regular expressions (their compilation was the largest part of a short
-/// run's CPU time), the vocabulary, the identities, the gazetteer's index.
+/// vocabulary, the identities, the gazetteer's index and the table of
+/// confusable characters (the core compiles no regular expression: their
+/// building was the largest part of a short run's CPU time, see [`phrase`]).
 /// Results do not depend on whether or when this runs.
 pub(crate) fn warm_up() {
     vocab::vocab();
     for t in [Template::V2019, Template::V2021] {
         identities::identities(t);
     }
-    value::warm_up();
-    normalize::warm_up();
-    metadata::warm_up();
-    issued::warm_up();
-    reader::narrative::warm_up();
     reader::table3::warm_up();
     region::warm_up();
 }

@@ -16,10 +16,9 @@
 //!   fills it when the title names none. [`TitleMeta::source`] tells which
 //!   source won (flags `agency_source:…`, see [`crate::parse`]).
 
+use crate::phrase::{is_digit, run_ends, word_at};
 use crate::reader::sections::{is_title, is_title_key};
 use crate::reader::tokens::TLine;
-use regex::Regex;
-use std::sync::LazyLock;
 
 /// Where the agency name came from.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -66,36 +65,149 @@ pub struct TitleMeta {
     pub two_lines: bool,
 }
 
-/// A page's metadata labels that can precede the title in the same line.
-const META_LABELS: &str = "(?:信息名称|文件名称|文章标题|标题|名称|题目|主题)";
+/// A page's metadata labels that can precede the title in the same line
+/// (none begins another).
+const META_WORDS: [&str; 7] = [
+    "信息名称",
+    "文件名称",
+    "文章标题",
+    "标题",
+    "名称",
+    "题目",
+    "主题",
+];
 
-static TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"^(?:{META_LABELS}:?)?(?:关于)?(.*?)((?:19|20)\d\d)年度?(.*?)(?:的)?政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:情况)?(?:年度)?报告")).expect("title regex")
-});
+/// `t` without a metadata label at its start and the label's colon (`标题:`):
+/// the former `^(?:信息名称|…|主题)[:：]?` removed (see [`crate::phrase`]).
+fn strip_meta_prefix(t: &str) -> &str {
+    let Some(label) = word_at(t, 0, &META_WORDS) else {
+        return t;
+    };
+    let rest = &t[label.len()..];
+    rest.strip_prefix([':', '：']).unwrap_or(rest)
+}
 
-/// A metadata label at the start of a line, with its colon.
-static META_PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"^{META_LABELS}[:：]?")).expect("label regex"));
-
-/// The year after the agency and the report words.
-static YEAR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"^(?:{META_LABELS}:?)?(?:关于)?(.*?)(?:的)?政府信息公开.*?报告\D*((?:19|20)\d\d)年?"
-    ))
-    .expect("title regex")
-});
-
-/// `本报告由{office}根据…编制`: the compiling office in the first paragraph.
-static COMPILER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"本(?:年度)?报告(?:是)?由([^,，。;；、《]{2,40}?)(?:根据|依据|按照|结合|负责|牵头|汇总|编制|组织)")
-        .expect("compiler regex")
-});
-
-/// Compiles this module's regular expressions now (see [`crate::warm_up`]).
-pub(crate) fn warm_up() {
-    for re in [&TITLE, &META_PREFIX, &YEAR_AFTER, &COMPILER] {
-        LazyLock::force(re);
+/// Where a title proper starts: after a metadata label with an optional ASCII
+/// colon and after `关于`, when they are there (the former patterns'
+/// `^(?:{labels}:?)?(?:关于)?`; neither holds a digit or a line break, so the
+/// patterns never did better by leaving them to the agency).
+fn title_start(t: &str) -> usize {
+    let mut at = 0;
+    if let Some(label) = word_at(t, 0, &META_WORDS) {
+        at = label.len();
+        if t[at..].starts_with(':') {
+            at += 1;
+        }
     }
+    if t[at..].starts_with("关于") {
+        at += "关于".len();
+    }
+    at
+}
+
+/// The end of a year `(?:19|20)\d\d` that starts at byte `p`.
+fn year_at(t: &str, p: usize) -> Option<usize> {
+    word_at(t, p, &["19", "20"])?;
+    run_ends(t, p + 2, 2, is_digit).get(2).copied()
+}
+
+/// The char boundaries from `from` up to the end of its line, in order: where
+/// a lazy `.*?` that starts at `from` can end.
+fn line_ends(t: &str, from: usize) -> impl Iterator<Item = usize> + '_ {
+    let end = t[from..].find('\n').map_or(t.len(), |i| from + i);
+    t[from..end]
+        .char_indices()
+        .map(move |(i, _)| from + i)
+        .chain(std::iter::once(end))
+}
+
+/// The end of `(?:的)?政府信息公开` at byte `p`.
+fn open_government_at(t: &str, p: usize) -> Option<usize> {
+    const WORDS: &str = "政府信息公开";
+    let p = if t[p..].starts_with('的') {
+        p + '的'.len_utf8()
+    } else {
+        p
+    };
+    t[p..].starts_with(WORDS).then_some(p + WORDS.len())
+}
+
+/// Agency, year and the agency's rest from a title: the first match of
+/// `^(?:{labels}:?)?(?:关于)?(.*?)((?:19|20)\d\d)年度?(.*?)(?:的)?政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:情况)?(?:年度)?报告`
+/// (matched by hand, see [`crate::phrase`]; the tests compare the two).
+fn title_parts(t: &str) -> Option<(&str, &str, &str)> {
+    // `(?:工作)?(?:年度)?(?:工作)?(?:情况)?(?:年度)?报告` at `p`: some of the
+    // optional words, in this order, then `报告`
+    fn report_at(t: &str, p: usize, optional: &[&str]) -> bool {
+        match optional.split_first() {
+            None => t[p..].starts_with("报告"),
+            Some((w, rest)) => {
+                (t[p..].starts_with(w) && report_at(t, p + w.len(), rest)) || report_at(t, p, rest)
+            }
+        }
+    }
+    let start = title_start(t);
+    line_ends(t, start).find_map(|y| {
+        let y_end = year_at(t, y)?;
+        let mut rest = y_end + word_at(t, y_end, &["年"])?.len();
+        // `度?`: taking it never loses a match (what follows cannot start with it)
+        if t[rest..].starts_with('度') {
+            rest += '度'.len_utf8();
+        }
+        line_ends(t, rest).find_map(|e| {
+            let after = open_government_at(t, e)?;
+            report_at(t, after, &["工作", "年度", "工作", "情况", "年度"])
+                .then(|| (&t[start..y], &t[y..y_end], &t[rest..e]))
+        })
+    })
+}
+
+/// Agency and year from a title with the year after the report words
+/// (`{agency}政府信息公开工作年度报告（2022年）`): the first match of
+/// `^(?:{labels}:?)?(?:关于)?(.*?)(?:的)?政府信息公开.*?报告\D*((?:19|20)\d\d)年?`
+/// (matched by hand, see [`crate::phrase`]; the tests compare the two).
+fn year_after_parts(t: &str) -> Option<(&str, &str)> {
+    let start = title_start(t);
+    line_ends(t, start).find_map(|e| {
+        let after = open_government_at(t, e)?;
+        line_ends(t, after).find_map(|q| {
+            let rest = q + word_at(t, q, &["报告"])?.len();
+            // `\D*` then a year, which starts with a digit: at the first digit
+            let y = t[rest..]
+                .char_indices()
+                .find(|&(_, c)| is_digit(c))
+                .map(|(i, _)| rest + i)?;
+            let y_end = year_at(t, y)?;
+            Some((&t[start..e], &t[y..y_end]))
+        })
+    })
+}
+
+/// `本报告由{office}根据…编制`: the compiling office in the first paragraph,
+/// the first match of
+/// `本(?:年度)?报告(?:是)?由([^,，。;；、《]{2,40}?)(?:根据|依据|按照|结合|负责|牵头|汇总|编制|组织)`
+/// (matched by hand, see [`crate::phrase`]; the tests compare the two).
+fn compiler(text: &str) -> Option<&str> {
+    const VERBS: [&str; 9] = [
+        "根据", "依据", "按照", "结合", "负责", "牵头", "汇总", "编制", "组织",
+    ];
+    let name = |c: char| !matches!(c, ',' | '，' | '。' | ';' | '；' | '、' | '《');
+    text.match_indices('本').find_map(|(p, _)| {
+        let mut at = p + '本'.len_utf8();
+        if text[at..].starts_with("年度") {
+            at += "年度".len();
+        }
+        at += word_at(text, at, &["报告"])?.len();
+        if text[at..].starts_with('是') {
+            at += '是'.len_utf8();
+        }
+        at += word_at(text, at, &["由"])?.len();
+        run_ends(text, at, 40, name)
+            .into_iter()
+            .skip(2)
+            .find(|&end| word_at(text, end, &VERBS).is_some())
+            .map(|end| &text[at..end])
+    })
 }
 
 /// Lines after the title searched for the first paragraph.
@@ -131,7 +243,7 @@ fn trim_name(s: &str) -> String {
 fn is_name_line(line: &TLine) -> bool {
     let t: String = line.text.chars().filter(|c| !c.is_whitespace()).collect();
     // a page's metadata label before the name (`标题:`, `名称`) is not part of it
-    let t = META_PREFIX.replace(&t, "");
+    let t = strip_meta_prefix(&t);
     let n = t.chars().count();
     !line.has_values()
         && (2..=40).contains(&n)
@@ -149,7 +261,7 @@ fn paragraph_agency(lines: &[TLine]) -> Option<String> {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    let office = COMPILER.captures(&text)?.get(1)?.as_str().to_string();
+    let office = compiler(&text)?.to_string();
     let office = trim_name(&office);
     // The office compiles its body's report (`…人民政府办公室` → `…人民政府`).
     let body = office
@@ -255,15 +367,15 @@ fn read_title(title: &str) -> TitleMeta {
         title: Some(title.to_string()),
         ..TitleMeta::default()
     };
-    if let Some(c) = TITLE.captures(title) {
-        meta.year = c[2].parse().ok();
-        let agency = trim_name(&format!("{}{}", &c[1], &c[3]));
+    if let Some((head, year, tail)) = title_parts(title) {
+        meta.year = year.parse().ok();
+        let agency = trim_name(&format!("{head}{tail}"));
         meta.agency = (!agency.is_empty()).then_some(agency);
-    } else if let Some(c) = YEAR_AFTER.captures(title) {
+    } else if let Some((head, year)) = year_after_parts(title) {
         // `{agency}政府信息公开工作年度报告（2022年）`
-        let agency = trim_name(&c[1]);
+        let agency = trim_name(head);
         meta.agency = (!agency.is_empty()).then_some(agency);
-        meta.year = c[2].parse().ok();
+        meta.year = year.parse().ok();
     }
     meta
 }
@@ -392,5 +504,182 @@ mod tests {
     #[test]
     fn no_title() {
         assert_eq!(meta("今天天气很好。\n新闻"), TitleMeta::default());
+    }
+}
+
+/// [`compiler`] against the regular expression it replaced.
+#[cfg(test)]
+mod former_pattern {
+    use super::*;
+    use proptest::prelude::*;
+    use regex::Regex;
+    use std::sync::LazyLock;
+
+    /// [`META_WORDS`] as a group of a regular expression.
+    fn meta_labels() -> String {
+        format!("(?:{})", META_WORDS.join("|"))
+    }
+
+    /// The title patterns, built once.
+    static TITLES: LazyLock<(Regex, Regex)> = LazyLock::new(|| {
+        let m = meta_labels();
+        (
+            Regex::new(&format!(r"^(?:{m}:?)?(?:关于)?(.*?)((?:19|20)\d\d)年度?(.*?)(?:的)?政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:情况)?(?:年度)?报告")).unwrap(),
+            Regex::new(&format!(r"^(?:{m}:?)?(?:关于)?(.*?)(?:的)?政府信息公开.*?报告\D*((?:19|20)\d\d)年?")).unwrap(),
+        )
+    });
+
+    fn agree_title(t: &str) {
+        let (title, year_after) = &*TITLES;
+        let want = title.captures(t).map(|c| {
+            (
+                c.get(1).unwrap().as_str(),
+                c.get(2).unwrap().as_str(),
+                c.get(3).unwrap().as_str(),
+            )
+        });
+        assert_eq!(title_parts(t), want, "title {t:?}");
+        let want = year_after
+            .captures(t)
+            .map(|c| (c.get(1).unwrap().as_str(), c.get(2).unwrap().as_str()));
+        assert_eq!(year_after_parts(t), want, "year after {t:?}");
+    }
+
+    const TITLE_PIECES: [&str; 24] = [
+        "标题",
+        ":",
+        "关于",
+        "二七区",
+        "的",
+        "政府信息公开",
+        "工作",
+        "年度",
+        "情况",
+        "报告",
+        "2024",
+        "19",
+        "20",
+        "2",
+        "٣",
+        "年",
+        "度",
+        "(",
+        ")",
+        "\n",
+        " ",
+        "政府",
+        "a",
+        "2022年",
+    ];
+
+    #[test]
+    fn known_titles() {
+        for t in [
+            "二七区人民政府办公室2022年政府信息公开工作年度报告",
+            "标题:关于二七区2023年度的政府信息公开年度报告",
+            "二七区政府信息公开工作年度报告(2022年)",
+            "二七区政府信息公开报告 报告 2022",
+            "2024年2024年政府信息公开报告",
+            "二七区2024年\n政府信息公开报告",
+            "二七区政府信息公开\n报告2022",
+            "",
+        ] {
+            agree_title(t);
+        }
+        assert_eq!(
+            title_parts("区2024年度的政府信息公开工作报告"),
+            Some(("区", "2024", ""))
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #[test]
+        fn generated_titles(v in proptest::collection::vec(proptest::sample::select(&TITLE_PIECES[..]), 0..16)) {
+            agree_title(&v.concat());
+        }
+
+        #[test]
+        fn arbitrary_titles(t in "\\PC{0,40}") {
+            agree_title(&t);
+        }
+    }
+
+    const PIECES: [&str; 29] = [
+        "标题",
+        "名称",
+        ":",
+        "本",
+        "年度",
+        "报告",
+        "是",
+        "由",
+        "根据",
+        "依据",
+        "按照",
+        "结合",
+        "负责",
+        "牵头",
+        "汇总",
+        "编制",
+        "组织",
+        "市",
+        "人民政府",
+        "办公室",
+        ",",
+        "，",
+        "。",
+        "、",
+        "《",
+        "；",
+        "年",
+        "度",
+        "a",
+    ];
+
+    /// Built once: the tests run thousands of cases.
+    static FORMER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"本(?:年度)?报告(?:是)?由([^,，。;；、《]{2,40}?)(?:根据|依据|按照|结合|负责|牵头|汇总|编制|组织)",
+        )
+        .unwrap()
+    });
+
+    fn agree(s: &str) {
+        static PREFIX: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(&format!(r"^{}[:：]?", meta_labels())).unwrap());
+        assert_eq!(strip_meta_prefix(s), PREFIX.replace(s, ""), "{s:?}");
+        let want = FORMER.captures(s).map(|c| c.get(1).unwrap().as_str());
+        assert_eq!(compiler(s), want, "{s:?}");
+    }
+
+    #[test]
+    fn known_paragraphs() {
+        for s in [
+            "本报告由市人民政府办公室根据《条例》编制",
+            "本年度报告是由区政府办负责编制",
+            "本报告由办根据",
+            "本年度报告由，市政府根据",
+            "本年报告由市政府根据",
+        ] {
+            agree(s);
+        }
+        assert_eq!(
+            compiler("本报告由市人民政府办公室根据《条例》编制"),
+            Some("市人民政府办公室")
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #[test]
+        fn generated_paragraphs(v in proptest::collection::vec(proptest::sample::select(&PIECES[..]), 0..30)) {
+            agree(&v.concat());
+        }
+
+        #[test]
+        fn arbitrary_text(s in "\\PC{0,50}") {
+            agree(&s);
+        }
     }
 }

@@ -7,8 +7,7 @@
 //! the characters; [`label_key`] reduces a label to the bare characters that
 //! [`crate::vocab`] matching compares.
 
-use regex::Regex;
-use std::sync::LazyLock;
+use crate::phrase::{is_digit, remove_matches, run_ends, skip_space};
 use unicode_normalization::UnicodeNormalization;
 
 /// CJK Radicals Supplement (U+2E80–U+2EF3) forms that PDF fonts emit, mapped to
@@ -177,22 +176,63 @@ fn full_normalize(s: &str) -> String {
     out
 }
 
-/// Enumerators that number rows: `一、`, `(一)`, `1.`, `1、`, `1)`, `第一`…`项` stays.
-static ENUMERATOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}\s*[.、)．]",
-    )
-    .expect("enumerator regex")
-});
+/// `t` without the enumerators that number rows — `(一)`, `一、`, `1.`, `1、`,
+/// `1)` (`第一`…`项` stays): every match of
+/// `\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}\s*[.、)．]`
+/// removed, as the regular expression's `replace_all` did (matched by hand,
+/// see [`crate::phrase`]; the tests compare the two).
+fn strip_enumerators(t: &str) -> String {
+    let numeral = |c: char| {
+        matches!(
+            c,
+            '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+        )
+    };
+    let end_at = |p: usize| -> Option<usize> {
+        let c = t[p..].chars().next()?;
+        // the three alternatives start with `(`, a numeral, a digit: one applies
+        if c == '(' {
+            let ends = run_ends(t, p + 1, 3, |c| numeral(c) || is_digit(c));
+            let e = *ends.last()?;
+            return (ends.len() > 1 && t[e..].starts_with(')')).then_some(e + 1);
+        }
+        if numeral(c) {
+            let e = *run_ends(t, p, 3, numeral).last()?;
+            return t[e..].starts_with('、').then_some(e + '、'.len_utf8());
+        }
+        let ends = run_ends(t, p, 2, is_digit);
+        let e = skip_space(t, *ends.last()?);
+        if ends.len() == 1 {
+            return None;
+        }
+        let mark = t[e..].chars().next()?;
+        matches!(mark, '.' | '、' | ')' | '．').then_some(e + mark.len_utf8())
+    };
+    remove_matches(t, end_at)
+}
 
-/// A bracketed remark such as `(区分处理的,只计这一情形,不计其他情形)`.
-static REMARK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\([^()]{3,}\)|【[^】]*】|\[[^\]]*\]").expect("remark regex"));
-
-/// Compiles this module's regular expressions now (see [`crate::warm_up`]).
-pub(crate) fn warm_up() {
-    LazyLock::force(&ENUMERATOR);
-    LazyLock::force(&REMARK);
+/// `t` without bracketed remarks such as `(区分处理的,只计这一情形,不计其他情形)`:
+/// every match of `\([^()]{3,}\)|【[^】]*】|\[[^\]]*\]` removed (as
+/// [`strip_enumerators`]).
+fn strip_remarks(t: &str) -> String {
+    let end_at = |p: usize| -> Option<usize> {
+        let rest = &t[p..];
+        if let Some(inner) = rest.strip_prefix('(') {
+            let close = inner.find(['(', ')'])?;
+            return (inner[close..].starts_with(')') && inner[..close].chars().count() >= 3)
+                .then_some(p + 1 + close + 1);
+        }
+        let (open, close) = match rest.chars().next()? {
+            '【' => ('【', '】'),
+            '[' => ('[', ']'),
+            _ => return None,
+        };
+        let inner = &rest[open.len_utf8()..];
+        inner
+            .find(close)
+            .map(|i| p + open.len_utf8() + i + close.len_utf8())
+    };
+    remove_matches(t, end_at)
 }
 
 /// Reduces a label to the characters that matter for matching: normalised
@@ -209,8 +249,8 @@ pub fn label_key(s: &str) -> String {
     if !needs_regex {
         return t.chars().filter(|&c| is_label_char(c)).collect();
     }
-    let t = ENUMERATOR.replace_all(&t, "");
-    let t = REMARK.replace_all(&t, "");
+    let t = strip_enumerators(&t);
+    let t = strip_remarks(&t);
     t.chars().filter(|&c| is_label_char(c)).collect()
 }
 
@@ -295,5 +335,92 @@ mod tests {
             label_key("本年新收政府信息公开申请数量"),
             "本年新收政府信息公开申请数量"
         );
+    }
+}
+
+/// [`strip_enumerators`] and [`strip_remarks`] against the regular
+/// expressions they replaced.
+#[cfg(test)]
+mod former_patterns {
+    use super::*;
+    use proptest::prelude::*;
+    use regex::Regex;
+    use std::sync::LazyLock;
+
+    /// Built once: the tests run thousands of cases.
+    static FORMER: LazyLock<(Regex, Regex)> = LazyLock::new(|| {
+        (
+            Regex::new(
+                r"\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}\s*[.、)．]",
+            )
+            .unwrap(),
+            Regex::new(r"\([^()]{3,}\)|【[^】]*】|\[[^\]]*\]").unwrap(),
+        )
+    });
+
+    const PIECES: [&str; 24] = [
+        "(",
+        ")",
+        "一",
+        "十",
+        "三",
+        "1",
+        "23",
+        "٣",
+        "５",
+        "、",
+        ".",
+        "．",
+        ")",
+        " ",
+        "\u{3000}",
+        "【",
+        "】",
+        "[",
+        "]",
+        "部分公开",
+        "区分处理的",
+        ",",
+        "\n",
+        "第",
+    ];
+
+    fn agree(s: &str) {
+        let (enumerator, remark) = &*FORMER;
+        assert_eq!(strip_enumerators(s), enumerator.replace_all(s, ""), "{s:?}");
+        assert_eq!(strip_remarks(s), remark.replace_all(s, ""), "{s:?}");
+    }
+
+    #[test]
+    fn known_labels() {
+        for s in [
+            "(二)部分公开(区分处理的,只计这一情形,不计其他情形)",
+            "3.危及三安全一稳定",
+            "十一二三、其他",
+            "(1234)",
+            "12 、a",
+            "【注】其他[1]",
+            "(ab)",
+            "",
+        ] {
+            agree(s);
+        }
+        assert_eq!(
+            label_key("(二)部分公开(区分处理的,只计这一情形)"),
+            "部分公开"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #[test]
+        fn generated_labels(v in proptest::collection::vec(proptest::sample::select(&PIECES[..]), 0..20)) {
+            agree(&v.concat());
+        }
+
+        #[test]
+        fn arbitrary_text(s in "\\PC{0,40}") {
+            agree(&s);
+        }
     }
 }

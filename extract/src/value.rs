@@ -1,8 +1,7 @@
 //! Reading one printed cell value: numbers with units, blanks, dashes, `无`.
 
+use crate::phrase::{is_digit, run_ends, word_at};
 use crate::{Number, Provenance};
-use regex::Regex;
-use std::sync::LazyLock;
 
 /// A cell value as read from the document.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,14 +25,51 @@ impl CellValue {
     }
 }
 
-static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(件|个|条|项|次|人|万元|元)?$")
-        .expect("number regex")
-});
+/// Units a printed number may carry.
+const UNITS: [&str; 8] = ["件", "个", "条", "项", "次", "人", "万元", "元"];
 
-/// Compiles this module's regular expression now (see [`crate::warm_up`]).
-pub(crate) fn warm_up() {
-    LazyLock::force(&NUMBER);
+/// A printed number's parts — sign, integer digits (with their thousands
+/// commas), fraction digits, unit — when all of `t` is one:
+/// `^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(件|个|条|项|次|人|万元|元)?$`
+/// (matched by hand, see [`crate::phrase`]; the tests compare the two).
+fn number_parts(t: &str) -> Option<(&str, &str, Option<&str>, Option<&str>)> {
+    let sign = if t.starts_with(['+', '-']) { 1 } else { 0 };
+    let digits_from = |at: usize, max: usize| *run_ends(t, at, max, is_digit).last().unwrap_or(&at);
+    // the fraction and unit after the integer part, up to the end of `t`
+    let rest = |int_end: usize| {
+        let mut at = int_end;
+        let mut fraction = None;
+        if t[at..].starts_with('.') {
+            let end = digits_from(at + 1, usize::MAX);
+            if end > at + 1 {
+                fraction = Some(&t[at + 1..end]);
+                at = end;
+            }
+        }
+        let unit = word_at(t, at, &UNITS);
+        (at + unit.map_or(0, str::len) == t.len()).then_some((fraction, unit))
+    };
+    // `\d{1,3}(?:,\d{3})+`: up to three digits, then whole groups of three
+    let lead = digits_from(sign, 3);
+    let mut grouped = lead;
+    while lead > sign && t[grouped..].starts_with(',') {
+        let ends = run_ends(t, grouped + 1, 3, is_digit);
+        if ends.len() < 4 {
+            break;
+        }
+        grouped = ends[3];
+    }
+    let int_end = if grouped > lead && rest(grouped).is_some() {
+        grouped
+    } else {
+        // `\d+`
+        digits_from(sign, usize::MAX)
+    };
+    if int_end == sign {
+        return None;
+    }
+    let (fraction, unit) = rest(int_end)?;
+    Some((&t[..sign], &t[sign..int_end], fraction, unit))
 }
 
 /// Words meaning "nothing to report".
@@ -80,17 +116,17 @@ pub fn parse_value(text: &str) -> Option<CellValue> {
             provenance: Provenance::Printed,
         });
     }
-    let caps = NUMBER.captures(t)?;
-    let negative = &caps[1] == "-";
-    let int_part: String = caps[2].chars().filter(|c| *c != ',').collect();
-    let unit = caps.get(4).map(|m| m.as_str().to_string());
-    let value = match caps.get(3) {
+    let (sign, int_digits, fraction, unit) = number_parts(t)?;
+    let negative = sign == "-";
+    let int_part: String = int_digits.chars().filter(|c| *c != ',').collect();
+    let unit = unit.map(str::to_string);
+    let value = match fraction {
         None => {
             let v: i64 = int_part.parse().ok()?;
             Number::Int(if negative { -v } else { v })
         }
         Some(frac) => {
-            let v: f64 = format!("{int_part}.{}", frac.as_str()).parse().ok()?;
+            let v: f64 = format!("{int_part}.{frac}").parse().ok()?;
             Number::Dec(if negative { -v } else { v })
         }
     };
@@ -154,5 +190,80 @@ mod tests {
     fn yuan_become_10k_cny() {
         assert_eq!(to_10k_cny(Number::Int(1000), Some("元")), Number::Dec(0.1));
         assert_eq!(to_10k_cny(Number::Dec(1.5), Some("万元")), Number::Dec(1.5));
+    }
+}
+
+/// [`number_parts`] against the regular expression it replaced.
+#[cfg(test)]
+mod former_pattern {
+    use super::*;
+    use proptest::prelude::*;
+    use regex::Regex;
+    use std::sync::LazyLock;
+
+    /// Built once: the tests run thousands of cases.
+    static FORMER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(件|个|条|项|次|人|万元|元)?$")
+            .unwrap()
+    });
+
+    const PIECES: [&str; 16] = [
+        "1", "23", "456", "7890", ",", ",000", ".", ".5", "-", "+", "٣", "万元", "元", "件", " ",
+        "a",
+    ];
+
+    fn agree(t: &str) {
+        let want = FORMER.captures(t).map(|c| {
+            (
+                c.get(1).unwrap().as_str(),
+                c.get(2).unwrap().as_str(),
+                c.get(3).map(|m| m.as_str()),
+                c.get(4).map(|m| m.as_str()),
+            )
+        });
+        assert_eq!(number_parts(t), want, "{t:?}");
+    }
+
+    #[test]
+    fn known_values() {
+        for t in [
+            "1,234",
+            "1,234.5万元",
+            "-3",
+            "+12件",
+            "1234,567",
+            "12,34",
+            "1,2345",
+            "1,234,",
+            "5.",
+            "5.元",
+            ".5",
+            "0.25元",
+            "١٢٣",
+            "1,234x",
+            "",
+            "-",
+            "12万",
+            "1,234,567",
+        ] {
+            agree(t);
+        }
+        assert_eq!(
+            number_parts("-1,234.5万元"),
+            Some(("-", "1,234", Some("5"), Some("万元")))
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #[test]
+        fn generated_values(v in proptest::collection::vec(proptest::sample::select(&PIECES[..]), 0..8)) {
+            agree(&v.concat());
+        }
+
+        #[test]
+        fn arbitrary_text(t in "[-+0-9,.٣万元件]{0,12}|\\PC{0,12}") {
+            agree(&t);
+        }
     }
 }

@@ -109,8 +109,9 @@ pub fn parse_bytes_with_lines(
     bytes: &[u8],
     opts: &ParseOptions,
 ) -> (Report, Vec<Line>) {
-    let sha256 = hex::encode(Sha256::digest(bytes));
+    // the converter (pdftotext, …) is started first; the digest does not change `bytes`
     let mut ex = read_lines(bytes, opts);
+    let sha256 = hex::encode(Sha256::digest(bytes));
     let lines = std::mem::take(&mut ex.lines);
     let mut report = crate::parse_lines(&lines);
     report.source = source.to_string();

@@ -15,10 +15,7 @@
 //! printed text and line. Two sentences that disagree give the first value
 //! and the flag `narrative_conflict:<key>`.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
+use crate::phrase::{in_clause, run_ends, skip_digits, skip_space, word_at};
 use crate::{Cell, Check, CheckState, Line, Number, Provenance, Report, TableId};
 
 /// Key of the information processing fees (yuan).
@@ -26,36 +23,134 @@ pub const INFO_FEES: &str = "info_processing_fees_cny";
 /// Key of the request count stated in the text.
 pub const RECEIVED: &str = "narrative_new_received";
 
-static NO_FEES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(未|没有|无|不)[^，,。；;]{0,6}(收取|产生|发生|涉及)[^，,。；;]{0,12}信息处理费",
-        // 依据《…信息处理费管理办法》…，本年度未收取相关费用
-        r"|(未|没有|无|不)[^，,。；;]{0,4}(收取|产生|发生|涉及)[^，,。；;]{0,8}(费用|收费)",
-    ))
-    .expect("valid regex")
-});
-static FEES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"信息处理费[^0-9０-９。；;]{0,12}?([0-9][0-9,]*(?:\.[0-9]+)?)\s*(万元|元)")
-        .expect("valid regex")
-});
-static RECEIVED_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?:收到|受理|接收)[^0-9，,。；;]{0,12}?申请\s*(?:共|总计|合计)?\s*([0-9]+)\s*(?:件|条|个)",
-        r"|(?:收到|受理|接收)\s*(?:各类|各项)?\s*([0-9]+)\s*(?:件|条|个)[^，,。；;0-9]{0,10}申请",
-    ))
-    .expect("valid regex")
-});
-static NO_RECEIVED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:未|没有)(?:收到|受理|接收)[^0-9，,。；;]{0,16}申请").expect("valid regex")
-});
-static PREVIOUS_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"上年|上一年|去年|同比").expect("valid regex"));
+// The phrases below were regular expressions; they are matched by hand
+// (`crate::phrase`: building the expressions cost more than a parse's reading
+// of the prose). Each function names its former pattern; the tests compare
+// the two on generated text.
 
-/// Compiles this module's regular expressions now (see [`crate::warm_up`]).
-pub(crate) fn warm_up() {
-    for re in [&NO_FEES, &FEES, &RECEIVED_RE, &NO_RECEIVED, &PREVIOUS_YEAR] {
-        LazyLock::force(re);
-    }
+/// Negations before a fee or request verb.
+const NOT: [&str; 4] = ["未", "没有", "无", "不"];
+/// Verbs of a fee statement.
+const FEE_VERBS: [&str; 4] = ["收取", "产生", "发生", "涉及"];
+/// Verbs of receiving requests.
+const RECEIVE: [&str; 3] = ["收到", "受理", "接收"];
+/// Units of a request count.
+const COUNT_UNITS: [&str; 3] = ["件", "条", "个"];
+
+/// A character of a clause that is not an ASCII digit (`[^0-9，,。；;]`).
+fn in_clause_no_digit(c: char) -> bool {
+    !c.is_ascii_digit() && in_clause(c)
+}
+
+/// The first statement that no fee was collected, as `(start, end)` bytes:
+/// `(未|没有|无|不)[^，,。；;]{0,6}(收取|产生|发生|涉及)[^，,。；;]{0,12}信息处理费`
+/// or, with shorter gaps, the same before `费用|收费`
+/// (`依据《…信息处理费管理办法》…，本年度未收取相关费用`).
+fn no_fees(s: &str) -> Option<(usize, usize)> {
+    let branch = |at: usize, gap1: usize, gap2: usize, ends: &[&str]| {
+        run_ends(s, at, gap1, in_clause)
+            .into_iter()
+            .rev()
+            .find_map(|v| {
+                let b = v + word_at(s, v, &FEE_VERBS)?.len();
+                run_ends(s, b, gap2, in_clause)
+                    .into_iter()
+                    .rev()
+                    .find_map(|t| Some(t + word_at(s, t, ends)?.len()))
+            })
+    };
+    s.char_indices().find_map(|(p, _)| {
+        let at = p + word_at(s, p, &NOT)?.len();
+        let end =
+            branch(at, 6, 12, &["信息处理费"]).or_else(|| branch(at, 4, 8, &["费用", "收费"]))?;
+        Some((p, end))
+    })
+}
+
+/// The first fee stated, as `(start, end, amount, unit)`:
+/// `信息处理费[^0-9０-９。；;]{0,12}?([0-9][0-9,]*(?:\.[0-9]+)?)\s*(万元|元)`.
+fn fees(s: &str) -> Option<(usize, usize, &str, &'static str)> {
+    const WORD: &str = "信息处理费";
+    let gap = |c: char| !matches!(c, '0'..='9' | '０'..='９' | '。' | '；' | ';');
+    s.match_indices(WORD).find_map(|(p, _)| {
+        run_ends(s, p + WORD.len(), 12, gap)
+            .into_iter()
+            .find_map(|n| {
+                if !s.as_bytes().get(n)?.is_ascii_digit() {
+                    return None;
+                }
+                let mut end = n + s[n..]
+                    .bytes()
+                    .take_while(|b| b.is_ascii_digit() || *b == b',')
+                    .count();
+                if s[end..].starts_with('.')
+                    && s.as_bytes().get(end + 1).is_some_and(u8::is_ascii_digit)
+                {
+                    end = skip_digits(s, end + 1);
+                }
+                let u = skip_space(s, end);
+                let unit = word_at(s, u, &["万元", "元"])?;
+                Some((p, u + unit.len(), &s[n..end], unit))
+            })
+    })
+}
+
+/// The first statement that no request was received, as `(start, end)`:
+/// `(?:未|没有)(?:收到|受理|接收)[^0-9，,。；;]{0,16}申请`.
+fn no_received(s: &str) -> Option<(usize, usize)> {
+    s.char_indices().find_map(|(p, _)| {
+        let v = p + word_at(s, p, &["未", "没有"])?.len();
+        let at = v + word_at(s, v, &RECEIVE)?.len();
+        run_ends(s, at, 16, in_clause_no_digit)
+            .into_iter()
+            .rev()
+            .find(|&t| s[t..].starts_with("申请"))
+            .map(|t| (p, t + "申请".len()))
+    })
+}
+
+/// The first request count stated, as `(start, end, count)`:
+/// `(?:收到|受理|接收)[^0-9，,。；;]{0,12}?申请\s*(?:共|总计|合计)?\s*([0-9]+)\s*(?:件|条|个)`
+/// or `(?:收到|受理|接收)\s*(?:各类|各项)?\s*([0-9]+)\s*(?:件|条|个)[^，,。；;0-9]{0,10}申请`.
+fn received(s: &str) -> Option<(usize, usize, &str)> {
+    // white space, an optional word, white space, then the count and its unit:
+    // `(start of count, end of count, end of unit)`
+    let count = |at: usize, words: &[&str]| {
+        let mut i = skip_space(s, at);
+        if let Some(w) = word_at(s, i, words) {
+            i += w.len();
+        }
+        let i = skip_space(s, i);
+        let d = skip_digits(s, i);
+        if d == i {
+            return None;
+        }
+        let u = skip_space(s, d);
+        Some((i, d, u + word_at(s, u, &COUNT_UNITS)?.len()))
+    };
+    s.char_indices().find_map(|(p, _)| {
+        let at = p + word_at(s, p, &RECEIVE)?.len();
+        let stated_after = run_ends(s, at, 12, in_clause_no_digit)
+            .into_iter()
+            .filter(|&k| s[k..].starts_with("申请"))
+            .find_map(|k| count(k + "申请".len(), &["共", "总计", "合计"]));
+        if let Some((i, d, end)) = stated_after {
+            return Some((p, end, &s[i..d]));
+        }
+        let (i, d, u) = count(at, &["各类", "各项"])?;
+        run_ends(s, u, 10, in_clause_no_digit)
+            .into_iter()
+            .rev()
+            .find(|&t| s[t..].starts_with("申请"))
+            .map(|t| (p, t + "申请".len(), &s[i..d]))
+    })
+}
+
+/// Whether a sentence names the previous year: `上年|上一年|去年|同比`.
+fn names_previous_year(s: &str) -> bool {
+    ["上年", "上一年", "去年", "同比"]
+        .iter()
+        .any(|w| s.contains(w))
 }
 
 /// A sentence of the document: its text and the index of its first line.
@@ -122,27 +217,27 @@ fn number(s: &str) -> Option<f64> {
 
 /// The fee of one sentence, if it states one.
 fn fee_of(s: &str) -> Option<(f64, String, &'static str, usize)> {
-    if let Some(m) = NO_FEES.find(s) {
-        return Some((0.0, m.as_str().to_string(), "元", m.start()));
+    if let Some((start, end)) = no_fees(s) {
+        return Some((0.0, s[start..end].to_string(), "元", start));
     }
-    let c = FEES.captures(s)?;
-    let v = number(&c[1])?;
-    let (v, unit) = if &c[2] == "万元" {
-        ((v * 1_000_000.0).round() / 100.0, "万元")
+    let (start, end, amount, unit) = fees(s)?;
+    let v = number(amount)?;
+    let v = if unit == "万元" {
+        (v * 1_000_000.0).round() / 100.0
     } else {
-        (v, "元")
+        v
     };
-    Some((v, c[0].to_string(), unit, c.get(0)?.start()))
+    Some((v, s[start..end].to_string(), unit, start))
 }
 
 /// The request count of one clause, if it states one.
 fn received_of(s: &str) -> Option<(i64, String, usize)> {
-    if let Some(m) = NO_RECEIVED.find(s) {
-        return Some((0, m.as_str().to_string(), m.start()));
+    if let Some((start, end)) = no_received(s) {
+        return Some((0, s[start..end].to_string(), start));
     }
-    let c = RECEIVED_RE.captures(s)?;
-    let n = c.get(1).or_else(|| c.get(2))?.as_str().parse().ok()?;
-    Some((n, c[0].to_string(), c.get(0)?.start()))
+    let (start, end, count) = received(s)?;
+    let n = count.parse().ok()?;
+    Some((n, s[start..end].to_string(), start))
 }
 
 /// Read the narrative figures of `lines` (see the module documentation).
@@ -173,7 +268,7 @@ pub fn read(lines: &[Line]) -> (Vec<Cell>, Vec<String>) {
         None => cells.push(cell),
     };
     for s in sentences(&text, false) {
-        if PREVIOUS_YEAR.is_match(s.text) || !s.text.contains("信息处理费") {
+        if names_previous_year(s.text) || !s.text.contains("信息处理费") {
             continue;
         }
         if let Some((v, raw, unit, at)) = fee_of(s.text) {
@@ -189,7 +284,7 @@ pub fn read(lines: &[Line]) -> (Vec<Cell>, Vec<String>) {
         }
     }
     for s in sentences(&text, true) {
-        if PREVIOUS_YEAR.is_match(s.text) {
+        if names_previous_year(s.text) {
             continue;
         }
         if let Some((n, raw, at)) = received_of(s.text) {
@@ -338,5 +433,163 @@ mod tests {
         let c = check(&r).unwrap();
         assert!(c.ok(), "{c:?}");
         assert_eq!(c.id, "N1");
+    }
+}
+
+/// The hand matchers against the regular expressions they replaced.
+#[cfg(test)]
+mod former_patterns {
+    use super::*;
+    use proptest::prelude::*;
+    use regex::Regex;
+
+    /// Pieces of the phrases, their separators and other text, so that
+    /// generated sentences often come close to matching.
+    const PIECES: [&str; 44] = [
+        "未",
+        "没有",
+        "无",
+        "不",
+        "收取",
+        "产生",
+        "发生",
+        "涉及",
+        "信息处理费",
+        "费用",
+        "收费",
+        "收到",
+        "受理",
+        "接收",
+        "申请",
+        "共",
+        "总计",
+        "合计",
+        "各类",
+        "各项",
+        "件",
+        "条",
+        "个",
+        "万元",
+        "元",
+        "上年",
+        "去年",
+        "同比",
+        "，",
+        ",",
+        "。",
+        "；",
+        ";",
+        " ",
+        "　",
+        "\n",
+        "0",
+        "12",
+        "3,4",
+        ".",
+        "５",
+        "相关",
+        "政府信息公开",
+        "a",
+    ];
+
+    fn sentence() -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(&PIECES[..]), 0..24)
+            .prop_map(|v| v.concat())
+    }
+
+    struct Former {
+        no_fees: Regex,
+        fees: Regex,
+        received: Regex,
+        no_received: Regex,
+        previous_year: Regex,
+    }
+
+    /// Built once: the tests run thousands of cases.
+    static FORMER: std::sync::LazyLock<Former> = std::sync::LazyLock::new(|| {
+        Former {
+            no_fees: Regex::new(concat!(
+                r"(未|没有|无|不)[^，,。；;]{0,6}(收取|产生|发生|涉及)[^，,。；;]{0,12}信息处理费",
+                r"|(未|没有|无|不)[^，,。；;]{0,4}(收取|产生|发生|涉及)[^，,。；;]{0,8}(费用|收费)",
+            ))
+            .unwrap(),
+            fees: Regex::new(
+                r"信息处理费[^0-9０-９。；;]{0,12}?([0-9][0-9,]*(?:\.[0-9]+)?)\s*(万元|元)",
+            )
+            .unwrap(),
+            received: Regex::new(concat!(
+                r"(?:收到|受理|接收)[^0-9，,。；;]{0,12}?申请\s*(?:共|总计|合计)?\s*([0-9]+)\s*(?:件|条|个)",
+                r"|(?:收到|受理|接收)\s*(?:各类|各项)?\s*([0-9]+)\s*(?:件|条|个)[^，,。；;0-9]{0,10}申请",
+            ))
+            .unwrap(),
+            no_received: Regex::new(r"(?:未|没有)(?:收到|受理|接收)[^0-9，,。；;]{0,16}申请")
+                .unwrap(),
+            previous_year: Regex::new(r"上年|上一年|去年|同比").unwrap(),
+    }
+    });
+
+    fn agree(s: &str) {
+        let f = &*FORMER;
+        let span = |m: regex::Match<'_>| (m.start(), m.end());
+        assert_eq!(no_fees(s), f.no_fees.find(s).map(span), "no_fees {s:?}");
+        let want = f.fees.captures(s).map(|c| {
+            let (a, b) = span(c.get(0).unwrap());
+            (
+                a,
+                b,
+                c.get(1).unwrap().as_str().to_string(),
+                c[2].to_string(),
+            )
+        });
+        let got = fees(s).map(|(a, b, n, u)| (a, b, n.to_string(), u.to_string()));
+        assert_eq!(got, want, "fees {s:?}");
+        assert_eq!(
+            no_received(s),
+            f.no_received.find(s).map(span),
+            "no_received {s:?}"
+        );
+        let want = f.received.captures(s).map(|c| {
+            let (a, b) = span(c.get(0).unwrap());
+            (a, b, c.get(1).or_else(|| c.get(2)).unwrap().as_str())
+        });
+        assert_eq!(received(s), want, "received {s:?}");
+        assert_eq!(names_previous_year(s), f.previous_year.is_match(s), "{s:?}");
+    }
+
+    #[test]
+    fn known_sentences() {
+        for s in [
+            "本年度未收取信息处理费",
+            "没有产生任何信息处理费用",
+            "依据《信息处理费管理办法》本年度未收取相关费用",
+            "收取信息处理费 1,250.50 万元",
+            "信息处理费共计12.元",
+            "共收到政府信息公开申请62件",
+            "收到申请 总计 5 条",
+            "受理各类 70 件政府信息公开申请",
+            "未收到政府信息公开申请",
+            "上一年同比增长",
+            "",
+        ] {
+            agree(s);
+        }
+        assert_eq!(
+            received("共收到政府信息公开申请62件").map(|r| r.2),
+            Some("62")
+        );
+        assert_eq!(no_fees("本年度未收取信息处理费"), Some((9, 33)));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #[test]
+        fn generated_sentences(s in sentence()) {
+            agree(&s);
+        }
+
+        #[test]
+        fn arbitrary_text(s in "\\PC{0,40}") {
+            agree(&s);
+        }
     }
 }
