@@ -16,21 +16,21 @@
 //! the rows distinct), the column goes to Polars' own path unchanged.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use polars::frame::chunk_df_for_writing;
 use polars::io::schema_to_arrow_checked;
 use polars::prelude::{
-    CompatLevel, DataFrame, ParquetCompression, PlHashMap, PolarsError, PolarsResult,
-    StatisticsOptions, get_encodings,
+    CompatLevel, DataFrame, ParquetCompression, PlHashMap, PolarsResult, StatisticsOptions,
+    get_encodings,
 };
 use polars_arrow::array::{
     Array, DictionaryArray, MutableBinaryViewArray, PrimitiveArray, Utf8ViewArray,
 };
 use polars_arrow::datatypes::{ArrowDataType, IntegerType};
-use polars_parquet::read::ParquetError;
 use polars_parquet::write::{
-    CompressedPage, Compressor, DynIter, DynStreamingIterator, FallibleStreamingIterator,
-    FileWriter, Version, WriteOptions, array_to_columns,
+    CompressedPage, DynIter, DynStreamingIterator, FileWriter, Version, WriteOptions,
+    array_to_columns, compress, fallible_streaming_iterator,
 };
 
 /// Rows per row group (Polars' default).
@@ -61,35 +61,69 @@ pub(crate) fn write_parquet<W: Write>(w: W, df: &mut DataFrame) -> PolarsResult<
     };
     let mut writer = FileWriter::try_new(w, schema, options)?;
     let fields = writer.parquet_schema().fields().to_vec();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     for batch in chunked.iter_chunks(CompatLevel::newest(), false) {
         if batch.is_empty() {
             continue;
         }
-        let mut columns = Vec::with_capacity(fields.len());
-        for ((array, type_), encoding) in batch.columns().iter().zip(&fields).zip(encodings.iter())
-        {
+        let arrays = batch.columns();
+        // Each column encoded and compressed on its own (on all cores), the
+        // pages then written in column order.
+        let encode = |i: usize| -> PolarsResult<Vec<Vec<CompressedPage>>> {
+            let (array, type_) = (&arrays[i], fields[i].clone());
             let encoded = match dictionary_by_view(array.as_ref()) {
-                Some(dict) => {
-                    array_to_columns(&dict as &dyn Array, type_.clone(), options, encoding)?
-                }
-                None => array_to_columns(array, type_.clone(), options, encoding)?,
+                Some(dict) => array_to_columns(&dict as &dyn Array, type_, options, &encodings[i])?,
+                None => array_to_columns(array, type_, options, &encodings[i])?,
             };
-            for pages in encoded {
-                let pages = pages.map(|p| {
-                    p.map_err(|e| {
-                        ParquetError::FeatureNotSupported(format!("reraised in polars: {e}"))
-                    })
-                });
-                let compressed = Compressor::new_from_vec(pages, options.compression, vec![])
-                    .map_err(PolarsError::from);
-                columns.push(Ok(
-                    DynStreamingIterator::<CompressedPage, PolarsError>::new(compressed),
-                ));
-            }
-        }
-        writer.write(batch.len() as u64, DynIter::new(columns.into_iter()))?;
+            encoded
+                .into_iter()
+                .map(|pages| {
+                    pages
+                        .map(|page| Ok(compress(page?, vec![], options.compression)?))
+                        .collect()
+                })
+                .collect()
+        };
+        let encoded = in_parallel(arrays.len(), threads, encode)?;
+        let leaves: Vec<&Vec<CompressedPage>> = encoded.iter().flatten().collect();
+        let row_group = leaves.into_iter().map(|pages| {
+            Ok(DynStreamingIterator::new(
+                fallible_streaming_iterator::convert(pages.iter().map(PolarsResult::Ok)),
+            ))
+        });
+        writer.write(batch.len() as u64, DynIter::new(row_group))?;
     }
     writer.end(None)
+}
+
+/// `f` of `0..n` on up to `threads` threads, results in index order; the
+/// first error (by index) is returned.
+fn in_parallel<T: Send>(
+    n: usize,
+    threads: usize,
+    f: impl Fn(usize) -> PolarsResult<T> + Sync,
+) -> PolarsResult<Vec<T>> {
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n {
+                return done;
+            }
+            done.push((i, f(i)));
+        }
+    };
+    let mut results: Vec<(usize, PolarsResult<T>)> = std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads.min(n)).map(|_| s.spawn(work)).collect();
+        let mut all = work();
+        for h in helpers {
+            all.extend(h.join().expect("a Parquet encoding thread panicked"));
+        }
+        all
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The dictionary form of a text column, built by view (see the module
