@@ -9,7 +9,6 @@
 //! years are hashed on all cores.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context as _, Result};
 use polars::prelude::{
@@ -19,6 +18,7 @@ use polars_arrow::array::{Array, Utf8ViewArray};
 use sha2::{Digest, Sha256};
 
 use crate::REPORT_COLUMNS;
+use crate::parallel::map_in_parallel;
 
 /// The fingerprinted columns: the required report columns, then the ones
 /// added to the contract later.
@@ -75,44 +75,25 @@ pub(crate) fn fingerprints(reports: &DataFrame) -> Result<BTreeMap<Option<i32>, 
         .context("fingerprinting reports")?;
     let columns: Vec<&Utf8ViewArray> = texts.iter().map(|t| t.downcast_as_array()).collect();
 
-    let next = AtomicUsize::new(0);
-    let hash_years = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some((year, range)) = years.get(i) else {
-                return done;
-            };
-            let mut h = Sha256::new();
-            for &row in &rows[range.clone()] {
-                for c in &columns {
-                    match c.is_valid(row) {
-                        // SAFETY: `row` is a row of `reports`, as long as every column.
-                        true => h.update(unsafe { c.value_unchecked(row) }.as_bytes()),
-                        false => h.update([0]),
-                    }
-                    h.update([0x1f]);
+    let hash_year = |i: usize| {
+        let (year, range) = &years[i];
+        let mut h = Sha256::new();
+        for &row in &rows[range.clone()] {
+            for c in &columns {
+                match c.is_valid(row) {
+                    // SAFETY: `row` is a row of `reports`, as long as every column.
+                    true => h.update(unsafe { c.value_unchecked(row) }.as_bytes()),
+                    false => h.update([0]),
                 }
-                h.update([0x1e]);
+                h.update([0x1f]);
             }
-            done.push((*year, hex::encode(h.finalize())));
+            h.update([0x1e]);
         }
+        (*year, hex::encode(h.finalize()))
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(years.len())
-        .max(1);
-    let done: Vec<Vec<(Option<i32>, String)>> = std::thread::scope(|s| {
-        let workers: Vec<_> = (1..threads).map(|_| s.spawn(hash_years)).collect();
-        let mut all = vec![hash_years()];
-        all.extend(
-            workers
-                .into_iter()
-                .map(|w| w.join().expect("a fingerprint thread panicked")),
-        );
-        all
-    });
-    Ok(done.into_iter().flatten().collect())
+    Ok(map_in_parallel(years.len(), hash_year)
+        .into_iter()
+        .collect())
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod export;
 mod fingerprint;
 mod io;
 pub mod labels;
+mod parallel;
 mod parquet_out;
 pub mod regions;
 mod schema;

@@ -1,6 +1,7 @@
 //! Writing a frame as Parquet the way Polars' `ParquetWriter` does (same row
 //! groups, pages, encodings, statistics and footer, zstd), with one change in
-//! how a text column's dictionary is found.
+//! how a text column's dictionary is found (and a row group's columns
+//! encoded and compressed on all cores).
 //!
 //! Polars dictionary-encodes a text column by hashing every row's bytes
 //! twice: once to estimate the column's cardinality, once to build the
@@ -16,8 +17,8 @@
 //! the rows distinct), the column goes to Polars' own path unchanged.
 
 use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::parallel::map_in_parallel;
 use polars::frame::chunk_df_for_writing;
 use polars::io::schema_to_arrow_checked;
 use polars::prelude::{
@@ -61,7 +62,6 @@ pub(crate) fn write_parquet<W: Write>(w: W, df: &mut DataFrame) -> PolarsResult<
     };
     let mut writer = FileWriter::try_new(w, schema, options)?;
     let fields = writer.parquet_schema().fields().to_vec();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     for batch in chunked.iter_chunks(CompatLevel::newest(), false) {
         if batch.is_empty() {
             continue;
@@ -84,9 +84,10 @@ pub(crate) fn write_parquet<W: Write>(w: W, df: &mut DataFrame) -> PolarsResult<
                 })
                 .collect()
         };
-        let encoded = in_parallel(arrays.len(), threads, encode)?;
-        let leaves: Vec<&Vec<CompressedPage>> = encoded.iter().flatten().collect();
-        let row_group = leaves.into_iter().map(|pages| {
+        let encoded = map_in_parallel(arrays.len(), encode)
+            .into_iter()
+            .collect::<PolarsResult<Vec<_>>>()?;
+        let row_group = encoded.iter().flatten().map(|pages| {
             Ok(DynStreamingIterator::new(
                 fallible_streaming_iterator::convert(pages.iter().map(PolarsResult::Ok)),
             ))
@@ -94,36 +95,6 @@ pub(crate) fn write_parquet<W: Write>(w: W, df: &mut DataFrame) -> PolarsResult<
         writer.write(batch.len() as u64, DynIter::new(row_group))?;
     }
     writer.end(None)
-}
-
-/// `f` of `0..n` on up to `threads` threads, results in index order; the
-/// first error (by index) is returned.
-fn in_parallel<T: Send>(
-    n: usize,
-    threads: usize,
-    f: impl Fn(usize) -> PolarsResult<T> + Sync,
-) -> PolarsResult<Vec<T>> {
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= n {
-                return done;
-            }
-            done.push((i, f(i)));
-        }
-    };
-    let mut results: Vec<(usize, PolarsResult<T>)> = std::thread::scope(|s| {
-        let helpers: Vec<_> = (1..threads.min(n)).map(|_| s.spawn(work)).collect();
-        let mut all = work();
-        for h in helpers {
-            all.extend(h.join().expect("a Parquet encoding thread panicked"));
-        }
-        all
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The dictionary form of a text column, built by view (see the module
