@@ -428,10 +428,7 @@ fn flush(out: &Path, part: usize, r: Reports, c: Cells) -> Result<(usize, usize)
 
 /// Peak resident set size of this process in MiB (Linux VmHWM).
 fn peak_rss_mib() -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
+    ogi_util::memory::peak_rss_bytes().map(|b| b as f64 / 1048576.0)
 }
 
 /// The analysis phase, timed; prints its own peak RSS.

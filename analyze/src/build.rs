@@ -28,6 +28,7 @@ use polars::prelude::{
     lit, when,
 };
 
+use crate::parquet_out::Rows;
 use crate::regions::Gazetteer;
 use crate::schema::{Dataset, columns};
 use crate::timing::Phases;
@@ -206,8 +207,8 @@ pub(super) fn outcomes() -> Result<LazyFrame> {
 
 /// Everything computed for one year, ready to write.
 pub struct YearFrames {
-    /// One frame per dataset.
-    pub frames: Vec<(Dataset, DataFrame)>,
+    /// The rows of each dataset (`dispositions` compact, expanded as written).
+    pub frames: Vec<(Dataset, Rows)>,
 }
 
 /// Compute every dataset of one year.
@@ -238,7 +239,7 @@ pub fn compute_year(
     let quality = phases.time("compute_quality", || {
         quality::quality(&reports).context("building quality")
     })?;
-    let mut frames = vec![(Dataset::Quality, quality)];
+    let mut frames = vec![(Dataset::Quality, Rows::Frame(quality))];
     if year.is_none() {
         return Ok(YearFrames { frames });
     }
@@ -271,14 +272,14 @@ pub fn compute_year(
     );
     frames.push((
         Dataset::Requests,
-        phases.time("compute_requests", || requests.collect())?,
+        Rows::Frame(phases.time("compute_requests", || requests.collect())?),
     ));
     let disp = take(Piece::Dispositions)?;
     frames.push((
         Dataset::Dispositions,
-        phases.time("compute_dispositions", || {
+        Rows::Expand(phases.time("compute_dispositions", || {
             dispositions::finish_dispositions(disp, &ids_df)
-        })?,
+        })?),
     ));
     let review_piece = take(Piece::Review)?;
     let review = finish_sorted(
@@ -288,7 +289,7 @@ pub fn compute_year(
     );
     frames.push((
         Dataset::ReviewLitigation,
-        phases.time("compute_review_litigation", || review.collect())?,
+        Rows::Frame(phases.time("compute_review_litigation", || review.collect())?),
     ));
     let proactive = finish_sorted(
         with_ids(take(Piece::Proactive)?),
@@ -315,9 +316,9 @@ pub fn compute_year(
         )
     })?;
     let regions = phases.time("compute_regions", || rollups::regions(panel.clone().lazy()))?;
-    frames.push((Dataset::Proactive, proactive));
-    frames.push((Dataset::Panel, panel));
-    frames.push((Dataset::Regions, regions));
+    frames.push((Dataset::Proactive, Rows::Frame(proactive)));
+    frames.push((Dataset::Panel, Rows::Frame(panel)));
+    frames.push((Dataset::Regions, Rows::Frame(regions)));
     frames.sort_by_key(|(d, _)| *d);
     Ok(YearFrames { frames })
 }

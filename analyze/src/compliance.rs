@@ -370,7 +370,7 @@ pub fn write(
     let Some(rows) = build(out, gaz.as_deref())? else {
         return Ok(None);
     };
-    let mut df = frame(&rows)?;
+    let mut df = crate::parquet_out::Rows::Frame(frame(&rows)?);
     crate::io::write_partition(out, Dataset::Compliance, None, &mut df)?;
     Ok(Some((
         crate::io::partition_file(out, Dataset::Compliance, None),

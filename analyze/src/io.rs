@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 use polars::prelude::{DataFrame, LazyFrame, PlRefPath, ScanArgsParquet, UnionArgs, concat, lit};
 
+use crate::parquet_out::Rows;
 use crate::schema::{Dataset, columns};
 
 /// Hive directory name for reports without a year.
@@ -76,15 +77,15 @@ pub fn partition_file(out: &Path, d: Dataset, year: Option<i32>) -> PathBuf {
 }
 
 /// Write one partition atomically and durably ([`ogi_util::write_atomic_with`]), zstd-compressed.
-pub fn write_partition(
+pub(crate) fn write_partition(
     out: &Path,
     d: Dataset,
     year: Option<i32>,
-    df: &mut DataFrame,
+    rows: &mut Rows,
 ) -> Result<()> {
     let file = partition_file(out, d, year);
     ogi_util::write_atomic_with(&file, |f| {
-        crate::parquet_out::write_parquet(f, df)
+        crate::parquet_out::write_rows(f, rows)
             .map(drop)
             .map_err(std::io::Error::other)
     })

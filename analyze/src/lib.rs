@@ -364,8 +364,13 @@ fn analyze_timed(
             .collect()
             .context("de-duplicating reports")
     })?;
+    tracing::debug!(target: "ogi_analyze::timing", reports_mib = reports.estimated_size() >> 20,
+        deduped_mib = deduped.estimated_size() >> 20);
+    let n_reports = reports.height();
+    // Not needed any more: `deduped` holds the reports from here on.
+    drop(reports);
     let mut summary = AnalyzeSummary {
-        reports: reports.height(),
+        reports: n_reports,
         full,
         years_removed: removed.iter().copied().collect(),
         ..AnalyzeSummary::default()
@@ -418,9 +423,17 @@ fn analyze_timed(
             _ => None,
         };
         if let Some(batch) = y.and_then(|y| batches.iter().find(|b| b.first() == Some(&y))) {
-            pieces = Some(phases.time("read_cells", || {
+            let read = phases.time("read_cells", || {
                 read_pieces_of(&deduped, &cells_files, batch)
-            })?);
+            })?;
+            for (year, p) in &read.years {
+                tracing::debug!(target: "ogi_analyze::timing", year, pieces_mib = ?p
+                    .estimated_bytes()
+                    .into_iter()
+                    .map(|(piece, b)| format!("{piece:?}={}", b >> 20))
+                    .collect::<Vec<_>>());
+            }
+            pieces = Some(read);
         }
         let of_year = match (y, pieces.as_mut()) {
             (Some(y), Some(p)) => p.years.remove(&y).map(|yp| (yp, &p.empty)),
@@ -435,15 +448,15 @@ fn analyze_timed(
             phases,
         )
         .with_context(|| format!("analysing year {}", year_key(y)))?;
-        for (d, df) in frames.frames {
+        for (d, rows) in frames.frames {
             *summary
                 .rows_written
                 .entry(d.name().to_string())
-                .or_default() += df.height();
-            if let (Dataset::Panel, Some(y)) = (d, y) {
+                .or_default() += rows.height();
+            if let (Dataset::Panel, Some(y), parquet_out::Rows::Frame(df)) = (d, y, &rows) {
                 last_panel = Some((y, df.clone()));
             }
-            phases.time("write_queue", || writer.write(d, y, df))?;
+            phases.time("write_queue", || writer.write(d, y, rows))?;
         }
         summary.years_recomputed.push(y);
     }
@@ -457,7 +470,11 @@ fn analyze_timed(
         .entry(Dataset::Agencies.name().to_string())
         .or_default() += agencies_df.height();
     phases.time("write_queue", || {
-        writer.write(Dataset::Agencies, None, agencies_df)
+        writer.write(
+            Dataset::Agencies,
+            None,
+            parquet_out::Rows::Frame(agencies_df),
+        )
     })?;
     let busy = phases.time("write_wait", || writer.finish())?;
     phases.add_background("write", busy.wall);

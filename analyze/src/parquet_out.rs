@@ -22,11 +22,11 @@ use crate::parallel::map_in_parallel;
 use polars::frame::chunk_df_for_writing;
 use polars::io::schema_to_arrow_checked;
 use polars::prelude::{
-    CompatLevel, DataFrame, ParquetCompression, PlHashMap, PolarsResult, StatisticsOptions,
+    CompatLevel, DataFrame, ParquetCompression, PlHashMap, PolarsResult, Schema, StatisticsOptions,
     get_encodings,
 };
 use polars_arrow::array::{
-    Array, DictionaryArray, MutableBinaryViewArray, PrimitiveArray, Utf8ViewArray,
+    Array, ArrayRef, DictionaryArray, MutableBinaryViewArray, PrimitiveArray, Utf8ViewArray,
 };
 use polars_arrow::datatypes::{ArrowDataType, IntegerType};
 use polars_parquet::write::{
@@ -49,10 +49,87 @@ const VIEWS_PER_VALUE: usize = 8;
 /// See [`VIEWS_PER_VALUE`].
 const VIEWS_SLACK: usize = 4096;
 
+/// The rows of a partition, as given to the writer.
+pub(crate) enum Rows {
+    /// The dataset's frame.
+    Frame(DataFrame),
+    /// A compact form of the dataset's frame, expanded one row group at a
+    /// time while it is written (see [`Expand`]).
+    Expand(Expand),
+}
+
+/// The rows of a long dataset kept compact (e.g. row numbers into a
+/// frame of reports instead of the reports' text on every row) until they
+/// are written: `expand` turns a slice of `compact` into the dataset's
+/// columns for those rows, so only one row group of the full columns is in
+/// memory at a time. The file is the one the expanded frame, written whole,
+/// would give: the row groups are cut where Polars cuts a one-chunk frame
+/// of that height (`compact` is kept in one chunk).
+pub(crate) struct Expand {
+    compact: DataFrame,
+    expand: Box<dyn Fn(DataFrame) -> PolarsResult<DataFrame> + Send>,
+}
+
+impl Expand {
+    /// `compact` (rechunked to one chunk) and the function expanding a slice of it.
+    pub(crate) fn new(
+        mut compact: DataFrame,
+        expand: impl Fn(DataFrame) -> PolarsResult<DataFrame> + Send + 'static,
+    ) -> Self {
+        compact.rechunk_mut_par();
+        Expand {
+            compact,
+            expand: Box::new(expand),
+        }
+    }
+}
+
+impl Rows {
+    /// The number of rows.
+    pub(crate) fn height(&self) -> usize {
+        match self {
+            Rows::Frame(df) => df.height(),
+            Rows::Expand(e) => e.compact.height(),
+        }
+    }
+}
+
 /// Write `df` to `w` as one Parquet file (zstd), as `ParquetWriter` would.
 pub(crate) fn write_parquet<W: Write>(w: W, df: &mut DataFrame) -> PolarsResult<u64> {
     let chunked = chunk_df_for_writing(df, ROW_GROUP_ROWS)?;
-    let schema = schema_to_arrow_checked(chunked.schema(), CompatLevel::newest(), "parquet")?;
+    let groups = chunked
+        .iter_chunks(CompatLevel::newest(), false)
+        .map(|batch| Ok(batch.into_arrays()));
+    write_row_groups(w, chunked.schema(), groups)
+}
+
+/// Write `rows` to `w` as one Parquet file (zstd): a [`Rows::Frame`] as
+/// [`write_parquet`], a [`Rows::Expand`] one expanded row group at a time
+/// (the same bytes as its frame expanded whole and written).
+pub(crate) fn write_rows<W: Write>(w: W, rows: &mut Rows) -> PolarsResult<u64> {
+    let e = match rows {
+        Rows::Frame(df) => return write_parquet(w, df),
+        Rows::Expand(e) => e,
+    };
+    let schema = (e.expand)(e.compact.clear())?.schema().clone();
+    let mut chunked = chunk_df_for_writing(&mut e.compact, ROW_GROUP_ROWS)?.into_owned();
+    let groups = chunked.split_chunks().map(|slice| {
+        let mut full = (e.expand)(slice)?;
+        full.rechunk_mut_par();
+        let mut batches = full.iter_chunks(CompatLevel::newest(), false);
+        Ok(batches.next().map(|b| b.into_arrays()).unwrap_or_default())
+    });
+    write_row_groups(w, &schema, groups)
+}
+
+/// Write the row groups `groups` (the columns' arrays of each) of a frame
+/// of `schema` to `w`.
+fn write_row_groups<W: Write>(
+    w: W,
+    schema: &Schema,
+    groups: impl Iterator<Item = PolarsResult<Vec<ArrayRef>>>,
+) -> PolarsResult<u64> {
+    let schema = schema_to_arrow_checked(schema, CompatLevel::newest(), "parquet")?;
     let encodings = get_encodings(&schema);
     let options = WriteOptions {
         statistics: StatisticsOptions::default(),
@@ -62,11 +139,12 @@ pub(crate) fn write_parquet<W: Write>(w: W, df: &mut DataFrame) -> PolarsResult<
     };
     let mut writer = FileWriter::try_new(w, schema, options)?;
     let fields = writer.parquet_schema().fields().to_vec();
-    for batch in chunked.iter_chunks(CompatLevel::newest(), false) {
-        if batch.is_empty() {
+    for arrays in groups {
+        let arrays = arrays?;
+        let len = arrays.first().map_or(0, |a| a.len());
+        if len == 0 {
             continue;
         }
-        let arrays = batch.columns();
         // Each column encoded and compressed on its own (on all cores), the
         // pages then written in column order.
         let encode = |i: usize| -> PolarsResult<Vec<Vec<CompressedPage>>> {
@@ -92,7 +170,7 @@ pub(crate) fn write_parquet<W: Write>(w: W, df: &mut DataFrame) -> PolarsResult<
                 fallible_streaming_iterator::convert(pages.iter().map(PolarsResult::Ok)),
             ))
         });
-        writer.write(batch.len() as u64, DynIter::new(row_group))?;
+        writer.write(len as u64, DynIter::new(row_group))?;
     }
     writer.end(None)
 }
@@ -163,7 +241,8 @@ fn dictionary_by_view(array: &dyn Array) -> Option<DictionaryArray<u32>> {
 mod tests {
     use super::*;
     use polars::prelude::{
-        Column, IdxCa, IntoColumn, NamedFrom, ParquetReader, ParquetWriter, SerReader, Series,
+        Column, IdxCa, IdxSize, IntoColumn, NamedFrom, ParquetReader, ParquetWriter, SerReader,
+        Series,
     };
 
     /// The bytes Polars' own writer produces for `df`.
@@ -243,6 +322,48 @@ mod tests {
                 back.equals_missing(&df),
                 "{reports}×{rows}: read back differs"
             );
+        }
+    }
+
+    /// [`long_frame`] kept compact: row numbers into the per-report
+    /// columns and a number column, expanded by gathering.
+    fn long_expand(reports: usize, rows_per_report: usize) -> Expand {
+        let full = long_frame(reports, rows_per_report);
+        let per_report = full.select(["report_id", "agency"]).unwrap();
+        let n = reports * rows_per_report;
+        let compact = DataFrame::new(
+            n,
+            vec![
+                Column::new(
+                    "i".into(),
+                    (0..n)
+                        .map(|i| (i / rows_per_report * rows_per_report) as IdxSize)
+                        .collect::<Vec<_>>(),
+                ),
+                Column::new("r".into(), (0..n as IdxSize).collect::<Vec<_>>()),
+            ],
+        )
+        .unwrap();
+        Expand::new(compact, move |rows| {
+            let mut out = per_report.take(rows.column("i")?.idx()?)?;
+            let rest = full
+                .select(["disposition", "applicant", "note", "value"])?
+                .take(rows.column("r")?.idx()?)?;
+            out.hstack_mut(rest.columns())?;
+            Ok(out)
+        })
+    }
+
+    #[test]
+    fn compact_rows_expanded_per_row_group_write_the_bytes_of_the_whole_frame() {
+        // 15 000 × 40 rows: two row groups, the last one longer.
+        for (reports, rows) in [(0, 1), (3, 5), (15_000, 40)] {
+            let whole = polars_bytes(&long_frame(reports, rows));
+            let mut expand = Rows::Expand(long_expand(reports, rows));
+            assert_eq!(expand.height(), reports * rows);
+            let mut ours = Vec::new();
+            write_rows(&mut ours, &mut expand).unwrap();
+            assert!(ours == whole, "{reports}×{rows}: bytes differ");
         }
     }
 

@@ -6,14 +6,13 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, Result, anyhow};
-use polars::prelude::DataFrame;
-
 use crate::io;
+use crate::parquet_out::Rows;
 use crate::schema::Dataset;
+use anyhow::{Context as _, Result, anyhow};
 
 /// One partition to write.
-type Job = (Dataset, Option<i32>, DataFrame);
+type Job = (Dataset, Option<i32>, Rows);
 
 /// A writer thread fed through a bounded queue (so at most `queue` finished
 /// frames wait in memory). Partitions are written in the order given, each
@@ -43,9 +42,9 @@ impl PartitionWriter {
             .name("ogi-analyze-writer".into())
             .spawn(move || -> Result<Busy> {
                 let mut wall = Duration::ZERO;
-                for (d, year, mut df) in rx {
+                for (d, year, mut rows) in rx {
                     let started = Instant::now();
-                    io::write_partition(&out, d, year, &mut df)?;
+                    io::write_partition(&out, d, year, &mut rows)?;
                     wall += started.elapsed();
                 }
                 Ok(Busy {
@@ -61,11 +60,11 @@ impl PartitionWriter {
     }
 
     /// Queue one partition (blocks while the queue is full).
-    pub(crate) fn write(&mut self, d: Dataset, year: Option<i32>, df: DataFrame) -> Result<()> {
+    pub(crate) fn write(&mut self, d: Dataset, year: Option<i32>, rows: Rows) -> Result<()> {
         let sent = self
             .tx
             .as_ref()
-            .map(|tx| tx.send((d, year, df)).is_ok())
+            .map(|tx| tx.send((d, year, rows)).is_ok())
             .unwrap_or(false);
         if sent {
             return Ok(());

@@ -17,9 +17,7 @@ fn arg(i: usize, default: f64) -> f64 {
 }
 
 fn peak_rss_kib() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
+    ogi_util::memory::peak_rss_bytes().map(|b| b / 1024)
 }
 
 #[tokio::main]

@@ -16,10 +16,7 @@ use ogi_site::{Lang, SiteOptions, build, default_dest};
 
 /// Peak resident set size of this process in MiB (Linux `VmHWM`).
 fn peak_rss_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
+    ogi_util::memory::peak_rss_bytes().map(|b| b as f64 / 1048576.0)
 }
 
 /// Total size of the files under `dir` in bytes, and their number.

@@ -8,7 +8,9 @@
 //! * [`charset`]: the one charset decoder (BOM → declared charset, checked →
 //!   re-detection), used by the crawler on list pages and by the extractor on documents;
 //! * [`process`]: the file-size cap of a child process (`RLIMIT_FSIZE`), used by
-//!   the extractor's external tools and the disk-full crash test.
+//!   the extractor's external tools and the disk-full crash test;
+//! * [`memory`]: this process's resident and peak memory (Linux), for the
+//!   analysis log and the benchmarks.
 //!
 //! Small on purpose: no async runtime, no HTTP, no data frames.
 
@@ -17,6 +19,7 @@
 pub mod atomic;
 pub mod charset;
 pub mod lock;
+pub mod memory;
 #[cfg(unix)]
 pub mod process;
 pub mod time;

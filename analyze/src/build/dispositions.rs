@@ -2,10 +2,12 @@
 
 use anyhow::Result;
 use polars::prelude::{
-    DataFrame, DataType, IdxCa, IdxSize, IntoLazy, LazyFrame, SortMultipleOptions, col, lit,
+    Column, DataFrame, DataType, IdxCa, IdxSize, IntoLazy, LazyFrame, PolarsResult,
+    SortMultipleOptions, col, lit,
 };
 
 use super::{RID, applicants, finish, inner, outcomes};
+use crate::parquet_out::Expand;
 use crate::schema::Dataset;
 
 /// Bits of the outcome row's and of the applicant's order in [`KEY`].
@@ -66,7 +68,12 @@ pub(super) fn dispositions(cells: LazyFrame) -> Result<LazyFrame> {
 /// frames are in key order, `ids` is indexed by [`RID`]), which is what
 /// joining them would give, without hashing. A row whose report is not in
 /// `ids` is dropped (an inner join).
-pub(super) fn finish_dispositions(pieces: LazyFrame, ids: &DataFrame) -> Result<DataFrame> {
+///
+/// The rows stay compact (row numbers into `ids` and the vocabulary, the
+/// value and its provenance: ≈ 24 bytes a row instead of ≈ 140 with the
+/// ids' and keys' text) until the writer expands them, a row group at a
+/// time ([`Expand`]): a year has ≈ 7 M rows at 1 M reports.
+pub(super) fn finish_dispositions(pieces: LazyFrame, ids: &DataFrame) -> Result<Expand> {
     let sorted = pieces
         .sort(
             [KEY],
@@ -97,19 +104,52 @@ pub(super) fn finish_dispositions(pieces: LazyFrame, ids: &DataFrame) -> Result<
         outcome_rows.push(IdxSize::from(outcome));
         applicant_rows.push(IdxSize::from(applicant));
     }
-    let gather = |df: &DataFrame, rows: Vec<IdxSize>| -> Result<DataFrame> {
-        Ok(df.take(&IdxCa::from_vec("".into(), rows))?)
+    let values = sorted.select(["value", "provenance"])?;
+    let values = if keep.len() == values.height() {
+        values
+    } else {
+        values.take(&IdxCa::from_vec("".into(), keep))?
     };
+    let mut cols = vec![
+        Column::new(ID_ROW.into(), id_rows),
+        Column::new(OUTCOME_ROW.into(), outcome_rows),
+        Column::new(APPLICANT_ROW.into(), applicant_rows),
+    ];
+    cols.extend(values.into_columns());
+    let compact = DataFrame::new_infer_height(cols)?;
     let outcomes = outcomes()?
         .select([col("row").alias("disposition"), col("category")])
         .collect()?;
     let applicants = applicants()?
         .select([col("col").alias("applicant")])
         .collect()?;
-    let mut cols = gather(ids, id_rows)?.into_columns();
-    cols.extend(gather(&outcomes, outcome_rows)?.into_columns());
-    cols.extend(gather(&applicants, applicant_rows)?.into_columns());
-    cols.extend(gather(&sorted, keep)?.into_columns());
+    let ids = ids.clone();
+    Ok(Expand::new(compact, move |rows| {
+        expand(rows, &ids, &outcomes, &applicants)
+    }))
+}
+
+/// The row of the report in `ids` (a compact dispositions column).
+const ID_ROW: &str = "_id_row";
+/// The row of the outcome in the outcome vocabulary frame.
+const OUTCOME_ROW: &str = "_outcome_row";
+/// The row of the applicant in the applicant vocabulary frame.
+const APPLICANT_ROW: &str = "_applicant_row";
+
+/// The dataset's columns of compact dispositions `rows`: the ids, outcome
+/// and applicant gathered by their row numbers, then the value and its
+/// provenance.
+fn expand(
+    rows: DataFrame,
+    ids: &DataFrame,
+    outcomes: &DataFrame,
+    applicants: &DataFrame,
+) -> PolarsResult<DataFrame> {
+    let gather = |df: &DataFrame, by: &str| df.take(rows.column(by)?.idx()?);
+    let mut cols = gather(ids, ID_ROW)?.into_columns();
+    cols.extend(gather(outcomes, OUTCOME_ROW)?.into_columns());
+    cols.extend(gather(applicants, APPLICANT_ROW)?.into_columns());
+    cols.extend(rows.select(["value", "provenance"])?.into_columns());
     let df = DataFrame::new_infer_height(cols)?;
-    Ok(finish(df.lazy(), Dataset::Dispositions).collect()?)
+    finish(df.lazy(), Dataset::Dispositions).collect()
 }

@@ -98,6 +98,14 @@ impl YearPieces {
         Ok(first.lazy())
     }
 
+    /// The estimated heap size of the frames held, in bytes, per piece.
+    pub(crate) fn estimated_bytes(&self) -> Vec<(Piece, usize)> {
+        self.frames
+            .iter()
+            .map(|(p, frames)| (*p, frames.iter().map(DataFrame::estimated_size).sum()))
+            .collect()
+    }
+
     pub(super) fn push(&mut self, piece: Piece, df: DataFrame) {
         self.frames.entry(piece).or_default().push(df);
     }
@@ -236,9 +244,19 @@ fn reduce_part(
     let cells = read_part_cells(part, lookup, terms)?;
     let mut builds: BTreeMap<i32, YearBuild> = BTreeMap::new();
     reducer.reduce(&cells, terms, reports, &mut builds);
-    let mut seen: Vec<u32> = cells.rid;
+    // A report's cells are mostly adjacent: runs collapsed first, so the
+    // list kept (until all parts are read) holds about one entry a report,
+    // not one a cell.
+    let mut seen: Vec<u32> = Vec::new();
+    for &r in &cells.rid {
+        if seen.last() != Some(&r) {
+            seen.push(r);
+        }
+    }
+    drop(cells);
     seen.sort_unstable();
     seen.dedup();
+    seen.shrink_to_fit();
     let mut years = BTreeMap::new();
     for (y, build) in builds {
         reducer

@@ -272,13 +272,7 @@ fn hostile_corpus_peak_memory() {
             r.flags
         );
     }
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let peak_kib: u64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let peak_kib = ogi_util::memory::peak_rss_bytes().unwrap_or(0) / 1024;
     // The whole test process (other tests run alongside): a loose ceiling that a
     // dense 1.7e10-cell sheet or a 1e6-cell DOCX row would blow through.
     assert!(peak_kib < 4 << 20, "peak memory {peak_kib} KiB");
