@@ -2,8 +2,8 @@
 
 use anyhow::Result;
 use polars::prelude::{
-    Column, DataFrame, DataType, IdxCa, IdxSize, IntoLazy, LazyFrame, PolarsResult,
-    SortMultipleOptions, col, lit,
+    Column, DataFrame, DataType, IdxCa, IdxSize, IntoLazy, LazyFrame, PolarsResult, UInt64Chunked,
+    col, lit,
 };
 
 use super::{RID, applicants, finish, inner, outcomes};
@@ -74,12 +74,8 @@ pub(super) fn dispositions(cells: LazyFrame) -> Result<LazyFrame> {
 /// ids' and keys' text) until the writer expands them, a row group at a
 /// time ([`Expand`]): a year has ≈ 7 M rows at 1 M reports.
 pub(super) fn finish_dispositions(pieces: LazyFrame, ids: &DataFrame) -> Result<Expand> {
-    let sorted = pieces
-        .sort(
-            [KEY],
-            SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .collect()?;
+    let pieces = pieces.collect()?;
+    let (order, sorted_keys) = key_order(pieces.column(KEY)?.u64()?);
     let id_rids = ids.column(RID)?.idx()?;
     let n = id_rids.iter().flatten().max().map_or(0, |m| m as usize + 1);
     let mut row_of = vec![IdxSize::MAX; n];
@@ -90,8 +86,7 @@ pub(super) fn finish_dispositions(pieces: LazyFrame, ids: &DataFrame) -> Result<
     }
     let (mut keep, mut id_rows, mut outcome_rows, mut applicant_rows) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (i, k) in sorted.column(KEY)?.u64()?.iter().enumerate() {
-        let Some(k) = k else { continue };
+    for (&i, &k) in order.iter().zip(&sorted_keys) {
         let Some(&row) = row_of.get(report_of(k) as usize) else {
             continue;
         };
@@ -99,17 +94,15 @@ pub(super) fn finish_dispositions(pieces: LazyFrame, ids: &DataFrame) -> Result<
             continue;
         }
         let (outcome, applicant) = orders_of(k);
-        keep.push(i as IdxSize);
+        keep.push(i);
         id_rows.push(row);
         outcome_rows.push(IdxSize::from(outcome));
         applicant_rows.push(IdxSize::from(applicant));
     }
-    let values = sorted.select(["value", "provenance"])?;
-    let values = if keep.len() == values.height() {
-        values
-    } else {
-        values.take(&IdxCa::from_vec("".into(), keep))?
-    };
+    drop((order, sorted_keys));
+    let mut values = pieces.select(["value", "provenance"])?;
+    values.rechunk_mut_par();
+    let values = values.take(&IdxCa::from_vec("".into(), keep))?;
     let mut cols = vec![
         Column::new(ID_ROW.into(), id_rows),
         Column::new(OUTCOME_ROW.into(), outcome_rows),
@@ -127,6 +120,60 @@ pub(super) fn finish_dispositions(pieces: LazyFrame, ids: &DataFrame) -> Result<
     Ok(Expand::new(compact, move |rows| {
         expand(rows, &ids, &outcomes, &applicants)
     }))
+}
+
+/// The rows of `keys` in the order of a stable sort by key, and their keys
+/// in that order; null keys (there are none) are left out. A counting sort
+/// on the report ([`report_of`]), then each report's rows sorted by their
+/// orders unless they are in order already (the reduction writes them in
+/// cell order, which is mostly key order): linear where a general sort of
+/// the ≈ 7 M rows of a year is not.
+fn key_order(keys: &UInt64Chunked) -> (Vec<IdxSize>, Vec<u64>) {
+    let n_reports = keys
+        .iter()
+        .flatten()
+        .map(report_of)
+        .max()
+        .map_or(0, |m| m as usize + 1);
+    // start[r]..start[r + 1]: the places of report r's rows.
+    let mut start = vec![0usize; n_reports + 1];
+    for k in keys.iter().flatten() {
+        start[report_of(k) as usize + 1] += 1;
+    }
+    for r in 0..n_reports {
+        start[r + 1] += start[r];
+    }
+    let total = start[n_reports];
+    let (mut order, mut sorted) = (vec![0 as IdxSize; total], vec![0u64; total]);
+    let mut next = start.clone();
+    for (i, k) in keys.iter().enumerate() {
+        let Some(k) = k else { continue };
+        let place = &mut next[report_of(k) as usize];
+        order[*place] = i as IdxSize;
+        sorted[*place] = k;
+        *place += 1;
+    }
+    let mut pairs: Vec<(u64, IdxSize)> = Vec::new();
+    for r in 0..n_reports {
+        let (a, b) = (start[r], start[r + 1]);
+        if sorted[a..b].is_sorted() {
+            continue;
+        }
+        pairs.clear();
+        pairs.extend(
+            sorted[a..b]
+                .iter()
+                .copied()
+                .zip(order[a..b].iter().copied()),
+        );
+        // Stable: rows of equal keys keep their order.
+        pairs.sort_by_key(|(k, _)| *k);
+        for (j, (k, i)) in pairs.iter().enumerate() {
+            sorted[a + j] = *k;
+            order[a + j] = *i;
+        }
+    }
+    (order, sorted)
 }
 
 /// The row of the report in `ids` (a compact dispositions column).
@@ -152,4 +199,38 @@ fn expand(
     cols.extend(rows.select(["value", "provenance"])?.into_columns());
     let df = DataFrame::new_infer_height(cols)?;
     finish(df.lazy(), Dataset::Dispositions).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_order_is_a_stable_sort_by_key_without_nulls() {
+        // Reports out of order, a report's rows out of order and split,
+        // equal keys (their order must be kept), nulls, an empty column.
+        let mut keys: Vec<Option<u64>> = Vec::new();
+        let mut state = 7u64;
+        for i in 0..5_000u64 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let rid = ((state >> 33) % 300) as u32;
+            let (o, a) = (((state >> 20) % 5) as u16, ((state >> 10) % 3) as u16);
+            keys.push((i % 97 != 5).then(|| key_of(rid, o, a)));
+        }
+        for keys in [keys, vec![], vec![None, None]] {
+            let ca: UInt64Chunked = keys.iter().copied().collect();
+            let (order, sorted) = key_order(&ca);
+            let mut expected: Vec<(u64, IdxSize)> = keys
+                .iter()
+                .enumerate()
+                .filter_map(|(i, k)| Some(((*k)?, i as IdxSize)))
+                .collect();
+            expected.sort_by_key(|(k, _)| *k);
+            let (ek, ei): (Vec<u64>, Vec<IdxSize>) = expected.into_iter().unzip();
+            assert_eq!(sorted, ek);
+            assert_eq!(order, ei);
+        }
+    }
 }
