@@ -140,7 +140,8 @@ def row_analyze(ctx):
             m = re.search(r"analyze \(full\): ([0-9.]+)s", res["stdout"])
             system_alloc = float(m.group(1)) if m else None
         row = {"row": "analyze", "n_reports": n, "documents": summary.get("reports"),
-               "ours": slim(ours), "ours_phases_s": phases, "identities_s": ids["wall_s"],
+               "ours": slim(ours), "ours_phases_s": phases, "ours_peak": parse_peak(ours["stderr"]),
+               "identities_s": ids["wall_s"],
                "system_allocator_analyze_s": system_alloc,
                "ours_datasets": sorted(summary.get("rows_written", {})), "theirs": {}}
         for engine in ["duckdb", "pandas"]:
@@ -166,12 +167,18 @@ def row_analyze(ctx):
 
 
 def parse_phases(stderr):
+    """Seconds per phase from the `analyze phases:` log line; the peak RSS
+    it ends with (`peak_rss=3.49GiB in compute_panel`) is returned apart."""
     m = re.search(r"analyze phases: (.*)", stderr)
     if not m:
         return {}
+    line = m.group(1)
+    peak = re.search(r" peak_rss=([0-9.]+)GiB in (\S+)", line)
+    if peak:
+        line = line[:peak.start()] + line[peak.end():]
     out = {}
     prefix = ""
-    for part in m.group(1).split():
+    for part in line.split():
         if part == "background:":
             # Work done on other threads alongside the phases (not in the total).
             prefix = "background "
@@ -179,6 +186,12 @@ def parse_phases(stderr):
         k, _, v = part.partition("=")
         out[prefix + k] = float(v.rstrip("s"))
     return out
+
+
+def parse_peak(stderr):
+    """The peak RSS (GiB) and the phase that reached it, from the phases line."""
+    m = re.search(r"analyze phases: .* peak_rss=([0-9.]+)GiB in (\S+)", stderr)
+    return {"gib": float(m.group(1)), "phase": m.group(2)} if m else None
 
 
 def row_startup(ctx):
@@ -491,6 +504,9 @@ def analyze_md(r):
     if r["ours_phases_s"]:
         lines += ["", "ogi's phases (from its log, `OGI_LOG=ogi_analyze::timing=info`): "
                   + ", ".join(f"{k} {v:.2f} s" for k, v in r["ours_phases_s"].items())]
+        if r.get("ours_peak"):
+            lines[-1] += (f"; peak RSS by its own count {r['ours_peak']['gib']:.2f} GiB,"
+                          f" reached in {r['ours_peak']['phase']}")
     lines.append("")
     return lines
 
