@@ -9,6 +9,8 @@
 #   bash scripts/bench.sh --only analyze   # rows: extract, pdf, crawl, analyze, startup
 #   bash scripts/bench.sh --analyze-n 200000,1000000 --theirs-max 200000
 #                                          # analyze sizes; DuckDB/pandas only up to 200 k
+#   bash scripts/bench.sh --only analyze --analyze-n 1000000 --duckdb-max 1000000 --theirs-max 200000
+#                                          # DuckDB at 1 M too (≈ 18 GiB), pandas not
 #
 # scripts/bench/notes.md (hand-written measurements of changes made between
 # runs, e.g. before/after figures) is appended to BENCHMARKS.md as is.
