@@ -172,19 +172,24 @@ def row_analyze(ctx):
     return rows
 
 
-def parse_phases(stderr):
-    """Seconds per phase from the `analyze phases:` log line; the peak RSS
-    it ends with (`peak_rss=3.49GiB in compute_panel`) is returned apart."""
+# The peak RSS that ends the times of `analyze phases:` (`peak_rss=3.49GiB in compute_panel`).
+PEAK_RE = re.compile(r" peak_rss=([0-9.]+)GiB in (\S+)")
+
+
+def phases_line(stderr):
     m = re.search(r"analyze phases: (.*)", stderr)
-    if not m:
+    return m.group(1) if m else None
+
+
+def parse_phases(stderr):
+    """Seconds per phase from the `analyze phases:` log line (the peak RSS
+    it ends with is read by `parse_peak`)."""
+    line = phases_line(stderr)
+    if line is None:
         return {}
-    line = m.group(1)
-    peak = re.search(r" peak_rss=([0-9.]+)GiB in (\S+)", line)
-    if peak:
-        line = line[:peak.start()] + line[peak.end():]
     out = {}
     prefix = ""
-    for part in line.split():
+    for part in PEAK_RE.sub("", line).split():
         if part == "background:":
             # Work done on other threads alongside the phases (not in the total).
             prefix = "background "
@@ -196,7 +201,7 @@ def parse_phases(stderr):
 
 def parse_peak(stderr):
     """The peak RSS (GiB) and the phase that reached it, from the phases line."""
-    m = re.search(r"analyze phases: .* peak_rss=([0-9.]+)GiB in (\S+)", stderr)
+    m = PEAK_RE.search(phases_line(stderr) or "")
     return {"gib": float(m.group(1)), "phase": m.group(2)} if m else None
 
 
